@@ -1,0 +1,1 @@
+"""Scheduler wiring and periodic jobs (outbox tick, digests, reminders)."""

@@ -1,0 +1,77 @@
+"""`mentorbot …` / `python -m bot …`: run, demo, migrate and the tools around them."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logging_setup import setup_logging
+
+NO_TOKEN_MESSAGE = (
+    "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put the token it "
+    "gives into the BOT_TOKEN environment variable or a .env file, and run again.\n"
+    "To see the bot working without a token or internet, run: mentorbot demo"
+)
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    secret = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    setup_logging(settings.log_level, secrets=(secret,))
+    return settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if settings.bot_token is None:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
+    from bot.app import run_polling
+
+    asyncio.run(run_polling(settings))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings()
+    from models.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    setup_logging("WARNING")
+    return asyncio.run(run_demo(quiet_logs=not args.verbose))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mentorbot", description="Mentorship programme bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    demo = commands.add_parser("demo", help="see the bot work against a local Telegram emulator")
+    demo.add_argument("--verbose", action="store_true", help="show the bot's log")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

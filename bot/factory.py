@@ -1,0 +1,103 @@
+"""Factories for the Bot, the Dispatcher and the whole application: no module-level globals,
+so every test and every process builds its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import SUPPORTED_LOCALES, Settings
+from bot.db import create_engine, create_sessionmaker
+from bot.fsm_storage import DatabaseStorage
+from bot.i18n import Translator, create_translator
+from bot.middlewares import DbSessionMiddleware, UserContextMiddleware
+from bot.telegram_retry import RetryAfterMiddleware
+from handlers import create_root_router
+
+MENU_COMMANDS = ("start", "help", "language", "timezone", "cancel")
+
+
+def create_bot(settings: Settings, token: str | None = None) -> Bot:
+    secret = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
+    if not secret:
+        raise ValueError("a bot token is required")
+    session = AiohttpSession(
+        api=TelegramAPIServer.from_base(settings.telegram_api_base)
+    ) if settings.telegram_api_base else AiohttpSession()
+    session.middleware(RetryAfterMiddleware())
+    return Bot(secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_fsm(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+               ) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Redis when configured (shared by several instances), else the database."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        storage = RedisStorage.from_url(settings.redis_url)
+        return storage, storage.create_isolation()
+    return DatabaseStorage(sessionmaker), SimpleEventIsolation()
+
+
+def create_dispatcher(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    translator: Translator,
+    storage: BaseStorage | None = None,
+    events_isolation: BaseEventIsolation | None = None,
+) -> Dispatcher:
+    if storage is None or events_isolation is None:
+        storage, events_isolation = create_fsm(settings, sessionmaker)
+    dp = Dispatcher(storage=storage, events_isolation=events_isolation)
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    dp.update.outer_middleware(UserContextMiddleware(settings, translator))
+    dp.include_router(create_root_router(settings, translator))
+
+    async def set_commands(bot: Bot) -> None:
+        await publish_commands(bot, translator, settings.default_locale)
+
+    dp.startup.register(set_commands)
+    return dp
+
+
+async def publish_commands(bot: Bot, translator: Translator, default_locale: str) -> None:
+    """The command menu in every language, and the default language for everyone else."""
+    for locale in (None, *SUPPORTED_LOCALES):
+        commands = [
+            BotCommand(command=name, description=translator.get(f"commands.{name}",
+                                                                locale or default_locale))
+            for name in MENU_COMMANDS
+        ]
+        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=locale)
+
+
+@dataclass
+class Application:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    translator: Translator
+    dispatcher: Dispatcher
+    extras: dict[str, object] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        await self.dispatcher.fsm.events_isolation.close()
+        await self.engine.dispose()
+
+
+def create_application(settings: Settings, translator: Translator | None = None) -> Application:
+    engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    translator = translator or create_translator(settings.default_locale)
+    dispatcher = create_dispatcher(settings, sessionmaker, translator)
+    return Application(settings, engine, sessionmaker, translator, dispatcher)

@@ -1,0 +1,145 @@
+"""Translations: gettext catalogues in `locales/<lang>/LC_MESSAGES/messages.po` whose msgids
+are stable keys (`start.welcome`), read with Babel when the bot starts.
+
+Keys rather than English source strings let the outbox store a key with parameters and render
+it in the recipient's language at send time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from babel.plural import PluralRule
+
+from bot.config import SUPPORTED_LOCALES
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+
+class MissingTranslation(KeyError):
+    pass
+
+
+class Html(str):
+    """A parameter that already is safe HTML (built from escaped parts); not escaped again."""
+
+
+def _escape_params(params: dict[str, object]) -> dict[str, object]:
+    # Every text is sent with parse_mode=HTML, so a name like "<b>" or "&" must be escaped.
+    return {
+        key: value if isinstance(value, Html) or not isinstance(value, str) else escape(value, quote=False)
+        for key, value in params.items()
+    }
+
+
+@dataclass
+class Catalogue:
+    locale: str
+    messages: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    plural_rule: PluralRule | None = None
+
+    def plural_index(self, count: int) -> int:
+        # CLDR categories in the order gettext's Russian plural forms use them.
+        category = (self.plural_rule or Locale.parse(self.locale).plural_form)(count)
+        order = ("one", "few", "many", "other") if self.locale == "ru" else ("one", "other")
+        return order.index(category) if category in order else len(order) - 1
+
+
+def read_catalogue(path: Path, locale: str) -> Catalogue:
+    with path.open("rb") as handle:
+        catalog: Catalog = read_po(handle, locale=locale)
+    catalogue = Catalogue(locale=locale, plural_rule=Locale.parse(locale).plural_form)
+    for message in catalog:
+        if not message.id:
+            continue  # the header entry
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if isinstance(message.string, tuple):
+            catalogue.messages[key] = tuple(message.string)
+        else:
+            catalogue.messages[key] = message.string
+    return catalogue
+
+
+class Translator:
+    """Renders a key in a locale. Unknown keys raise in tests and degrade to the key itself in
+    production via `strict=False`, so a missing text never takes a conversation down."""
+
+    def __init__(self, catalogues: Mapping[str, Catalogue], default_locale: str = "ru",
+                 strict: bool = False) -> None:
+        self.catalogues = dict(catalogues)
+        self.default_locale = default_locale
+        self.strict = strict
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(self.catalogues)
+
+    def has(self, key: str, locale: str | None = None) -> bool:
+        return key in self.catalogues[locale or self.default_locale].messages
+
+    def get(self, key: str, locale: str | None = None, /, count: int | None = None,
+            **params: object) -> str:
+        catalogue = self.catalogues.get(locale or self.default_locale) or self.catalogues[
+            self.default_locale]
+        entry = catalogue.messages.get(key)
+        if not entry:
+            if self.strict:
+                raise MissingTranslation(f"{catalogue.locale}:{key}")
+            return key
+        if isinstance(entry, tuple):
+            number = count if count is not None else int(params.get("n", 0))  # type: ignore[arg-type]
+            text = entry[min(catalogue.plural_index(number), len(entry) - 1)]
+            params.setdefault("n", number)
+        else:
+            text = entry
+        return text.format(**_escape_params(params)) if params else text
+
+    def bind(self, locale: str) -> BoundTranslator:
+        return BoundTranslator(self, locale)
+
+
+@dataclass(frozen=True)
+class BoundTranslator:
+    """A translator fixed to one person's locale, passed to handlers as `t`."""
+
+    translator: Translator
+    locale: str
+
+    def __call__(self, key: str, /, count: int | None = None, **params: object) -> str:
+        return self.translator.get(key, self.locale, count=count, **params)
+
+
+def load_catalogues(directory: Path = LOCALES_DIR) -> dict[str, Catalogue]:
+    catalogues = {}
+    for locale in SUPPORTED_LOCALES:
+        path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+        catalogues[locale] = read_catalogue(path, locale)
+    return catalogues
+
+
+@lru_cache(maxsize=4)
+def _cached_catalogues(directory: str) -> dict[str, Catalogue]:
+    return load_catalogues(Path(directory))
+
+
+def create_translator(default_locale: str = "ru", strict: bool = False,
+                      directory: Path = LOCALES_DIR) -> Translator:
+    return Translator(_cached_catalogues(str(directory)), default_locale, strict)
+
+
+def pick_locale(stored: str | None, telegram_code: str | None, default: str) -> str:
+    """The person's choice, else Telegram's language (ru-RU → ru), else the default."""
+    if stored in SUPPORTED_LOCALES:
+        return stored
+    if telegram_code:
+        base = telegram_code.split("-")[0].lower()
+        if base in SUPPORTED_LOCALES:
+            return base
+    return default

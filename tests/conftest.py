@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.factory import Application, create_application
+from bot.i18n import create_translator
+from models.migrate import upgrade_async
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def service_missing(name: str, reason: str) -> None:
+    """Skip on a developer's machine without the service; fail in CI, where it must be there."""
+    message = f"{name} is not reachable ({reason}); start it or unset REQUIRE_SERVICES"
+    if REQUIRE_SERVICES:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
+
+
+@pytest.fixture
+def settings(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for name in ("BOT_TOKEN", "REDIS_URL", "TELEGRAM_API_BASE", "ADMIN_IDS", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return load_settings(database_url=sqlite_url, _env_file=None)
+
+
+@pytest.fixture
+def translator():
+    return create_translator("ru", strict=True)
+
+
+@pytest.fixture
+async def app(settings: Settings, translator) -> AsyncIterator[Application]:
+    await upgrade_async(settings.database_url)
+    application = create_application(settings, translator)
+    yield application
+    await application.close()
