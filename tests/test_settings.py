@@ -1,0 +1,64 @@
+"""Settings: a bad value stops start-up with one readable line and exit code 2."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("BOT_TOKEN", "DATABASE_URL", "REDIS_URL", "TELEGRAM_API_BASE", "ADMIN_IDS",
+                         "DEFAULT_LOCALE", "DEFAULT_TIMEZONE", "LOG_LEVEL")}
+    base["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "bot", *args], env={**base, **env}, cwd=cwd,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("DATABASE_URL", "mysql://localhost/db"),
+    ("DEFAULT_TIMEZONE", "Mars/Olympus"),
+    ("DEFAULT_LOCALE", "de"),
+    ("ADMIN_IDS", "one,two"),
+    ("LOG_LEVEL", "LOUD"),
+    ("REDIS_URL", "localhost:6379"),
+    ("BOT_TOKEN", "not-a-token"),
+])
+def test_bad_setting_is_one_line_naming_it(tmp_path, name, value):
+    result = run_cli("run", env={name: value}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert name in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_no_token_explains_how_to_get_one_and_points_to_the_demo(tmp_path):
+    result = run_cli("run", env={}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "@BotFather" in result.stderr
+    assert "mentorbot demo" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_come_from_a_dotenv_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("ADMIN_IDS", "DEFAULT_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text("ADMIN_IDS=5, 6\nDEFAULT_TIMEZONE=Asia/Omsk\n")
+    settings = load_settings()
+    assert settings.admin_ids == frozenset({5, 6})
+    assert settings.default_timezone == "Asia/Omsk"
+
+
+def test_token_never_appears_in_the_error(monkeypatch):
+    monkeypatch.setenv("BOT_TOKEN", "abc:SECRETVALUE")
+    with pytest.raises(SettingsError) as info:
+        load_settings(_env_file=None)
+    assert "SECRETVALUE" not in str(info.value)
