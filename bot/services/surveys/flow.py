@@ -50,9 +50,7 @@ def next_question(survey: Survey, answers: Answers) -> Question | None:
     return next((q for q in visible_questions(survey, answers) if q.id not in answers), None)
 
 
-def previous_question(
-    survey: Survey, answers: Answers, current_id: str | None
-) -> Question | None:
+def previous_question(survey: Survey, answers: Answers, current_id: str | None) -> Question | None:
     """The visible question before ``current_id`` (None: the survey's end screen).
 
     The caller deletes that question's answer and asks it again. Returns None
@@ -82,9 +80,7 @@ def progress(survey: Survey, answers: Answers, current_id: str | None) -> tuple[
 def is_complete(survey: Survey, answers: Answers) -> bool:
     """Every visible required question has a (non-skipped) answer."""
     return all(
-        answers.get(q.id) is not None
-        for q in visible_questions(survey, answers)
-        if not q.optional
+        answers.get(q.id) is not None for q in visible_questions(survey, answers) if not q.optional
     )
 
 

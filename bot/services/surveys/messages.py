@@ -70,7 +70,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def normalise_locale(locale: str | None) -> str:
-    """"en", "en-US", "en_GB" -> "en"; anything else falls back to Russian."""
+    """ "en", "en-US", "en_GB" -> "en"; anything else falls back to Russian."""
     if locale and locale.lower().replace("_", "-").split("-")[0] == "en":
         return "en"
     return "ru"

@@ -233,7 +233,7 @@ class Survey(_Frozen):
     @classmethod
     def _forms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not value:
-            raise ValueError("forms must not be empty (use [\"*\"] for every form)")
+            raise ValueError('forms must not be empty (use ["*"] for every form)')
         if "*" in value and len(value) > 1:
             raise ValueError("'*' must be the only form")
         for form in value:
@@ -266,11 +266,15 @@ class Survey(_Frozen):
 def _check_show_if(qid: str, cond: ShowIf, earlier: dict[str, _QuestionBase]) -> None:
     source = earlier.get(cond.question)
     if source is None:
-        raise ValueError(f"question {qid!r}: show_if must refer to an earlier question, got {cond.question!r}")
+        raise ValueError(
+            f"question {qid!r}: show_if must refer to an earlier question, got {cond.question!r}"
+        )
     if isinstance(source, SingleQuestion | MultiQuestion):
         unknown = [v for v in cond.values if v not in source.option_ids]
         if unknown:
-            raise ValueError(f"question {qid!r}: show_if values {unknown} are not options of {source.id!r}")
+            raise ValueError(
+                f"question {qid!r}: show_if values {unknown} are not options of {source.id!r}"
+            )
     elif isinstance(source, ScaleQuestion | NumberQuestion):
         if not all(isinstance(v, int) for v in cond.values):
             raise ValueError(f"question {qid!r}: show_if on {source.id!r} needs integer values")

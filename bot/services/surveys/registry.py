@@ -41,13 +41,16 @@ class SurveyRegistry:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def for_role(self, role: str, form: str | None = None, stage: str | None = None) -> list[Survey]:
+    def for_role(
+        self, role: str, form: str | None = None, stage: str | None = None
+    ) -> list[Survey]:
         """Surveys for a role in a mentorship form, in the order they should be asked.
 
         ``form=None`` ignores forms; ``stage`` ("onboarding"/"meeting") narrows further.
         """
         found = [
-            s for s in self._by_id.values()
+            s
+            for s in self._by_id.values()
             if s.applies_to(role, form) and (stage is None or s.stage == stage)
         ]
         return sorted(found, key=lambda s: (s.order, s.id))

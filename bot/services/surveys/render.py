@@ -41,8 +41,12 @@ def render_hint(question: Question, locale: str | None) -> str:
             return message("survey.hint.multi", loc, min=question.min, max=question.max_choices)
         case ScaleQuestion() if question.min_label and question.max_label:
             return message(
-                "survey.hint.scale_labels", loc, min=question.min, max=question.max,
-                min_label=question.min_label.get(loc), max_label=question.max_label.get(loc),
+                "survey.hint.scale_labels",
+                loc,
+                min=question.min,
+                max=question.max,
+                min_label=question.min_label.get(loc),
+                max_label=question.max_label.get(loc),
             )
         case ScaleQuestion():
             return message("survey.hint.scale", loc, min=question.min, max=question.max)
