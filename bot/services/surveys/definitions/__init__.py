@@ -1,0 +1,1 @@
+"""Packaged survey definitions (*.json); a package so setuptools ships the data files."""
