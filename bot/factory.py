@@ -23,7 +23,7 @@ from bot.middlewares import DbSessionMiddleware, UserContextMiddleware
 from bot.telegram_retry import RetryAfterMiddleware
 from handlers import create_root_router
 
-MENU_COMMANDS = ("start", "help", "language", "timezone", "cancel")
+MENU_COMMANDS = ("start", "help", "mydata", "forget", "language", "timezone", "cancel")
 
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:

@@ -1,0 +1,118 @@
+"""Invitation links: unguessable tokens per programme and role, expiring, revocable, limited."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import InvitationInvalid
+from models import Invitation
+from models.base import utcnow
+
+ROLES = ("curator", "mentor", "mentee", "guardian")
+# 18 random bytes → 24 URL-safe characters: deep-link payloads allow [A-Za-z0-9_-], up to 64.
+TOKEN_BYTES = 18
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    id: int
+    token: str
+    role: str
+    organisation_id: int
+    programme_id: int | None
+    participation_id: int | None
+    expires_at: datetime | None
+    max_uses: int | None
+    uses: int
+
+
+def _view(invitation: Invitation) -> InvitationView:
+    return InvitationView(invitation.id, invitation.token, invitation.role,
+                          invitation.organisation_id, invitation.programme_id,
+                          invitation.participation_id, invitation.expires_at,
+                          invitation.max_uses, invitation.uses)
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+async def create(session: AsyncSession, *, organisation_id: int, role: str,
+                 programme_id: int | None = None, participation_id: int | None = None,
+                 expires_in: timedelta | None = None, max_uses: int | None = None,
+                 now: datetime | None = None) -> InvitationView:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    now = now or utcnow()
+    invitation = Invitation(
+        token=secrets.token_urlsafe(TOKEN_BYTES), organisation_id=organisation_id,
+        programme_id=programme_id, role=role, participation_id=participation_id,
+        expires_at=now + expires_in if expires_in else None, max_uses=max_uses, uses=0,
+    )
+    session.add(invitation)
+    await session.flush()
+    return _view(invitation)
+
+
+async def active_for(session: AsyncSession, programme_id: int, role: str,
+                     now: datetime | None = None) -> InvitationView | None:
+    """The newest usable link of a programme and role, to show it again instead of a new one."""
+    now = now or utcnow()
+    rows = await session.scalars(
+        select(Invitation)
+        .where(Invitation.programme_id == programme_id, Invitation.role == role,
+               Invitation.revoked_at.is_(None), Invitation.participation_id.is_(None))
+        .order_by(Invitation.id.desc())
+    )
+    for invitation in rows:
+        if _usable(invitation, now) is None:
+            return _view(invitation)
+    return None
+
+
+def _usable(invitation: Invitation, now: datetime) -> str | None:
+    if invitation.revoked_at is not None:
+        return "invite.revoked"
+    if invitation.expires_at is not None and invitation.expires_at <= now:
+        return "invite.expired"
+    if invitation.max_uses is not None and invitation.uses >= invitation.max_uses:
+        return "invite.used_up"
+    return None
+
+
+async def resolve(session: AsyncSession, token: str, now: datetime | None = None) -> InvitationView:
+    """The invitation behind a token, or InvitationInvalid whose key says why (never which
+    programme it was for)."""
+    if not token or len(token) > 64:
+        raise InvitationInvalid("invite.invalid")
+    invitation = await session.scalar(select(Invitation).where(Invitation.token == token))
+    if invitation is None:
+        raise InvitationInvalid("invite.invalid")
+    reason = _usable(invitation, now or utcnow())
+    if reason:
+        raise InvitationInvalid(reason)
+    return _view(invitation)
+
+
+async def consume(session: AsyncSession, invitation_id: int, now: datetime | None = None) -> None:
+    """Counts one use; atomic, so two people racing for the last use can't both get it."""
+    now = now or utcnow()
+    result = await session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.revoked_at.is_(None),
+               (Invitation.expires_at.is_(None)) | (Invitation.expires_at > now),
+               (Invitation.max_uses.is_(None)) | (Invitation.uses < Invitation.max_uses))
+        .values(uses=Invitation.uses + 1)
+    )
+    if result.rowcount != 1:
+        raise InvitationInvalid("invite.used_up")
+
+
+async def revoke(session: AsyncSession, invitation_id: int, now: datetime | None = None) -> None:
+    await session.execute(update(Invitation).where(Invitation.id == invitation_id)
+                          .values(revoked_at=now or utcnow()))

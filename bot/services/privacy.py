@@ -1,0 +1,123 @@
+"""152-ФЗ: what the bot holds about a person (/mydata) and erasing it (/forget)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.surveys import load_definitions, summarise
+from models import (
+    ConsentRecord,
+    ConsentText,
+    Curator,
+    Participation,
+    ParticipationState,
+    Programme,
+    SurveyAnswer,
+    SurveyResponse,
+    User,
+)
+from models.base import utcnow
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+async def export_user_data(session: AsyncSession, user: User, locale: str) -> dict:
+    registry = load_definitions()
+    data: dict = {
+        "telegram_id": user.telegram_id,
+        "language": user.locale,
+        "timezone": user.timezone,
+        "first_contact": _iso(user.created_at),
+        "participations": [],
+        "curator_of": [],
+    }
+    participations = (await session.scalars(select(Participation).where(
+        (Participation.user_id == user.id) | (Participation.guardian_user_id == user.id)))).all()
+    for participation in participations:
+        programme = await session.get(Programme, participation.programme_id)
+        item: dict = {
+            "programme": programme.title if programme else None,
+            "role": participation.role if participation.user_id == user.id else "guardian",
+            "state": participation.state,
+            "form": participation.form,
+            "age_group": participation.age_group,
+            "full_name": participation.full_name if participation.user_id == user.id else None,
+            "joined": _iso(participation.created_at),
+            "consents": [],
+            "questionnaires": [],
+        }
+        consents = await session.execute(
+            select(ConsentRecord, ConsentText.version)
+            .join(ConsentText, ConsentRecord.consent_text_id == ConsentText.id)
+            .where(ConsentRecord.participation_id == participation.id))
+        item["consents"] = [{"decision": c.decision, "subject": c.subject, "text_version": v,
+                             "at": _iso(c.decided_at), "method": c.method} for c, v in consents]
+        if participation.user_id == user.id:
+            responses = (await session.scalars(select(SurveyResponse).where(
+                SurveyResponse.participation_id == participation.id))).all()
+            for response in responses:
+                answers = dict((await session.execute(
+                    select(SurveyAnswer.question_id, SurveyAnswer.value)
+                    .where(SurveyAnswer.response_id == response.id))).tuples().all())
+                survey = registry.get(response.survey_id) if response.survey_id in registry else None
+                readable = summarise(survey, answers, locale) if survey else list(answers.items())
+                item["questionnaires"].append({
+                    "survey": response.survey_id, "context": response.context,
+                    "completed": _iso(response.completed_at),
+                    "answers": [{"question": q, "answer": a} for q, a in readable]})
+        data["participations"].append(item)
+    curators = (await session.scalars(select(Curator).where(Curator.user_id == user.id))).all()
+    data["curator_of"] = [{"organisation_id": c.organisation_id, "full_name": c.full_name}
+                          for c in curators]
+    return data
+
+
+@dataclass
+class ForgetResult:
+    programme_ids: list[int] = field(default_factory=list)
+    participations: int = 0
+    child_user_ids: list[int] = field(default_factory=list)
+
+
+async def forget_user(session: AsyncSession, user: User) -> ForgetResult:
+    """Erase the person's personal data. Participations stay as anonymous rows (role, form, age
+    group, dates) so the programme's numbers still add up; answers, names and the account go."""
+    now = utcnow()
+    result = ForgetResult()
+    # A guardian's withdrawal removes the basis of the child's participation too.
+    participations = (await session.scalars(select(Participation).where(
+        (Participation.user_id == user.id) | (Participation.guardian_user_id == user.id)))).all()
+    for participation in participations:
+        result.programme_ids.append(participation.programme_id)
+        if participation.user_id not in (None, user.id):
+            result.child_user_ids.append(participation.user_id)
+        result.participations += 1
+        await session.execute(delete(SurveyResponse).where(
+            SurveyResponse.participation_id == participation.id))
+        consent_text_id = await session.scalar(
+            select(ConsentRecord.consent_text_id)
+            .where(ConsentRecord.participation_id == participation.id)
+            .order_by(ConsentRecord.id.desc()).limit(1))
+        if consent_text_id is not None:
+            subject = "self" if participation.user_id == user.id else "guardian"
+            session.add(ConsentRecord(participation_id=participation.id,
+                                      consent_text_id=consent_text_id, subject=subject,
+                                      decided_by_user_id=None, decision="withdrawn", decided_at=now))
+        participation.full_name = None
+        participation.user_id = None
+        participation.guardian_user_id = None
+        participation.state = ParticipationState.WITHDRAWN
+        participation.withdrawn_at = now
+    await session.execute(update(ConsentRecord).where(ConsentRecord.decided_by_user_id == user.id)
+                          .values(decided_by_user_id=None))
+    await session.execute(update(Curator).where(Curator.user_id == user.id)
+                          .values(user_id=None, full_name=None))
+    await session.delete(user)
+    await session.flush()
+    return result

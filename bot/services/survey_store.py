@@ -1,0 +1,51 @@
+"""Questionnaire answers in the database, saved one by one as they are given, so a restart
+resumes at the next question."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.surveys import Survey
+from models import SurveyAnswer, SurveyResponse
+from models.base import utcnow
+
+
+async def open_response(session: AsyncSession, participation_id: int, survey: Survey,
+                        context: str = "profile") -> SurveyResponse:
+    response = await session.scalar(select(SurveyResponse).where(
+        SurveyResponse.participation_id == participation_id,
+        SurveyResponse.survey_id == survey.id, SurveyResponse.context == context))
+    if response is None:
+        response = SurveyResponse(participation_id=participation_id, survey_id=survey.id,
+                                  survey_version=survey.version, context=context)
+        session.add(response)
+        await session.flush()
+    return response
+
+
+async def answers(session: AsyncSession, response_id: int) -> dict[str, object]:
+    rows = await session.execute(select(SurveyAnswer.question_id, SurveyAnswer.value)
+                                 .where(SurveyAnswer.response_id == response_id))
+    return dict(rows.tuples().all())
+
+
+async def save_answer(session: AsyncSession, response_id: int, question_id: str, value: object) -> None:
+    answer = await session.scalar(select(SurveyAnswer).where(
+        SurveyAnswer.response_id == response_id, SurveyAnswer.question_id == question_id))
+    if answer is None:
+        session.add(SurveyAnswer(response_id=response_id, question_id=question_id, value=value))
+    else:
+        answer.value = value
+        answer.answered_at = utcnow()
+    await session.flush()
+
+
+async def delete_answers(session: AsyncSession, response_id: int, question_ids: list[str]) -> None:
+    if question_ids:
+        await session.execute(delete(SurveyAnswer).where(
+            SurveyAnswer.response_id == response_id, SurveyAnswer.question_id.in_(question_ids)))
+
+
+async def complete(session: AsyncSession, response: SurveyResponse) -> None:
+    response.completed_at = response.completed_at or utcnow()

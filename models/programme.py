@@ -1,0 +1,95 @@
+"""Organisations, their curators, programmes, consent texts, invitations and materials."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, utcnow
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))  # school, college, other
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Curator(Base):
+    __tablename__ = "curators"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Programme(Base):
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    forms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cadence_days: Mapped[int] = mapped_column(Integer, default=14)
+    state: Mapped[str] = mapped_column(String(16), default="preparing")  # running, completed
+    curator_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    community_link: Mapped[str | None] = mapped_column(String(512))
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday
+    digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConsentText(Base):
+    """A version of a programme's consent text; a consent record names the version accepted."""
+
+    __tablename__ = "consent_texts"
+    __table_args__ = (UniqueConstraint("programme_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    body_ru: Mapped[str] = mapped_column(Text)
+    body_en: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    # curator, mentor, mentee, or guardian (a link for one participant's parent)
+    role: Mapped[str] = mapped_column(String(16))
+    participation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participations.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Material(Base):
+    """Methodical materials for mentors: a file sent to the bot, or a link."""
+
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(String(1024))
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
