@@ -85,7 +85,9 @@ INTERESTS = [
     "дизайн",
 ]
 FORMATS = ["offline", "online"]
-SLOTS = [f"{d}_{p}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") for p in ("am", "pm")]
+SLOTS = [
+    f"{d}_{p}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") for p in ("am", "pm")
+]
 
 
 def _sample(rng: random.Random, pool: list[str], lo: int, hi: int) -> frozenset[str]:
