@@ -1,6 +1,6 @@
 """Benchmark of the matching engine on a generated, realistic cohort.
 
-    python -m bench.matching [--mentees 2000 --mentors 500 --seed 1] [--quick]
+    python -m bench.matching [--mentees 2000 --mentors 500 --seed 1] [--quick] [--single-form]
 
 Prints a one-line summary and a JSON line; exits 1 when the best time misses
 the target (2 s for the full cohort).
@@ -16,6 +16,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from dataclasses import replace
 
 from bot.services.matching import MenteeProfile, MentorProfile, propose
 
@@ -162,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="small cohort for CI")
+    ap.add_argument(
+        "--single-form",
+        action="store_true",
+        help="worst case: one form, every mentor accepts every age group",
+    )
     args = ap.parse_args(argv)
     if args.quick:
         args.mentees, args.mentors = 300, 80
@@ -169,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     mentors, mentees, mentee_prefs, mentor_prefs, excluded = generate_cohort(
         args.mentees, args.mentors, args.seed
     )
+    if args.single_form:
+        mentors = [
+            replace(m, form="teacher_student", age_groups=frozenset(AGE_GROUPS)) for m in mentors
+        ]
+        mentees = [replace(e, form="teacher_student") for e in mentees]
 
     def run():
         return propose(
@@ -201,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "mentors": args.mentors,
         "slots": sum(max(m.capacity, 0) for m in mentors),
         "seed": args.seed,
+        "single_form": args.single_form,
         "best_s": round(min(times), 4),
         "median_s": round(statistics.median(times), 4),
         "tracemalloc_peak_mib": round(peak / 2**20, 1),

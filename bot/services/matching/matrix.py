@@ -1,7 +1,7 @@
 """Vectorised scoring: sets become boolean matrices, overlaps become matmuls.
 
 Rows are mentees, columns are mentors. Scores match `soft_score` exactly
-because both go through `scoring.combine` with the same operation order.
+because both apply the formulas of `scoring.py` in the same operation order.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .profiles import (
     Preferences,
     Weights,
 )
-from .scoring import availability_part, combine, preference_part
+from .scoring import availability_part, preference_part
 
 T = TypeVar("T")
 
@@ -84,27 +84,38 @@ def score_matrix(
 ) -> np.ndarray:
     """Soft scores (hard rules ignored), shape (len(mentees), len(mentors))."""
     shape = (len(mentees), len(mentors))
-    if 0 in shape:
+    if 0 in shape or weights.total <= 0:
         return np.zeros(shape)
-    zeros = np.zeros(shape)
-
+    # Accumulate the weighted sum part by part so only a few n x m arrays are
+    # alive at once. The operations and their order are those of
+    # `scoring.combine`, hence bit-identical results.
     matched, n_req, _ = _overlap(mentees, mentors, lambda e: e.requests, lambda m: m.competencies)
-    req = np.divide(matched, n_req[:, None], out=zeros.copy(), where=n_req[:, None] > 0)
+    req = np.divide(matched, n_req[:, None], out=np.zeros(shape), where=n_req[:, None] > 0)
+    acc = weights.requests * req
+    del matched, req
 
     shared, n_a, n_b = _overlap(mentees, mentors, lambda e: e.interests, lambda m: m.interests)
     union = n_a[:, None] + n_b[None, :] - shared
-    inter = np.divide(shared, union, out=zeros.copy(), where=union > 0)
+    inter = np.divide(shared, union, out=np.zeros(shape), where=union > 0)
+    acc += weights.interests * inter
+    del shared, union, inter
 
     fmt_shared, _, _ = _overlap(mentees, mentors, lambda e: e.formats, lambda m: m.formats)
-    fmt = (fmt_shared > 0).astype(np.float64)
+    acc += weights.format * (fmt_shared > 0).astype(np.float64)
+    del fmt_shared
 
     slots, _, _ = _overlap(mentees, mentors, lambda e: e.availability, lambda m: m.availability)
-    avail = availability_part(slots)
+    acc += weights.availability * availability_part(slots)
+    del slots
 
     by_mentee = _pair_mask(mentees, mentors, prefs.by_mentee).astype(np.float64)
     by_mentor = _pair_mask(mentees, mentors, prefs.by_mentor).astype(np.float64)
-    pref = preference_part(by_mentee, by_mentor)
-    return combine(weights, req, inter, fmt, avail, pref)
+    acc += weights.preference * preference_part(by_mentee, by_mentor)
+    del by_mentee, by_mentor
+
+    acc *= 100.0
+    acc /= weights.total
+    return acc
 
 
 def rule_matrices(

@@ -1,7 +1,8 @@
 """Soft score of one pair, normalised to 0..100.
 
-The same arithmetic (`combine`, the component formulas) is used by the
-vectorised path in `matrix.py`, so both give bit-identical scores.
+The vectorised path in `matrix.py` repeats this arithmetic in the same
+order (`combine`, the part formulas), so both give bit-identical scores;
+keep them in step (tests compare them with ==).
 """
 
 from __future__ import annotations

@@ -61,8 +61,11 @@ def assign(eligible: np.ndarray, scores: np.ndarray, capacity: np.ndarray) -> li
     slot_col = np.repeat(np.arange(cols.size), slots)
     max_matches = min(rows.size, slot_col.size)
     match_bonus = MAX_SCORE * (max_matches + 1)
-    value = np.where(elig, scores[np.ix_(rows, cols)] + match_bonus, 0.0)
-    r, s = linear_sum_assignment(value[:, slot_col], maximize=True)
+    value = scores[np.ix_(rows, cols)]  # a copy: safe to edit in place
+    value += match_bonus
+    value[~elig] = 0.0
+    value = value[:, slot_col]
+    r, s = linear_sum_assignment(value, maximize=True)
     c = slot_col[s]
     keep = elig[r, c]
     return list(zip(rows[r[keep]].tolist(), cols[c[keep]].tolist(), strict=True))
