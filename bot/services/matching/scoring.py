@@ -1,5 +1,12 @@
 """Soft score of one pair, normalised to 0..100.
 
+score = 100 * sum(weight_k * part_k) / sum(weights), every part in 0..1:
+  requests     share of the mentee's requests covered by the competencies
+  interests    Jaccard similarity of the interests
+  format       1 if they share a format (offline/online)
+  availability shared slots, saturating at AVAILABILITY_ENOUGH
+  preference   0.4 if one side named the other, 1.0 if both did
+
 The vectorised path in `matrix.py` repeats this arithmetic in the same
 order (`combine`, the part formulas), so both give bit-identical scores;
 keep them in step (tests compare them with ==).
