@@ -6,8 +6,18 @@ from aiogram import Router
 
 from bot.config import Settings
 from bot.i18n import Translator
-from handlers import common, errors, start
-from handlers import settings as settings_handlers
+from handlers import (
+    common,
+    curator_join,
+    errors,
+    onboarding,
+    privacy,
+    questionnaire,
+    start,
+)
+from handlers import (
+    settings as settings_handlers,
+)
 
 
 def create_root_router(settings: Settings, translator: Translator) -> Router:
@@ -15,8 +25,12 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
     root.include_routers(
         errors.create_router(settings, translator),
         common.create_cancel_router(),
+        onboarding.create_router(translator),
         start.create_router(),
         settings_handlers.create_router(),
+        privacy.create_router(),
+        curator_join.create_router(),
+        questionnaire.create_router(),
         common.create_fallback_router(),
     )
     return root

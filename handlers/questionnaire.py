@@ -20,8 +20,10 @@ from bot.services.surveys import (
     Invalid,
     MultiQuestion,
     format_error,
-    message as survey_message,
     render_prompt,
+)
+from bot.services.surveys import (
+    message as survey_message,
 )
 from models import User
 

@@ -8,9 +8,9 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import BoundTranslator
+from bot.keyboards.onboarding import start_profile_keyboard
 from bot.services import participants
 from bot.services.forms import form_title
-from bot.keyboards.onboarding import start_profile_keyboard
 from models import ParticipationState, User
 
 

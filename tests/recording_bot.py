@@ -23,7 +23,7 @@ class RecordingSession(BaseSession):
         self._message_id = 0
 
     async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
-                           timeout: int | None = None) -> TelegramType:
+                           timeout: int | None = None) -> TelegramType:  # noqa: ASYNC109
         self.requests.append(method)
         if isinstance(method, SendMessage):
             self._message_id += 1
@@ -34,7 +34,7 @@ class RecordingSession(BaseSession):
         return True  # type: ignore[return-value]
 
     async def stream_content(self, url: str, headers: dict[str, Any] | None = None,
-                             timeout: int = 30, chunk_size: int = 65536,
+                             timeout: int = 30, chunk_size: int = 65536,  # noqa: ASYNC109
                              raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
         yield b""
 
