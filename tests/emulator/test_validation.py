@@ -20,7 +20,9 @@ async def user(emu):
 
 
 def keyboard(data: str = "ok", text: str = "OK") -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]]
+    )
 
 
 async def expect_400(raw, description: str, method: str = "sendMessage", **params) -> None:
@@ -31,7 +33,9 @@ async def expect_400(raw, description: str, method: str = "sendMessage", **param
 async def test_empty_text(raw, user):
     await expect_400(raw, "Bad Request: message text is empty", chat_id=1001, text="")
     await expect_400(raw, "Bad Request: message text is empty", chat_id=1001, text="  \n")
-    await expect_400(raw, "Bad Request: message text is empty", chat_id=1001, text="<b></b>", parse_mode="HTML")
+    await expect_400(
+        raw, "Bad Request: message text is empty", chat_id=1001, text="<b></b>", parse_mode="HTML"
+    )
     assert user.messages == []
 
 
@@ -44,7 +48,9 @@ async def test_text_length_limit_counts_after_entity_parsing(raw, user):
     status, body = await raw.call("sendMessage", chat_id=1001, text=html, parse_mode="HTML")
     assert status == 200, body
     assert len(body["result"]["text"]) == 4096
-    await expect_400(raw, "Bad Request: message is too long", chat_id=1001, text=html + "z", parse_mode="HTML")
+    await expect_400(
+        raw, "Bad Request: message is too long", chat_id=1001, text=html + "z", parse_mode="HTML"
+    )
 
 
 async def test_caption_too_long(bot, user):
@@ -108,7 +114,9 @@ async def test_callback_data_length(raw, bot, user):
         await bot.send_message(1001, "x", reply_markup=keyboard("я" * 33))  # 66 bytes
     await bot.send_message(1001, "x", reply_markup=keyboard("я" * 32))  # 64 bytes
     markup = {"inline_keyboard": [[{"text": "A", "callback_data": ""}]]}
-    await expect_400(raw, "Bad Request: BUTTON_DATA_INVALID", chat_id=1001, text="x", reply_markup=markup)
+    await expect_400(
+        raw, "Bad Request: BUTTON_DATA_INVALID", chat_id=1001, text="x", reply_markup=markup
+    )
     assert len(user.messages) == 1
 
 
@@ -129,7 +137,9 @@ async def test_button_text_and_kind(raw, user):
 async def test_edit_message_text_checks(bot, user):
     sent = await bot.send_message(1001, "v1", reply_markup=keyboard())
     with pytest.raises(TelegramBadRequest) as info:
-        await bot.edit_message_text("v1", chat_id=1001, message_id=sent.message_id, reply_markup=keyboard())
+        await bot.edit_message_text(
+            "v1", chat_id=1001, message_id=sent.message_id, reply_markup=keyboard()
+        )
     assert info.value.message == NOT_MODIFIED
     # Same text without reply_markup removes the keyboard, which is a modification.
     edited = await bot.edit_message_text("v1", chat_id=1001, message_id=sent.message_id)
@@ -138,15 +148,21 @@ async def test_edit_message_text_checks(bot, user):
         await bot.edit_message_text("v2", chat_id=1001, message_id=999)
     with pytest.raises(TelegramBadRequest, match="message can't be edited"):
         await bot.edit_message_text("v2", chat_id=1001, message_id=1)  # the user's /start
-    await bot.edit_message_text("<i>v2</i>", chat_id=1001, message_id=sent.message_id, parse_mode="HTML")
+    await bot.edit_message_text(
+        "<i>v2</i>", chat_id=1001, message_id=sent.message_id, parse_mode="HTML"
+    )
     message = user.messages[0]
-    assert message.text == "v2" and message.edited and message.raw["entities"][0]["type"] == "italic"
+    assert (
+        message.text == "v2" and message.edited and message.raw["entities"][0]["type"] == "italic"
+    )
 
 
 async def test_edit_reply_markup_and_delete(bot, user):
     sent = await bot.send_message(1001, "menu", reply_markup=keyboard())
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_reply_markup(chat_id=1001, message_id=sent.message_id, reply_markup=keyboard())
+        await bot.edit_message_reply_markup(
+            chat_id=1001, message_id=sent.message_id, reply_markup=keyboard()
+        )
     await bot.edit_message_reply_markup(
         chat_id=1001, message_id=sent.message_id, reply_markup=keyboard("b", "B")
     )
