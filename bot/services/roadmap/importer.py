@@ -67,17 +67,13 @@ def parse_tables(tables: list[Table], period: Period | None = None) -> RoadmapPa
     parse = RoadmapParse()
     records: list[_Record] = []
     has_header = any(match_header(r) for t in tables for r in t)
+    guessed = {} if has_header else _guess_by_width(tables, period, parse)
     columns: Columns | None = None
     for table in tables:
         if not has_header:
-            body = [r for r in table if len(r) >= 2]
-            if not body:
-                continue
-            columns = infer_columns(body, period)
+            columns = guessed.get(_width(table))
             if columns is None:
-                parse.warnings.append("a table without recognisable columns was skipped")
                 continue
-            parse.warnings.append("no header row found: columns were guessed from the content")
         started = False
         for row in table:
             header = match_header(row)
@@ -94,6 +90,30 @@ def parse_tables(tables: list[Table], period: Period | None = None) -> RoadmapPa
         parse.warnings.append("no roadmap table found")
     parse.items = _build_items(records, period, parse)
     return parse
+
+
+def _width(table: Table) -> int:
+    return max((len(r) for r in table), default=0)
+
+
+def _guess_by_width(tables: list[Table], period: Period | None,
+                    parse: RoadmapParse) -> dict[int, Columns]:
+    """Without a header, guess columns once per table width: a table split by a page break
+    continues with the same columns, and one short piece alone says little."""
+    by_width: dict[int, list[Row]] = {}
+    for table in tables:
+        if _width(table) >= 2:
+            by_width.setdefault(_width(table), []).extend(r for r in table if len(r) >= 2)
+    guessed: dict[int, Columns] = {}
+    for width, rows in by_width.items():
+        columns = infer_columns(rows, period)
+        if columns is None:
+            parse.warnings.append("a table without recognisable columns was skipped")
+        else:
+            guessed[width] = columns
+    if guessed:
+        parse.warnings.append("no header row found: columns were guessed from the content")
+    return guessed
 
 
 # --- pass 1: rows to records ------------------------------------------------------------------
