@@ -241,7 +241,7 @@ def _parse_parts(text: str) -> tuple[str | None, list[_Part]]:
                 raise _Unreadable("bad quarter")
             cur.quarter = number
         else:
-            if value in ",;()":
+            if value in ",;().:":
                 pass
             else:
                 raise _Unreadable(f"unexpected «{value}»")
@@ -321,11 +321,11 @@ def _resolve(parts: list[_Part], period: Period | None, academic: bool) -> tuple
             raise _Unreadable("month out of range")
     if a.year is None and b.year is not None:
         a.year = b.year
-        if a.month and b.month and (a.month, a.day or 1) > (b.month, b.day or 1):
+        if a.month and b.month and a.month > b.month:
             a.year -= 1  # «сентябрь - февраль 2021»
     elif b.year is None and a.year is not None:
         b.year = a.year
-        if a.month and b.month and (b.month, b.day or 31) < (a.month, a.day or 1):
+        if a.month and b.month and b.month < a.month:
             b.year += 1
     elif a.year is None and b.year is None:
         if a.month is None or b.month is None:
@@ -430,7 +430,7 @@ def _recurring(raw: str, recurrence: str, rest: str, period: Period | None) -> D
     rec = recurrence or None
     warnings: list[str] = []
     if not recurrence:
-        warnings.append("several times per interval: recurrence not recorded")
+        warnings.append("recurrence interval not one of yearly/quarterly/monthly/weekly: not recorded")
         rest = re.sub(r"^(год|квартал|четверть|месяц|неделю)\b", "", rest).strip(" ,;:.")
     rest = re.sub(r"^(в|во)\s+", "", rest)
     if not rest or _PERIOD_RE.search(rest) or re.fullmatch(r"(в )?течени[ея].*", rest):
