@@ -268,3 +268,68 @@ def test_parse_text_never_crashes_on_odd_tables(rows):
     parsed = parse_text(text, (D(2022, 9, 1), D(2023, 8, 31)))
     for item in parsed.items:
         assert list(item.to_json())[0] == "number"
+
+
+def test_docx_stage_paragraphs_between_tables_and_notes_after():
+    document = docx.Document()
+    document.add_paragraph("ДОРОЖНАЯ КАРТА")
+    document.add_paragraph("Этап 1. Подготовительный")
+    table = document.add_table(rows=2, cols=3)
+    for c, value in enumerate(["Мероприятие", "Срок", "Ответственный"]):
+        table.cell(0, c).text = value
+    for c, value in enumerate(["Приказ о внедрении", "сентябрь 2022", "Директор"]):
+        table.cell(1, c).text = value
+    document.add_paragraph("Этап 2. Основной")
+    table = document.add_table(rows=1, cols=3)
+    for c, value in enumerate(["Встречи пар", "ежемесячно", "Наставники"]):
+        table.cell(0, c).text = value
+    document.add_paragraph("примечание: сроки могут уточняться")
+    out = io.BytesIO()
+    document.save(out)
+    items = parse_roadmap(out.getvalue(), "plan.docx", (D(2022, 9, 1), D(2023, 5, 31))).items
+    assert [(i.section, i.title) for i in items] == [
+        ("Этап 1. Подготовительный", "Приказ о внедрении"),
+        ("Этап 2. Основной", "Встречи пар"),
+    ]
+
+
+def test_utf16_text_from_word(seed):
+    name, content, period = seed("000")
+    as_utf16 = content.decode("utf-8").encode("utf-16")
+    assert _json(parse_roadmap(as_utf16, "export.txt", period)) == _json(
+        parse_roadmap(content, name, period)
+    )
+
+
+def test_numbers_with_parenthesis_or_typed_with_the_title():
+    text = (
+        "№\tМероприятие\tСрок\tОтветственный\n"
+        "1)\tАнкетирование\tсентябрь 2022\tКуратор\n"
+        "2.1 Формирование пар\t\tоктябрь 2022\tКуратор\n"
+    )
+    items = parse_text(text).items
+    assert [(i.number, i.title) for i in items] == [("1", "Анкетирование"), ("2.1", "Формирование пар")]
+
+
+def test_file_starting_with_the_tail_of_a_row_ignores_it_with_a_warning():
+    text = (
+        "\t\tнаставничества\t\t\n"
+        "1.8.\tРазработка положения\tдо 19.10.2020\tСветличная М.И.\tПоложение\n"
+        "1.9\tУтверждение актов\tдо 16.11.2020\tКарпова И.Н.\tПриказы ОО\n"
+    )
+    parsed = parse_text(text)
+    assert [i.number for i in parsed.items] == ["1.8", "1.9"]
+    assert any("missing page" in w for w in parsed.warnings)
+
+
+def test_xlsx_numbers_typed_as_numbers():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["№", "Мероприятие", "Срок", "Ответственный"])
+    sheet.append([1, "Раздел", None, None])
+    sheet.append([1.1, "Анкетирование", "сентябрь 2022", "Куратор"])
+    sheet.append([2.0, "Формирование пар", "октябрь 2022", "Куратор"])
+    out = io.BytesIO()
+    workbook.save(out)
+    items = parse_roadmap(out.getvalue(), "plan.xlsx").items
+    assert [(i.number, i.section) for i in items] == [("1.1", "1. Раздел"), ("2", None)]

@@ -26,7 +26,10 @@ from .tables import ROLES, Columns, infer_columns, match_header, parse_number
 
 _TEXT_ROLES = ("content", "deadline", "responsible", "result")
 _ARABIC_RE = re.compile(r"^\d+(\.\d+)*$")
-_HEADING_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S")
+_HEADING_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+\S")
+_EMBEDDED_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(\S.*)$")
+_MARKER_RE = re.compile(r"^(?i:этап|раздел|блок|модуль|направление|часть)\s+(?:\d+|[IVX]+)\b")
+_STAGE_RE = re.compile(_MARKER_RE.pattern + r"|^[IVX]{1,4}[.)]?\s+\S|^\d{1,2}[.)]?\s+[А-ЯЁ]")
 
 
 @dataclass
@@ -69,23 +72,37 @@ def parse_tables(tables: list[Table], period: Period | None = None) -> RoadmapPa
     has_header = any(match_header(r) for t in tables for r in t)
     guessed = {} if has_header else _guess_by_width(tables, period, parse)
     columns: Columns | None = None
+    stage_above: str | None = None
     for table in tables:
         if not has_header:
             columns = guessed.get(_width(table))
             if columns is None:
                 continue
         started = False
+        text_block = columns is not None and columns.width > 1 and _width(table) == 1
         for row in table:
             header = match_header(row)
             if header is not None:
+                if stage_above is not None:
+                    records.append(_heading(stage_above))
+                    stage_above = None
                 columns, started = header, True
                 continue
             if columns is None:
-                continue  # preamble: «УТВЕРЖДАЮ», «ДОРОЖНАЯ КАРТА …»
+                # Preamble: «УТВЕРЖДАЮ», «ДОРОЖНАЯ КАРТА …»; only a «Этап 1 …» line right
+                # above the header is kept, as the first section.
+                stage_above = row[0] if len(row) == 1 and _MARKER_RE.match(row[0]) else None
+                continue
+            if text_block:
+                # Paragraphs between Word tables: only a stage heading matters there; notes
+                # and signatures must not be glued to the last item.
+                if _STAGE_RE.match(row[0]):
+                    records.append(_heading(row[0]))
+                continue
             if not started and not has_header and len(row) < 2:
                 continue  # title lines above a table without a header
             started = True
-            _classify(row, columns, records, parse)
+            _classify(row, columns, records, parse, period)
     if columns is None:
         parse.warnings.append("no roadmap table found")
     parse.items = _build_items(records, period, parse)
@@ -119,13 +136,18 @@ def _guess_by_width(tables: list[Table], period: Period | None,
 # --- pass 1: rows to records ------------------------------------------------------------------
 
 
-def _classify(row: Row, columns: Columns, records: list[_Record], parse: RoadmapParse) -> None:
+def _classify(row: Row, columns: Columns, records: list[_Record], parse: RoadmapParse,
+              period: Period | None) -> None:
     filled = [i for i, c in enumerate(row) if c]
     if not filled:
         return
     cells = {role: columns.get(row, role) for role in ROLES}
     has_number_column = "number" in columns.roles
     number = parse_number(cells["number"]) if has_number_column else None
+    embedded = _EMBEDDED_NUMBER_RE.match(cells["number"]) if has_number_column else None
+    if number is None and embedded and not cells["title"] and len(filled) > 1:
+        # «1.1 Разработка …» typed into the number column.
+        number, cells["title"] = embedded.group(1), embedded.group(2)
     last = records[-1] if records else None
 
     if number is None and len(filled) == 1:
@@ -139,6 +161,8 @@ def _classify(row: Row, columns: Columns, records: list[_Record], parse: Roadmap
                 records.append(_heading(text))
         elif last is not None:
             _continue(last, {role: text})
+        else:
+            parse.warnings.append(_orphan(text))
         return
 
     if number is not None:
@@ -150,9 +174,12 @@ def _classify(row: Row, columns: Columns, records: list[_Record], parse: Roadmap
         return
 
     title = cells["title"]
-    if last is not None and (not title or title[:1].islower()):
+    if last is None and (not title or title[:1].islower()):
+        # The document starts mid-row: the beginning of this text is on a missing page.
+        parse.warnings.append(_orphan(row[filled[0]]))
+    elif last is not None and (not title or title[:1].islower()):
         _continue(last, cells)
-    elif last is not None and has_number_column and not _looks_like_item(cells):
+    elif last is not None and has_number_column and not _looks_like_item(cells, period):
         _continue(last, cells)
     else:
         draft = _Draft(number=None, cells=cells)
@@ -161,10 +188,16 @@ def _classify(row: Row, columns: Columns, records: list[_Record], parse: Roadmap
         records.append(draft)
 
 
-def _looks_like_item(cells: dict[str, str]) -> bool:
+def _orphan(text: str) -> str:
+    return f"text continued from a missing page was ignored: «{text[:40]}»"
+
+
+def _looks_like_item(cells: dict[str, str], period: Period | None) -> bool:
     """A row without a number is a new item only if it has its own deadline and people."""
     deadline = cells["deadline"]
-    return bool(deadline and cells["responsible"]) and parse_deadline(deadline).kind != "undated"
+    return bool(deadline and cells["responsible"]) and (
+        parse_deadline(deadline, period).kind != "undated"
+    )
 
 
 def _heading(text: str) -> _Heading:

@@ -53,6 +53,8 @@ def decode(content: bytes) -> str:
     """UTF-8 (with or without BOM), falling back to cp1251 used by Russian Windows tools."""
     if content.startswith(b"\xef\xbb\xbf"):
         return content[3:].decode("utf-8", errors="replace")
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # Word's «Unicode text» export
+        return content.decode("utf-16", errors="replace")
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
@@ -105,7 +107,8 @@ def read_text(text: str) -> list[Table]:
         return read_tsv(text)
     if sum(ln.lstrip().startswith("|") for ln in lines) >= 2:
         return read_pipe(text)
-    if sum(ln.count(";") >= 2 for ln in lines) >= 2 or sum(ln.count(",") >= 3 for ln in lines) >= 2:
+    # Commas are common inside Russian titles, so only «;» (Excel's Russian CSV) counts here.
+    if sum(ln.count(";") >= 2 for ln in lines) >= 2:
         return read_csv(text)
     return read_tsv(text)
 
@@ -197,6 +200,8 @@ def _xlsx_value(value: object) -> str:
     # Excel turns typed dates into datetimes; write them back the way people type them.
     if hasattr(value, "strftime"):
         return value.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an item number typed as «2» comes back as 2.0
     return "" if value is None else str(value)
 
 
@@ -214,7 +219,7 @@ def read_tables(content: bytes, filename: str) -> list[Table]:
         raise RoadmapFormatError(f"unsupported format {suffix}: save it as .docx, .xlsx or .csv")
     if content.startswith(b"PK"):
         return _read_zip(content)
-    if b"\x00" in content[:4096]:
+    if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise RoadmapFormatError("binary file of an unknown format")
     text = decode(content)
     if suffix == ".csv":

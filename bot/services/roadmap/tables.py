@@ -26,7 +26,7 @@ _HEADER_VOCABULARY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("content", re.compile(r"содержание|описание|деятельност|формы работ")),
 )
 
-NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?$|^([IVX]{1,4})\.?$")
+NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?$|^([IVX]{1,4})[.)]?$")
 _INITIALS_RE = re.compile(r"[А-ЯЁ]\.\s?[А-ЯЁ]\.|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.")
 _ROLE_WORDS_RE = re.compile(
     r"директор|заместител|куратор|наставник|администрац|руководител|педагог|учител|"
