@@ -1,0 +1,60 @@
+"""Split the «Ответственные» cell into separate people and roles.
+
+Word tables lose line breaks on export, so «Карпова И.Н. Светличная М.И.» arrives as one string.
+People are recognised by initials; whatever text is left between them is kept as a role
+(«организации - партнеры»), exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UP = "А-ЯЁ"
+_LO = "а-яё"
+_SURNAME = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?"
+_INITIALS = rf"[{_UP}]\.\s?(?:[{_UP}]\.?(?![{_LO}]))?"
+_SURNAME_FIRST = re.compile(rf"{_SURNAME}\s+{_INITIALS}")
+_INITIALS_FIRST = re.compile(rf"{_INITIALS}\s?{_SURNAME}")
+_STARTS_WITH_INITIALS = re.compile(rf"^\s*{_INITIALS}\s?{_SURNAME}")
+# «…наставничества Наставники»: a capitalised word right after a lowercase one starts a new
+# entry; «г. Кирова» does not split because «г.» ends with a dot.
+_CAPITAL_AFTER_LOWER = re.compile(rf"(?<=[{_LO}])\s+(?=[{_UP}][{_LO}])")
+
+
+def split_responsible(text: str | None) -> list[str]:
+    if not text:
+        return []
+    result: list[str] = []
+    for chunk in re.split(r"[;,\n]+", text):
+        chunk = chunk.strip(" -–")
+        if chunk:
+            result.extend(_split_chunk(chunk))
+    return [_tidy(r) for r in result if _tidy(r)]
+
+
+def _split_chunk(chunk: str) -> list[str]:
+    pattern = _INITIALS_FIRST if _STARTS_WITH_INITIALS.match(chunk) else _SURNAME_FIRST
+    matches = list(pattern.finditer(chunk))
+    if not matches:
+        return [p for p in _CAPITAL_AFTER_LOWER.split(chunk) if p.strip()]
+    out: list[str] = []
+    pos = 0
+    for m in matches:
+        out.extend(_roles(chunk[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.extend(_roles(chunk[pos:]))
+    return out
+
+
+def _roles(text: str) -> list[str]:
+    text = text.strip(" .;,")
+    if not text:
+        return []
+    return [p for p in _CAPITAL_AFTER_LOWER.split(text) if p.strip()]
+
+
+def _tidy(entry: str) -> str:
+    entry = re.sub(r"\s+", " ", entry).strip(" ;,-–")
+    entry = re.sub(r"\.{2,}$", ".", entry)  # «Горьковенко М.И..»
+    return entry
