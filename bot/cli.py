@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="see the bot work against a local Telegram emulator")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log")
     demo.set_defaults(func=cmd_demo)
+    from bot import cli_roadmap
+
+    cli_roadmap.register(commands)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event
@@ -14,6 +15,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# The session of the update being handled, for code aiogram calls without handler data (the FSM
+# storage); set by DbSessionMiddleware.
+current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 
 def ensure_sqlite_directory(database_url: str) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -16,6 +17,7 @@ from aiogram.fsm.storage.base import (
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import current_session
 from models import FsmRecord
 
 
@@ -25,6 +27,16 @@ class DatabaseStorage(BaseStorage):
         self.sessionmaker = sessionmaker
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
 
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        shared = current_session.get()
+        if shared is not None:
+            yield shared
+            await shared.flush()
+            return
+        async with self.sessionmaker() as session, session.begin():
+            yield session
+
     def _key(self, key: StorageKey) -> str:
         return self.key_builder.build(key)
 
@@ -33,7 +45,7 @@ class DatabaseStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        async with self.sessionmaker() as session, session.begin():
+        async with self._session() as session:
             record = await self._load(session, key)
             if record is None:
                 if value is None:
@@ -44,12 +56,12 @@ class DatabaseStorage(BaseStorage):
                 await self._drop_if_empty(session, record)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.sessionmaker() as session:
+        async with self._session() as session:
             record = await self._load(session, key)
             return record.state if record else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        async with self.sessionmaker() as session, session.begin():
+        async with self._session() as session:
             record = await self._load(session, key)
             if record is None:
                 if not data:
@@ -60,13 +72,13 @@ class DatabaseStorage(BaseStorage):
                 await self._drop_if_empty(session, record)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.sessionmaker() as session:
+        async with self._session() as session:
             record = await self._load(session, key)
             return dict(record.data) if record and record.data else {}
 
     async def forget_user(self, telegram_id: int) -> int:
         """Erase every conversation record of a person (used when consent is withdrawn)."""
-        async with self.sessionmaker() as session, session.begin():
+        async with self._session() as session:
             result = await session.execute(
                 delete(FsmRecord).where(FsmRecord.key.like(f"%:{telegram_id}:%"))
             )

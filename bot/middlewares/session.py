@@ -7,6 +7,8 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import current_session
+
 
 class DbSessionMiddleware(BaseMiddleware):
     """Opens one session per update and commits when the handler finished without error: the
@@ -23,6 +25,10 @@ class DbSessionMiddleware(BaseMiddleware):
     ) -> Any:
         async with self.sessionmaker() as session:
             data["session"] = session
-            result = await handler(event, data)
-            await session.commit()
-            return result
+            token = current_session.set(session)
+            try:
+                result = await handler(event, data)
+                await session.commit()
+                return result
+            finally:
+                current_session.reset(token)

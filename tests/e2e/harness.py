@@ -1,0 +1,92 @@
+"""Running the real bot against the emulator: in-process polling, or a separate process that a
+test can kill and restart."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram import Bot
+
+from bot.config import Settings
+from bot.emulator import BotAPIEmulator
+from bot.factory import Application, create_application, create_bot
+from bot.i18n import create_translator
+from models.migrate import upgrade_async
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class LiveBot:
+    emulator: BotAPIEmulator
+    app: Application
+    bot: Bot
+    task: asyncio.Task
+
+    async def settle(self, quiet: float = 0.2) -> None:
+        await self.emulator.settle(quiet=quiet, timeout=15)
+
+
+@contextlib.asynccontextmanager
+async def live_bot(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterator[LiveBot]:
+    """The real polling loop in this process, talking HTTP to the emulator."""
+    settings = settings.model_copy(update={"telegram_api_base": emulator.base_url})
+    await upgrade_async(settings.database_url)
+    app = create_application(settings, create_translator(settings.default_locale, strict=True))
+    bot = create_bot(settings, token=emulator.token)
+    task = asyncio.create_task(app.dispatcher.start_polling(
+        bot, handle_signals=False, close_bot_session=False, polling_timeout=1,
+        allowed_updates=app.dispatcher.resolve_used_update_types()))
+    try:
+        yield LiveBot(emulator, app, bot, task)
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await app.dispatcher.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(task, 10)
+        await bot.session.close()
+        await app.close()
+
+
+class BotProcess:
+    """`python -m bot run` as a child process, pointed at the emulator."""
+
+    def __init__(self, emulator: BotAPIEmulator, env: dict[str, str], cwd: Path) -> None:
+        self.emulator = emulator
+        self.env = env
+        self.cwd = cwd
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = cwd / "bot.log"
+
+    def start(self) -> None:
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_"))}
+        env = {**base, "PYTHONPATH": str(ROOT), "BOT_TOKEN": self.emulator.token,
+               "TELEGRAM_API_BASE": self.emulator.base_url, "LOG_LEVEL": "INFO", **self.env}
+        handle = self.log.open("ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=self.cwd,
+                                        env=env, stdout=handle, stderr=subprocess.STDOUT)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no chance to save anything."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""

@@ -1,0 +1,86 @@
+"""The real polling loop over HTTP against the emulator: languages, menu, flows."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import User
+
+
+async def test_start_answers_in_russian_or_english_by_telegram_language(live, emulator):
+    anna = emulator.user(1001, first_name="Анна", language_code="ru")
+    john = emulator.user(1002, first_name="John", language_code="en")
+    await anna.send("/start")
+    await john.send("/start")
+    (ru,) = await anna.wait_messages(1)
+    (en,) = await john.wait_messages(1)
+    assert ru.text.startswith("Здравствуйте")
+    assert en.text.startswith("Hello")
+
+
+async def test_language_switch_is_stored_and_used_from_then_on(live, emulator):
+    john = emulator.user(1003, first_name="John", language_code="en")
+    await john.send("/language")
+    (menu,) = await john.wait_messages(1)
+    assert "Русский" in menu.buttons and "English" in menu.buttons
+    await john.press("Русский")
+    await live.settle()
+    assert john.last_message.text.startswith("Готово")
+    await john.send("/start")
+    (reply,) = await john.wait_messages(1)
+    assert reply.text.startswith("Здравствуйте")
+    async with live.app.sessionmaker() as session:
+        user = await session.scalar(select(User).where(User.telegram_id == 1003))
+    assert user.locale == "ru"
+
+
+async def test_command_menu_is_published_in_both_languages(live, emulator):
+    await live.settle()
+    menus = emulator.commands
+    ru = {c["command"]: c["description"] for c in menus[("default", "ru")]}
+    en = {c["command"]: c["description"] for c in menus[("default", "en")]}
+    assert ru["language"] == "Сменить язык"
+    assert en["language"] == "Change language"
+    assert set(ru) == set(en) >= {"start", "help", "cancel", "language", "mydata", "forget"}
+
+
+async def test_cancel_leaves_a_flow_from_any_state(live, emulator):
+    user = emulator.user(1004, first_name="Пётр", language_code="ru")
+    await user.send("/timezone")
+    await user.wait_messages(1)
+    await user.send("/cancel")
+    (cancelled,) = await user.wait_messages(1)
+    assert cancelled.text == "Действие отменено."
+    # The flow is left: a zone typed now is not taken as an answer.
+    await user.send("+5")
+    (reply,) = await user.wait_messages(1)
+    assert "не понял" in reply.text.lower()
+    await user.send("/cancel")
+    (nothing,) = await user.wait_messages(1)
+    assert nothing.text == "Сейчас нечего отменять."
+
+
+async def test_timezone_typed_or_picked(live, emulator):
+    user = emulator.user(1005, first_name="Ольга", language_code="ru")
+    await user.send("/timezone")
+    await user.wait_messages(1)
+    await user.send("Марс")
+    (bad,) = await user.wait_messages(1)
+    assert "Не понял часовой пояс «Марс»" in bad.text
+    await user.send("+5")
+    (ok,) = await user.wait_messages(1)
+    assert "Asia/Yekaterinburg" in ok.text
+    await user.send("/timezone")
+    await user.wait_messages(1)
+    await user.press("Владивосток UTC+10")
+    await live.settle()
+    assert "Asia/Vladivostok" in user.last_message.text
+
+
+async def test_user_names_with_html_are_escaped(live, emulator):
+    user = emulator.user(1006, first_name="<b>", language_code="en")
+    await user.send("/timezone")
+    await user.wait_messages(1)
+    await user.send("<script>&")
+    (reply,) = await user.wait_messages(1)
+    assert "&lt;script&gt;&amp;" in reply.raw["text"] or "<script>&" in reply.text

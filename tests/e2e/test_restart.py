@@ -1,0 +1,79 @@
+"""A flow interrupted by killing the bot process resumes at the same step after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.emulator import BotAPIEmulator
+from tests.conftest import REDIS_URL, service_missing
+from tests.e2e.harness import BotProcess
+
+
+async def wait_polling(emulator: BotAPIEmulator, since: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(c.method == "getUpdates" for c in emulator.calls[since:]):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the bot process did not start polling")
+
+
+async def interrupted_flow_resumes(emulator: BotAPIEmulator, env: dict[str, str], tmp_path,
+                                   after_kill=None) -> None:
+    process = BotProcess(emulator, env, tmp_path)
+    process.start()
+    try:
+        await wait_polling(emulator, 0)
+        user = emulator.user(2001, first_name="Ирина", language_code="ru")
+        await user.send("/timezone")
+        (prompt,) = await user.wait_messages(1, timeout=20)
+        assert "часовой пояс" in prompt.text
+        await emulator.settle(quiet=0.5)
+        process.kill()
+        if after_kill is not None:
+            await after_kill()
+
+        calls_before = len(emulator.calls)
+        process.start()
+        await wait_polling(emulator, calls_before)
+        await user.send("+7")
+        (answer,) = await user.wait_messages(1, timeout=20)
+        assert "Asia/Krasnoyarsk" in answer.text, process.output()
+    finally:
+        process.stop()
+
+
+async def test_flow_resumes_after_sigkill_with_state_in_sqlite(emulator, tmp_path):
+    await interrupted_flow_resumes(
+        emulator, {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"}, tmp_path)
+
+
+async def test_flow_resumes_after_sigkill_with_state_in_redis(emulator, tmp_path):
+    from redis.asyncio import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    db = 14
+    probe = Redis.from_url(f"{REDIS_URL.rsplit('/', 1)[0]}/{db}")
+    try:
+        await probe.ping()
+    except (RedisConnectionError, OSError) as exc:
+        service_missing("Redis", str(exc))
+    await probe.flushdb()
+
+    async def state_is_in_redis() -> None:
+        assert await probe.keys("fsm:*"), "the pending state was not kept in Redis"
+
+    try:
+        await interrupted_flow_resumes(emulator, {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            "REDIS_URL": f"{REDIS_URL.rsplit('/', 1)[0]}/{db}",
+        }, tmp_path, after_kill=state_is_in_redis)
+    finally:
+        await probe.flushdb()
+        await probe.aclose()
+
+
+pytestmark = pytest.mark.timeout(120)
