@@ -1,5 +1,6 @@
-"""Translations: gettext catalogues in `locales/<lang>/LC_MESSAGES/messages.po` whose msgids
-are stable keys (`start.welcome`), read with Babel when the bot starts.
+"""Translations: gettext catalogues in `locales/<lang>/LC_MESSAGES/*.po` (one file per feature:
+messages.po for the core, curator.po, …) whose msgids are stable keys (`start.welcome`), read
+with Babel when the bot starts.
 
 Keys rather than English source strings let the outbox store a key with parameters and render
 it in the recipient's language at send time."""
@@ -20,7 +21,6 @@ from babel.plural import PluralRule
 from bot.config import SUPPORTED_LOCALES
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-DOMAIN = "messages"
 
 
 class MissingTranslation(KeyError):
@@ -119,8 +119,14 @@ class BoundTranslator:
 def load_catalogues(directory: Path = LOCALES_DIR) -> dict[str, Catalogue]:
     catalogues = {}
     for locale in SUPPORTED_LOCALES:
-        path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-        catalogues[locale] = read_catalogue(path, locale)
+        merged = Catalogue(locale=locale, plural_rule=Locale.parse(locale).plural_form)
+        for path in sorted((directory / locale / "LC_MESSAGES").glob("*.po")):
+            part = read_catalogue(path, locale)
+            duplicated = merged.messages.keys() & part.messages.keys()
+            if duplicated:
+                raise ValueError(f"{path}: keys defined twice: {sorted(duplicated)[:5]}")
+            merged.messages.update(part.messages)
+        catalogues[locale] = merged
     return catalogues
 
 

@@ -12,8 +12,8 @@ from tests.conftest import REDIS_URL, service_missing
 from tests.e2e.harness import BotProcess
 
 
-async def wait_polling(emulator: BotAPIEmulator, since: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_polling(emulator: BotAPIEmulator, since: int, limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if any(c.method == "getUpdates" for c in emulator.calls[since:]):
             return
