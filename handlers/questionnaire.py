@@ -54,9 +54,12 @@ async def show_step(bot: Bot, chat_id: int, step: Step, state: FSMContext, t: Bo
     ticked = frozenset(data.get(ticks_key(step), []))
     await state.update_data(response_id=step.response_id)
     prompt = escape(render_prompt(step.survey, step.question, step.answers, locale))
-    if step.first and step.survey.intro is not None:
-        intro = step.survey.intro.ru if locale == "ru" else step.survey.intro.en
-        prompt = f"<b>{escape(intro)}</b>\n\n{prompt}"
+    if step.first:
+        title = step.survey.title.ru if locale == "ru" else step.survey.title.en
+        intro = step.survey.intro
+        intro_text = (intro.ru if locale == "ru" else intro.en) if intro else ""
+        header = f"<b>{escape(title)}</b>" + (f"\n{escape(intro_text)}" if intro_text else "")
+        prompt = f"{header}\n\n{prompt}"
     markup = question_keyboard(step.response_id, step.question, locale,
                                can_go_back=step.can_go_back, ticked=ticked)
     if edit is not None:

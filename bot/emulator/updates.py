@@ -34,6 +34,8 @@ class UpdateQueue:
     def __init__(self, first_update_id: int = 1) -> None:
         self._next_id = first_update_id
         self.pending: list[dict[str, Any]] = []
+        # Ids of every update handed to the bot (for tests that wait until each one is handled).
+        self.accepted_ids: list[int] = []
         self.allowed_updates: list[str] | None = None
         self.signal = Signal()
 
@@ -48,6 +50,7 @@ class UpdateQueue:
         # Telegram does not even create updates of types the bot opted out of.
         if self.allows(kind):
             self.pending.append(update)
+            self.accepted_ids.append(update["update_id"])
             self.signal.notify()
         return update
 
@@ -55,7 +58,10 @@ class UpdateQueue:
         if allowed is None:
             return
         self.allowed_updates = list(allowed)
-        self.pending = [update for update in self.pending if self.allows(_kind(update))]
+        kept = [update for update in self.pending if self.allows(_kind(update))]
+        dropped = {u["update_id"] for u in self.pending} - {u["update_id"] for u in kept}
+        self.accepted_ids = [i for i in self.accepted_ids if i not in dropped]
+        self.pending = kept
 
     def confirm(self, offset: int) -> None:
         """getUpdates offset semantics: positive confirms ids < offset, negative keeps the tail."""

@@ -17,7 +17,7 @@ from bot.services.surveys import (
 
 
 def question_keyboard(response_id: int, question: Question, locale: str, *, can_go_back: bool,
-                      ticked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup:
+                      ticked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
 
     def data(action: str, index: int = -1) -> SurveyCallback:
@@ -51,6 +51,7 @@ def question_keyboard(response_id: int, question: Question, locale: str, *, can_
         navigation += 1
     if navigation:
         widths.append(navigation)
-    if widths:
-        builder.adjust(*widths)
+    if not widths:
+        return None  # a typed answer with nothing to press
+    builder.adjust(*widths)
     return builder.as_markup()

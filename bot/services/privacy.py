@@ -64,7 +64,7 @@ async def export_user_data(session: AsyncSession, user: User, locale: str) -> di
             for response in responses:
                 answers = dict((await session.execute(
                     select(SurveyAnswer.question_id, SurveyAnswer.value)
-                    .where(SurveyAnswer.response_id == response.id))).tuples().all())
+                    .where(SurveyAnswer.response_id == response.id))).all())
                 survey = registry.get(response.survey_id) if response.survey_id in registry else None
                 readable = summarise(survey, answers, locale) if survey else list(answers.items())
                 item["questionnaires"].append({

@@ -27,7 +27,7 @@ async def open_response(session: AsyncSession, participation_id: int, survey: Su
 async def answers(session: AsyncSession, response_id: int) -> dict[str, object]:
     rows = await session.execute(select(SurveyAnswer.question_id, SurveyAnswer.value)
                                  .where(SurveyAnswer.response_id == response_id))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def save_answer(session: AsyncSession, response_id: int, question_id: str, value: object) -> None:

@@ -24,15 +24,41 @@ from models.migrate import upgrade_async
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class InFlight:
+    """Counts updates being handled, so a test can wait until the bot finished them (the
+    emulator alone only sees HTTP calls; a handler may think without calling Telegram)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.done: set[int] = set()
+
+    async def __call__(self, handler, event, data):
+        self.count += 1
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+            self.done.add(event.update_id)
+
+
 @dataclass
 class LiveBot:
     emulator: BotAPIEmulator
     app: Application
     bot: Bot
     task: asyncio.Task
+    in_flight: InFlight
 
-    async def settle(self, quiet: float = 0.2) -> None:
-        await self.emulator.settle(quiet=quiet, timeout=15)
+    async def settle(self, quiet: float = 0.2, timeout: float = 15.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            await self.emulator.settle(quiet=quiet, timeout=timeout)
+            accepted = set(self.emulator.state.queue.accepted_ids)
+            if self.in_flight.count == 0 and accepted <= self.in_flight.done:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the bot is still handling updates")
+            await asyncio.sleep(0.05)
 
 
 @contextlib.asynccontextmanager
@@ -42,11 +68,13 @@ async def live_bot(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterato
     await upgrade_async(settings.database_url)
     app = create_application(settings, create_translator(settings.default_locale, strict=True))
     bot = create_bot(settings, token=emulator.token)
+    in_flight = InFlight()
+    app.dispatcher.update.outer_middleware(in_flight)
     task = asyncio.create_task(app.dispatcher.start_polling(
         bot, handle_signals=False, close_bot_session=False, polling_timeout=1,
         allowed_updates=app.dispatcher.resolve_used_update_types()))
     try:
-        yield LiveBot(emulator, app, bot, task)
+        yield LiveBot(emulator, app, bot, task, in_flight)
     finally:
         with contextlib.suppress(RuntimeError):
             await app.dispatcher.stop_polling()

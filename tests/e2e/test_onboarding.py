@@ -1,0 +1,270 @@
+"""Joining a programme end to end: invite → age → consent (own or a guardian's) → name →
+questionnaire → ready; declining; /mydata; /forget; bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy import func, select, text
+
+from models import ConsentRecord, Participation, SurveyAnswer, User
+from tests.e2e.players import answer_survey
+from tests.e2e.seed import seed_programme
+
+
+async def dump_database(app) -> str:
+    """Every value of every table, as one string: for checks that something is absent."""
+    from models import Base
+
+    chunks = []
+    async with app.sessionmaker() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(text(f"SELECT * FROM {table.name}"))).all()
+            chunks.append(repr(rows))
+    return "\n".join(chunks)
+
+
+async def count(app, model, *where) -> int:
+    async with app.sessionmaker() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+async def join_as_adult(user, token, live, name="Смирнова Анна Петровна"):
+    await user.send(f"/start {token}")
+    welcome, age = await user.wait_messages(2)
+    assert "Наставничество 2026" in welcome.text
+    await user.press("18 лет и старше")
+    (consent,) = await user.wait_messages(1)
+    assert "Согласие на обработку персональных данных" in consent.text
+    assert "МБОУ СОШ № 1" in consent.text  # the operator is the organisation
+    await user.press("✅ Даю согласие")
+    accepted, ask_name = await user.wait_messages(2)
+    assert "согласие записано" in accepted.text
+    await user.send(name)
+    await live.settle()
+
+
+async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
+    seeded = await seed_programme(live.app)
+    mentor = emulator.user(3001, first_name="Анна", language_code="ru")
+    await join_as_adult(mentor, seeded.mentor_token, live)
+    assert "Анкета наставника" in mentor.last_message.text
+    answered = await answer_survey(mentor, "mentor_profile", live,
+                                   texts={"hours_per_month": "6", "max_mentees": "2"})
+    assert answered >= 8
+    await live.settle()
+    assert "Вы в базе программы" in mentor.last_message.text
+
+    mentee = emulator.user(3002, first_name="Борис", language_code="ru")
+    await join_as_adult(mentee, seeded.mentee_token, live, name="Петров Борис")
+    await answer_survey(mentee, "mentee_profile", live)
+
+    async with live.app.sessionmaker() as session:
+        rows = (await session.execute(select(Participation.role, Participation.state,
+                                             Participation.full_name))).all()
+    assert sorted(rows) == [("mentee", "ready", "Петров Борис"),
+                            ("mentor", "ready", "Смирнова Анна Петровна")]
+    assert await count(live.app, ConsentRecord, ConsentRecord.decision == "accepted") == 2
+
+    await mentor.send("/start")
+    (overview,) = await mentor.wait_messages(1)
+    assert "Наставничество 2026" in overview.text and "готов к подбору пары" in overview.text
+
+
+async def test_programme_with_several_forms_asks_the_form(live, emulator):
+    seeded = await seed_programme(live.app, forms=["teacher_teacher", "custom:наставник – <новичок>"])
+    mentor = emulator.user(3003, first_name="Вера", language_code="ru")
+    await join_as_adult(mentor, seeded.mentor_token, live)
+    assert mentor.last_message.text == "Выберите форму наставничества:"
+    assert mentor.last_message.buttons == ["учитель – учитель", "наставник – <новичок>"]
+    await mentor.press("наставник – <новичок>")
+    await live.settle()
+    async with live.app.sessionmaker() as session:
+        form = await session.scalar(select(Participation.form))
+    assert form == "custom:наставник – <новичок>"
+
+
+async def test_declining_consent_stores_nothing_personal(live, emulator):
+    seeded = await seed_programme(live.app)
+    user = emulator.user(3010, first_name="Зинаида", last_name="Уникальнова", language_code="ru")
+    await user.send(f"/start {seeded.mentee_token}")
+    await user.wait_messages(2)
+    await user.press("18 лет и старше")
+    await user.wait_messages(1)
+    await user.press("Не согласен(на)")
+    (declined,) = await user.wait_messages(1)
+    assert "ничего не сохранил" in declined.text
+    assert "Я передумал(а)" in declined.buttons
+
+    assert await count(live.app, Participation) == 0
+    assert await count(live.app, ConsentRecord) == 0
+    assert await count(live.app, SurveyAnswer) == 0
+    dump = await dump_database(live.app)
+    assert "Зинаида" not in dump and "Уникальнова" not in dump
+    assert "18_plus" not in dump  # not even the age group survives a decline
+
+    # Reconsidering starts again from the age question.
+    await user.press("Я передумал(а)")
+    await user.wait_messages(2)
+    assert "Сколько вам полных лет?" in user.last_message.text
+
+
+async def guardian_link_of(child) -> str:
+    _, link_message = await child.wait_messages(2)
+    match = re.search(r"\?start=([A-Za-z0-9_-]+)", link_message.text)
+    assert match, link_message.text
+    return match.group(1)
+
+
+async def test_minor_waits_for_guardian_who_accepts(live, emulator):
+    seeded = await seed_programme(live.app)
+    child = emulator.user(3020, first_name="Миша", language_code="ru")
+    parent = emulator.user(3021, first_name="Елена", language_code="ru")
+    await child.send(f"/start {seeded.mentee_token}")
+    await child.wait_messages(2)
+    await child.press("14–17 лет")
+    token = await guardian_link_of(child)
+
+    async with live.app.sessionmaker() as session:
+        pending = await session.scalar(select(Participation))
+    assert (pending.state, pending.age_group, pending.full_name) == ("guardian_pending", "14_17", None)
+
+    # The child cannot consent by opening the guardian link themselves.
+    await child.send(f"/start {token}")
+    (refusal,) = await child.wait_messages(1)
+    assert "переслать родителю" in refusal.text
+
+    await parent.send(f"/start {token}")
+    intro, consent = await parent.wait_messages(2)
+    assert "законного представителя" in intro.text
+    await parent.press("✅ Даю согласие за ребёнка")
+    (thanks,) = await parent.wait_messages(1)
+    assert "согласие записано" in thanks.text
+    (news,) = await child.wait_messages(1)
+    assert "родитель дал согласие" in news.text
+    await child.press("Заполнить анкету")
+    await child.wait_messages(1)
+    await child.send("Иванов Миша")
+    await answer_survey(child, "mentee_profile", live)
+
+    async with live.app.sessionmaker() as session:
+        participation = await session.scalar(select(Participation))
+        parent_user = await session.scalar(select(User).where(User.telegram_id == 3021))
+        record = await session.scalar(select(ConsentRecord))
+    assert participation.state == "ready"
+    assert participation.guardian_user_id == parent_user.id
+    assert (record.subject, record.decision, record.decided_by_user_id) == (
+        "guardian", "accepted", parent_user.id)
+
+    # The link works once.
+    other = emulator.user(3022, first_name="Кто-то", language_code="ru")
+    await other.send(f"/start {token}")
+    (used,) = await other.wait_messages(1)
+    assert "максимальное число" in used.text
+
+
+async def test_minor_whose_guardian_declines_is_not_kept(live, emulator):
+    seeded = await seed_programme(live.app)
+    child = emulator.user(3030, first_name="Оля", language_code="ru")
+    parent = emulator.user(3031, first_name="Нина", language_code="ru")
+    await child.send(f"/start {seeded.mentor_token}")
+    await child.wait_messages(2)
+    await child.press("Младше 14 лет")
+    token = await guardian_link_of(child)
+    await parent.send(f"/start {token}")
+    await parent.wait_messages(2)
+    await parent.press("Не даю согласия")
+    (recorded,) = await parent.wait_messages(1)
+    assert "не будет участвовать" in recorded.text
+    (news,) = await child.wait_messages(1)
+    assert "не дал согласия" in news.text
+    async with live.app.sessionmaker() as session:
+        participation = await session.scalar(select(Participation))
+    assert participation.state == "withdrawn"
+    assert participation.full_name is None
+    await child.send("/start")
+    (overview,) = await child.wait_messages(1)
+    assert overview.text.startswith("Здравствуйте")  # no programme listed any more
+
+
+async def test_mydata_then_forget_erases_the_person(live, emulator):
+    seeded = await seed_programme(live.app)
+    user = emulator.user(3040, first_name="Гертруда", language_code="ru")
+    await join_as_adult(user, seeded.mentee_token, live, name="Гертрудова Гертруда")
+    await answer_survey(user, "mentee_profile", live,
+                        texts={"grade_or_position": "Учитель физики, 2 года", "anything_else": "Секретик"})
+
+    await user.send("/mydata")
+    (export,) = await user.wait_messages(1)
+    assert export.document is not None
+    data = json.loads(export.document.content.decode("utf-8"))
+    (participation,) = data["participations"]
+    assert participation["full_name"] == "Гертрудова Гертруда"
+    answers = {a["answer"] for q in participation["questionnaires"] for a in q["answers"]}
+    assert "Учитель физики, 2 года" in answers
+
+    await user.send("/forget")
+    await user.wait_messages(1)
+    await user.press("Да, удалить мои данные")
+    await live.settle()
+    assert "данные удалены" in user.last_message.text
+
+    dump = await dump_database(live.app)
+    for secret in ("Гертрудова", "Учитель физики", "Секретик"):
+        assert secret not in dump
+    assert "3040" not in dump  # not even the Telegram id
+    async with live.app.sessionmaker() as session:
+        anonymous = await session.scalar(select(Participation))
+    assert (anonymous.state, anonymous.user_id, anonymous.role) == ("withdrawn", None, "mentee")
+    assert await count(live.app, ConsentRecord, ConsentRecord.decision == "withdrawn") == 1
+
+
+async def test_bad_answers_get_a_reprompt_and_change_nothing(live, emulator):
+    seeded = await seed_programme(live.app)
+    user = emulator.user(3050, first_name="Дмитрий", language_code="ru")
+    await user.send(f"/start {seeded.mentor_token}")
+    await user.wait_messages(2)
+    await user.send("мне 30")  # text where a button is expected
+    (hint,) = await user.wait_messages(1)
+    assert "кнопками" in hint.text
+    await user.press("18 лет и старше")
+    await user.wait_messages(1)
+    await user.press("✅ Даю согласие")
+    await user.wait_messages(2)
+    await user.send_photo(b"\x89PNG fake")  # a photo instead of the name
+    (again,) = await user.wait_messages(1)
+    assert "Как вас зовут" in again.text
+    await user.send("12345")
+    (bad_name,) = await user.wait_messages(1)
+    assert "буквами" in bad_name.text
+    await user.send("Дмитриев Дмитрий")
+    (first_question,) = await user.wait_messages(1)
+    assert "Вопрос 1 из" in first_question.text
+
+    before = await count(live.app, SurveyAnswer)
+    await user.send("x" * 201)  # over the 200-character limit of the first question
+    (too_long,) = await user.wait_messages(1)
+    assert "слишком длинный" in too_long.text
+    await user.send_sticker()
+    (sticker,) = await user.wait_messages(1)
+    assert "ответ текстом" in sticker.text
+    assert await count(live.app, SurveyAnswer) == before
+
+    await user.send("Учитель")
+    await live.settle()
+    assert "Вопрос 2 из" in user.last_message.text
+    await user.send("что-то")  # text where the buttons of a choice question are expected
+    (choose,) = await user.wait_messages(1)
+    assert "кнопками" in choose.text
+    assert await count(live.app, SurveyAnswer) == before + 1
+
+
+async def test_unknown_or_stale_invitations_are_refused_without_details(live, emulator):
+    user = emulator.user(3060, first_name="Яна", language_code="ru")
+    await user.send("/start AAAAAAAAAAAAAAAAAAAAAAAA")
+    (reply,) = await user.wait_messages(1)
+    assert reply.text == "Ссылка-приглашение не действует. Попросите у куратора новую ссылку."
+    await user.press_data("sv:999:position:o:1")  # a forged survey button
+    await live.settle()
+    assert user.callback_answers[-1].text == "Это действие вам недоступно."
