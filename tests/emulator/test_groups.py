@@ -16,7 +16,10 @@ async def test_group_unknown_until_bot_added(emu, bot, raw):
     update = await group.add_bot(by=user)
     member = update["my_chat_member"]
     assert member["from"]["id"] == 1001 and member["chat"]["title"] == "Кураторы"
-    assert (member["old_chat_member"]["status"], member["new_chat_member"]["status"]) == ("left", "member")
+    assert (member["old_chat_member"]["status"], member["new_chat_member"]["status"]) == (
+        "left",
+        "member",
+    )
     assert member["new_chat_member"]["user"]["is_bot"] is True
     await bot.send_message(GROUP_ID, "hello")
     chat = await bot.get_chat(GROUP_ID)
