@@ -84,6 +84,7 @@ def send_document(state: EmulatorState, call: Call) -> dict[str, Any]:
     upload, stored = _resolve_upload(state, call, "document")
     caption = check_caption(call.params, state.strict_html_amp)
     markup = validate_markup(call.params.get("reply_markup"))
+    reply = _reply_fields(state, chat, call.params)
     call.rate_check(chat.id)
     if stored is None:
         stored = state.add_file(upload.content, "documents", upload.filename, _mime(upload))
@@ -94,7 +95,7 @@ def send_document(state: EmulatorState, call: Call) -> dict[str, Any]:
         "mime_type": stored.mime_type,
         "file_size": len(stored.content),
     }
-    fields = {**_reply_fields(state, chat, call.params), "document": document, **caption}
+    fields = {**reply, "document": document, **caption}
     doc = Document(stored.filename, stored.content, stored.mime_type)
     message = state.store_bot_message(
         chat, call.bot_id, fields, call.params.get("parse_mode"), markup, document=doc
@@ -107,6 +108,7 @@ def send_photo(state: EmulatorState, call: Call) -> dict[str, Any]:
     upload, stored = _resolve_upload(state, call, "photo")
     caption = check_caption(call.params, state.strict_html_amp)
     markup = validate_markup(call.params.get("reply_markup"))
+    reply = _reply_fields(state, chat, call.params)
     call.rate_check(chat.id)
     if stored is None:
         stored = state.add_file(upload.content, "photos", "photo.jpg", "image/jpeg")
@@ -117,7 +119,7 @@ def send_photo(state: EmulatorState, call: Call) -> dict[str, Any]:
         "width": 320,
         "height": 320,
     }
-    fields = {**_reply_fields(state, chat, call.params), "photo": [size], **caption}
+    fields = {**reply, "photo": [size], **caption}
     message = state.store_bot_message(
         chat, call.bot_id, fields, call.params.get("parse_mode"), markup, photo=stored.content
     )

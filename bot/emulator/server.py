@@ -15,7 +15,7 @@ from bot.emulator.delivery import DeliveryMethods
 from bot.emulator.faults import Fault, FaultInjector
 from bot.emulator.limits import RateLimiter, RateLimits
 from bot.emulator.models import ApiError, RecordedCall
-from bot.emulator.params import decode_json_fields, read_params
+from bot.emulator.params import decode_form_fields, read_params
 from bot.emulator.players import SimGroup, SimUser
 from bot.emulator.registry import HANDLERS, SEND_METHODS
 from bot.emulator.state import EmulatorState
@@ -180,7 +180,7 @@ class BotAPIEmulator:
 
     async def _run_webhook_reply(self, method: str, params: dict[str, Any]) -> None:
         try:
-            decode_json_fields(params)
+            decode_form_fields(params)
         except ApiError:
             return
         try:
