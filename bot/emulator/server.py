@@ -160,6 +160,7 @@ class BotAPIEmulator:
         try:
             status, body = await self._execute(method, params, files, int(token.split(":")[0]))
         except _Dropped:
+            # Close the socket and abandon the handler so aiohttp writes no response at all.
             if request.transport is not None:
                 request.transport.close()
             raise asyncio.CancelledError() from None
