@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.emulator.markdown import parse_markdown, parse_markdown_v2
 from bot.emulator.models import ApiError
 
 _ENTITY_TYPES = {
@@ -178,7 +179,14 @@ def parse_html(text: str, strict_amp: bool = True) -> tuple[str, list[dict[str, 
 def render_text(
     text: str, parse_mode: str | None, strict_amp: bool = True
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Apply parse_mode. Markdown modes are passed through unparsed (known gap)."""
-    if parse_mode and parse_mode.lower() == "html":
+    """Apply parse_mode: plain text plus entities, or Telegram's parse error."""
+    mode = (parse_mode or "").lower()
+    if mode == "html":
         return parse_html(text, strict_amp)
+    if mode == "markdownv2":
+        return parse_markdown_v2(text)
+    if mode == "markdown":
+        return parse_markdown(text)
+    if mode:
+        raise ApiError(400, "Bad Request: unsupported parse_mode")
     return text, []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +57,52 @@ async def read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, U
                 files[key] = Upload(value.filename, value.file.read(), value.content_type)
             else:
                 params[key] = value
-    return decode_json_fields(params), files
+    return decode_form_fields(params), files
 
 
-def decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
-    """Form requests carry nested objects as JSON strings; decode them in place."""
+# Form fields are all strings; typed here so recorded calls read like JSON requests.
+INT_FIELDS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "reply_to_message_id",
+        "max_connections",
+        "cache_time",
+        "user_id",
+        "from_chat_id",
+        "message_thread_id",
+    }
+)
+BOOL_FIELDS = frozenset(
+    {
+        "show_alert",
+        "drop_pending_updates",
+        "disable_notification",
+        "protect_content",
+        "allow_sending_without_reply",
+        "disable_web_page_preview",
+        "disable_content_type_detection",
+    }
+)
+
+
+def _coerce_scalars(params: dict[str, Any]) -> dict[str, Any]:
+    for key in INT_FIELDS & params.keys():
+        value = params[key]
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+            params[key] = int(value)
+    for key in BOOL_FIELDS & params.keys():
+        value = params[key]
+        if isinstance(value, str) and value.lower() in {"true", "false"}:
+            params[key] = value.lower() == "true"
+    return params
+
+
+def decode_form_fields(params: dict[str, Any]) -> dict[str, Any]:
+    """Form requests carry nested objects as JSON strings and scalars as text; decode in place."""
     for key in JSON_FIELDS & params.keys():
         value = params[key]
         if isinstance(value, str):
@@ -68,7 +110,7 @@ def decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
                 params[key] = json.loads(value)
             except ValueError as exc:
                 raise bad_request(f"can't parse {key} JSON object") from exc
-    return params
+    return _coerce_scalars(params)
 
 
 def get_int(params: dict[str, Any], key: str, *, required: bool = True) -> int | None:

@@ -10,13 +10,14 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.emulator.call import Call
 from bot.emulator.delivery import DeliveryMethods
 from bot.emulator.faults import Fault, FaultInjector
 from bot.emulator.limits import RateLimiter, RateLimits
-from bot.emulator.methods import HANDLERS, SEND_METHODS, Call
 from bot.emulator.models import ApiError, RecordedCall
-from bot.emulator.params import decode_json_fields, read_params
+from bot.emulator.params import decode_form_fields, read_params
 from bot.emulator.players import SimGroup, SimUser
+from bot.emulator.registry import HANDLERS, SEND_METHODS
 from bot.emulator.state import EmulatorState
 from bot.emulator.webhook import WebhookDeliverer
 
@@ -159,6 +160,7 @@ class BotAPIEmulator:
         try:
             status, body = await self._execute(method, params, files, int(token.split(":")[0]))
         except _Dropped:
+            # Close the socket and abandon the handler so aiohttp writes no response at all.
             if request.transport is not None:
                 request.transport.close()
             raise asyncio.CancelledError() from None
@@ -179,7 +181,7 @@ class BotAPIEmulator:
 
     async def _run_webhook_reply(self, method: str, params: dict[str, Any]) -> None:
         try:
-            decode_json_fields(params)
+            decode_form_fields(params)
         except ApiError:
             return
         try:
@@ -239,16 +241,12 @@ class BotAPIEmulator:
             return await self.delivery.delete_webhook(params)
         if name == "getwebhookinfo":
             return self.delivery.get_webhook_info(), None
-        call = Call(
-            name, params, files, bot_id, self._rate_check if name in SEND_METHODS else _no_limit
-        )
+        call = Call(name, params, files, bot_id)
+        if name in SEND_METHODS:
+            call.rate_check = self._rate_check
         return HANDLERS[name](self.state, call), None
 
     def _rate_check(self, chat_id: int) -> None:
         if self.limiter is not None:
             self.limiter.check(chat_id)
             self.limiter.record(chat_id)
-
-
-def _no_limit(chat_id: int) -> None:
-    return None

@@ -27,9 +27,17 @@ async def limited_emu() -> AsyncIterator[BotAPIEmulator]:
         yield emulator
 
 
+class LoopbackSession(AiohttpSession):
+    """aiogram waits 250 ms on close for SSL shutdown; plain loopback HTTP has none."""
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
 def make_bot(emulator: BotAPIEmulator, token: str | None = None) -> Bot:
     assert emulator.base_url is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url))
+    session = LoopbackSession(api=TelegramAPIServer.from_base(emulator.base_url))
     return Bot(token or emulator.token, session=session)
 
 

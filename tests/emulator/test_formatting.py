@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.emulator.formatting import parse_html, utf16_len
+from bot.emulator.markdown import parse_markdown, parse_markdown_v2
 from bot.emulator.models import ApiError
 
 
@@ -63,3 +64,47 @@ def test_error_details(text, detail):
     with pytest.raises(ApiError) as info:
         parse_html(text)
     assert info.value.description == f"Bad Request: can't parse entities: {detail}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_aiogram_markdown_v2_quote_always_parses_back(text):
+    from aiogram.utils.text_decorations import markdown_decoration
+
+    assert parse_markdown_v2(markdown_decoration.quote(text)) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("Анна К.", "Character '.' is reserved and must be escaped with the preceding '\\'"),
+        ("8-Б класс", "Character '-' is reserved and must be escaped with the preceding '\\'"),
+        ("*bold", "Can't find end of Bold entity at byte offset 0"),
+        ("`code", "Can't find end of Code entity at byte offset 0"),
+        ("[text]", "Can't find end of a URL at byte offset 0"),
+    ],
+)
+def test_markdown_v2_errors(text, detail):
+    with pytest.raises(ApiError) as info:
+        parse_markdown_v2(text)
+    assert info.value.description == f"Bad Request: can't parse entities: {detail}"
+
+
+def test_markdown_v2_entities():
+    plain, entities = parse_markdown_v2(r"*Привет* [сайт](https://t.me/x) ||s|| `a\`b` 1\.5")
+    assert plain == "Привет сайт s a`b 1.5"
+    assert [(e["type"], e["offset"], e["length"]) for e in entities] == [
+        ("bold", 0, 6),
+        ("text_link", 7, 4),
+        ("spoiler", 12, 1),
+        ("code", 14, 3),
+    ]
+    plain, entities = parse_markdown_v2(">line one\n>line two\nafter")
+    assert plain == "line one\nline two\nafter"
+    assert entities == [{"type": "blockquote", "offset": 0, "length": 17}]
+
+
+def test_legacy_markdown():
+    assert parse_markdown("*b* _i_ [t](http://u)")[0] == "b i t"
+    with pytest.raises(ApiError, match="Can't find end of the entity starting at byte offset 5"):
+        parse_markdown("snake_case")

@@ -142,3 +142,23 @@ async def test_global_limit_over_http():
             assert emulator.count_429 == 1
         finally:
             await bot.session.close()
+
+
+async def test_rejected_reply_does_not_use_the_window(limited_emu, limited_bot):
+    from aiogram.exceptions import TelegramBadRequest
+    from aiogram.types import BufferedInputFile, ReplyParameters
+
+    user = limited_emu.user(1001)
+    await user.send("hi")
+    with pytest.raises(TelegramBadRequest, match="message to be replied not found"):
+        await limited_bot.send_document(
+            1001, BufferedInputFile(b"x", "a.txt"), reply_parameters=ReplyParameters(message_id=99)
+        )
+    sent = await limited_bot.send_document(
+        1001, BufferedInputFile(b"x", "a.txt"), reply_parameters=ReplyParameters(message_id=1)
+    )
+    assert sent.reply_to_message.text == "hi"
+    assert limited_emu.count_429 == 0
+    # Multipart form fields are recorded typed, like a JSON request.
+    assert limited_emu.calls[-1].params["chat_id"] == 1001
+    assert limited_emu.calls[-1].params["reply_parameters"] == {"message_id": 1}

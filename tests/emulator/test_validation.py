@@ -208,3 +208,12 @@ async def test_send_chat_action_and_get_chat(bot, user):
     assert chat.type == "private" and chat.first_name == "Анна"
     with pytest.raises(TelegramBadRequest, match="chat not found"):
         await bot.get_chat(5555)
+
+
+async def test_markdown_v2_over_http(bot, user):
+    with pytest.raises(TelegramBadRequest, match="Character '.' is reserved"):
+        await bot.send_message(1001, "Анна К.", parse_mode="MarkdownV2")
+    sent = await bot.send_message(1001, r"*Анна К\.*", parse_mode="MarkdownV2")
+    assert sent.text == "Анна К." and sent.entities[0].type == "bold"
+    with pytest.raises(TelegramBadRequest, match="unsupported parse_mode"):
+        await bot.send_message(1001, "x", parse_mode="BBCode")
