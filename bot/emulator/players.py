@@ -50,6 +50,10 @@ class _ChatView:
     def transcript(self) -> str:
         return self.state.transcript(self.chat.id)
 
+    def mark_read(self) -> None:
+        """Treat every bot message so far as read: the next wait_messages waits for new ones."""
+        self._read = len(self.state.bot_messages.get(self.chat.id, []))
+
     async def wait_messages(self, n: int = 1, timeout: float = 5.0) -> list[BotMessage]:  # noqa: ASYNC109 (public API)
         deadline = time.monotonic() + timeout
         while True:

@@ -49,10 +49,10 @@ class LiveBot:
     task: asyncio.Task
     in_flight: InFlight
 
-    async def settle(self, quiet: float = 0.2, timeout: float = 15.0) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def settle(self, quiet: float = 0.2, limit: float = 15.0) -> None:
+        deadline = asyncio.get_running_loop().time() + limit
         while True:
-            await self.emulator.settle(quiet=quiet, timeout=timeout)
+            await self.emulator.settle(quiet=quiet, timeout=limit)
             accepted = set(self.emulator.state.queue.accepted_ids)
             if self.in_flight.count == 0 and accepted <= self.in_flight.done:
                 return

@@ -34,6 +34,7 @@ async def answer_survey(user: SimUser, survey_id: str, live, locale: str = "ru",
         message = user.last_message
         recent = user.messages[-2:]
         if any(mark in m.text for m in recent for mark in COMPLETED):
+            user.mark_read()
             return answered
         question = current_question(survey_id, message.text, locale)
         if isinstance(question, SingleQuestion):
