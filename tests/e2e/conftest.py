@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.emulator import BotAPIEmulator
-from tests.e2e.harness import LiveBot, live_bot
+from bot.emulator.live import LiveBot, live_bot
 
 
 @pytest.fixture

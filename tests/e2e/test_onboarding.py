@@ -8,9 +8,9 @@ import re
 
 from sqlalchemy import func, select, text
 
+from bot.emulator.seed import seed_programme
+from bot.emulator.survey_player import answer_survey
 from models import ConsentRecord, Participation, SurveyAnswer, User
-from tests.e2e.players import answer_survey
-from tests.e2e.seed import seed_programme
 
 
 async def dump_database(app) -> str:

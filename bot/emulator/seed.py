@@ -1,4 +1,5 @@
-"""Seeding organisations and programmes straight through the services, for tests and the demo."""
+"""Seeding organisations and programmes straight through the services: for tests, the demo and
+the benchmarks, where the curator's own dialogue is not the point."""
 
 from __future__ import annotations
 

@@ -1,0 +1,76 @@
+"""Playing a participant through the bot's questionnaires like a person would: reading the
+question on screen and answering it with buttons or text. Used by the tests and the demo."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.emulator.players import SimUser
+from bot.services.surveys import (
+    DateQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    Question,
+    ScaleQuestion,
+    SingleQuestion,
+    TextQuestion,
+    load_definitions,
+)
+
+COMPLETED = ("Анкета заполнена", "questionnaire is complete")
+Action = Callable[[SimUser, str], Awaitable[None]]
+
+
+def find_question(survey_id: str, text: str, locale: str = "ru") -> Question | None:
+    survey = load_definitions().get(survey_id)
+    matches = [q for q in survey.questions if (q.text.ru if locale == "ru" else q.text.en) in text]
+    return max(matches, key=lambda q: len(q.text.ru)) if matches else None
+
+
+def current_question(user: SimUser, survey_id: str, locale: str) -> Question:
+    """The question on screen: the newest bot message that shows one (an error re-prompt may
+    have come after it)."""
+    for message in reversed(user.messages[-4:]):
+        question = find_question(survey_id, message.text or "", locale)
+        if question is not None:
+            return question
+    raise AssertionError(f"no question of {survey_id} on screen:\n{user.transcript()}")
+
+
+async def answer_survey(user: SimUser, survey_id: str, live, locale: str = "ru",
+                        texts: dict[str, str] | None = None, says: Action | None = None,
+                        presses: Action | None = None) -> int:
+    """Answers every question until the survey says it is complete; returns how many.
+    `says`/`presses` replace the plain actions, e.g. to narrate them in the demo."""
+    texts = texts or {}
+
+    async def say(text: str) -> None:
+        await (says(user, text) if says else user.send(text))
+        await live.settle()
+
+    async def press(text: str) -> None:
+        await (presses(user, text) if presses else user.press(text))
+        await live.settle()
+
+    answered = 0
+    await live.settle()
+    for _ in range(40):
+        if any(mark in (m.text or "") for m in user.messages[-2:] for mark in COMPLETED):
+            user.mark_read()
+            return answered
+        question = current_question(user, survey_id, locale)
+        if isinstance(question, SingleQuestion | MultiQuestion):
+            option = question.options[0].text
+            await press(option.ru if locale == "ru" else option.en)
+            if isinstance(question, MultiQuestion):
+                await press("Готово" if locale == "ru" else "Done")
+        elif isinstance(question, ScaleQuestion):
+            await press("8")
+        elif isinstance(question, NumberQuestion):
+            await say(texts.get(question.id, str(question.min)))
+        elif isinstance(question, DateQuestion):
+            await say(texts.get(question.id, "01.10.2026"))
+        elif isinstance(question, TextQuestion):
+            await say(texts.get(question.id, "Учитель истории"))
+        answered += 1
+    raise AssertionError("the survey did not finish")
