@@ -68,6 +68,7 @@ async def live_bot(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterato
         bot, handle_signals=False, close_bot_session=False, polling_timeout=1,
         allowed_updates=app.dispatcher.resolve_used_update_types()))
     try:
+        await _wait_until_polling(emulator, task)
         yield LiveBot(emulator, app, bot, task, in_flight)
     finally:
         with contextlib.suppress(RuntimeError):
@@ -76,3 +77,17 @@ async def live_bot(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterato
             await asyncio.wait_for(task, 10)
         await bot.session.close()
         await app.close()
+
+
+async def _wait_until_polling(emulator: BotAPIEmulator, task: asyncio.Task, limit: float = 30.0
+                              ) -> None:
+    """Start-up (migrations aside: commands menu, getMe) is over once the first getUpdates
+    arrives; before that a test's first update could race the start-up hooks."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not any(call.method == "getUpdates" for call in emulator.calls):
+        if task.done():
+            task.result()  # re-raise why polling stopped
+            raise RuntimeError("polling stopped before it started")
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("the bot did not start polling")
+        await asyncio.sleep(0.02)
