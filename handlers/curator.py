@@ -221,13 +221,7 @@ def create_router(translator: Translator) -> Router:
         if len(found) == 1:
             await show_registry(message, session, found[0].id, "", "", 0, t)
             return
-        markup = InlineKeyboardMarkup(inline_keyboard=[
-            [button] for row in kb.programme_list(found).inline_keyboard for button in row])
-        for row in markup.inline_keyboard:
-            button = row[0]
-            programme_id = ProgrammeCallback.unpack(button.callback_data).programme_id
-            button.callback_data = RegistryCallback(programme_id=programme_id).pack()
-        await message.answer(t("cur.reg.choose"), reply_markup=markup)
+        await message.answer(t("cur.reg.choose"), reply_markup=kb.registry_programmes(found))
 
     # /newprogramme, step by step.
     @router.callback_query(NewProgramme.organisation, NewProgrammeOrgCallback.filter())

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import invitations, participants, programmes, survey_store
-from bot.services.errors import DomainError
+from bot.services.errors import AccessDenied, DomainError
 from bot.services.invitations import InvitationView
 from bot.services.programmes import MAX_TITLE
 from bot.services.surveys import load_definitions, summarise
@@ -136,7 +136,7 @@ async def programme_link(session: AsyncSession, programme: Programme, role: str
                          ) -> InvitationView:
     """The newest usable link of this role, or a new one without limits."""
     if role not in PARTICIPANT_ROLES:
-        raise DomainError("access.denied")
+        raise AccessDenied()
     found = await invitations.active_for(session, programme.id, role)
     return found or await invitations.create(
         session, organisation_id=programme.organisation_id, programme_id=programme.id, role=role)
@@ -147,7 +147,7 @@ async def new_programme_link(session: AsyncSession, programme: Programme, role: 
                              now: datetime | None = None) -> InvitationView:
     if role not in PARTICIPANT_ROLES or lifetime_days not in LINK_LIFETIMES \
             or max_uses not in LINK_USES:
-        raise DomainError("access.denied")
+        raise AccessDenied()
     return await invitations.create(
         session, organisation_id=programme.organisation_id, programme_id=programme.id, role=role,
         expires_in=timedelta(days=lifetime_days) if lifetime_days else None,

@@ -119,6 +119,13 @@ async def test_owner_curator_programme_link_and_participant_reach_consent(live, 
     assert "Гимназия №7" in done.text
     curator_token = LINK.search(link_message.text).group(1)
 
+    await owner.send("/orgs")
+    (listing,) = await owner.wait_messages(1)
+    assert "Гимназия №7 — Школа, Europe/Moscow" in listing.text
+    await owner.press("🔗 Гимназия №7")
+    (fresh,) = await owner.wait_messages(1)
+    assert LINK.search(fresh.text).group(1) != curator_token
+
     curator = emulator.user(601, first_name="Мария", language_code="ru")
     await curator.send(f"/start {curator_token}")
     (intro,) = await curator.wait_messages(1)
