@@ -8,9 +8,13 @@ from bot.config import Settings
 from bot.i18n import Translator
 from handlers import (
     common,
+    curator,
+    curator_group,
     curator_join,
     errors,
+    mentor_materials,
     onboarding,
+    owner,
     privacy,
     questionnaire,
     start,
@@ -30,6 +34,10 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         settings_handlers.create_router(),
         privacy.create_router(),
         curator_join.create_router(),
+        owner.create_router(settings),
+        curator.create_router(translator),
+        curator_group.create_router(),
+        mentor_materials.create_router(),
         questionnaire.create_router(),
         common.create_fallback_router(),
     )

@@ -25,6 +25,7 @@ from bot.services.surveys import (
 from bot.services.surveys import (
     message as survey_message,
 )
+from handlers.mentor_materials import send_materials
 from models import User
 
 
@@ -146,3 +147,5 @@ async def after_completion(session: AsyncSession, step: Step, bot: Bot, chat_id:
                            t: BoundTranslator) -> None:
     if step.survey.id in questionnaire.PROFILE_SURVEYS.values():
         await bot.send_message(chat_id, t("onboarding.ready"))
+    if step.survey.id == questionnaire.PROFILE_SURVEYS["mentor"]:
+        await send_materials(bot, session, step.participation_id, t)

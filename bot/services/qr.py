@@ -1,0 +1,13 @@
+"""QR codes of invitation links, to print for a staff room."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import segno
+
+
+def qr_png(text: str, scale: int = 10) -> bytes:
+    buffer = BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Reports built from the database: spreadsheets and documents, as bytes."""
