@@ -1,0 +1,20 @@
+"""Updates already handled, so a redelivered update (webhook retry, polling after a crash) has
+its effect once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, PrimaryKeyConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, utcnow
+
+
+class ProcessedUpdate(Base):
+    __tablename__ = "processed_updates"
+    __table_args__ = (PrimaryKeyConstraint("bot_id", "update_id"),)
+
+    bot_id: Mapped[int] = mapped_column(BigInteger)
+    update_id: Mapped[int] = mapped_column(BigInteger)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
