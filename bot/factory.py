@@ -22,6 +22,7 @@ from bot.i18n import Translator, create_translator
 from bot.middlewares import DbSessionMiddleware, UserContextMiddleware
 from bot.telegram_retry import RetryAfterMiddleware
 from handlers import create_root_router
+from scheduler import install_scheduler
 
 MENU_COMMANDS = ("start", "help", "language", "timezone", "cancel")
 
@@ -66,6 +67,8 @@ def create_dispatcher(
         await publish_commands(bot, translator, settings.default_locale)
 
     dp.startup.register(set_commands)
+    # Bot-initiated messages: the outbox sender and periodic jobs start and stop with polling.
+    install_scheduler(dp, settings, sessionmaker, translator)
     return dp
 
 

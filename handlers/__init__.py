@@ -6,7 +6,7 @@ from aiogram import Router
 
 from bot.config import Settings
 from bot.i18n import Translator
-from handlers import common, errors, start
+from handlers import common, errors, membership, start
 from handlers import settings as settings_handlers
 
 
@@ -14,6 +14,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
     root = Router(name="root")
     root.include_routers(
         errors.create_router(settings, translator),
+        membership.create_router(),
         common.create_cancel_router(),
         start.create_router(),
         settings_handlers.create_router(),
