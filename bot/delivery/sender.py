@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import Enum
-from pathlib import Path
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -315,7 +315,7 @@ class OutboxSender:
         filename, content = await self.renderer.attachment_file(attachment, rendered.locale)
         file = (BufferedInputFile(content, filename) if isinstance(content, bytes)
                 else FSInputFile(content, filename))
-        if isinstance(content, str) and not Path(content).is_file():
+        if isinstance(content, str) and not await asyncio.to_thread(os.path.isfile, content):
             raise FileNotFoundError(content)  # fails the row: not worth a retry
         if attachment.get("type") == "photo":
             return await self.bot.send_photo(chat_id, file, caption=rendered.text,
