@@ -25,6 +25,9 @@ from scheduler.jobs import JobContext, JobFunc, JobRegistry, default_registry
 from scheduler.leader import LeaderLock, leader_lock_for
 
 logger = logging.getLogger("mentorbot.scheduler")
+# APScheduler logs every run of every job at INFO: a tick each few seconds would drown the log.
+logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
 
 TICK_JOB_ID = "outbox_tick"
 ELECTION_JOB_ID = "leader_election"
