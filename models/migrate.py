@@ -20,7 +20,9 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    # "heads": features add their revisions on parallel branches from the same parent (e.g.
+    # 0002_outbox beside another 0002); every branch is applied until a merge revision joins them.
     command.upgrade(alembic_config(database_url), revision)
 
 
@@ -28,7 +30,7 @@ def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
-async def upgrade_async(database_url: str, revision: str = "head") -> None:
+async def upgrade_async(database_url: str, revision: str = "heads") -> None:
     # env.py runs its own event loop, so migrations run in a worker thread from async code.
     await asyncio.to_thread(upgrade, database_url, revision)
 

@@ -37,12 +37,12 @@ async def start_bot(emu, database_url: str, log: Path) -> asyncio.subprocess.Pro
         sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=handle, stderr=handle)
 
 
-async def wait_until(predicate, timeout: float, what: str, log: Path) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_until(predicate, seconds: float, what: str, log: Path) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; bot log:\n"
-                                 + log.read_text(errors="replace")[-4000:])
+            tail = (await asyncio.to_thread(log.read_text, errors="replace"))[-4000:]
+            raise AssertionError(f"timed out waiting for {what}; bot log:\n{tail}")
         await asyncio.sleep(0.005)
 
 

@@ -18,8 +18,8 @@ from scheduler.leader import FileLeaderLock, leader_lock_for
 from tests.delivery.conftest import emulator_bot, enqueue_texts, rows
 
 
-async def wait_for(predicate, timeout=15.0):
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_for(predicate, seconds=15.0):
+    deadline = asyncio.get_running_loop().time() + seconds
     while not await predicate():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.05)

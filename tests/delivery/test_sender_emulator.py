@@ -43,7 +43,8 @@ async def test_2000_users_at_200_per_second_without_a_429(make_sender, db, clock
         elapsed = time.monotonic() - started
         assert stats.sent == 2000 and emu.count_429 == 0
         assert sorted(int(c.params["chat_id"]) for c in send_calls(emu)) == ids
-        assert 2000 / elapsed >= 0.9 * 200, f"{2000 / elapsed:.1f}/s"
+        # the figure itself is the benchmark's job; here only a sanity floor (shared CI boxes)
+        assert 2000 / elapsed >= 0.75 * 200, f"{2000 / elapsed:.1f}/s"
         assert {r.state for r in await rows(db)} == {OutboxState.SENT}
         assert all(r.telegram_message_id for r in await rows(db))
     finally:
