@@ -100,10 +100,10 @@ class DeliveryScheduler:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.scheduler = None
+        was_leader, self._is_leader = self._is_leader, False  # no new sender runs from here
         await self._stop_sending(grace)
-        if self._is_leader:
+        if was_leader:
             await self.lock.release()
-            self._is_leader = False
 
     async def _stop_sending(self, grace: float) -> None:
         task = self._send_task

@@ -6,7 +6,8 @@ Outcome per Telegram answer:
   flag the user, fail this row, cancel their other pending rows ("unreachable");
 - other 400s and unrenderable payloads: fail the row with the error;
 - 5xx, network errors, timeouts: retry with exponential backoff and jitter, up to
-  max_attempts, then fail.
+  max_attempts, then fail;
+- 401/404 (revoked token, wrong API address): pause everything, keep the row, use no attempt.
 
 Different chats are sent concurrently (bounded by a semaphore); messages to one chat go one
 after another in due order, so their order and the per-chat limit hold."""
@@ -29,6 +30,7 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramNotFound,
     TelegramRetryAfter,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import BufferedInputFile, FSInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -43,6 +45,8 @@ from bot.services.outbox import EXPIRED, UNREACHABLE
 from bot.telegram_retry import raw_flood_control
 
 logger = logging.getLogger("mentorbot.delivery")
+
+BOT_WIDE_PAUSE_SECONDS = 60.0
 
 
 class _Next(Enum):
@@ -264,10 +268,15 @@ class OutboxSender:
                     stats.failed += 1
                     await self.store.fail(message.id, f"400: {exc.message}")
                     return _Next.CONTINUE, self.clock.now()
-                except TelegramNotFound as exc:
-                    stats.failed += 1
-                    await self.store.fail(message.id, f"404: {exc.message}")
-                    return _Next.CONTINUE, self.clock.now()
+                except (TelegramUnauthorizedError, TelegramNotFound) as exc:
+                    # A bot-wide fault (revoked token, wrong API address), not this message's:
+                    # pause everything and keep the row, so a config error fails nothing.
+                    logger.error("outbox: bot-wide error, pausing sending: %s", exc.message)
+                    self.limiter.pause(BOT_WIDE_PAUSE_SECONDS)
+                    when = self.clock.now() + timedelta(seconds=BOT_WIDE_PAUSE_SECONDS)
+                    await self.store.reschedule(message.id, when, f"{type(exc).__name__}: "
+                                                f"{exc.message}", count_attempt=False)
+                    return _Next.HOLD, when
                 except (RenderError, FileNotFoundError, IsADirectoryError) as exc:
                     stats.failed += 1
                     await self.store.fail(message.id, f"attachment: {exc}", count_attempt=False)
