@@ -91,3 +91,16 @@ async def test_queries_for_the_curator_digest(db, clock):
     assert [f.dedupe_key for f in failed] == ["k0", "k1"]
     assert [(c.chat_id, c.user_id, c.count) for c in counts] == [(5, uid, 2)]
     assert [(u.telegram_id, u.since) for u in gone] == [(5, T0)]
+
+
+def test_outbox_settings_from_the_environment(monkeypatch):
+    from bot.config import SettingsError, load_settings
+
+    monkeypatch.setenv("OUTBOX_GLOBAL_PER_SECOND", "50")
+    monkeypatch.setenv("OUTBOX_MAX_ATTEMPTS", "3")
+    settings = load_settings(_env_file=None)
+    assert (settings.outbox_global_per_second, settings.outbox_max_attempts) == (50.0, 3)
+    assert (settings.outbox_private_per_second, settings.outbox_group_per_minute) == (1.0, 20.0)
+    monkeypatch.setenv("OUTBOX_GLOBAL_PER_SECOND", "0")
+    with pytest.raises(SettingsError, match="OUTBOX_GLOBAL_PER_SECOND"):
+        load_settings(_env_file=None)
