@@ -26,6 +26,17 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     log_level: str = "INFO"
 
+    # Outbox delivery (bot-initiated messages). Defaults stay under Telegram's limits.
+    outbox_global_per_second: float = Field(default=25.0, gt=0)
+    outbox_private_per_second: float = Field(default=1.0, gt=0)
+    outbox_group_per_minute: float = Field(default=20.0, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_tick_seconds: float = Field(default=2.0, gt=0)
+    # A row left "sending" by a dead process is taken again after this lease.
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    # Requests in flight at once (to different chats).
+    outbox_concurrency: int = Field(default=32, ge=1)
+
     @field_validator("bot_token", mode="before")
     @classmethod
     def _empty_token_is_none(cls, value: object) -> object:

@@ -19,9 +19,10 @@ from bot.config import SUPPORTED_LOCALES, Settings
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
-from bot.middlewares import DbSessionMiddleware, UserContextMiddleware
+from bot.middlewares import DbSessionMiddleware, UpdateDedupeMiddleware, UserContextMiddleware
 from bot.telegram_retry import RetryAfterMiddleware
 from handlers import create_root_router
+from scheduler import install_scheduler
 
 MENU_COMMANDS = ("start", "help", "mydata", "forget", "language", "timezone", "cancel")
 
@@ -59,6 +60,7 @@ def create_dispatcher(
         storage, events_isolation = create_fsm(settings, sessionmaker)
     dp = Dispatcher(storage=storage, events_isolation=events_isolation)
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    dp.update.outer_middleware(UpdateDedupeMiddleware())
     dp.update.outer_middleware(UserContextMiddleware(settings, translator))
     dp.include_router(create_root_router(settings, translator))
 
@@ -66,6 +68,8 @@ def create_dispatcher(
         await publish_commands(bot, translator, settings.default_locale)
 
     dp.startup.register(set_commands)
+    # Bot-initiated messages: the outbox sender and periodic jobs start and stop with polling.
+    install_scheduler(dp, settings, sessionmaker, translator)
     return dp
 
 

@@ -1,12 +1,21 @@
 """Shared handling of Telegram's flood control for every request the bot makes.
 
 aiogram raises TelegramRetryAfter and does not retry; this session middleware waits the time
-Telegram asks for and repeats the request, a bounded number of times."""
+Telegram asks for and repeats the request, a bounded number of times.
+
+The outbox sender must see TelegramRetryAfter itself (a 429 pauses *all* its sending, and its
+retry is a rescheduled row, not a sleeping request), yet share the Bot and its connection pool
+with the conversation handlers. So it runs its requests inside `raw_flood_control()`, a context
+flag that makes this middleware pass the error through; a context variable is per task, so
+replies sent concurrently by handlers keep the waiting behaviour."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -15,6 +24,18 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
 logger = logging.getLogger("mentorbot.telegram")
+
+_retry_enabled: ContextVar[bool] = ContextVar("mentorbot_retry_after_enabled", default=True)
+
+
+@contextmanager
+def raw_flood_control() -> Iterator[None]:
+    """Within this block (and tasks started from it) 429s reach the caller unhandled."""
+    token = _retry_enabled.set(False)
+    try:
+        yield
+    finally:
+        _retry_enabled.reset(token)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
@@ -28,6 +49,8 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
+        if not _retry_enabled.get():
+            return await make_request(bot, method)
         attempt = 1
         while True:
             try:

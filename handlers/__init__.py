@@ -12,6 +12,7 @@ from handlers import (
     curator_group,
     curator_join,
     errors,
+    membership,
     mentor_materials,
     onboarding,
     owner,
@@ -28,6 +29,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
     root = Router(name="root")
     root.include_routers(
         errors.create_router(settings, translator),
+        membership.create_router(),
         common.create_cancel_router(),
         onboarding.create_router(translator),
         start.create_router(),

@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.fsm import FsmRecord
+from models.outbox import OutboxMessage, OutboxState
 from models.participation import (
     ConsentRecord,
     Participation,
@@ -9,6 +10,7 @@ from models.participation import (
     SurveyAnswer,
     SurveyResponse,
 )
+from models.processed_update import ProcessedUpdate
 from models.programme import ConsentText, Curator, Invitation, Material, Organisation, Programme
 from models.user import User
 
@@ -21,8 +23,11 @@ __all__ = [
     "Invitation",
     "Material",
     "Organisation",
+    "OutboxMessage",
+    "OutboxState",
     "Participation",
     "ParticipationState",
+    "ProcessedUpdate",
     "Programme",
     "SurveyAnswer",
     "SurveyResponse",

@@ -1,1 +1,7 @@
 """Scheduler wiring and periodic jobs (outbox tick, digests, reminders)."""
+
+from scheduler.jobs import JobContext, JobRegistry, register_periodic
+from scheduler.service import DeliveryScheduler, install_scheduler
+
+__all__ = ["DeliveryScheduler", "JobContext", "JobRegistry", "install_scheduler",
+           "register_periodic"]

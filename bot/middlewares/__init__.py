@@ -1,6 +1,7 @@
-"""Outer middlewares: one database session per update, the user, the locale."""
+"""Outer middlewares: one database session per update, de-duplication, the user, the locale."""
 
 from bot.middlewares.context import UserContextMiddleware
+from bot.middlewares.dedupe import UpdateDedupeMiddleware
 from bot.middlewares.session import DbSessionMiddleware
 
-__all__ = ["DbSessionMiddleware", "UserContextMiddleware"]
+__all__ = ["DbSessionMiddleware", "UpdateDedupeMiddleware", "UserContextMiddleware"]

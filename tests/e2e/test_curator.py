@@ -25,7 +25,7 @@ from bot.callbacks_curator import (
 from bot.services import invitations, programmes, users
 from models import Invitation, Material, Participation, ParticipationState, Programme
 from models.base import utcnow
-from tests.e2e.harness import live_bot
+from bot.emulator.live import live_bot
 
 OWNER = 500
 DENIED = "Это действие вам недоступно."

@@ -1,0 +1,1 @@
+"""Reliable delivery of bot-initiated messages: outbox store, renderer, rate limiter, sender."""

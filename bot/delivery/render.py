@@ -1,0 +1,133 @@
+"""Rendering an outbox payload for its recipient at send time: language, timezone, buttons.
+
+Typed parameters ({"$datetime": iso}, {"$date": iso}, {"$time": iso}) are formatted with Babel
+in the recipient's timezone and locale, e.g. «22 ноября, 12:00»."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from babel.dates import format_date, format_datetime
+
+from bot.config import SUPPORTED_LOCALES
+from bot.i18n import Translator
+
+DATETIME_PATTERNS = {"ru": "d MMMM, HH:mm", "en": "d MMMM, HH:mm"}
+DATE_PATTERNS = {"ru": "d MMMM", "en": "d MMMM"}
+TIME_PATTERN = "HH:mm"
+
+# name -> async (args, locale) -> (filename, bytes): documents built at send time.
+AttachmentGenerator = Callable[[Mapping[str, Any], str], Awaitable[tuple[str, bytes]]]
+
+
+class RenderError(ValueError):
+    """The payload cannot become a message (unknown key, bad parameter): not retried."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    reply_markup: InlineKeyboardMarkup | None
+    attachment: dict[str, Any] | None
+    locale: str
+
+
+def resolve_locale(user_locale: str | None, row_locale: str | None, default: str) -> str:
+    """The person's stored choice, else the row's locale, else the default."""
+    for candidate in (user_locale, row_locale):
+        if candidate in SUPPORTED_LOCALES:
+            return candidate  # type: ignore[return-value]
+    return default
+
+
+def resolve_timezone(user_timezone: str | None, default: str) -> ZoneInfo:
+    for candidate in (user_timezone, default):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def format_param(value: object, locale: str, tz: ZoneInfo) -> object:
+    if not isinstance(value, dict) or len(value) != 1:
+        return value
+    (tag, raw), = value.items()
+    try:
+        if tag == "$datetime":
+            moment = datetime.fromisoformat(raw).astimezone(tz)
+            return format_datetime(moment, DATETIME_PATTERNS.get(locale, DATETIME_PATTERNS["en"]),
+                                   tzinfo=tz, locale=locale)
+        if tag == "$time":
+            moment = datetime.fromisoformat(raw).astimezone(tz)
+            return format_datetime(moment, TIME_PATTERN, tzinfo=tz, locale=locale)
+        if tag == "$date":
+            day = date.fromisoformat(raw[:10])
+            return format_date(day, DATE_PATTERNS.get(locale, DATE_PATTERNS["en"]), locale=locale)
+    except (TypeError, ValueError) as exc:
+        raise RenderError(f"bad {tag} parameter {raw!r}: {exc}") from None
+    return value
+
+
+class Renderer:
+    def __init__(self, translator: Translator, default_locale: str, default_timezone: str,
+                 generators: Mapping[str, AttachmentGenerator] | None = None) -> None:
+        self.translator = translator
+        self.default_locale = default_locale
+        self.default_timezone = default_timezone
+        self.generators = dict(generators or {})
+
+    def _text(self, spec: Mapping[str, Any], locale: str, tz: ZoneInfo) -> str:
+        params = {k: format_param(v, locale, tz) for k, v in (spec.get("params") or {}).items()}
+        if spec.get("text_key"):
+            try:
+                return self.translator.get(spec["text_key"], locale, count=spec.get("count"),
+                                           **params)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise RenderError(f"cannot render {spec['text_key']!r}: {exc!r}") from None
+        if spec.get("text") is not None:
+            return str(spec["text"])
+        raise RenderError("payload has neither text_key nor text")
+
+    def render(self, payload: Mapping[str, Any], *, user_locale: str | None,
+               row_locale: str | None, user_timezone: str | None) -> Rendered:
+        locale = resolve_locale(user_locale, row_locale, self.default_locale)
+        tz = resolve_timezone(user_timezone, self.default_timezone)
+        text = self._text(payload, locale, tz)
+        markup = None
+        if payload.get("buttons"):
+            rows = []
+            for row in payload["buttons"]:
+                buttons = []
+                for spec in row:
+                    label = self._text(spec, locale, tz)
+                    if spec.get("url"):
+                        buttons.append(InlineKeyboardButton(text=label, url=spec["url"]))
+                    elif spec.get("callback_data"):
+                        buttons.append(InlineKeyboardButton(
+                            text=label, callback_data=spec["callback_data"]))
+                    else:
+                        raise RenderError("a button needs callback_data or url")
+                rows.append(buttons)
+            markup = InlineKeyboardMarkup(inline_keyboard=rows)
+        attachment = payload.get("attachment")
+        return Rendered(text, markup, dict(attachment) if attachment else None, locale)
+
+    async def attachment_file(self, attachment: Mapping[str, Any], locale: str
+                              ) -> tuple[str, bytes | str]:
+        """(filename, bytes) from a generator, or (filename, path) of a file on disk."""
+        if attachment.get("generator"):
+            generator = self.generators.get(attachment["generator"])
+            if generator is None:
+                raise RenderError(f"unknown attachment generator {attachment['generator']!r}")
+            return await generator(attachment.get("args") or {}, locale)
+        if attachment.get("path"):
+            path = str(attachment["path"])
+            return attachment.get("filename") or path.rsplit("/", 1)[-1], path
+        raise RenderError("attachment needs a path or a generator")
