@@ -3,6 +3,7 @@
 from models.base import Base
 from models.fsm import FsmRecord
 from models.outbox import OutboxMessage, OutboxState
+from models.pair import PAIR_STAGES, Pair, PairState, PlanGoal
 from models.participation import (
     ConsentRecord,
     Participation,
@@ -25,8 +26,12 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutboxState",
+    "PAIR_STAGES",
+    "Pair",
+    "PairState",
     "Participation",
     "ParticipationState",
+    "PlanGoal",
     "ProcessedUpdate",
     "Programme",
     "SurveyAnswer",

@@ -22,10 +22,10 @@ from bot.callbacks_curator import (
     ProgrammeCallback,
     RegistryCallback,
 )
+from bot.emulator.live import live_bot
 from bot.services import invitations, programmes, users
 from models import Invitation, Material, Participation, ParticipationState, Programme
 from models.base import utcnow
-from bot.emulator.live import live_bot
 
 OWNER = 500
 DENIED = "Это действие вам недоступно."
