@@ -3,6 +3,7 @@ people, printing the dialogue. No token and no internet needed."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 from pathlib import Path
@@ -60,6 +61,15 @@ class Narrator:
                 same_text = edited and self.seen[key].split("|")[0] == message.text
                 self.seen[key] = fingerprint
                 self._render(message, edited, same_text)
+
+    async def arrives(self, user: SimUser, fragment: str, limit: float = 15.0) -> None:
+        """Wait for a message the bot sends by itself (through the outbox), then show it."""
+        deadline = asyncio.get_running_loop().time() + limit
+        while not any(fragment in (m.text or "") for m in user.messages):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no message with {fragment!r} for {user.first_name}")
+            await asyncio.sleep(0.1)
+        self.flush(user)
 
     async def says(self, user: SimUser, text: str) -> None:
         self.out(f"👤 {user.first_name}: {text}")
@@ -132,7 +142,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     narrator.note("Миша forwards the link to his mother")
     await narrator.says(parent, f"/start {link}")
     await narrator.presses(parent, "✅ Даю согласие за ребёнка")
-    narrator.flush(misha)
+    await narrator.arrives(misha, "родитель дал согласие")
     await narrator.presses(misha, "Заполнить анкету")
     await narrator.says(misha, "Иванов Михаил")
     narrator.note("the questionnaire goes as before; only the answers are shown")

@@ -96,3 +96,16 @@ class DatabaseStorage(BaseStorage):
 
     async def close(self) -> None:
         return None
+
+
+async def forget_conversations(storage: BaseStorage, telegram_id: int) -> int:
+    """Erase every conversation record that names the person, in whichever storage is used."""
+    if isinstance(storage, DatabaseStorage):
+        return await storage.forget_user(telegram_id)
+    redis = getattr(storage, "redis", None)
+    if redis is None:
+        return 0
+    removed = 0
+    async for key in redis.scan_iter(match=f"*:{telegram_id}:*"):
+        removed += await redis.delete(key)
+    return removed

@@ -31,7 +31,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         errors.create_router(settings, translator),
         membership.create_router(),
         common.create_cancel_router(),
-        onboarding.create_router(translator),
+        onboarding.create_router(),
         start.create_router(),
         settings_handlers.create_router(),
         privacy.create_router(),

@@ -18,16 +18,15 @@ from bot.callbacks import (
     ReconsiderCallback,
     StartProfileCallback,
 )
-from bot.i18n import BoundTranslator, Translator
+from bot.i18n import BoundTranslator
 from bot.keyboards.onboarding import (
     age_group_keyboard,
     consent_keyboard,
     form_keyboard,
     guardian_keyboard,
     reconsider_keyboard,
-    start_profile_keyboard,
 )
-from bot.services import invitations, participants, programmes, questionnaire
+from bot.services import invitations, notify, outbox, participants, programmes, questionnaire
 from bot.services.errors import DomainError, InvitationInvalid
 from bot.services.forms import form_title
 from bot.services.participants import AGE_GROUPS
@@ -112,7 +111,7 @@ async def ask_name_or_form(bot: Bot, chat_id: int, participation: Participation,
     await show_step(bot, chat_id, step, state, t)
 
 
-def create_router(translator: Translator) -> Router:
+def create_router() -> Router:
     router = Router(name="onboarding")
 
     @router.message(CommandStart(deep_link=True), F.chat.type == "private")
@@ -206,17 +205,20 @@ def create_router(translator: Translator) -> Router:
             await query.message.answer(t(exc.key))
             return
         await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(t("guardian.accepted" if callback_data.accept
+                                     else "guardian.declined"))
         child = await session.get(User, participation.user_id)
-        child_t = translator.bind(child.locale or t.locale) if child else t
-        if callback_data.accept:
-            await query.message.answer(t("guardian.accepted"))
-            if child is not None:
-                await bot.send_message(child.telegram_id, child_t("onboarding.guardian_agreed"),
-                                       reply_markup=start_profile_keyboard(child_t, participation.id))
-        else:
-            await query.message.answer(t("guardian.declined"))
-            if child is not None:
-                await bot.send_message(child.telegram_id, child_t("onboarding.guardian_refused"))
+        if child is not None:
+            # A message to someone else: bot-initiated, so it goes through the outbox.
+            buttons = [[outbox.button(
+                text_key="onboarding.start_profile",
+                callback_data=StartProfileCallback(participation_id=participation.id).pack())]]
+            await notify.notify_user(
+                session, child, kind="guardian_decision",
+                text_key="onboarding.guardian_agreed" if callback_data.accept
+                else "onboarding.guardian_refused",
+                buttons=buttons if callback_data.accept else None,
+                dedupe_key=f"participation:{participation.id}:guardian_decision")
 
     @router.callback_query(StartProfileCallback.filter())
     async def start_profile(query: CallbackQuery, callback_data: StartProfileCallback,

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ForgetCallback
+from bot.fsm_storage import forget_conversations
 from bot.i18n import BoundTranslator
 from bot.keyboards.onboarding import forget_keyboard
 from bot.services import privacy
 from models import User
-
-FORGET_HOOKS = "forget_hooks"  # workflow data: callables run after erasure (outbox, FSM)
 
 
 def create_router() -> Router:
@@ -38,15 +37,14 @@ def create_router() -> Router:
     @router.callback_query(ForgetCallback.filter())
     async def forget_decided(query: CallbackQuery, callback_data: ForgetCallback,
                              session: AsyncSession, user: User, state: FSMContext,
-                             t: BoundTranslator, bot: Bot, **data: object) -> None:
+                             t: BoundTranslator) -> None:
         await query.answer()
         if not callback_data.confirm:
             await query.message.edit_text(t("forget.kept"))
             return
         result = await privacy.forget_user(session, user)
         await state.clear()
-        for hook in data.get(FORGET_HOOKS, ()) or ():
-            await hook(session=session, telegram_id=query.from_user.id, result=result, bot=bot)
+        await forget_conversations(state.storage, query.from_user.id)
         await query.message.edit_text(t("forget.done", count=result.participations))
 
     return router

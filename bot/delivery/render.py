@@ -1,6 +1,7 @@
 """Rendering an outbox payload for its recipient at send time: language, timezone, buttons.
 
-Typed parameters ({"$datetime": iso}, {"$date": iso}, {"$time": iso}) are formatted with Babel
+Typed parameters ({"$datetime": iso}, {"$date": iso}, {"$time": iso}) are formatted with Babel;
+{"$key": "role.mentor"} is a translation key rendered in the recipient's language
 in the recipient's timezone and locale, e.g. «22 ноября, 12:00»."""
 
 from __future__ import annotations
@@ -83,8 +84,14 @@ class Renderer:
         self.default_timezone = default_timezone
         self.generators = dict(generators or {})
 
+    def _param(self, value: object, locale: str, tz: ZoneInfo) -> object:
+        # {"$key": "role.mentor"}: a word translated in the recipient's language at send time.
+        if isinstance(value, dict) and set(value) == {"$key"}:
+            return self.translator.get(str(value["$key"]), locale)
+        return format_param(value, locale, tz)
+
     def _text(self, spec: Mapping[str, Any], locale: str, tz: ZoneInfo) -> str:
-        params = {k: format_param(v, locale, tz) for k, v in (spec.get("params") or {}).items()}
+        params = {k: self._param(v, locale, tz) for k, v in (spec.get("params") or {}).items()}
         if spec.get("text_key"):
             try:
                 return self.translator.get(spec["text_key"], locale, count=spec.get("count"),

@@ -8,11 +8,13 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import notify
 from bot.services.surveys import load_definitions, summarise
 from models import (
     ConsentRecord,
     ConsentText,
     Curator,
+    OutboxMessage,
     Participation,
     ParticipationState,
     Programme,
@@ -93,6 +95,7 @@ async def forget_user(session: AsyncSession, user: User) -> ForgetResult:
     # A guardian's withdrawal removes the basis of the child's participation too.
     participations = (await session.scalars(select(Participation).where(
         (Participation.user_id == user.id) | (Participation.guardian_user_id == user.id)))).all()
+    participations_roles = [(p.id, p.programme_id, p.role) for p in participations]
     for participation in participations:
         result.programme_ids.append(participation.programme_id)
         if participation.user_id not in (None, user.id):
@@ -116,8 +119,30 @@ async def forget_user(session: AsyncSession, user: User) -> ForgetResult:
         participation.withdrawn_at = now
     await session.execute(update(ConsentRecord).where(ConsentRecord.decided_by_user_id == user.id)
                           .values(decided_by_user_id=None))
+    # Messages to the person, pending or sent, name their chat: none of them may remain.
+    await session.execute(delete(OutboxMessage).where(
+        (OutboxMessage.user_id == user.id) | (OutboxMessage.chat_id == user.telegram_id)))
+    await _tell_others(session, result, participations_roles, now)
     await session.execute(update(Curator).where(Curator.user_id == user.id)
                           .values(user_id=None, full_name=None))
     await session.delete(user)
     await session.flush()
     return result
+
+
+async def _tell_others(session: AsyncSession, result: ForgetResult,
+                       participations: list[tuple[int, int, str]], now: datetime) -> None:
+    """The curator learns that a participant left (no name: it is erased); a child learns that
+    the parent withdrew the consent their participation rested on."""
+    for participation_id, programme_id, role in participations:
+        await notify.notify_curators(
+            session, programme_id, kind="withdrawal", text_key="curator.notice.withdrawn",
+            params={"role": {"$key": f"role.{role}"}},
+            dedupe_key=f"participation:{participation_id}:withdrawn", now=now)
+    for child_id in result.child_user_ids:
+        child = await session.get(User, child_id)
+        if child is not None:
+            await notify.notify_user(session, child, kind="withdrawal",
+                                     text_key="onboarding.guardian_withdrew",
+                                     dedupe_key=f"user:{child_id}:guardian_withdrew:{now.date()}",
+                                     now=now)

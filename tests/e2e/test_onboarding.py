@@ -268,3 +268,46 @@ async def test_unknown_or_stale_invitations_are_refused_without_details(live, em
     await user.press_data("sv:999:position:o:1")  # a forged survey button
     await live.settle()
     assert user.callback_answers[-1].text == "Это действие вам недоступно."
+
+
+async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_everyone(live, emulator):
+    from bot.services import programmes, users
+
+    seeded = await seed_programme(live.app)
+    curator = emulator.user(3070, first_name="Куратор", language_code="ru")
+    await curator.send("/start")
+    await curator.wait_messages(1)
+    async with live.app.sessionmaker() as session, session.begin():
+        account = await users.get_or_create(session, 3070)
+        await programmes.add_curator(session, seeded.organisation_id, account.id, "Кураторова К.К.")
+
+    child = emulator.user(3071, first_name="Петя", language_code="ru")
+    parent = emulator.user(3072, first_name="Мама", language_code="ru")
+    await child.send(f"/start {seeded.mentee_token}")
+    await child.wait_messages(2)
+    await child.press("14–17 лет")
+    token = await guardian_link_of(child)
+    await parent.send(f"/start {token}")
+    await parent.wait_messages(2)
+    await parent.press("✅ Даю согласие за ребёнка")
+    await parent.wait_messages(1)
+    await child.wait_messages(1)
+    await child.press("Заполнить анкету")
+    await child.wait_messages(1)
+    await child.send("Петров Пётр")
+    await child.wait_messages(1)  # the first question of the questionnaire
+
+    await parent.send("/forget")
+    await parent.wait_messages(1)
+    await parent.press("Да, удалить мои данные")
+    (news,) = await child.wait_messages(1, timeout=15)
+    assert "отозвал согласие на ваше участие" in news.text
+    (notice,) = await curator.wait_messages(1, timeout=15)
+    assert "наставляемый" in notice.text and "отозвал согласие" in notice.text
+    assert "Петров" not in notice.text
+
+    dump = await dump_database(live.app)
+    assert "Петров Пётр" not in dump and "3072" not in dump
+    async with live.app.sessionmaker() as session:
+        participation = await session.scalar(select(Participation))
+    assert participation.state == "withdrawn" and participation.full_name is None
