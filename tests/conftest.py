@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -47,3 +48,47 @@ async def app(settings: Settings, translator) -> AsyncIterator[Application]:
     application = create_application(settings, translator)
     yield application
     await application.close()
+
+
+# --- Privacy of logs: everything logged during the whole run is scanned at the end -------------
+
+# Names and answers the tests type as people, and the emulator's token: none may reach a log.
+PERSONAL_MARKERS = ("Смирнова Анна", "Гертрудова", "Секретная Персона", "Петров Борис",
+                    "Иванов Миша", "Петров Пётр", "Учитель физики", "Секретик", "Кураторова",
+                    "Дмитриев Дмитрий", "EMULATOR-token")
+SUBPROCESS_LOGS: list[Path] = []  # log files of bot processes the tests started
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = record.getMessage()
+        except Exception:  # a broken record is not a privacy leak
+            return
+        if record.exc_info:
+            line += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.lines.append(f"{record.name}: {line}")
+
+
+_collector = _Collector()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = logging.getLogger()
+    root.addHandler(_collector)
+    root.setLevel(logging.INFO)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    lines = list(_collector.lines)
+    for path in SUBPROCESS_LOGS:
+        if path.exists():
+            lines += path.read_text(errors="replace").splitlines()
+    leaks = [line for line in lines if any(marker in line for marker in PERSONAL_MARKERS)]
+    if leaks:
+        print("\nPersonal data or a token reached the log:\n" + "\n".join(leaks[:10]))
+        session.exitstatus = 1

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from itertools import count
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.emulator.seed import seed_programme
@@ -104,7 +105,8 @@ async def world(app):
         curator = await users.get_or_create(session, CURATOR_A)
         await programmes.add_curator(session, seeded_a.organisation_id, curator.id, "Куратор А")
         mentor = await users.get_or_create(session, MENTOR_B)
-        from bot.services import invitations, programmes as programme_service
+        from bot.services import invitations
+        from bot.services import programmes as programme_service
 
         invitation = await invitations.resolve(session, seeded_b.mentor_token)
         consent = await programme_service.current_consent_text(session, seeded_b.programme_id)

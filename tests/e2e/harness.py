@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.emulator import BotAPIEmulator
+from tests.conftest import SUBPROCESS_LOGS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,6 +24,7 @@ class BotProcess:
         self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
         self.log = cwd / "bot.log"
+        SUBPROCESS_LOGS.append(self.log)
 
     def start(self) -> None:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_"))}
