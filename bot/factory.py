@@ -12,10 +12,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import SUPPORTED_LOCALES, Settings
+from bot import commands
+from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
@@ -23,8 +23,6 @@ from bot.middlewares import DbSessionMiddleware, UpdateDedupeMiddleware, UserCon
 from bot.telegram_retry import RetryAfterMiddleware
 from handlers import create_root_router
 from scheduler import install_scheduler
-
-MENU_COMMANDS = ("start", "help", "mydata", "forget", "language", "timezone", "cancel")
 
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
@@ -65,23 +63,15 @@ def create_dispatcher(
     dp.include_router(create_root_router(settings, translator))
 
     async def set_commands(bot: Bot) -> None:
-        await publish_commands(bot, translator, settings.default_locale)
+        await commands.publish_default(bot, translator, settings.default_locale)
+        for owner_id in settings.admin_ids:
+            await commands.publish_for_chat(bot, translator, owner_id, commands.OWNER,
+                                            settings.default_locale)
 
     dp.startup.register(set_commands)
     # Bot-initiated messages: the outbox sender and periodic jobs start and stop with polling.
     install_scheduler(dp, settings, sessionmaker, translator)
     return dp
-
-
-async def publish_commands(bot: Bot, translator: Translator, default_locale: str) -> None:
-    """The command menu in every language, and the default language for everyone else."""
-    for locale in (None, *SUPPORTED_LOCALES):
-        commands = [
-            BotCommand(command=name, description=translator.get(f"commands.{name}",
-                                                                locale or default_locale))
-            for name in MENU_COMMANDS
-        ]
-        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=locale)
 
 
 @dataclass

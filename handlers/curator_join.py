@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import BoundTranslator
+from bot import commands
+from bot.config import Settings
+from bot.i18n import BoundTranslator, Translator
 from bot.services import invitations, programmes
 from bot.services.errors import InvitationInvalid
 from bot.services.invitations import InvitationView
@@ -36,7 +38,8 @@ def create_router() -> Router:
 
     @router.message(CuratorJoin.name, F.text)
     async def name_given(message: Message, session: AsyncSession, user: User, state: FSMContext,
-                         t: BoundTranslator) -> None:
+                         t: BoundTranslator, bot: Bot, translator: Translator,
+                         settings: Settings) -> None:
         name = " ".join((message.text or "").split())
         if not name or len(name) > MAX_NAME or not any(ch.isalpha() for ch in name):
             await message.answer(t("onboarding.error.name", max=MAX_NAME))
@@ -50,6 +53,8 @@ def create_router() -> Router:
             await message.answer(t(exc.key))
             return
         await programmes.add_curator(session, invitation.organisation_id, user.id, name)
+        await commands.publish_for_chat(bot, translator, message.chat.id, commands.CURATOR,
+                                        settings.default_locale)
         organisation = await session.get(Organisation, invitation.organisation_id)
         await message.answer(t("curator.join.done", organisation=organisation.name))
 

@@ -133,6 +133,10 @@ async def test_owner_curator_programme_link_and_participant_reach_consent(live, 
     await curator.send("Иванова Мария Петровна")
     (joined,) = await curator.wait_messages(1)
     assert "/newprogramme" in joined.text
+    # The curator's own chat gets the curator's command menu, in both languages.
+    curator_menu = {c["command"] for c in emulator.commands[("chat:601", "ru")]}
+    assert {"programmes", "newprogramme", "participants"} <= curator_menu
+    assert emulator.commands[("chat:601", "en")][0]["description"]
 
     await curator.send("/newprogramme")
     await curator.wait_messages(1)

@@ -42,6 +42,7 @@ async def test_command_menu_is_published_in_both_languages(live, emulator):
     assert ru["language"] == "Сменить язык"
     assert en["language"] == "Change language"
     assert set(ru) == set(en) >= {"start", "help", "cancel", "language", "mydata", "forget"}
+    assert "newprogramme" not in ru  # curator commands only in curators' chats
 
 
 async def test_cancel_leaves_a_flow_from_any_state(live, emulator):
