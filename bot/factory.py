@@ -20,6 +20,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
 from bot.middlewares import DbSessionMiddleware, UpdateDedupeMiddleware, UserContextMiddleware
+from bot.polling import SafePollingDispatcher
 from bot.telegram_retry import RetryAfterMiddleware
 from handlers import create_root_router
 from scheduler import install_scheduler
@@ -56,7 +57,7 @@ def create_dispatcher(
 ) -> Dispatcher:
     if storage is None or events_isolation is None:
         storage, events_isolation = create_fsm(settings, sessionmaker)
-    dp = Dispatcher(storage=storage, events_isolation=events_isolation)
+    dp = SafePollingDispatcher(storage=storage, events_isolation=events_isolation)
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
     dp.update.outer_middleware(UpdateDedupeMiddleware())
     dp.update.outer_middleware(UserContextMiddleware(settings, translator))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -42,12 +42,14 @@ class LiveBot:
     bot: Bot
     task: asyncio.Task
     in_flight: InFlight
+    # Updates another (earlier) bot already took: not this bot's to finish.
+    taken_before: frozenset[int] = frozenset()
 
     async def settle(self, quiet: float = 0.2, limit: float = 15.0) -> None:
         deadline = asyncio.get_running_loop().time() + limit
         while True:
             await self.emulator.settle(quiet=quiet, timeout=limit)
-            accepted = set(self.emulator.state.queue.accepted_ids)
+            accepted = set(self.emulator.state.queue.accepted_ids) - self.taken_before
             if self.in_flight.count == 0 and accepted <= self.in_flight.done:
                 return
             if asyncio.get_running_loop().time() > deadline:
@@ -56,11 +58,15 @@ class LiveBot:
 
 
 @contextlib.asynccontextmanager
-async def live_bot(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterator[LiveBot]:
-    """The real polling loop in this process, talking HTTP to the emulator."""
+async def live_bot(settings: Settings, emulator: BotAPIEmulator,
+                   prepare: Callable[[Application], None] | None = None) -> AsyncIterator[LiveBot]:
+    """The real polling loop in this process, talking HTTP to the emulator. `prepare` may
+    adjust the application (e.g. a test's extra handler) before polling starts."""
     settings = settings.model_copy(update={"telegram_api_base": emulator.base_url})
     await upgrade_async(settings.database_url)
     app = create_application(settings, create_translator(settings.default_locale, strict=True))
+    if prepare is not None:
+        prepare(app)
     bot = create_bot(settings, token=emulator.token)
     in_flight = InFlight()
     app.dispatcher.update.outer_middleware(in_flight)
@@ -69,7 +75,9 @@ async def live_bot(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterato
         allowed_updates=app.dispatcher.resolve_used_update_types()))
     try:
         await _wait_until_polling(emulator, task)
-        yield LiveBot(emulator, app, bot, task, in_flight)
+        queue = emulator.state.queue
+        taken = frozenset(set(queue.accepted_ids) - {u["update_id"] for u in queue.pending})
+        yield LiveBot(emulator, app, bot, task, in_flight, taken)
     finally:
         with contextlib.suppress(RuntimeError):
             await app.dispatcher.stop_polling()
