@@ -7,6 +7,7 @@ survives a restart and is only written into items when the curator confirms."""
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -124,11 +125,13 @@ async def require_draft(session: AsyncSession, user_id: int | None, draft_id: in
 
 
 def _save_payload(draft: RoadmapDraft, payload: dict[str, Any]) -> None:
-    draft.payload = dict(payload)  # a new object, so the JSON column is written
+    # A new object (the caller deep-copied): a JSON column only notices reassignment, and an
+    # in-place change would compare equal to the loaded value and never be written.
+    draft.payload = payload
 
 
 def fix_deadline(draft: RoadmapDraft, programme: Programme, index: int, text: str) -> dict:
-    payload = draft.payload
+    payload = copy.deepcopy(draft.payload)
     if not 0 <= index < len(payload["items"]):
         raise AccessDenied()
     deadline = parse_deadline(text, (programme.starts_on, programme.ends_on))
@@ -144,7 +147,7 @@ def fix_deadline(draft: RoadmapDraft, programme: Programme, index: int, text: st
 
 
 def choose_person(draft: RoadmapDraft, index: int, choice: int | None) -> dict:
-    payload = draft.payload
+    payload = copy.deepcopy(draft.payload)
     if not 0 <= index < len(payload["people"]):
         raise AccessDenied()
     entry = dict(payload["people"][index])
