@@ -358,7 +358,10 @@ async def test_digest_queries(app):
                                     kind=kind, recurrence=rec, starts_on=start, ends_on=end))
         await session.flush()
         overdue = await roadmap_items.overdue_items(session, programme.id, date(2021, 3, 10))
-        upcoming = await roadmap_items.upcoming_items(session, programme.id, date(2021, 3, 10))
+        upcoming = await roadmap_items.upcoming_items(session, programme.id, date(2021, 3, 10),
+                                                     days=21)
+        soon = await roadmap_items.upcoming_items(session, programme.id, date(2021, 3, 10))
     assert [i.title for i in overdue] == ["a"]
     assert [(i.title, i.next_date) for i in upcoming] == [("b", date(2021, 3, 20)),
                                                           ("c", date(2021, 3, 31))]
+    assert [i.title for i in soon] == ["b"]
