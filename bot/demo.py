@@ -158,3 +158,54 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.presses(visitor, "Не согласен(на)")
     await narrator.says(parent, "/forget")
     await narrator.presses(parent, "Да, удалить мои данные")
+
+    await roadmap_scene(live, emulator, narrator)
+
+
+def _seed_roadmap() -> Path | None:
+    """Seed 001 from ../shared/seeds next to the repository root, if it is there."""
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / \
+        "001_acd0a0d736455b51.txt"
+    return path if path.is_file() else None
+
+
+async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:
+    from datetime import UTC, date, datetime
+
+    from bot.clock import ManualClock
+    from bot.services import programmes, users
+    from scheduler.jobs import JobContext
+    from scheduler.roadmap_job import roadmap_reminders
+
+    narrator.scene("6. The roadmap: import the school's own document, reminders")
+    seed = _seed_roadmap()
+    if seed is None:
+        narrator.note("seed roadmap ../shared/seeds/001_acd0a0d736455b51.txt not found; "
+                      "scene skipped")
+        return
+    curator = emulator.user(106, first_name="Мария", language_code="ru")
+    async with live.app.sessionmaker() as session, session.begin():
+        org = await programmes.create_organisation(session, "МБОУ МУК № 4 г. Кирова", "school",
+                                                   "Europe/Moscow")
+        user = await users.get_or_create(session, curator.id)
+        await programmes.add_curator(session, org.id, user.id, "Светличная Мария Ивановна")
+        await programmes.create_programme(
+            session, live.app.translator, organisation_id=org.id, title="Учитель – учитель",
+            starts_on=date(2022, 8, 1), ends_on=date(2023, 6, 30), forms=["teacher_teacher"])
+    await narrator.says(curator, "/roadmap")
+    await narrator.presses(curator, "📥 Загрузить дорожную карту")
+    narrator.out(f"👤 {curator.first_name} sends 📎 {seed.name}")
+    await curator.send_document(filename=seed.name, content=seed.read_bytes())
+    await live.settle()
+    narrator.flush(curator)
+    await narrator.presses(curator, "✅ Сохранить")
+    narrator.note("the clock moves to 23.09.2022, 09:30 Moscow; the hourly job runs")
+    curator.mark_read()
+    clock = ManualClock(datetime(2022, 9, 23, 6, 30, tzinfo=UTC))
+    scheduler = live.app.dispatcher["scheduler"]
+    await roadmap_reminders(JobContext(live.app.settings, live.app.sessionmaker,
+                                       live.app.translator, clock, live.bot, scheduler.wake))
+    first = (await curator.wait_messages(1, timeout=10))[0]
+    narrator.seen.update({(curator.chat_id, m.message_id): f"{m.text}|{m.buttons}"
+                          for m in curator.messages})
+    narrator._render(first, edited=False, same_text=False)

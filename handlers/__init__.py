@@ -18,6 +18,7 @@ from handlers import (
     owner,
     privacy,
     questionnaire,
+    roadmap,
     start,
 )
 from handlers import (
@@ -41,6 +42,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         curator_group.create_router(),
         mentor_materials.create_router(),
         questionnaire.create_router(),
+        roadmap.create_router(),
         common.create_fallback_router(),
     )
     return root

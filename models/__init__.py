@@ -13,6 +13,13 @@ from models.participation import (
 )
 from models.processed_update import ProcessedUpdate
 from models.programme import ConsentText, Curator, Invitation, Material, Organisation, Programme
+from models.roadmap import (
+    RoadmapDraft,
+    RoadmapItem,
+    RoadmapResponsible,
+    RoadmapSettings,
+    RoadmapStatus,
+)
 from models.user import User
 
 __all__ = [
@@ -34,6 +41,11 @@ __all__ = [
     "PlanGoal",
     "ProcessedUpdate",
     "Programme",
+    "RoadmapDraft",
+    "RoadmapItem",
+    "RoadmapResponsible",
+    "RoadmapSettings",
+    "RoadmapStatus",
     "SurveyAnswer",
     "SurveyResponse",
     "User",
