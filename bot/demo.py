@@ -162,11 +162,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await roadmap_scene(live, emulator, narrator)
 
 
-def _seed_roadmap() -> Path | None:
-    """Seed 001 from ../shared/seeds next to the repository root, if it is there."""
-    path = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / \
-        "001_acd0a0d736455b51.txt"
-    return path if path.is_file() else None
+DEMO_ROADMAP = Path(__file__).resolve().parent / "demo_data" / "roadmap.tsv"
 
 
 async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:
@@ -178,11 +174,7 @@ async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narra
     from scheduler.roadmap_job import roadmap_reminders
 
     narrator.scene("6. The roadmap: import the school's own document, reminders")
-    seed = _seed_roadmap()
-    if seed is None:
-        narrator.note("seed roadmap ../shared/seeds/001_acd0a0d736455b51.txt not found; "
-                      "scene skipped")
-        return
+    seed = DEMO_ROADMAP  # a short roadmap in the usual layout of a school's document
     curator = emulator.user(106, first_name="Мария", language_code="ru")
     async with live.app.sessionmaker() as session, session.begin():
         org = await programmes.create_organisation(session, "МБОУ МУК № 4 г. Кирова", "school",

@@ -18,8 +18,8 @@ async def test_demo_runs_every_scene_and_shows_the_dialogue():
         "mentorbot-my-data.json",
         "Хорошо, я ничего не сохранил.",
         "Согласие отозвано, данные удалены",
-        "Предпросмотр «001_acd0a0d736455b51.txt»",
-        "Дорожная карта сохранена: новых пунктов 16",
+        "Предпросмотр «roadmap.tsv»",
+        "Дорожная карта сохранена: новых пунктов 7",
         "📌 Через 7 дней срок по дорожной карте",
     ):
         assert expected in transcript, expected
