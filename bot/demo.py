@@ -12,6 +12,7 @@ from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
+from bot.services import programmes, users
 
 WIDTH = 100
 
@@ -148,3 +149,36 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.presses(visitor, "Не согласен(на)")
     await narrator.says(parent, "/forget")
     await narrator.presses(parent, "Да, удалить мои данные")
+
+    narrator.scene("6. Matching: the curator forms pairs; the pair starts its plan")
+    curator = emulator.user(106, first_name="Ольга", language_code="ru")
+    async with live.app.sessionmaker() as session:
+        account = await users.get_or_create(session, curator.id)
+        await programmes.add_curator(session, seeded.organisation_id, account.id, "Куратор")
+        await session.commit()
+    kirill = emulator.user(107, first_name="Кирилл", language_code="ru")
+    await kirill.send(f"/start {seeded.mentee_token}")
+    await live.settle()
+    await kirill.press("18 лет и старше")
+    await live.settle()
+    await kirill.press("✅ Даю согласие")
+    await live.settle()
+    await kirill.send("Кузнецов Кирилл")
+    await answer_survey(kirill, "mentee_profile", live)
+    for message in kirill.messages:  # joined off-screen: not narrated
+        narrator.seen[(kirill.chat_id, message.message_id)] = f"{message.text}|{message.buttons}"
+    anna.mark_read()
+    kirill.mark_read()
+    narrator.note("a new mentee, Кирилл (18+), joined and answered the questionnaire off-screen")
+    narrator.note("Ольга curates the programme; the engine proposes pairs with reasons")
+    await narrator.says(curator, "/match")
+    await narrator.presses(curator, "✅ Утвердить все пары")
+    await narrator.presses(curator, "Да, подтверждаю")
+    narrator.note("the introductions go out through the outbox")
+    for person in (anna, kirill):
+        await person.wait_messages(1, timeout=20)
+    narrator.flush(anna, kirill)
+    await narrator.says(anna, "/plan")
+    await narrator.presses(anna, "➕ Добавить цель")
+    await narrator.says(anna, "Подготовить проект к школьной конференции")
+    await narrator.says(anna, "15.12.2026")

@@ -228,6 +228,8 @@ def create_router(translator: Translator) -> Router:
             await show_draft(query.message, session, draft, t)
         elif action == "ok":
             shown = await match_flow.view(session, draft)
+            if not shown.pairs:
+                raise DomainError("match.empty")
             await query.answer()
             await query.message.answer(
                 t("match.confirm", count=len(shown.pairs), programme=shown.programme_title),

@@ -18,5 +18,8 @@ async def test_demo_runs_every_scene_and_shows_the_dialogue():
         "mentorbot-my-data.json",
         "Хорошо, я ничего не сохранил.",
         "Согласие отозвано, данные удалены",
+        "Смирнова Анна Петровна ↔ Кузнецов Кирилл · ",
+        "Ваш наставник: Смирнова Анна Петровна.",
+        "1. ⚪️ Подготовить проект к школьной конференции — 15.12.2026",
     ):
         assert expected in transcript, expected
