@@ -28,7 +28,7 @@ DENIED = "Это действие вам недоступно."
 CURATOR = 4000
 
 
-async def answered(live, who, before: int, wait: float = 5.0) -> None:
+async def answered(live, who, before: int, wait: float = 10.0) -> None:
     deadline = time.monotonic() + wait
     while len(who.callback_answers) <= before:
         assert time.monotonic() < deadline, "the button press was not answered"
@@ -49,7 +49,7 @@ async def press_data(live, user, data: str, message_id: int | None = None):
     return user.callback_answers[-1]
 
 
-async def eventually(live, query, wait: float = 5.0):
+async def eventually(live, query, wait: float = 10.0):
     """The bot commits after its last API call of an update: poll until the state shows."""
     deadline = time.monotonic() + wait
     while True:
