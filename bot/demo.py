@@ -13,6 +13,7 @@ from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
+from bot.services import programmes, users
 
 WIDTH = 100
 
@@ -159,6 +160,39 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.says(parent, "/forget")
     await narrator.presses(parent, "Да, удалить мои данные")
 
+    narrator.scene("6. Matching: the curator forms pairs; the pair starts its plan")
+    curator = emulator.user(106, first_name="Ольга", language_code="ru")
+    async with live.app.sessionmaker() as session:
+        account = await users.get_or_create(session, curator.id)
+        await programmes.add_curator(session, seeded.organisation_id, account.id, "Куратор")
+        await session.commit()
+    kirill = emulator.user(107, first_name="Кирилл", language_code="ru")
+    await kirill.send(f"/start {seeded.mentee_token}")
+    await live.settle()
+    await kirill.press("18 лет и старше")
+    await live.settle()
+    await kirill.press("✅ Даю согласие")
+    await live.settle()
+    await kirill.send("Кузнецов Кирилл")
+    await answer_survey(kirill, "mentee_profile", live)
+    for message in kirill.messages:  # joined off-screen: not narrated
+        narrator.seen[(kirill.chat_id, message.message_id)] = f"{message.text}|{message.buttons}"
+    anna.mark_read()
+    kirill.mark_read()
+    narrator.note("a new mentee, Кирилл (18+), joined and answered the questionnaire off-screen")
+    narrator.note("Ольга curates the programme; the engine proposes pairs with reasons")
+    await narrator.says(curator, "/match")
+    await narrator.presses(curator, "✅ Утвердить все пары")
+    await narrator.presses(curator, "Да, подтверждаю")
+    narrator.note("the introductions go out through the outbox")
+    for person in (anna, kirill):
+        await person.wait_messages(1, timeout=20)
+    narrator.flush(anna, kirill)
+    await narrator.says(anna, "/plan")
+    await narrator.presses(anna, "➕ Добавить цель")
+    await narrator.says(anna, "Подготовить проект к школьной конференции")
+    await narrator.says(anna, "15.12.2026")
+
     await roadmap_scene(live, emulator, narrator)
 
 
@@ -173,9 +207,9 @@ async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narra
     from scheduler.jobs import JobContext
     from scheduler.roadmap_job import roadmap_reminders
 
-    narrator.scene("6. The roadmap: import the school's own document, reminders")
+    narrator.scene("7. The roadmap: import the school's own document, reminders")
     seed = DEMO_ROADMAP  # a short roadmap in the usual layout of a school's document
-    curator = emulator.user(106, first_name="Мария", language_code="ru")
+    curator = emulator.user(108, first_name="Мария", language_code="ru")
     async with live.app.sessionmaker() as session, session.begin():
         org = await programmes.create_organisation(session, "МБОУ МУК № 4 г. Кирова", "school",
                                                    "Europe/Moscow")

@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.fsm import FsmRecord
+from models.matching import MatchDraft, MatchPreference
 from models.outbox import OutboxMessage, OutboxState
 from models.pair import PAIR_STAGES, Pair, PairState, PlanGoal
 from models.participation import (
@@ -29,6 +30,8 @@ __all__ = [
     "Curator",
     "FsmRecord",
     "Invitation",
+    "MatchDraft",
+    "MatchPreference",
     "Material",
     "Organisation",
     "OutboxMessage",

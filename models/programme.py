@@ -47,6 +47,8 @@ class Programme(Base):
     community_link: Mapped[str | None] = mapped_column(String(512))
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday
     digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    # Matching weights ({"requests": 5, ...}); None: the engine's defaults.
+    match_weights: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
