@@ -12,6 +12,7 @@ from handlers import (
     curator_group,
     curator_join,
     errors,
+    meetings,
     membership,
     mentor_materials,
     onboarding,
@@ -40,6 +41,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         curator.create_router(translator),
         curator_group.create_router(),
         mentor_materials.create_router(),
+        meetings.create_router(translator),
         questionnaire.create_router(),
         common.create_fallback_router(),
     )

@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.fsm import FsmRecord
+from models.meeting import MEETING_KINDS, Meeting, MeetingFormat, MeetingPair, MeetingState
 from models.outbox import OutboxMessage, OutboxState
 from models.pair import PAIR_STAGES, Pair, PairState, PlanGoal
 from models.participation import (
@@ -22,7 +23,12 @@ __all__ = [
     "Curator",
     "FsmRecord",
     "Invitation",
+    "MEETING_KINDS",
     "Material",
+    "Meeting",
+    "MeetingFormat",
+    "MeetingPair",
+    "MeetingState",
     "Organisation",
     "OutboxMessage",
     "OutboxState",
