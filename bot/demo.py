@@ -148,3 +148,84 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.presses(visitor, "Не согласен(на)")
     await narrator.says(parent, "/forget")
     await narrator.presses(parent, "Да, удалить мои данные")
+
+    await meetings_scene(live, emulator, narrator, seeded)
+
+
+async def _participation_id(live: LiveBot, telegram_id: int, role: str) -> int:
+    from sqlalchemy import select
+
+    from models import Participation, User
+
+    async with live.app.sessionmaker() as session:
+        return await session.scalar(
+            select(Participation.id).join(User, User.id == Participation.user_id)
+            .where(User.telegram_id == telegram_id, Participation.role == role))
+
+
+async def _outbox(live: LiveBot, narrator: Narrator, *users: SimUser, n: int = 1) -> None:
+    """Messages the bot sends by itself arrive through the outbox a moment later."""
+    for user in users:
+        await user.wait_messages(n, timeout=15)
+        user.mark_read()
+    await live.settle()
+    narrator.flush(*users)
+
+
+async def meetings_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator,
+                         seeded) -> None:
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.clock import ManualClock
+    from bot.emulator.seed import seed_pair
+    from bot.keyboards.meetings import day_label
+
+    narrator.scene("6. A pair plans a meeting, meets, logs it in three taps, gives feedback")
+    scheduler = live.app.dispatcher["scheduler"]
+    clock = ManualClock()
+    scheduler.clock = scheduler.sender.clock = clock  # so the demo can skip to after the meeting
+    # Миша's data was erased with his mother's consent in scene 5, so an adult student joins.
+    katya = emulator.user(106, first_name="Катя", language_code="ru")
+    await narrator.says(katya, f"/start {seeded.mentee_token}")
+    await narrator.presses(katya, "18 лет и старше")
+    await narrator.presses(katya, "✅ Даю согласие")
+    await narrator.says(katya, "Петрова Екатерина")
+    narrator.note("Катя answers the questionnaire; only the answers are shown")
+    await answer_survey(katya, "mentee_profile", live)
+    narrator.flush(katya)
+    await seed_pair(live.app, mentor_participation_id=await _participation_id(live, 101, "mentor"),
+                    mentee_participation_ids=[await _participation_id(live, 106, "mentee")])
+    narrator.note("the curator paired Анна with Катя")
+    anna = emulator.user(101, first_name="Анна", language_code="ru")
+    anna.mark_read()
+    katya.mark_read()
+    await narrator.says(anna, "/start")
+    await narrator.says(anna, "/meet")
+    kind = next(b for b in anna.last_message.buttons if b.startswith("✓ "))
+    await narrator.presses(anna, kind)
+    day = (clock.now() + timedelta(days=2)).date()
+    await narrator.presses(anna, day_label(day, "ru"))
+    await narrator.presses(anna, "16:00")
+    await narrator.presses(anna, "🏫 Очно")
+    anna.mark_read()
+    katya.mark_read()
+    await narrator.says(anna, "Кабинет 12, после уроков")
+    anna.mark_read()
+    await _outbox(live, narrator, katya)
+    await narrator.presses(katya, "✅ Подтвердить")
+    katya.mark_read()
+    await _outbox(live, narrator, anna, katya)
+    narrator.note("two days later, after the meeting")
+    clock.set(datetime.combine(day, time(18, 0), ZoneInfo("Europe/Moscow")))
+    await narrator.says(anna, "📝 Отметить встречу")
+    await narrator.presses(anna, "Да, состоялась")
+    await narrator.presses(anna, "60 мин")
+    anna.mark_read()
+    katya.mark_read()
+    await narrator.presses(anna, "✅ Готово")
+    anna.mark_read()
+    await _outbox(live, narrator, katya)
+    await narrator.presses(katya, "Оценить встречу")
+    await answer_survey(katya, "meeting_feedback", live, texts={"what_to_change": "Больше практики"},
+                        says=narrator.says, presses=narrator.presses)

@@ -301,7 +301,9 @@ def create_router(translator: Translator) -> Router:
         today = now.astimezone(meetings.ZoneInfo(zone)).date()
         day_text = t("meetings.log.today") if day == today else kb.day_label(day, t.locale)
         duration = t("meetings.log.minutes", minutes=card.dur) if card.dur else "—"
-        key = "meetings.log.card_edit" if card.meeting else "meetings.log.card"
+        meeting = await session.get(Meeting, card.meeting) if card.meeting else None
+        editing = meeting is not None and meeting.state == MeetingState.DONE
+        key = "meetings.log.card_edit" if editing else "meetings.log.card"
         return t(key, who=who, day=day_text, kind=t(f"meetings.kind.{card.kind}"),
                  duration=duration)
 
@@ -396,6 +398,8 @@ def create_router(translator: Translator) -> Router:
         if card.action == "c" and not card.kind:
             card = await new_card(session, user, card.pair, card.group)
         zone = await card_zone(session, user, card, settings)
+        if card.meeting:  # a planned meeting or a log: only one's own
+            await require_meeting(session, user.id, card.meeting)
         if card.action == "k":
             await _edit_or_send(query, t("meetings.plan.choose_kind"),
                                 kb.log_kinds_keyboard(t, card))

@@ -18,5 +18,9 @@ async def test_demo_runs_every_scene_and_shows_the_dialogue():
         "mentorbot-my-data.json",
         "Хорошо, я ничего не сохранил.",
         "Согласие отозвано, данные удалены",
+        "предлагает встречу: встреча-знакомство",
+        "📎 meeting.ics",
+        "✅ Встреча отмечена: встреча-знакомство",
+        "Что стоит изменить на следующих встречах?",
     ):
         assert expected in transcript, expected
