@@ -24,7 +24,8 @@ from bot.telegram_retry import RetryAfterMiddleware
 from handlers import create_root_router
 from scheduler import install_scheduler
 
-MENU_COMMANDS = ("start", "help", "mydata", "forget", "language", "timezone", "cancel")
+MENU_COMMANDS = ("start", "meeting", "meet", "help_me", "help", "mydata", "forget", "language",
+                 "timezone", "cancel")
 
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
