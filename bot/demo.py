@@ -193,6 +193,8 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.says(anna, "Подготовить проект к школьной конференции")
     await narrator.says(anna, "15.12.2026")
 
+
+    await meetings_scene(live, emulator, narrator)
     await roadmap_scene(live, emulator, narrator)
 
 
@@ -207,7 +209,7 @@ async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narra
     from scheduler.jobs import JobContext
     from scheduler.roadmap_job import roadmap_reminders
 
-    narrator.scene("7. The roadmap: import the school's own document, reminders")
+    narrator.scene("8. The roadmap: import the school's own document, reminders")
     seed = DEMO_ROADMAP  # a short roadmap in the usual layout of a school's document
     curator = emulator.user(108, first_name="Мария", language_code="ru")
     async with live.app.sessionmaker() as session, session.begin():
@@ -235,3 +237,59 @@ async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narra
     narrator.seen.update({(curator.chat_id, m.message_id): f"{m.text}|{m.buttons}"
                           for m in curator.messages})
     narrator._render(first, edited=False, same_text=False)
+
+
+async def _outbox(live: LiveBot, narrator: Narrator, *users: SimUser, n: int = 1) -> None:
+    """Messages the bot sends by itself arrive through the outbox a moment later."""
+    for user in users:
+        await user.wait_messages(n, timeout=15)
+        user.mark_read()
+    await live.settle()
+    narrator.flush(*users)
+
+
+async def meetings_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.clock import ManualClock
+    from bot.keyboards.meetings import day_label
+
+    narrator.scene("7. The pair plans a meeting, meets, logs it in three taps, gives feedback")
+    scheduler = live.app.dispatcher["scheduler"]
+    clock = ManualClock()
+    scheduler.clock = scheduler.sender.clock = clock  # so the demo can skip to after the meeting
+    # The pair the curator formed in scene 6: Анна (mentor) and Кирилл (mentee).
+    kirill = emulator.user(107, first_name="Кирилл", language_code="ru")
+    anna = emulator.user(101, first_name="Анна", language_code="ru")
+    anna.mark_read()
+    kirill.mark_read()
+    await narrator.says(anna, "/start")
+    await narrator.says(anna, "/meet")
+    kind = next(b for b in anna.last_message.buttons if b.startswith("✓ "))
+    await narrator.presses(anna, kind)
+    day = (clock.now() + timedelta(days=2)).date()
+    await narrator.presses(anna, day_label(day, "ru"))
+    await narrator.presses(anna, "16:00")
+    await narrator.presses(anna, "🏫 Очно")
+    anna.mark_read()
+    kirill.mark_read()
+    await narrator.says(anna, "Кабинет 12, после уроков")
+    anna.mark_read()
+    await _outbox(live, narrator, kirill)
+    await narrator.presses(kirill, "✅ Подтвердить")
+    kirill.mark_read()
+    await _outbox(live, narrator, anna, kirill)
+    narrator.note("two days later, after the meeting")
+    clock.set(datetime.combine(day, time(18, 0), ZoneInfo("Europe/Moscow")))
+    await narrator.says(anna, "📝 Отметить встречу")
+    await narrator.presses(anna, "Да, состоялась")
+    await narrator.presses(anna, "60 мин")
+    anna.mark_read()
+    kirill.mark_read()
+    await narrator.presses(anna, "✅ Готово")
+    anna.mark_read()
+    await _outbox(live, narrator, kirill)
+    await narrator.presses(kirill, "Оценить встречу")
+    await answer_survey(kirill, "meeting_feedback", live, texts={"what_to_change": "Больше практики"},
+                        says=narrator.says, presses=narrator.presses)

@@ -11,6 +11,7 @@ from bot.i18n import BoundTranslator
 from bot.keyboards.onboarding import start_profile_keyboard
 from bot.services import participants
 from bot.services.forms import form_title
+from handlers.meetings import send_persistent_keyboard
 from models import ParticipationState, User
 
 
@@ -33,6 +34,8 @@ def create_router() -> Router:
         pending = next((r for r in roles if r.state == ParticipationState.QUESTIONNAIRE), None)
         markup = start_profile_keyboard(t, pending.id) if pending else None
         await message.answer("\n".join(lines), reply_markup=markup)
+        # Once paired: the persistent meeting buttons (log a meeting / my mentor does not answer).
+        await send_persistent_keyboard(message, session, user, t)
 
     @router.message(Command("help"))
     async def help_(message: Message, t: BoundTranslator) -> None:

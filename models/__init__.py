@@ -3,6 +3,7 @@
 from models.base import Base
 from models.fsm import FsmRecord
 from models.matching import MatchDraft, MatchPreference
+from models.meeting import MEETING_KINDS, Meeting, MeetingFormat, MeetingPair, MeetingState
 from models.outbox import OutboxMessage, OutboxState
 from models.pair import PAIR_STAGES, Pair, PairState, PlanGoal
 from models.participation import (
@@ -32,7 +33,12 @@ __all__ = [
     "Invitation",
     "MatchDraft",
     "MatchPreference",
+    "MEETING_KINDS",
     "Material",
+    "Meeting",
+    "MeetingFormat",
+    "MeetingPair",
+    "MeetingState",
     "Organisation",
     "OutboxMessage",
     "OutboxState",

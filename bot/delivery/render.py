@@ -1,7 +1,7 @@
 """Rendering an outbox payload for its recipient at send time: language, timezone, buttons.
 
 Typed parameters ({"$datetime": iso}, {"$date": iso}, {"$time": iso}) are formatted with Babel;
-{"$key": "role.mentor"} is a translation key rendered in the recipient's language
+{"$t": "role.mentor"} is a translation key rendered in the recipient's language
 in the recipient's timezone and locale, e.g. «22 ноября, 12:00»."""
 
 from __future__ import annotations
@@ -24,6 +24,13 @@ TIME_PATTERN = "HH:mm"
 
 # name -> async (args, locale) -> (filename, bytes): documents built at send time.
 AttachmentGenerator = Callable[[Mapping[str, Any], str], Awaitable[tuple[str, bytes]]]
+
+# Generators features register at import time (e.g. a meeting's .ics); every Renderer sees them.
+default_generators: dict[str, AttachmentGenerator] = {}
+
+
+def register_generator(name: str, generator: AttachmentGenerator) -> None:
+    default_generators[name] = generator
 
 
 class RenderError(ValueError):
@@ -57,6 +64,11 @@ def resolve_timezone(user_timezone: str | None, default: str) -> ZoneInfo:
 
 
 def format_param(value: object, locale: str, tz: ZoneInfo) -> object:
+    """A typed parameter formatted for the recipient; {"$datetime": iso, "$tz": zone} pins the
+    zone (a meeting shown in the zone its calendar file uses)."""
+    if isinstance(value, dict) and len(value) == 2 and "$tz" in value:
+        value = dict(value)
+        tz = resolve_timezone(str(value.pop("$tz")), tz.key)
     if not isinstance(value, dict) or len(value) != 1:
         return value
     (tag, raw), = value.items()
@@ -85,9 +97,13 @@ class Renderer:
         self.generators = dict(generators or {})
 
     def _param(self, value: object, locale: str, tz: ZoneInfo) -> object:
-        # {"$key": "role.mentor"}: a word translated in the recipient's language at send time.
-        if isinstance(value, dict) and set(value) == {"$key"}:
-            return self.translator.get(str(value["$key"]), locale)
+        # {"$t": key}: a translated word inside a text (a meeting's kind), in the recipient's
+        # language.
+        if isinstance(value, dict) and len(value) == 1 and "$t" in value:
+            try:
+                return self.translator.get(str(value["$t"]), locale)
+            except KeyError as exc:
+                raise RenderError(f"cannot render {value['$t']!r}: {exc!r}") from None
         return format_param(value, locale, tz)
 
     def _text(self, spec: Mapping[str, Any], locale: str, tz: ZoneInfo) -> str:
@@ -130,7 +146,8 @@ class Renderer:
                               ) -> tuple[str, bytes | str]:
         """(filename, bytes) from a generator, or (filename, path) of a file on disk."""
         if attachment.get("generator"):
-            generator = self.generators.get(attachment["generator"])
+            name = attachment["generator"]
+            generator = self.generators.get(name) or default_generators.get(name)
             if generator is None:
                 raise RenderError(f"unknown attachment generator {attachment['generator']!r}")
             return await generator(attachment.get("args") or {}, locale)

@@ -137,7 +137,7 @@ async def _tell_others(session: AsyncSession, result: ForgetResult,
     for participation_id, programme_id, role in participations:
         await notify.notify_curators(
             session, programme_id, kind="withdrawal", text_key="curator.notice.withdrawn",
-            params={"role": {"$key": f"role.{role}"}},
+            params={"role": {"$t": f"role.{role}"}},
             dedupe_key=f"participation:{participation_id}:withdrawn", now=now)
     for child_id in result.child_user_ids:
         child = await session.get(User, child_id)
