@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on `Base.metadata`."""
 
+from models.announcement import Announcement
 from models.base import Base
 from models.fsm import FsmRecord
 from models.outbox import OutboxMessage, OutboxState
@@ -16,6 +17,7 @@ from models.programme import ConsentText, Curator, Invitation, Material, Organis
 from models.user import User
 
 __all__ = [
+    "Announcement",
     "Base",
     "ConsentRecord",
     "ConsentText",

@@ -25,6 +25,13 @@ TIME_PATTERN = "HH:mm"
 # name -> async (args, locale) -> (filename, bytes): documents built at send time.
 AttachmentGenerator = Callable[[Mapping[str, Any], str], Awaitable[tuple[str, bytes]]]
 
+# Generators features register at import time (the digest's chart); every Renderer knows them.
+_registered_generators: dict[str, AttachmentGenerator] = {}
+
+
+def register_generator(name: str, generator: AttachmentGenerator) -> None:
+    _registered_generators[name] = generator
+
 
 class RenderError(ValueError):
     """The payload cannot become a message (unknown key, bad parameter): not retried."""
@@ -82,7 +89,7 @@ class Renderer:
         self.translator = translator
         self.default_locale = default_locale
         self.default_timezone = default_timezone
-        self.generators = dict(generators or {})
+        self.generators = {**_registered_generators, **(generators or {})}
 
     def _param(self, value: object, locale: str, tz: ZoneInfo) -> object:
         # {"$key": "role.mentor"}: a word translated in the recipient's language at send time.
