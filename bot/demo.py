@@ -13,6 +13,7 @@ from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
+from bot.services import programmes, users
 
 WIDTH = 100
 
@@ -158,3 +159,20 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.presses(visitor, "Не согласен(на)")
     await narrator.says(parent, "/forget")
     await narrator.presses(parent, "Да, удалить мои данные")
+
+    narrator.scene("6. The curator: /status, the /report workbook, an announcement to mentors")
+    curator = emulator.user(106, first_name="Куратор", language_code="ru")
+    await _make_curator(live, seeded.organisation_id, curator.chat_id)
+    await narrator.says(curator, "/status")
+    await narrator.says(curator, "/report")
+    await narrator.says(curator, "/announce")
+    await narrator.presses(curator, "Всем наставникам")
+    await narrator.says(curator, "Встреча наставников в четверг в 15:00, кабинет 12.")
+    await narrator.presses(curator, "Отправить")
+    await narrator.arrives(anna, "Встреча наставников в четверг")
+
+
+async def _make_curator(live: LiveBot, organisation_id: int, telegram_id: int) -> None:
+    async with live.app.sessionmaker() as session, session.begin():
+        user = await users.get_or_create(session, telegram_id)
+        await programmes.add_curator(session, organisation_id, user.id, "Куратор")
