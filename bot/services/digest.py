@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Html, Translator
 from bot.services import outbox
+from bot.services.access import require_curator
 from bot.services.errors import AccessDenied
 from bot.services.notify import curator_chat_ids
 from bot.services.programme_stats import (
@@ -93,8 +94,6 @@ def weekday_label(t: T, weekday: int) -> str:
 
 async def set_schedule(session: AsyncSession, user_id: int, programme_id: int, weekday: int,
                        at: str) -> Programme:
-    from bot.services.access import require_curator
-
     programme = await require_curator(session, user_id, programme_id)
     if weekday not in WEEKDAYS or at not in DIGEST_TIMES:
         raise AccessDenied()
@@ -131,9 +130,12 @@ async def queue_digest(session: AsyncSession, translator: Translator, programme_
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(prefix + ":%")).limit(1))
     if already is not None:
         return 0
+    chats = await curator_chat_ids(session, programme.id)
+    if not chats:
+        return 0
     figures = await programme_figures(session, programme.id, now)
     queued = 0
-    for chat_id in await curator_chat_ids(session, programme.id):
+    for chat_id in chats:
         locale = await _chat_locale(session, chat_id, default_locale)
 
         def t(key: str, /, count: int | None = None, _locale: str = locale, **params: object
