@@ -168,3 +168,17 @@ async def test_participants_cannot_run_curator_commands(live, emulator):
     await mentee.press_data("sta:1")
     await answered(live, mentee, before)
     assert mentee.callback_answers[-1].text == DENIED
+
+
+async def test_status_asks_which_programme_when_the_curator_has_several(live, emulator):
+    curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
+    await seeded(live)
+    async with live.app.sessionmaker() as session, session.begin():
+        await seed(session, live.app.translator, curator_telegram_id=CURATOR,
+                   title="Вторая программа", people_base=BASE + 100)
+    await curator.send("/status")
+    (choice,) = await curator.wait_messages(1)
+    assert choice.buttons == ["Наставничество 2026", "Вторая программа"]
+    await press(live, curator, "Вторая программа")
+    (status,) = await curator.wait_messages(1)
+    assert "«Вторая программа» сейчас" in status.text and "Наставники: 3" in status.text
