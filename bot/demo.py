@@ -193,8 +193,8 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.says(anna, "Подготовить проект к школьной конференции")
     await narrator.says(anna, "15.12.2026")
 
-
     await meetings_scene(live, emulator, narrator)
+    await curator_scene(live, emulator, narrator)
     await roadmap_scene(live, emulator, narrator)
 
 
@@ -209,7 +209,7 @@ async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narra
     from scheduler.jobs import JobContext
     from scheduler.roadmap_job import roadmap_reminders
 
-    narrator.scene("8. The roadmap: import the school's own document, reminders")
+    narrator.scene("9. The roadmap: import the school's own document, reminders")
     seed = DEMO_ROADMAP  # a short roadmap in the usual layout of a school's document
     curator = emulator.user(108, first_name="Мария", language_code="ru")
     async with live.app.sessionmaker() as session, session.begin():
@@ -293,3 +293,17 @@ async def meetings_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narr
     await narrator.presses(kirill, "Оценить встречу")
     await answer_survey(kirill, "meeting_feedback", live, texts={"what_to_change": "Больше практики"},
                         says=narrator.says, presses=narrator.presses)
+
+
+async def curator_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:
+    narrator.scene("8. The curator: /status, the /report workbook, an announcement to mentors")
+    curator = emulator.user(106, first_name="Ольга", language_code="ru")  # curator since scene 6
+    anna = emulator.user(101, first_name="Анна", language_code="ru")
+    curator.mark_read()
+    await narrator.says(curator, "/status")
+    await narrator.says(curator, "/report")
+    await narrator.says(curator, "/announce")
+    await narrator.presses(curator, "Всем наставникам")
+    await narrator.says(curator, "Встреча наставников в четверг в 15:00, кабинет 12.")
+    await narrator.presses(curator, "Отправить")
+    await narrator.arrives(anna, "Встреча наставников в четверг")

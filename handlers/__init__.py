@@ -7,10 +7,12 @@ from aiogram import Router
 from bot.config import Settings
 from bot.i18n import Translator
 from handlers import (
+    announce,
     common,
     curator,
     curator_group,
     curator_join,
+    digest,
     errors,
     match_prefs,
     matching,
@@ -42,6 +44,8 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         privacy.create_router(),
         curator_join.create_router(),
         owner.create_router(settings),
+        digest.create_router(),
+        announce.create_router(),
         curator.create_router(translator),
         curator_group.create_router(),
         matching.create_router(translator),

@@ -37,6 +37,7 @@ from bot.callbacks_curator import (
 )
 from bot.i18n import BoundTranslator, Translator
 from bot.keyboards import curator as kb
+from bot.keyboards import digest as digest_kb
 from bot.services import access, curation, invitations, materials, participants, programmes
 from bot.services.curation import CADENCES, PAGE_SIZE, PARTICIPANT_ROLES, REGISTRY_STATES
 from bot.services.errors import AccessDenied, DomainError
@@ -44,7 +45,7 @@ from bot.services.forms import MAX_CUSTOM_FORM_LENGTH, STANDARD_FORMS, custom_fo
 from bot.services.invitations import InvitationView
 from bot.services.qr import qr_png
 from bot.services.reports import registry_xlsx
-from models import Organisation, User
+from models import Organisation, Programme, User
 
 MAX_TEXT = 3900
 
@@ -91,7 +92,10 @@ async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
              mentors=summary.counts["mentor"], mentees=summary.counts["mentee"],
              pending=summary.pending_guardian,
              community=summary.community_link or t("cur.card.no_community"))
-    return text, kb.programme_card(t, summary)
+    markup = kb.programme_card(t, summary)
+    markup.inline_keyboard.append(
+        [digest_kb.card_button(t, await session.get(Programme, programme_id))])
+    return text, markup
 
 
 async def send_card(message: Message, session: AsyncSession, programme_id: int,

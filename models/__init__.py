@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on `Base.metadata`."""
 
+from models.announcement import Announcement
 from models.base import Base
 from models.fsm import FsmRecord
 from models.matching import MatchDraft, MatchPreference
@@ -25,6 +26,7 @@ from models.roadmap import (
 from models.user import User
 
 __all__ = [
+    "Announcement",
     "Base",
     "ConsentRecord",
     "ConsentText",

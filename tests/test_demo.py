@@ -28,5 +28,8 @@ async def test_demo_runs_every_scene_and_shows_the_dialogue():
         "📎 meeting.ics",
         "✅ Встреча отмечена: встреча-знакомство",
         "Что стоит изменить на следующих встречах?",
+        "«Наставничество 2026/27» сейчас",
+        "report_1.xlsx",
+        "Встреча наставников в четверг в 15:00, кабинет 12.",
     ):
         assert expected in transcript, expected

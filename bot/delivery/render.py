@@ -25,12 +25,13 @@ TIME_PATTERN = "HH:mm"
 # name -> async (args, locale) -> (filename, bytes): documents built at send time.
 AttachmentGenerator = Callable[[Mapping[str, Any], str], Awaitable[tuple[str, bytes]]]
 
-# Generators features register at import time (e.g. a meeting's .ics); every Renderer sees them.
-default_generators: dict[str, AttachmentGenerator] = {}
+# Generators features register at import time (a meeting's .ics, the digest's chart); every
+# Renderer knows them.
+_registered_generators: dict[str, AttachmentGenerator] = {}
 
 
 def register_generator(name: str, generator: AttachmentGenerator) -> None:
-    default_generators[name] = generator
+    _registered_generators[name] = generator
 
 
 class RenderError(ValueError):
@@ -94,7 +95,7 @@ class Renderer:
         self.translator = translator
         self.default_locale = default_locale
         self.default_timezone = default_timezone
-        self.generators = dict(generators or {})
+        self.generators = {**_registered_generators, **(generators or {})}
 
     def _param(self, value: object, locale: str, tz: ZoneInfo) -> object:
         # {"$t": key}: a translated word inside a text (a meeting's kind), in the recipient's
@@ -147,7 +148,7 @@ class Renderer:
         """(filename, bytes) from a generator, or (filename, path) of a file on disk."""
         if attachment.get("generator"):
             name = attachment["generator"]
-            generator = self.generators.get(name) or default_generators.get(name)
+            generator = self.generators.get(name) or _registered_generators.get(name)
             if generator is None:
                 raise RenderError(f"unknown attachment generator {attachment['generator']!r}")
             return await generator(attachment.get("args") or {}, locale)

@@ -9,6 +9,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.services.curation import ExportRow
 from bot.services.forms import form_title
@@ -24,12 +25,40 @@ def build(rows: Sequence[ExportRow], t: Callable[..., str], title: str) -> bytes
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("reg.xlsx.sheet")[:31]
-    headers = [t(f"reg.xlsx.{name}") for name in COLUMNS]
-    sheet.append(headers)
+    fill_registry(sheet, rows, t)
+    workbook.properties.title = title[:255]
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def style_header(sheet: Worksheet) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
+
+
+def fit_columns(sheet: Worksheet, date_columns: Sequence[int] = ()) -> None:
+    """Column widths from the longest value (dates count as DD.MM.YYYY)."""
+    for index, column in enumerate(sheet.iter_cols(min_row=1), start=1):
+        values = ["00.00.0000" if index in date_columns and row > 0 else str(c.value or "")
+                  for row, c in enumerate(column)]
+        width = min(MAX_WIDTH, max((len(v) for v in values), default=0) + 2)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def finish_table(sheet: Worksheet, columns: int, rows: int) -> None:
+    """An autofilter over the table and a frozen header row."""
+    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(1, rows + 1)}"
+    sheet.freeze_panes = "A2"
+
+
+def fill_registry(sheet: Worksheet, rows: Sequence[ExportRow], t: Callable[..., str]) -> None:
+    """The registry table on `sheet` (empty): header, rows, dates, filter, frozen header."""
+    headers = [t(f"reg.xlsx.{name}") for name in COLUMNS]
+    sheet.append(headers)
+    style_header(sheet)
     for row in rows:
         sheet.append([
             row.number,
@@ -46,16 +75,5 @@ def build(rows: Sequence[ExportRow], t: Callable[..., str], title: str) -> bytes
     for column in (7, 8, 9):
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = DATE_FORMAT
-    for index, header in enumerate(headers, start=1):
-        letter = get_column_letter(index)
-        values = [str(header)] + [
-            "00.00.0000" if index in (7, 8, 9) else str(c.value or "")
-            for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index)]
-        sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(len(v) for v in values) + 2)
-    last = get_column_letter(len(headers))
-    sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
-    sheet.freeze_panes = "A2"
-    workbook.properties.title = title[:255]
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    fit_columns(sheet, (7, 8, 9))
+    finish_table(sheet, len(headers), len(rows))

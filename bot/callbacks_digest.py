@@ -1,0 +1,27 @@
+"""CallbackData of the curator's digest setting, /status, /report and /announce: short
+prefixes, ids only; every id is checked again against the presser (bot.services.access)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class DigestCallback(CallbackData, prefix="dg"):
+    action: str  # day (choose weekday), time (choose time), set
+    programme_id: int
+    weekday: int = 0
+    slot: int = 0  # index into bot.services.digest.DIGEST_TIMES
+
+
+class StatusCallback(CallbackData, prefix="sta"):
+    programme_id: int
+
+
+class ReportCallback(CallbackData, prefix="rpt"):
+    programme_id: int
+
+
+class AnnounceCallback(CallbackData, prefix="an"):
+    action: str  # pick (programme), aud (audience), send, drop
+    programme_id: int
+    audience: str = ""

@@ -1,0 +1,79 @@
+"""Keyboards of the digest setting, /status, /report and /announce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks_digest import AnnounceCallback, DigestCallback, ReportCallback, StatusCallback
+from bot.i18n import BoundTranslator
+from bot.services.announcements import AUDIENCES
+from bot.services.digest import DIGEST_TIMES, WEEKDAYS
+from models import Programme
+
+
+def card_button(t: BoundTranslator, programme: Programme) -> InlineKeyboardButton:
+    """«Дайджест: пн 09:00» on the programme card."""
+    return InlineKeyboardButton(
+        text=t("digest.card_button", day=t(f"digest.short_day.{programme.digest_weekday}"),
+               time=programme.digest_time),
+        callback_data=DigestCallback(action="day", programme_id=programme.id).pack())
+
+
+def weekdays(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for day in WEEKDAYS:
+        builder.button(text=t(f"digest.day.{day}"), callback_data=DigestCallback(
+            action="time", programme_id=programme_id, weekday=day))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def times(programme_id: int, weekday: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for slot, at in enumerate(DIGEST_TIMES):
+        builder.button(text=at, callback_data=DigestCallback(
+            action="set", programme_id=programme_id, weekday=weekday, slot=slot))
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+def _programmes(found: Iterable[Programme], make) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for programme in found:
+        builder.button(text=programme.title[:60], callback_data=make(programme.id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def status_programmes(found: Iterable[Programme]) -> InlineKeyboardMarkup:
+    return _programmes(found, lambda pid: StatusCallback(programme_id=pid))
+
+
+def report_programmes(found: Iterable[Programme]) -> InlineKeyboardMarkup:
+    return _programmes(found, lambda pid: ReportCallback(programme_id=pid))
+
+
+def announce_programmes(found: Iterable[Programme]) -> InlineKeyboardMarkup:
+    return _programmes(found, lambda pid: AnnounceCallback(action="pick", programme_id=pid))
+
+
+def audiences(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for audience in AUDIENCES:
+        builder.button(text=t(f"ann.audience.{audience}"), callback_data=AnnounceCallback(
+            action="aud", programme_id=programme_id, audience=audience))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def confirm(t: BoundTranslator, programme_id: int, audience: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("ann.send"), callback_data=AnnounceCallback(
+        action="send", programme_id=programme_id, audience=audience))
+    builder.button(text=t("ann.drop"), callback_data=AnnounceCallback(
+        action="drop", programme_id=programme_id, audience=audience))
+    builder.adjust(2)
+    return builder.as_markup()

@@ -1,0 +1,169 @@
+"""The curator's weekly digest and /status: the programme's figures as a short text, and the
+periodic job that queues the digest once per programme and ISO week.
+
+Why the text is rendered when the row is queued (not by the sender): the job queues the digest
+at its moment (due now), so the figures are those of the chosen weekday and time even if
+delivery is delayed; the body has optional sections and lists of names that one text key with
+parameters cannot express; and the sender's renderer has no database session to compute them.
+The text is rendered in the chat's language (a private curator chat: the curator's choice, a
+group: the default language) with the same function /status uses, so the numbers agree."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Html, Translator
+from bot.services import outbox
+from bot.services.access import require_curator
+from bot.services.errors import AccessDenied
+from bot.services.notify import curator_chat_ids
+from bot.services.programme_stats import (
+    PAIR_STATES,
+    ROLES,
+    STATES,
+    ProgrammeFigures,
+    digest_moment,
+    iso_week,
+    programme_figures,
+)
+from models import PAIR_STAGES, Organisation, OutboxMessage, Programme, User
+
+logger = logging.getLogger("mentorbot.digest")
+
+WEEKDAYS = tuple(range(7))
+DIGEST_TIMES = ("07:00", "08:00", "09:00", "10:00", "12:00", "14:00", "16:00", "18:00", "20:00")
+MAX_NAMES = 10
+CHART_GENERATOR = "digest_chart"
+
+T = Callable[..., str]
+
+
+def _names(t: T, names: list[str]) -> str:
+    shown = ", ".join(names[:MAX_NAMES])
+    if len(names) > MAX_NAMES:
+        shown += t("digest.more", count=len(names) - MAX_NAMES)
+    return shown
+
+
+def render_figures(figures: ProgrammeFigures, t: T, *, heading: str) -> str:
+    """The programme at a glance; `heading` is the already translated first line."""
+    lines = [heading]
+    for role in ROLES:
+        states = figures.participants[role]
+        detail = ", ".join(t(f"digest.state.{s}", n=states[s]) for s in STATES
+                           if s != "withdrawn" and states[s])
+        lines.append(t(f"digest.people.{role}", count=figures.active(role))
+                     + (f" ({detail})" if detail else ""))
+    share = figures.paired_share
+    lines.append(t("digest.pairs", count=figures.open_pairs,
+                   share=f"{round(share * 100)}" if share is not None else "—"))
+    stages = ", ".join(t(f"digest.stage.{s}", n=figures.pairs_by_stage[s]) for s in PAIR_STAGES
+                       if figures.pairs_by_stage.get(s))
+    if stages:
+        lines.append(t("digest.stages", stages=Html(stages)))
+    closed = {s: figures.pairs_by_state[s] for s in PAIR_STATES[2:] if figures.pairs_by_state[s]}
+    if closed:
+        lines.append(", ".join(t(f"digest.pair_state.{s}", n=n) for s, n in closed.items()))
+    if figures.meetings_this_week is not None:
+        lines.append(t("digest.meetings", n=figures.meetings_this_week))
+    if figures.feedback_avg is not None:
+        lines.append(t("digest.feedback", score=f"{figures.feedback_avg:.1f}"))
+    if figures.at_risk:
+        lines.append(t("digest.at_risk", n=len(figures.at_risk), names=_names(t, figures.at_risk)))
+    if figures.roadmap_overdue:
+        lines.append(t("digest.overdue", n=len(figures.roadmap_overdue),
+                       items=_names(t, figures.roadmap_overdue)))
+    if figures.unreachable:
+        lines.append(t("digest.unreachable", n=len(figures.unreachable),
+                       names=_names(t, figures.unreachable)))
+    if figures.failed_deliveries:
+        lines.append(t("digest.failed", n=figures.failed_deliveries))
+    return "\n".join(lines)
+
+
+def weekday_label(t: T, weekday: int) -> str:
+    return t(f"digest.day.{weekday}")
+
+
+# -- the curator's setting -----------------------------------------------------------------------
+
+async def set_schedule(session: AsyncSession, user_id: int, programme_id: int, weekday: int,
+                       at: str) -> Programme:
+    programme = await require_curator(session, user_id, programme_id)
+    if weekday not in WEEKDAYS or at not in DIGEST_TIMES:
+        raise AccessDenied()
+    programme.digest_weekday, programme.digest_time = weekday, at
+    return programme
+
+
+# -- the weekly job ------------------------------------------------------------------------------
+
+def dedupe_prefix(programme_id: int, week: str) -> str:
+    return f"digest:{programme_id}:{week}"
+
+
+async def _chat_locale(session: AsyncSession, chat_id: int, default: str) -> str:
+    if chat_id < 0:  # a group: no one person's language
+        return default
+    locale = await session.scalar(select(User.locale).where(User.telegram_id == chat_id))
+    return locale or default
+
+
+async def queue_digest(session: AsyncSession, translator: Translator, programme_id: int,
+                       now: datetime, default_locale: str) -> int:
+    """Queue this week's digest for the programme's curator chats; the number of rows queued
+    (0 when it was already queued this week)."""
+    programme, timezone = (await session.execute(
+        select(Programme, Organisation.timezone)
+        .join(Organisation, Organisation.id == Programme.organisation_id)
+        .where(Programme.id == programme_id))).one()
+    moment = digest_moment(programme.digest_weekday, programme.digest_time, timezone, now)
+    if now < moment:
+        return 0
+    prefix = dedupe_prefix(programme.id, iso_week(moment, timezone))
+    already = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(prefix + ":%")).limit(1))
+    if already is not None:
+        return 0
+    chats = await curator_chat_ids(session, programme.id)
+    if not chats:
+        return 0
+    figures = await programme_figures(session, programme.id, now)
+    queued = 0
+    for chat_id in chats:
+        locale = await _chat_locale(session, chat_id, default_locale)
+
+        def t(key: str, /, count: int | None = None, _locale: str = locale, **params: object
+              ) -> str:
+            return translator.get(key, _locale, count=count, **params)
+
+        text = render_figures(figures, t, heading=t("digest.heading", title=figures.title,
+                                                      date=figures.today.strftime("%d.%m.%Y")))
+        queued += await outbox.enqueue(
+            session, chat_id=chat_id, kind="digest", due_at=now, text=text, locale=locale,
+            dedupe_key=f"{prefix}:chat:{chat_id}", now=now)
+        if figures.chart_series:
+            await outbox.enqueue(
+                session, chat_id=chat_id, kind="digest", due_at=now, locale=locale,
+                text=t("digest.chart_caption"), dedupe_key=f"{prefix}:chart:chat:{chat_id}",
+                attachment={"type": "photo", "generator": CHART_GENERATOR, "args": {
+                    "meetings_label": t("digest.chart_meetings"),
+                    "score_label": t("digest.chart_score"),
+                    "series": [[p.week_start.isoformat(), p.meetings, p.avg_score]
+                               for p in figures.chart_series]}}, now=now)
+    return queued
+
+
+async def queue_due_digests(session: AsyncSession, translator: Translator, now: datetime,
+                            default_locale: str) -> int:
+    ids = list(await session.scalars(
+        select(Programme.id).where(Programme.state == "running").order_by(Programme.id)))
+    queued = 0
+    for programme_id in ids:
+        queued += await queue_digest(session, translator, programme_id, now, default_locale)
+    return queued

@@ -1,0 +1,111 @@
+"""The curator's /report: one XLSX workbook (Excel and LibreOffice) with the registry
+«Участники», the pairs «Пары», the indicators «Сводка» and the federal statistics counts «ФСН»
+(participants by role, form and age group). Figures come from bot.services.programme_stats, the
+same ones the digest and /status show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from io import BytesIO
+
+from openpyxl import Workbook
+
+from bot.services.curation import ExportRow
+from bot.services.forms import form_title
+from bot.services.programme_stats import PAIR_STATES, ROLES, PairRow, ProgrammeFigures
+from bot.services.reports.registry_xlsx import (
+    DATE_FORMAT,
+    fill_registry,
+    finish_table,
+    fit_columns,
+    style_header,
+)
+from models import PAIR_STAGES
+
+T = Callable[..., str]
+AGE_GROUPS = ("under_14", "14_17", "18_plus")
+PERCENT_FORMAT = "0%"
+
+
+def _pairs(sheet, rows: Sequence[PairRow], t: T) -> None:
+    headers = [t(f"report.pairs.{name}") for name in
+               ("number", "mentor", "mentee", "form", "state", "stage", "created", "ended")]
+    sheet.append(headers)
+    style_header(sheet)
+    for row in rows:
+        sheet.append([row.number, row.mentor, row.mentee, form_title(row.form, t),
+                      t(f"report.pair_state.{row.state}"), t(f"report.stage.{row.stage}"),
+                      row.created_on, row.ended_on])
+    for (created, ended) in sheet.iter_rows(min_row=2, min_col=7, max_col=8):
+        created.number_format = ended.number_format = DATE_FORMAT
+    fit_columns(sheet, (7, 8))
+    finish_table(sheet, len(headers), len(rows))
+
+
+def _summary(sheet, figures: ProgrammeFigures, t: T) -> None:
+    no_data = t("report.no_data")
+    sheet.append([t("report.summary.indicator"), t("report.summary.value")])
+    style_header(sheet)
+    rows: list[tuple[str, object, str | None]] = [
+        (t("report.summary.date"), figures.today, DATE_FORMAT),
+        (t("report.summary.mentors"), figures.active("mentor"), None),
+        (t("report.summary.mentees"), figures.active("mentee"), None),
+        (t("report.summary.paired"), figures.paired_total, None),
+        (t("report.summary.paired_share"),
+         figures.paired_share if figures.paired_share is not None else no_data, PERCENT_FORMAT),
+        (t("report.summary.open_pairs"), figures.open_pairs, None),
+    ]
+    rows += [(t("report.summary.stage", stage=t(f"report.stage.{stage}")),
+              figures.pairs_by_stage[stage], None) for stage in PAIR_STAGES]
+    rows += [(t("report.summary.pair_state", state=t(f"report.pair_state.{state}")),
+              figures.pairs_by_state[state], None) for state in PAIR_STATES[2:]]
+    rows += [
+        (t("report.summary.meetings_week"),
+         figures.meetings_this_week if figures.meetings_this_week is not None else no_data, None),
+        (t("report.summary.feedback"),
+         round(figures.feedback_avg, 2) if figures.feedback_avg is not None else no_data, None),
+        (t("report.summary.unreachable"), len(figures.unreachable), None),
+        (t("report.summary.failed"), figures.failed_deliveries, None),
+    ]
+    for label, value, number_format in rows:
+        sheet.append([label, value])
+        if number_format and not isinstance(value, str):
+            sheet.cell(row=sheet.max_row, column=2).number_format = number_format
+    fit_columns(sheet)
+    sheet.column_dimensions["B"].width = 14
+    finish_table(sheet, 2, len(rows))
+
+
+def _fsn(sheet, figures: ProgrammeFigures, t: T) -> None:
+    headers = [t("report.fsn.role"), t("report.fsn.form"), t("report.fsn.age_group"),
+               t("report.fsn.count")]
+    sheet.append(headers)
+    style_header(sheet)
+    count = 0
+    for (role, form, age), n in sorted(
+            figures.by_role_form_age.items(),
+            key=lambda item: (ROLES.index(item[0][0]) if item[0][0] in ROLES else 9, item[0][1],
+                              AGE_GROUPS.index(item[0][2]) if item[0][2] in AGE_GROUPS else 9)):
+        sheet.append([t(f"role.{role}"), form_title(form, t) if form else "—",
+                      t(f"age_group.{age}"), n])
+        count += 1
+    for role in ROLES:
+        sheet.append([t("report.fsn.total", role=t(f"role.{role}")), "", "", figures.active(role)])
+        count += 1
+    fit_columns(sheet)
+    finish_table(sheet, len(headers), count)
+
+
+def build(figures: ProgrammeFigures, registry: Sequence[ExportRow], pairs: Sequence[PairRow],
+          t: T) -> bytes:
+    workbook = Workbook()
+    people = workbook.active
+    people.title = t("report.sheet.participants")[:31]
+    fill_registry(people, registry, t)
+    _pairs(workbook.create_sheet(t("report.sheet.pairs")[:31]), pairs, t)
+    _summary(workbook.create_sheet(t("report.sheet.summary")[:31]), figures, t)
+    _fsn(workbook.create_sheet(t("report.sheet.fsn")[:31]), figures, t)
+    workbook.properties.title = figures.title[:255]
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,107 @@
+"""The curator's view of a programme: /status (the figures now), /report (the XLSX workbook)
+and the weekly digest's weekday and time (a button on the programme card).
+
+Guarded once like handlers/curator.py (only curators get past the router) and every id from a
+button is checked against the presser."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks_digest import DigestCallback, ReportCallback, StatusCallback
+from bot.i18n import BoundTranslator
+from bot.keyboards import digest as kb
+from bot.services import access, curation, digest, programme_stats
+from bot.services.errors import AccessDenied
+from bot.services.reports import programme_xlsx
+from handlers.curator import CuratorOnly
+from models import Programme, User
+
+
+async def status_text(session: AsyncSession, programme_id: int, t: BoundTranslator) -> str:
+    figures = await programme_stats.programme_figures(session, programme_id, curation.now())
+    return digest.render_figures(figures, t, heading=t(
+        "status.heading", title=figures.title, date=figures.today.strftime("%d.%m.%Y")))
+
+
+async def send_report(message: Message, session: AsyncSession, programme: Programme,
+                      t: BoundTranslator) -> None:
+    figures = await programme_stats.programme_figures(session, programme.id, curation.now())
+    registry = await curation.export_rows(session, programme.id)
+    pairs = await programme_stats.pair_rows(session, programme.id, figures.timezone)
+    content = programme_xlsx.build(figures, registry, pairs, t)
+    await message.answer_document(
+        BufferedInputFile(content, filename=f"report_{programme.id}.xlsx"),
+        caption=t("report.caption", title=programme.title,
+                  date=figures.today.strftime("%d.%m.%Y")))
+
+
+def create_router() -> Router:
+    router = Router(name="digest")
+    router.message.filter(F.chat.type == "private")
+    router.message.middleware(CuratorOnly())
+    router.callback_query.middleware(CuratorOnly())
+
+    @router.message(Command("status"))
+    async def status(message: Message, session: AsyncSession, user: User,
+                     t: BoundTranslator) -> None:
+        found = await access.curated_programmes(session, user.id)
+        if not found:
+            await message.answer(t("cur.no_programmes"))
+        elif len(found) == 1:
+            await message.answer(await status_text(session, found[0].id, t))
+        else:
+            await message.answer(t("status.choose"), reply_markup=kb.status_programmes(found))
+
+    @router.callback_query(StatusCallback.filter())
+    async def status_chosen(query: CallbackQuery, callback_data: StatusCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
+        await query.message.answer(await status_text(session, programme.id, t))
+
+    @router.message(Command("report"))
+    async def report(message: Message, session: AsyncSession, user: User,
+                     t: BoundTranslator) -> None:
+        found = await access.curated_programmes(session, user.id)
+        if not found:
+            await message.answer(t("cur.no_programmes"))
+        elif len(found) == 1:
+            await send_report(message, session, found[0], t)
+        else:
+            await message.answer(t("report.choose"), reply_markup=kb.report_programmes(found))
+
+    @router.callback_query(ReportCallback.filter())
+    async def report_chosen(query: CallbackQuery, callback_data: ReportCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
+        await send_report(query.message, session, programme, t)
+
+    @router.callback_query(DigestCallback.filter())
+    async def digest_setting(query: CallbackQuery, callback_data: DigestCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        action, weekday = callback_data.action, callback_data.weekday
+        if action == "day":
+            await query.answer()
+            await query.message.answer(t("digest.ask_day"),
+                                       reply_markup=kb.weekdays(t, programme.id))
+        elif action == "time" and weekday in digest.WEEKDAYS:
+            await query.answer()
+            await query.message.edit_text(
+                t("digest.ask_time", day=digest.weekday_label(t, weekday)),
+                reply_markup=kb.times(programme.id, weekday))
+        elif action == "set" and 0 <= callback_data.slot < len(digest.DIGEST_TIMES):
+            at = digest.DIGEST_TIMES[callback_data.slot]
+            await digest.set_schedule(session, user.id, programme.id, weekday, at)
+            await query.answer()
+            await query.message.edit_text(t("digest.saved", title=programme.title,
+                                            day=digest.weekday_label(t, weekday), time=at))
+        else:
+            raise AccessDenied()
+
+    return router

@@ -1,0 +1,58 @@
+"""The figures, the digest job and announcements on PostgreSQL for real (own database)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from bot.db import create_engine, create_sessionmaker
+from bot.services import announcements, digest, programme_stats
+from models import OutboxMessage
+from models.migrate import upgrade
+from tests.conftest import POSTGRES_URL, service_missing
+from tests.delivery.test_postgres import _admin
+from tests.digest.seed import seed
+from tests.digest.test_digest_job import MONDAY_0900_MSK
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> str:
+    name = f"mb_digest_{uuid.uuid4().hex[:10]}"
+    try:
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # unreachable server, refused auth, ...
+        service_missing("PostgreSQL", repr(exc))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def test_figures_digest_and_announcement_on_postgres(pg_url, translator):
+    engine = create_engine(pg_url)
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        async with sessionmaker() as session, session.begin():
+            seeded = await seed(session, translator, curator_telegram_id=1, chat_id=-100)
+            figures = await programme_stats.programme_figures(session, seeded.programme_id,
+                                                              MONDAY_0900_MSK)
+            assert (figures.active("mentor"), figures.active("mentee")) == (3, 4)
+            assert figures.unreachable == ["Кузнецова Вера"]
+            rows = await programme_stats.pair_rows(session, seeded.programme_id,
+                                                   figures.timezone)
+            assert [r.mentor for r in rows] == ["Иванова Анна", "Сидоров Олег"]
+            assert await digest.queue_due_digests(session, translator, MONDAY_0900_MSK, "ru") == 1
+            assert await digest.queue_due_digests(session, translator, MONDAY_0900_MSK, "ru") == 0
+            sent = await announcements.send(session, programme_id=seeded.programme_id,
+                                            author_user_id=seeded.curator_user_id,
+                                            audience="all", text="x", now=MONDAY_0900_MSK)
+            assert (sent.recipients, sent.skipped_unreachable) == (5, 1)
+            assert await announcements.queue_summaries(session, MONDAY_0900_MSK) == 0
+            keys = list(await session.scalars(select(OutboxMessage.dedupe_key)))
+            assert sum(k.startswith(f"announcement:{sent.id}:user:") for k in keys) == 5
+    finally:
+        await engine.dispose()

@@ -1,0 +1,184 @@
+"""The curator's digest, /status, /report and /announce over the real polling loop and the
+outbox sender: the digest reaches the bound group once at its local time (also across a restart),
+the report is a workbook with the same figures, an announcement reaches every reachable person
+once and the curator gets the summary, and participants cannot run any of it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from bot.clock import ManualClock
+from bot.emulator.live import live_bot
+from models import Announcement, OutboxMessage, Programme
+from scheduler import curator_jobs
+from scheduler.jobs import JobContext
+from tests.digest.seed import seed
+from tests.e2e.test_curator import answered, eventually, press
+
+MONDAY_0900_MSK = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
+CURATOR = 700
+GROUP = -100700
+BASE = 7000  # participants' Telegram ids are BASE+1 .. BASE+8 (see tests/digest/seed.py)
+DENIED = "Это действие вам недоступно."
+
+
+def job_context(live, moment: datetime) -> JobContext:
+    return JobContext(live.app.settings, live.app.sessionmaker, live.app.translator,
+                      ManualClock(moment), live.bot, live.app.dispatcher["scheduler"].wake)
+
+
+async def seeded(live, chat_id: int | None = None):
+    async with live.app.sessionmaker() as session, session.begin():
+        return await seed(session, live.app.translator, curator_telegram_id=CURATOR,
+                          chat_id=chat_id, people_base=BASE)
+
+
+async def test_digest_reaches_the_bound_group_once_even_across_a_restart(settings, emulator):
+    group = emulator.group(GROUP, "Кураторы")
+    group.chat.known = True
+    async with live_bot(settings, emulator) as live:
+        await seeded(live, GROUP)
+        assert await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK
+                                                         - timedelta(minutes=5))) == 0
+        await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK))
+        await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK + timedelta(minutes=5)))
+        (message,) = await group.wait_messages(1, timeout=15)
+    assert "Дайджест «Наставничество 2026»" in message.text
+    assert "Наставники: 3" in message.text and "Наставляемые: 4" in message.text
+    assert "Бот не может написать (1): Кузнецова Вера" in message.text
+    async with live_bot(settings, emulator) as live:  # the bot restarted later that week
+        assert await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK
+                                                         + timedelta(days=1))) == 0
+        await asyncio.sleep(2.5)  # more than a sender tick
+    assert len(group.messages) == 1
+
+
+async def test_status_report_and_the_digest_setting(live, emulator):
+    curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
+    seeded_programme = await seeded(live)
+    await curator.send("/status")
+    (status,) = await curator.wait_messages(1)
+    assert "Наставники: 3 (готовы к подбору 1, в парах 2)" in status.text
+    assert "Пары: 2 (в парах 57% участников)" in status.text
+    assert "Кузнецова Вера" in status.text
+
+    await curator.send("/report")
+    (report,) = await curator.wait_messages(1)
+    assert report.document.filename.endswith(".xlsx")
+    book = load_workbook(BytesIO(report.document.content))
+    assert book.sheetnames == ["Участники", "Пары", "Сводка", "ФСН"]
+    people = book["Участники"]
+    assert people.max_row == 9 and people.freeze_panes == "A2"
+    pairs = book["Пары"]
+    assert [c.value for c in pairs[1]][:3] == ["№", "Наставник", "Наставляемый"]
+    assert pairs["B2"].value == "Иванова Анна" and pairs["C2"].value == "Орлов Глеб"
+    assert pairs["F2"].value == "Встреча-знакомство" and pairs["F3"].value == "Рабочие встречи"
+    assert isinstance(pairs["G2"].value, datetime) and pairs["G2"].number_format == "DD.MM.YYYY"
+    assert pairs.auto_filter.ref == "A1:H3" and pairs.freeze_panes == "A2"
+    summary = {row[0].value: row[1].value for row in book["Сводка"].iter_rows(min_row=2)}
+    assert summary["Наставников (без выбывших)"] == 3
+    assert summary["Наставляемых (без выбывших)"] == 4
+    assert abs(summary["Доля участников в парах"] - 4 / 7) < 1e-9
+    assert summary["Пар на этапе: Встреча-знакомство"] == 1
+    assert summary["Встреч за неделю"] == "нет данных"
+    assert summary["Участников, недоступных для бота"] == 1
+    fsn = [[c.value for c in row] for row in book["ФСН"].iter_rows(min_row=2)]
+    assert ["наставляемый", "учитель – учитель", "14–17 лет", 1] in fsn
+    assert ["Итого: наставник", "", "", 3] in fsn or ["Итого: наставник", None, None, 3] in fsn
+
+    await curator.send("/programmes")
+    await curator.wait_messages(1)
+    await press(live, curator, "Наставничество 2026")
+    (card,) = await curator.wait_messages(1)
+    assert "Дайджест: пн 09:00" in card.buttons
+    await press(live, curator, "Дайджест: пн 09:00")
+    await curator.wait_messages(1)
+    await press(live, curator, "Среда")
+    await press(live, curator, "18:00")
+    assert "Среда, 18:00" in curator.last_message.text
+
+    async def saved(session):
+        programme = await session.get(Programme, seeded_programme.programme_id)
+        return (programme.digest_weekday, programme.digest_time) == (2, "18:00")
+
+    await eventually(live, saved)
+
+
+async def test_announcement_reaches_every_reachable_person_once_and_the_curator_gets_a_summary(
+        live, emulator):
+    curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
+    seeded_programme = await seeded(live)
+    people = {i: emulator.user(BASE + i, language_code="ru") for i in range(1, 9)}
+    for person in people.values():
+        person.chat.known = True  # they have talked to the bot before
+    emulator.block(people[2])  # Сидоров Олег blocked the bot, the bot does not know yet
+    await live.settle()
+
+    await curator.send("/announce")
+    (audience,) = await curator.wait_messages(1)
+    assert audience.buttons[:3] == ["Всем наставникам", "Всем наставляемым", "Всем участникам"]
+    await press(live, curator, "Всем участникам")
+    await curator.send("Собрание в пятницу <b>в 15:00</b> & не опаздывайте")
+    head, preview = await curator.wait_messages(2)
+    # mentors 1, 2 (blocked, now known), 3 (unreachable); mentees 4, 5, 6; 7 waits for a
+    # parent's consent and 8 withdrew: neither gets announcements
+    assert "4 получателя" in head.text and "недоступны: 2" in head.text
+    assert preview.text == "Собрание в пятницу <b>в 15:00</b> & не опаздывайте"
+    await press(live, curator, "Отправить")
+    for i in (1, 4, 5, 6):
+        (got,) = await people[i].wait_messages(1, timeout=15)
+        assert got.text == "Собрание в пятницу <b>в 15:00</b> & не опаздывайте"
+    for i in (2, 3, 7, 8):
+        assert people[i].messages == []
+
+    async def summary_sent(session):
+        await_done = await curator_jobs.summary_job(job_context(live, datetime.now(UTC)))
+        return await_done or await session.scalar(
+            select(func.count()).select_from(Announcement)
+            .where(Announcement.summary_at.is_not(None)))
+
+    curator.mark_read()
+    await eventually(live, summary_sent)
+    (summary,) = await curator.wait_messages(1, timeout=15)
+    assert summary.text == "📣 Объявление: доставлено 4, недоступны 2."
+    await curator_jobs.summary_job(job_context(live, datetime.now(UTC)))
+    async with live.app.sessionmaker() as session:
+        rows = await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.kind == "announcement"))
+    assert rows == 5  # four people and one summary, nothing twice
+    assert seeded_programme.programme_id
+
+
+async def test_participants_cannot_run_curator_commands(live, emulator):
+    await seeded(live)
+    mentee = emulator.user(BASE + 4, language_code="ru")  # Орлов Глеб, a paired mentee
+    mentor = emulator.user(BASE + 1, language_code="ru")
+    for who in (mentee, mentor):
+        for command in ("/status", "/report", "/announce"):
+            await who.send(command)
+            (answer,) = await who.wait_messages(1)
+            assert answer.text == DENIED
+            assert answer.document is None
+    before = len(mentee.callback_answers)
+    await mentee.press_data("sta:1")
+    await answered(live, mentee, before)
+    assert mentee.callback_answers[-1].text == DENIED
+
+
+async def test_status_asks_which_programme_when_the_curator_has_several(live, emulator):
+    curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
+    await seeded(live)
+    async with live.app.sessionmaker() as session, session.begin():
+        await seed(session, live.app.translator, curator_telegram_id=CURATOR,
+                   title="Вторая программа", people_base=BASE + 100)
+    await curator.send("/status")
+    (choice,) = await curator.wait_messages(1)
+    assert choice.buttons == ["Наставничество 2026", "Вторая программа"]
+    await press(live, curator, "Вторая программа")
+    (status,) = await curator.wait_messages(1)
+    assert "«Вторая программа» сейчас" in status.text and "Наставники: 3" in status.text
