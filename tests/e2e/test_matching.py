@@ -146,8 +146,10 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
             in draft.text), draft.text
     assert "✅ Утвердить все пары" in draft.buttons
 
+    await live.settle()  # the draft is committed after the reply was sent
     async with live.app.sessionmaker() as session:
         draft_id = await session.scalar(select(MatchDraft.id))
+    assert draft_id is not None
 
     # A forged swap naming another programme's mentor is refused and changes nothing.
     answer = await press_data(live, curator, MatchCallback(

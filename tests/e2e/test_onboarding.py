@@ -13,10 +13,12 @@ from bot.emulator.survey_player import answer_survey
 from models import ConsentRecord, Participation, SurveyAnswer, User
 
 
-async def dump_database(app) -> str:
+async def dump_database(live) -> str:
     """Every value of every table, as one string: for checks that something is absent."""
     from models import Base
 
+    await live.settle()  # the bot commits after its last reply of an update
+    app = live.app
     chunks = []
     async with app.sessionmaker() as session:
         for table in Base.metadata.sorted_tables:
@@ -25,8 +27,10 @@ async def dump_database(app) -> str:
     return "\n".join(chunks)
 
 
-async def count(app, model, *where) -> int:
-    async with app.sessionmaker() as session:
+async def count(live, model, *where) -> int:
+    await live.settle()  # the bot commits after its last reply of an update
+    await live.settle()
+    async with live.app.sessionmaker() as session:
         return await session.scalar(select(func.count()).select_from(model).where(*where))
 
 
@@ -60,12 +64,13 @@ async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
     await join_as_adult(mentee, seeded.mentee_token, live, name="Петров Борис")
     await answer_survey(mentee, "mentee_profile", live)
 
+    await live.settle()
     async with live.app.sessionmaker() as session:
         rows = (await session.execute(select(Participation.role, Participation.state,
                                              Participation.full_name))).all()
     assert sorted(rows) == [("mentee", "ready", "Петров Борис"),
                             ("mentor", "ready", "Смирнова Анна Петровна")]
-    assert await count(live.app, ConsentRecord, ConsentRecord.decision == "accepted") == 2
+    assert await count(live, ConsentRecord, ConsentRecord.decision == "accepted") == 2
 
     await mentor.send("/start")
     (overview,) = await mentor.wait_messages(1)
@@ -79,6 +84,7 @@ async def test_programme_with_several_forms_asks_the_form(live, emulator):
     assert mentor.last_message.text == "Выберите форму наставничества:"
     assert mentor.last_message.buttons == ["учитель – учитель", "наставник – <новичок>"]
     await mentor.press("наставник – <новичок>")
+    await live.settle()
     await live.settle()
     async with live.app.sessionmaker() as session:
         form = await session.scalar(select(Participation.form))
@@ -97,10 +103,10 @@ async def test_declining_consent_stores_nothing_personal(live, emulator):
     assert "ничего не сохранил" in declined.text
     assert "Я передумал(а)" in declined.buttons
 
-    assert await count(live.app, Participation) == 0
-    assert await count(live.app, ConsentRecord) == 0
-    assert await count(live.app, SurveyAnswer) == 0
-    dump = await dump_database(live.app)
+    assert await count(live, Participation) == 0
+    assert await count(live, ConsentRecord) == 0
+    assert await count(live, SurveyAnswer) == 0
+    dump = await dump_database(live)
     assert "Зинаида" not in dump and "Уникальнова" not in dump
     assert "18_plus" not in dump  # not even the age group survives a decline
 
@@ -126,6 +132,7 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     await child.press("14–17 лет")
     token = await guardian_link_of(child)
 
+    await live.settle()
     async with live.app.sessionmaker() as session:
         pending = await session.scalar(select(Participation))
     assert (pending.state, pending.age_group, pending.full_name) == ("guardian_pending", "14_17", None)
@@ -148,6 +155,7 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     await child.send("Иванов Миша")
     await answer_survey(child, "mentee_profile", live)
 
+    await live.settle()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
         parent_user = await session.scalar(select(User).where(User.telegram_id == 3021))
@@ -179,6 +187,7 @@ async def test_minor_whose_guardian_declines_is_not_kept(live, emulator):
     assert "не будет участвовать" in recorded.text
     (news,) = await child.wait_messages(1)
     assert "не дал согласия" in news.text
+    await live.settle()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
     assert participation.state == "withdrawn"
@@ -210,14 +219,15 @@ async def test_mydata_then_forget_erases_the_person(live, emulator):
     await live.settle()
     assert "данные удалены" in user.last_message.text
 
-    dump = await dump_database(live.app)
+    dump = await dump_database(live)
     for secret in ("Гертрудова", "Учитель физики", "Секретик"):
         assert secret not in dump
     assert "3040" not in dump  # not even the Telegram id
+    await live.settle()
     async with live.app.sessionmaker() as session:
         anonymous = await session.scalar(select(Participation))
     assert (anonymous.state, anonymous.user_id, anonymous.role) == ("withdrawn", None, "mentee")
-    assert await count(live.app, ConsentRecord, ConsentRecord.decision == "withdrawn") == 1
+    assert await count(live, ConsentRecord, ConsentRecord.decision == "withdrawn") == 1
 
 
 async def test_bad_answers_get_a_reprompt_and_change_nothing(live, emulator):
@@ -242,14 +252,14 @@ async def test_bad_answers_get_a_reprompt_and_change_nothing(live, emulator):
     (first_question,) = await user.wait_messages(1)
     assert "Вопрос 1 из" in first_question.text
 
-    before = await count(live.app, SurveyAnswer)
+    before = await count(live, SurveyAnswer)
     await user.send("x" * 201)  # over the 200-character limit of the first question
     (too_long,) = await user.wait_messages(1)
     assert "слишком длинный" in too_long.text
     await user.send_sticker()
     (sticker,) = await user.wait_messages(1)
     assert "ответ текстом" in sticker.text
-    assert await count(live.app, SurveyAnswer) == before
+    assert await count(live, SurveyAnswer) == before
 
     await user.send("Учитель")
     (second,) = await user.wait_messages(1)
@@ -257,7 +267,7 @@ async def test_bad_answers_get_a_reprompt_and_change_nothing(live, emulator):
     await user.send("что-то")  # text where the buttons of a choice question are expected
     (choose,) = await user.wait_messages(1)
     assert "кнопками" in choose.text
-    assert await count(live.app, SurveyAnswer) == before + 1
+    assert await count(live, SurveyAnswer) == before + 1
 
 
 async def test_unknown_or_stale_invitations_are_refused_without_details(live, emulator):
@@ -306,8 +316,9 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
     assert "наставляемый" in notice.text and "отозвал согласие" in notice.text
     assert "Петров" not in notice.text
 
-    dump = await dump_database(live.app)
+    dump = await dump_database(live)
     assert "Петров Пётр" not in dump and "3072" not in dump
+    await live.settle()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
     assert participation.state == "withdrawn" and participation.full_name is None
