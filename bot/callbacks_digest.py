@@ -25,3 +25,8 @@ class AnnounceCallback(CallbackData, prefix="an"):
     action: str  # pick (programme), aud (audience), send, drop
     programme_id: int
     audience: str = ""
+
+
+class NudgeCallback(CallbackData, prefix="dgn"):
+    """«Nudge the mentor» of a pair at risk, under the digest and /status."""
+    pair_id: int
