@@ -6,6 +6,8 @@ button is checked against the presser."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -18,21 +20,21 @@ from bot.services import access, curation, digest, programme_stats
 from bot.services.errors import AccessDenied
 from bot.services.reports import programme_xlsx
 from handlers.curator import CuratorOnly
-from handlers.meetings import wake_after_commit
+from handlers.meetings import now_of, wake_after_commit
 from models import Programme, User
 
 
 async def send_status(message: Message, session: AsyncSession, programme_id: int,
-                      t: BoundTranslator) -> None:
-    figures = await programme_stats.programme_figures(session, programme_id, curation.now())
+                      t: BoundTranslator, now: datetime) -> None:
+    figures = await programme_stats.programme_figures(session, programme_id, now)
     text = digest.render_figures(figures, t, heading=t(
         "status.heading", title=figures.title, date=figures.today.strftime("%d.%m.%Y")))
     await message.answer(text, reply_markup=kb.nudges(digest.nudge_buttons(figures, t)))
 
 
 async def send_report(message: Message, session: AsyncSession, programme: Programme,
-                      t: BoundTranslator) -> None:
-    figures = await programme_stats.programme_figures(session, programme.id, curation.now())
+                      t: BoundTranslator, now: datetime) -> None:
+    figures = await programme_stats.programme_figures(session, programme.id, now)
     registry = await curation.export_rows(session, programme.id)
     pairs = await programme_stats.pair_rows(session, programme.id, figures.timezone)
     meetings = await programme_stats.meeting_rows(session, programme.id, figures.timezone)
@@ -53,45 +55,47 @@ def create_router() -> Router:
 
     @router.message(Command("status"))
     async def status(message: Message, session: AsyncSession, user: User,
-                     t: BoundTranslator) -> None:
+                     t: BoundTranslator, scheduler: object | None = None) -> None:
         found = await access.curated_programmes(session, user.id)
         if not found:
             await message.answer(t("cur.no_programmes"))
         elif len(found) == 1:
-            await send_status(message, session, found[0].id, t)
+            await send_status(message, session, found[0].id, t, now_of(scheduler))
         else:
             await message.answer(t("status.choose"), reply_markup=kb.status_programmes(found))
 
     @router.callback_query(StatusCallback.filter())
     async def status_chosen(query: CallbackQuery, callback_data: StatusCallback,
-                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            scheduler: object | None = None) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await send_status(query.message, session, programme.id, t)
+        await send_status(query.message, session, programme.id, t, now_of(scheduler))
 
     @router.message(Command("report"))
     async def report(message: Message, session: AsyncSession, user: User,
-                     t: BoundTranslator) -> None:
+                     t: BoundTranslator, scheduler: object | None = None) -> None:
         found = await access.curated_programmes(session, user.id)
         if not found:
             await message.answer(t("cur.no_programmes"))
         elif len(found) == 1:
-            await send_report(message, session, found[0], t)
+            await send_report(message, session, found[0], t, now_of(scheduler))
         else:
             await message.answer(t("report.choose"), reply_markup=kb.report_programmes(found))
 
     @router.callback_query(ReportCallback.filter())
     async def report_chosen(query: CallbackQuery, callback_data: ReportCallback,
-                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            scheduler: object | None = None) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await send_report(query.message, session, programme, t)
+        await send_report(query.message, session, programme, t, now_of(scheduler))
 
     @router.callback_query(NudgeCallback.filter())
     async def nudge(query: CallbackQuery, callback_data: NudgeCallback, session: AsyncSession,
                     user: User, t: BoundTranslator, scheduler: object | None = None) -> None:
         queued, mentor = await digest.nudge_mentor(session, user.id, callback_data.pair_id,
-                                                   curation.now())
+                                                   now_of(scheduler))
         await query.answer(t("digest.nudge.sent" if queued else "digest.nudge.already",
                              mentor=mentor), show_alert=False)
         if queued:
