@@ -98,7 +98,7 @@ def render_figures(figures: ProgrammeFigures, t: T, *, heading: str) -> str:
                    last=figures.meetings_last_week))
     if figures.feedback_avg is not None or figures.feedback_avg_prev is not None:
         lines.append(t("digest.usefulness", score=_score(figures.feedback_avg),
-                       trend=figures.trend or "", prev=_score(figures.feedback_avg_prev)))
+                       trend=f" {figures.trend}" if figures.trend else "", prev=_score(figures.feedback_avg_prev)))
     if figures.feedback_outstanding:
         lines.append(t("digest.outstanding", n=figures.feedback_outstanding))
     if figures.at_risk:
