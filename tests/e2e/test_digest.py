@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.emulator.live import live_bot
-from models import Announcement, OutboxMessage, Programme
+from models import Announcement, OutboxMessage, Pair, PlanGoal, Programme
 from scheduler import curator_jobs
 from scheduler.jobs import JobContext
 from tests.digest.seed import seed, seed_meetings
@@ -249,3 +249,31 @@ async def test_status_asks_which_programme_when_the_curator_has_several(live, em
     await press(live, curator, "Вторая программа")
     (status,) = await curator.wait_messages(1)
     assert "«Вторая программа» сейчас" in status.text and "Наставники: 3" in status.text
+
+
+async def test_pairs_filtered_by_risk_and_stage_and_the_card_shows_progress(live, emulator):
+    curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
+    seeded_programme = await seeded_with_meetings(live)
+    live.app.dispatcher["scheduler"].clock = ManualClock(MONDAY_0900_MSK)
+    async with live.app.sessionmaker() as session, session.begin():
+        pair_id = await session.scalar(select(Pair.id).where(
+            Pair.mentor_id == seeded_programme.people["Сидоров Олег"]))
+        session.add_all([PlanGoal(pair_id=pair_id, position=1, title="Урок", status="done"),
+                         PlanGoal(pair_id=pair_id, position=2, title="Проект")])
+    await curator.send("/pairs")
+    (listing,) = await curator.wait_messages(1)
+    assert "1. Иванова Анна ↔ Орлов Глеб" in listing.text
+    assert "2. Сидоров Олег ↔ Лебедева Ия" in listing.text
+    assert "• Все" in listing.buttons and "⚠️ Без встреч" in listing.buttons
+    await press(live, curator, "⚠️ Без встреч")
+    text = curator.last_message.text
+    assert "Показаны: ⚠️ Без встреч — 1" in text
+    assert "Иванова Анна ↔ Орлов Глеб" in text and "Сидоров Олег" not in text
+    await press(live, curator, "Рабочие")
+    text = curator.last_message.text
+    assert "Показаны: Рабочие — 1" in text and "Сидоров Олег ↔ Лебедева Ия" in text
+    assert "Иванова Анна" not in text
+    await press(live, curator, "2. Сидоров Олег ↔ Лебедева Ия")
+    (card,) = await curator.wait_messages(1)
+    assert ("Встреч: 3, последняя 16.11.2026; последняя оценка: 10.0; "
+            "план: выполнено 1 из 2") in card.text
