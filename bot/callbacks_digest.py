@@ -25,3 +25,15 @@ class AnnounceCallback(CallbackData, prefix="an"):
     action: str  # pick (programme), aud (audience), send, drop
     programme_id: int
     audience: str = ""
+
+
+class NudgeCallback(CallbackData, prefix="dgn"):
+    """«Nudge the mentor» of a pair at risk, under the digest and /status."""
+    pair_id: int
+
+
+class PairListCallback(CallbackData, prefix="pl"):
+    """/pairs filtered (all, risk, a stage) and paged."""
+    programme_id: int
+    view: str = "all"  # all, risk or a stage
+    page: int = 0

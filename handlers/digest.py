@@ -6,33 +6,41 @@ button is checked against the presser."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks_digest import DigestCallback, ReportCallback, StatusCallback
+from bot.callbacks_digest import DigestCallback, NudgeCallback, ReportCallback, StatusCallback
 from bot.i18n import BoundTranslator
 from bot.keyboards import digest as kb
 from bot.services import access, curation, digest, programme_stats
 from bot.services.errors import AccessDenied
 from bot.services.reports import programme_xlsx
 from handlers.curator import CuratorOnly
+from handlers.meetings import now_of, wake_after_commit
 from models import Programme, User
 
 
-async def status_text(session: AsyncSession, programme_id: int, t: BoundTranslator) -> str:
-    figures = await programme_stats.programme_figures(session, programme_id, curation.now())
-    return digest.render_figures(figures, t, heading=t(
+async def send_status(message: Message, session: AsyncSession, programme_id: int,
+                      t: BoundTranslator, now: datetime) -> None:
+    figures = await programme_stats.programme_figures(session, programme_id, now)
+    text = digest.render_figures(figures, t, heading=t(
         "status.heading", title=figures.title, date=figures.today.strftime("%d.%m.%Y")))
+    await message.answer(text, reply_markup=kb.nudges(digest.nudge_buttons(figures, t)))
 
 
 async def send_report(message: Message, session: AsyncSession, programme: Programme,
-                      t: BoundTranslator) -> None:
-    figures = await programme_stats.programme_figures(session, programme.id, curation.now())
+                      t: BoundTranslator, now: datetime) -> None:
+    figures = await programme_stats.programme_figures(session, programme.id, now)
     registry = await curation.export_rows(session, programme.id)
     pairs = await programme_stats.pair_rows(session, programme.id, figures.timezone)
-    content = programme_xlsx.build(figures, registry, pairs, t)
+    meetings = await programme_stats.meeting_rows(session, programme.id, figures.timezone)
+    feedback = await programme_stats.feedback_rows(session, programme.id, figures.timezone)
+    content = programme_xlsx.build(figures, registry, pairs, t, meetings=meetings,
+                                   feedback=feedback)
     await message.answer_document(
         BufferedInputFile(content, filename=f"report_{programme.id}.xlsx"),
         caption=t("report.caption", title=programme.title,
@@ -47,39 +55,51 @@ def create_router() -> Router:
 
     @router.message(Command("status"))
     async def status(message: Message, session: AsyncSession, user: User,
-                     t: BoundTranslator) -> None:
+                     t: BoundTranslator, scheduler: object | None = None) -> None:
         found = await access.curated_programmes(session, user.id)
         if not found:
             await message.answer(t("cur.no_programmes"))
         elif len(found) == 1:
-            await message.answer(await status_text(session, found[0].id, t))
+            await send_status(message, session, found[0].id, t, now_of(scheduler))
         else:
             await message.answer(t("status.choose"), reply_markup=kb.status_programmes(found))
 
     @router.callback_query(StatusCallback.filter())
     async def status_chosen(query: CallbackQuery, callback_data: StatusCallback,
-                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            scheduler: object | None = None) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await query.message.answer(await status_text(session, programme.id, t))
+        await send_status(query.message, session, programme.id, t, now_of(scheduler))
 
     @router.message(Command("report"))
     async def report(message: Message, session: AsyncSession, user: User,
-                     t: BoundTranslator) -> None:
+                     t: BoundTranslator, scheduler: object | None = None) -> None:
         found = await access.curated_programmes(session, user.id)
         if not found:
             await message.answer(t("cur.no_programmes"))
         elif len(found) == 1:
-            await send_report(message, session, found[0], t)
+            await send_report(message, session, found[0], t, now_of(scheduler))
         else:
             await message.answer(t("report.choose"), reply_markup=kb.report_programmes(found))
 
     @router.callback_query(ReportCallback.filter())
     async def report_chosen(query: CallbackQuery, callback_data: ReportCallback,
-                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            scheduler: object | None = None) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await send_report(query.message, session, programme, t)
+        await send_report(query.message, session, programme, t, now_of(scheduler))
+
+    @router.callback_query(NudgeCallback.filter())
+    async def nudge(query: CallbackQuery, callback_data: NudgeCallback, session: AsyncSession,
+                    user: User, t: BoundTranslator, scheduler: object | None = None) -> None:
+        queued, mentor = await digest.nudge_mentor(session, user.id, callback_data.pair_id,
+                                                   now_of(scheduler))
+        await query.answer(t("digest.nudge.sent" if queued else "digest.nudge.already",
+                             mentor=mentor), show_alert=False)
+        if queued:
+            wake_after_commit(session, scheduler)
 
     @router.callback_query(DigestCallback.filter())
     async def digest_setting(query: CallbackQuery, callback_data: DigestCallback,

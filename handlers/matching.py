@@ -13,16 +13,18 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks_digest import PairListCallback
 from bot.callbacks_matching import MatchCallback, MatchProgrammeCallback, PairCallback
 from bot.i18n import BoundTranslator, Translator
 from bot.keyboards import matching as kb
-from bot.services import access, match_flow, match_prefs, pairs, plans
+from bot.services import access, match_flow, match_prefs, pair_progress, pairs, plans
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.forms import form_title
 from bot.services.match_flow import DraftPair, DraftView
 from bot.services.matching import Reason
 from bot.services.matching_data import option_labels
 from handlers.curator import CuratorOnly
+from handlers.meetings import now_of
 from models import User
 
 PAGE = 5
@@ -94,13 +96,20 @@ async def show_draft(target: Message, session: AsyncSession, draft, t: BoundTran
         await target.answer(text, reply_markup=markup)
 
 
-def pair_card_text(t: BoundTranslator, pair: pairs.PairView) -> str:
+def pair_card_text(t: BoundTranslator, pair: pairs.PairView,
+                   progress: pair_progress.PairProgress | None = None) -> str:
     text = t("pair.card", mentor=pair.mentor_name, mentee=pair.mentee_name,
              programme=pair.programme_title, form=form_title(pair.form, t) if pair.form else "—",
              state=t(f"pair.state.{pair.state}"), stage=t(f"pair.stage.{pair.stage}"),
              score=f"{pair.score:.0f}" if pair.score is not None else "—",
              reasons=reasons_text(t, pair.reasons), goals=pair.goals,
              created=pair.created_at.strftime("%d.%m.%Y"))
+    if progress is not None:
+        text += "\n" + t("pairs.progress", meetings=progress.meetings,
+                         last=progress.last_meeting_on.strftime("%d.%m.%Y")
+                         if progress.last_meeting_on else "—",
+                         score=f"{progress.last_score:.1f}" if progress.last_score is not None
+                         else "—", done=progress.goals_done, total=progress.goals_total)
     if pair.end_reason:
         text += "\n" + t("pair.end_reason", reason=pair.end_reason)
     return text
@@ -140,16 +149,45 @@ def create_router(translator: Translator) -> Router:
                              reply_markup=kb.programmes(found, "pairs"))
 
     async def show_pairs(message: Message, session: AsyncSession, programme_id: int,
-                         t: BoundTranslator) -> None:
+                         t: BoundTranslator, chosen: str = "all", page: int = 0,
+                         scheduler: object | None = None, edit: bool = False) -> None:
         found = await pairs.of_programme(session, programme_id)
         if not found:
             await message.answer(t("pair.list_empty"))
             return
+        chosen = pair_progress.check_filter(chosen)
+        numbered = list(enumerate(found, start=1))
+        if chosen == "risk":
+            today = now_of(scheduler).date()
+            risky = await pair_progress.at_risk_ids(session, programme_id, today)
+            numbered = [(n, p) for n, p in numbered if p.id in risky]
+        elif chosen != "all":
+            numbered = [(n, p) for n, p in numbered
+                        if p.stage == chosen and p.state in pairs.OPEN_STATES]
+        pages = max(1, -(-len(numbered) // pair_progress.PAGE))
+        page = min(max(page, 0), pages - 1)
+        shown = numbered[page * pair_progress.PAGE:(page + 1) * pair_progress.PAGE]
         lines = [t("pair.list_title", n=len(found))]
-        for number, pair in enumerate(found[:50], start=1):
+        if chosen != "all" or pages > 1:
+            lines.append(t("pairs.list_filtered", filter=t(f"pairs.filter.{chosen}"),
+                           n=len(numbered), page=page + 1, pages=pages))
+        for number, pair in shown:
             lines.append(t("pair.list_line", number=number, mentor=pair.mentor_name,
                            mentee=pair.mentee_name, state=t(f"pair.state.{pair.state}")))
-        await message.answer("\n".join(lines), reply_markup=kb.pair_list(found))
+        markup = kb.pair_list(t, shown, programme_id, chosen, page, pages)
+        if edit:
+            await message.edit_text("\n".join(lines), reply_markup=markup)
+        else:
+            await message.answer("\n".join(lines), reply_markup=markup)
+
+    @router.callback_query(PairListCallback.filter())
+    async def pair_list_page(query: CallbackQuery, callback_data: PairListCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator,
+                             scheduler: object | None = None) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
+        await show_pairs(query.message, session, programme.id, t, callback_data.view,
+                         callback_data.page, scheduler, edit=True)
 
     @router.callback_query(MatchProgrammeCallback.filter())
     async def programme_action(query: CallbackQuery, callback_data: MatchProgrammeCallback,
@@ -272,7 +310,9 @@ def create_router(translator: Translator) -> Router:
         else:
             raise AccessDenied()
         shown = await pairs.view(session, pair.id)
-        await query.message.answer(pair_card_text(t, shown), reply_markup=kb.pair_card(t, shown))
+        found = await pair_progress.progress(session, shown.programme_id, [shown.id])
+        await query.message.answer(pair_card_text(t, shown, found.get(shown.id)),
+                                   reply_markup=kb.pair_card(t, shown))
 
     @router.message(PairInput.end_reason, F.text)
     async def end_reason_given(message: Message, session: AsyncSession, user: User,

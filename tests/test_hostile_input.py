@@ -30,7 +30,7 @@ COMMANDS = ["/start", "/help", "/language", "/timezone", "/cancel", "/mydata", "
             "/materials", "/status", "/report", "/announce", "/start AAAAAAAAAAAAAAAAAAAAAAAA", "/start ../../etc", "/unknown"]
 PREFIXES = ["lang", "tz", "age", "cs", "rc", "gd", "sp", "pf", "sv", "fg", "ok", "oz", "ol",
             "npo", "npf", "npc", "pg", "lk", "rg", "pc", "rx", "bd", "mt", "dg", "sta", "rpt",
-            "an"]
+            "an", "dgn", "pl"]
 ODD_TEXTS = ["", " ", "<b>", "</b>", "&", "&amp;", "<script>alert(1)</script>", "**x**", "_x_",
              "[a](http://x)", "🙂" * 30, "مرحبا بالعالم", "\u202eабв", "a" * 4096, "б" * 10_000,
              "31.02.2024", "-1", "0", "99999999999999999999", "NaN", "/cancel"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.callbacks_digest import PairListCallback
 from bot.callbacks_matching import (
     MatchCallback,
     MatchProgrammeCallback,
@@ -13,6 +14,7 @@ from bot.callbacks_matching import (
 )
 from bot.i18n import BoundTranslator
 from bot.services.match_flow import Candidate, DraftView
+from bot.services.pair_progress import FILTERS
 from bot.services.pairs import PairView
 from models import PairState, PlanGoal, Programme
 
@@ -101,12 +103,29 @@ def confirm(t: BoundTranslator, draft_id: int, yes: MatchCallback) -> InlineKeyb
     return builder.as_markup()
 
 
-def pair_list(found: list[PairView]) -> InlineKeyboardMarkup:
+def pair_list(t: BoundTranslator, shown: list[tuple[int, PairView]], programme_id: int,
+              current: str, page: int, pages: int) -> InlineKeyboardMarkup:
+    """A page of pairs (a card button each), the filters (all, at risk, stages) and ◀ ▶."""
     builder = InlineKeyboardBuilder()
-    for number, pair in enumerate(found[:50], start=1):
+    sizes = []
+    for number, pair in shown:
         builder.button(text=f"{number}. {pair.mentor_name} ↔ {pair.mentee_name}"[:60],
                        callback_data=PairCallback(action="card", pair_id=pair.id))
-    builder.adjust(1)
+        sizes.append(1)
+    nav = 0
+    for target, label in ((page - 1, "◀"), (page + 1, "▶")):
+        if 0 <= target < pages:
+            builder.button(text=label, callback_data=PairListCallback(
+                programme_id=programme_id, view=current, page=target))
+            nav += 1
+    if nav:
+        sizes.append(nav)
+    for name in FILTERS:
+        mark = "• " if name == current else ""
+        builder.button(text=mark + t(f"pairs.filter.{name}"), callback_data=PairListCallback(
+            programme_id=programme_id, view=name))
+    sizes += [2, 2, 3]
+    builder.adjust(*sizes)
     return builder.as_markup()
 
 

@@ -12,42 +12,67 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks_digest import NudgeCallback
+from bot.callbacks_meetings import PlanTargetCallback
 from bot.i18n import Html, Translator
 from bot.services import outbox
 from bot.services.access import require_curator
-from bot.services.errors import AccessDenied
+from bot.services.errors import AccessDenied, DomainError
 from bot.services.notify import curator_chat_ids
 from bot.services.programme_stats import (
     PAIR_STATES,
     ROLES,
     STATES,
     ProgrammeFigures,
+    RoadmapLine,
     digest_moment,
     iso_week,
     programme_figures,
 )
-from models import PAIR_STAGES, Organisation, OutboxMessage, Programme, User
+from models import (
+    PAIR_STAGES,
+    Organisation,
+    OutboxMessage,
+    Pair,
+    PairState,
+    Participation,
+    Programme,
+    User,
+)
 
 logger = logging.getLogger("mentorbot.digest")
 
 WEEKDAYS = tuple(range(7))
 DIGEST_TIMES = ("07:00", "08:00", "09:00", "10:00", "12:00", "14:00", "16:00", "18:00", "20:00")
 MAX_NAMES = 10
+MAX_ROADMAP = 5
+NUDGE_EXPIRES = timedelta(days=2)
 CHART_GENERATOR = "digest_chart"
 
 T = Callable[..., str]
 
 
-def _names(t: T, names: list[str]) -> str:
-    shown = ", ".join(names[:MAX_NAMES])
-    if len(names) > MAX_NAMES:
-        shown += t("digest.more", count=len(names) - MAX_NAMES)
+def _names(t: T, names: list[str], limit: int = MAX_NAMES) -> str:
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        shown += t("digest.more", count=len(names) - limit)
     return shown
+
+
+def _roadmap(t: T, lines: list[RoadmapLine]) -> str:
+    return _names(t, [t("digest.roadmap_item", label=line.label,
+                        date=line.deadline.strftime("%d.%m") if line.deadline else "—")
+                      for line in lines], MAX_ROADMAP)
+
+
+def _score(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "—"
 
 
 def render_figures(figures: ProgrammeFigures, t: T, *, heading: str) -> str:
@@ -69,21 +94,37 @@ def render_figures(figures: ProgrammeFigures, t: T, *, heading: str) -> str:
     closed = {s: figures.pairs_by_state[s] for s in PAIR_STATES[2:] if figures.pairs_by_state[s]}
     if closed:
         lines.append(", ".join(t(f"digest.pair_state.{s}", n=n) for s, n in closed.items()))
-    if figures.meetings_this_week is not None:
-        lines.append(t("digest.meetings", n=figures.meetings_this_week))
-    if figures.feedback_avg is not None:
-        lines.append(t("digest.feedback", score=f"{figures.feedback_avg:.1f}"))
+    lines.append(t("digest.meetings_weeks", this=figures.meetings_this_week,
+                   last=figures.meetings_last_week))
+    if figures.feedback_avg is not None or figures.feedback_avg_prev is not None:
+        lines.append(t("digest.usefulness", score=_score(figures.feedback_avg),
+                       trend=f" {figures.trend}" if figures.trend else "", prev=_score(figures.feedback_avg_prev)))
+    if figures.feedback_outstanding:
+        lines.append(t("digest.outstanding", n=figures.feedback_outstanding))
     if figures.at_risk:
-        lines.append(t("digest.at_risk", n=len(figures.at_risk), names=_names(t, figures.at_risk)))
+        lines.append(t("digest.at_risk_cadence", days=figures.cadence_days,
+                       n=len(figures.at_risk),
+                       names=_names(t, [p.label for p in figures.at_risk])))
     if figures.roadmap_overdue:
         lines.append(t("digest.overdue", n=len(figures.roadmap_overdue),
-                       items=_names(t, figures.roadmap_overdue)))
+                       items=Html(_roadmap(t, figures.roadmap_overdue))))
+    if figures.roadmap_upcoming:
+        lines.append(t("digest.upcoming", n=len(figures.roadmap_upcoming),
+                       items=Html(_roadmap(t, figures.roadmap_upcoming))))
     if figures.unreachable:
         lines.append(t("digest.unreachable", n=len(figures.unreachable),
                        names=_names(t, figures.unreachable)))
     if figures.failed_deliveries:
         lines.append(t("digest.failed", n=figures.failed_deliveries))
     return "\n".join(lines)
+
+
+def nudge_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
+    """(label, callback data) of a «nudge the mentor» button per pair at risk (the first ones
+    named in the text)."""
+    return [(t("digest.nudge_button", mentor=pair.mentor, mentee=pair.mentee)[:64],
+             NudgeCallback(pair_id=pair.pair_id).pack())
+            for pair in figures.at_risk[:MAX_NAMES]]
 
 
 def weekday_label(t: T, weekday: int) -> str:
@@ -146,8 +187,10 @@ async def queue_digest(session: AsyncSession, translator: Translator, programme_
                                                       date=figures.today.strftime("%d.%m.%Y")))
         queued += await outbox.enqueue(
             session, chat_id=chat_id, kind="digest", due_at=now, text=text, locale=locale,
-            dedupe_key=f"{prefix}:chat:{chat_id}", now=now)
-        if figures.chart_series:
+            dedupe_key=f"{prefix}:chat:{chat_id}", now=now,
+            buttons=[[outbox.button(text=label, callback_data=data)]
+                     for label, data in nudge_buttons(figures, t)] or None)
+        if figures.has_meetings:
             await outbox.enqueue(
                 session, chat_id=chat_id, kind="digest", due_at=now, locale=locale,
                 text=t("digest.chart_caption"), dedupe_key=f"{prefix}:chart:chat:{chat_id}",
@@ -167,3 +210,33 @@ async def queue_due_digests(session: AsyncSession, translator: Translator, now: 
     for programme_id in ids:
         queued += await queue_digest(session, translator, programme_id, now, default_locale)
     return queued
+
+
+# -- «nudge the mentor» from the digest or /status ----------------------------------------------
+
+async def nudge_mentor(session: AsyncSession, user_id: int, pair_id: int, now: datetime
+                       ) -> tuple[bool, str]:
+    """A curator asks the mentor of a pair to plan a meeting: one outbox message to the mentor,
+    at most once per pair and day (local date). (queued now?, mentor's name)."""
+    pair = await session.get(Pair, pair_id)
+    if pair is None:
+        raise AccessDenied()
+    programme = await require_curator(session, user_id, pair.programme_id)
+    if pair.state != PairState.ACTIVE:
+        raise DomainError("digest.nudge.inactive")
+    mentor, mentee = (await session.get(Participation, pair.mentor_id),
+                      await session.get(Participation, pair.mentee_id))
+    person = await session.get(User, mentor.user_id) if mentor and mentor.user_id else None
+    if person is None or person.unreachable:
+        raise DomainError("digest.nudge.unreachable")
+    timezone = await session.scalar(select(Organisation.timezone)
+                                    .where(Organisation.id == programme.organisation_id))
+    day = now.astimezone(ZoneInfo(timezone or "UTC")).date().isoformat()
+    button = outbox.button(text_key="meetings.button.plan",
+                           callback_data=PlanTargetCallback(pair=pair.id).pack())
+    queued = await outbox.enqueue(
+        session, chat_id=person.telegram_id, user_id=person.id, kind="reminder", due_at=now,
+        dedupe_key=f"pair:{pair.id}:curator_nudge:{day}", text_key="digest.nudge.mentor",
+        params={"mentee": (mentee.full_name if mentee else None) or "—"},
+        buttons=[[button]], expires_at=now + NUDGE_EXPIRES, now=now)
+    return bool(queued), mentor.full_name or f"#{mentor.id}"

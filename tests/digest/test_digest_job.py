@@ -11,12 +11,12 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.services import digest, programme_stats
+from bot.services import digest
 from bot.services.digest_chart import render_chart
 from models import OutboxMessage, Programme
 from scheduler import curator_jobs
 from scheduler.jobs import JobContext
-from tests.digest.seed import seed
+from tests.digest.seed import seed, seed_meetings
 
 # Monday 16 November 2026, 09:00 in Moscow is 06:00 UTC.
 MONDAY_0900_MSK = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
@@ -86,20 +86,25 @@ async def test_the_chart_is_a_png_and_is_attached_when_meetings_exist(app):
     image = Image.open(BytesIO(png))
     assert image.format == "PNG" and image.size[0] >= 600
 
-    async def meetings_hook(session, figures):
-        figures.meetings_this_week = 4
-        figures.chart_series = [programme_stats.WeekPoint(*point) for point in series]
-
-    programme_stats.register_figures_hook(meetings_hook)
-    try:
-        async with app.sessionmaker() as session, session.begin():
-            await seed(session, app.translator, curator_telegram_id=1, chat_id=GROUP)
-        assert await curator_jobs.digest_job(
-            context(app, ManualClock(MONDAY_0900_MSK), [])) == 1
-    finally:
-        programme_stats.unregister_figures_hook(meetings_hook)
+    async with app.sessionmaker() as session, session.begin():
+        seeded = await seed(session, app.translator, curator_telegram_id=1, chat_id=GROUP)
+        await seed_meetings(session, seeded)
+    assert await curator_jobs.digest_job(context(app, ManualClock(MONDAY_0900_MSK), [])) == 1
     text_row, chart_row = await digest_rows(app)
-    assert "Встреч за неделю: 4" in text_row.payload["text"]
+    text = text_row.payload["text"]
+    assert "Встречи: на этой неделе 1, на прошлой 1" in text
+    assert "Полезность встреч: 10.0 ↑ (прошлая неделя 8.5)" in text
+    assert "Не заполнено анкет обратной связи: 1" in text
+    assert "Без встречи дольше 14 дн. (1): Иванова Анна — Орлов Глеб" in text
+    assert "Просрочено в дорожной карте (1): 1.1 Приказ о наставничестве (до 02.11)" in text
+    assert "Сроки в ближайшие 2 недели (1): 2.3 Промежуточный опрос (до 25.11)" in text
+    assert len(text) < 1200  # short enough for a phone
+    (button,), = text_row.payload["buttons"]
+    assert button["text"] == "🔔 Напомнить: Иванова Анна" and button["callback_data"].startswith(
+        "dgn:")
+    attachment_series = chart_row.payload["attachment"]["args"]["series"]
+    assert attachment_series[-2:] == [["2026-11-09", 1, 8.5], ["2026-11-16", 1, 10.0]]
+    assert attachment_series[0][0] == "2026-08-31"
     attachment = chart_row.payload["attachment"]
     name, content = await curator_jobs.chart_generator(attachment["args"], "ru")
     assert content.startswith(b"\x89PNG\r\n\x1a\n") and name.endswith(".png")

@@ -15,7 +15,7 @@ from models import OutboxMessage
 from models.migrate import upgrade
 from tests.conftest import POSTGRES_URL, service_missing
 from tests.delivery.test_postgres import _admin
-from tests.digest.seed import seed
+from tests.digest.seed import seed, seed_meetings
 from tests.digest.test_digest_job import MONDAY_0900_MSK
 
 
@@ -38,10 +38,21 @@ async def test_figures_digest_and_announcement_on_postgres(pg_url, translator):
     try:
         async with sessionmaker() as session, session.begin():
             seeded = await seed(session, translator, curator_telegram_id=1, chat_id=-100)
+            await seed_meetings(session, seeded)
             figures = await programme_stats.programme_figures(session, seeded.programme_id,
                                                               MONDAY_0900_MSK)
             assert (figures.active("mentor"), figures.active("mentee")) == (3, 4)
             assert figures.unreachable == ["Кузнецова Вера"]
+            # the week CASE, the JSON score cast and the context -> meeting id join on PostgreSQL
+            assert (figures.meetings_this_week, figures.meetings_last_week) == (1, 1)
+            assert (figures.feedback_avg, figures.feedback_avg_prev) == (10, 8.5)
+            assert figures.feedback_outstanding == 1 and len(figures.at_risk) == 1
+            assert len(figures.roadmap_overdue) == len(figures.roadmap_upcoming) == 1
+            answers = await programme_stats.feedback_rows(session, seeded.programme_id,
+                                                          figures.timezone)
+            assert [a.usefulness for a in answers] == [8.0, 9.0, 10.0]
+            assert len(await programme_stats.meeting_rows(session, seeded.programme_id,
+                                                          figures.timezone)) == 4
             rows = await programme_stats.pair_rows(session, seeded.programme_id,
                                                    figures.timezone)
             assert [r.mentor for r in rows] == ["Иванова Анна", "Сидоров Олег"]

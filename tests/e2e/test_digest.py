@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.emulator.live import live_bot
-from models import Announcement, OutboxMessage, Programme
+from models import Announcement, OutboxMessage, Pair, PlanGoal, Programme
 from scheduler import curator_jobs
 from scheduler.jobs import JobContext
-from tests.digest.seed import seed
+from tests.digest.seed import seed, seed_meetings
 from tests.e2e.test_curator import answered, eventually, press
 
 MONDAY_0900_MSK = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
@@ -38,40 +38,85 @@ async def seeded(live, chat_id: int | None = None):
                           chat_id=chat_id, people_base=BASE)
 
 
+async def seeded_with_meetings(live, chat_id: int | None = None):
+    async with live.app.sessionmaker() as session, session.begin():
+        result = await seed(session, live.app.translator, curator_telegram_id=CURATOR,
+                            chat_id=chat_id, people_base=BASE)
+        await seed_meetings(session, result)
+        return result
+
+
 async def test_digest_reaches_the_bound_group_once_even_across_a_restart(settings, emulator):
     group = emulator.group(GROUP, "Кураторы")
     group.chat.known = True
+    curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
+    mentor = emulator.user(BASE + 1, first_name="Анна", language_code="ru")  # Иванова Анна
+    mentor.chat.known = True
     async with live_bot(settings, emulator) as live:
-        await seeded(live, GROUP)
+        await seeded_with_meetings(live, GROUP)
         assert await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK
                                                          - timedelta(minutes=5))) == 0
         await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK))
         await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK + timedelta(minutes=5)))
-        (message,) = await group.wait_messages(1, timeout=15)
-    assert "Дайджест «Наставничество 2026»" in message.text
-    assert "Наставники: 3" in message.text and "Наставляемые: 4" in message.text
-    assert "Бот не может написать (1): Кузнецова Вера" in message.text
+        message, chart = await group.wait_messages(2, timeout=15)
+        text = message.text
+        assert "Дайджест «Наставничество 2026»" in text
+        assert "Наставники: 3" in text and "Наставляемые: 4" in text
+        assert "Бот не может написать (1): Кузнецова Вера" in text
+        assert "Встречи: на этой неделе 1, на прошлой 1" in text
+        assert "Полезность встреч: 10.0 ↑ (прошлая неделя 8.5)" in text
+        assert "Не заполнено анкет обратной связи: 1" in text
+        assert "Без встречи дольше 14 дн. (1): Иванова Анна — Орлов Глеб" in text
+        assert "Просрочено в дорожной карте (1): 1.1 Приказ о наставничестве (до 02.11)" in text
+        assert "Сроки в ближайшие 2 недели (1): 2.3 Промежуточный опрос (до 25.11)" in text
+        assert message.buttons == ["🔔 Напомнить: Иванова Анна"]
+        assert chart.photo is not None
+
+        # the mentor (no curator) tries the nudge button: refused, nothing queued
+        before = len(mentor.callback_answers)
+        await group.press_data(mentor, message.raw["reply_markup"]["inline_keyboard"][0][0][
+            "callback_data"], message.message_id)
+        await answered(live, mentor, before)
+        assert mentor.callback_answers[-1].text == DENIED
+        # the curator presses it twice: the mentor gets one nudge
+        for _ in range(2):
+            before = len(curator.callback_answers)
+            await group.press_data(curator, message.raw["reply_markup"]["inline_keyboard"][0][0][
+                "callback_data"], message.message_id)
+            await answered(live, curator, before)
+        assert [a.text for a in curator.callback_answers[-2:]] == [
+            "Напоминание отправлено: Иванова Анна", "Сегодня уже напоминали: Иванова Анна"]
+        (nudge,) = await mentor.wait_messages(1, timeout=15)
+        assert "давно не было встречи с Орлов Глеб" in nudge.text
+        assert nudge.buttons  # plan a meeting right away
+        await asyncio.sleep(1.5)
+        assert len(mentor.messages) == 1
     async with live_bot(settings, emulator) as live:  # the bot restarted later that week
         assert await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK
                                                          + timedelta(days=1))) == 0
         await asyncio.sleep(2.5)  # more than a sender tick
-    assert len(group.messages) == 1
+    assert len(group.messages) == 2
 
 
 async def test_status_report_and_the_digest_setting(live, emulator):
     curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
-    seeded_programme = await seeded(live)
+    seeded_programme = await seeded_with_meetings(live)
+    live.app.dispatcher["scheduler"].clock = ManualClock(MONDAY_0900_MSK)  # the bot's "now"
     await curator.send("/status")
     (status,) = await curator.wait_messages(1)
     assert "Наставники: 3 (готовы к подбору 1, в парах 2)" in status.text
     assert "Пары: 2 (в парах 57% участников)" in status.text
     assert "Кузнецова Вера" in status.text
+    # the same figures as the digest (one query layer)
+    assert "Встречи: на этой неделе 1, на прошлой 1" in status.text
+    assert "Полезность встреч: 10.0 ↑ (прошлая неделя 8.5)" in status.text
+    assert status.buttons == ["🔔 Напомнить: Иванова Анна"]
 
     await curator.send("/report")
     (report,) = await curator.wait_messages(1)
     assert report.document.filename.endswith(".xlsx")
     book = load_workbook(BytesIO(report.document.content))
-    assert book.sheetnames == ["Участники", "Пары", "Сводка", "ФСН"]
+    assert book.sheetnames == ["Участники", "Пары", "Встречи", "Обратная связь", "Сводка", "ФСН"]
     people = book["Участники"]
     assert people.max_row == 9 and people.freeze_panes == "A2"
     pairs = book["Пары"]
@@ -85,7 +130,29 @@ async def test_status_report_and_the_digest_setting(live, emulator):
     assert summary["Наставляемых (без выбывших)"] == 4
     assert abs(summary["Доля участников в парах"] - 4 / 7) < 1e-9
     assert summary["Пар на этапе: Встреча-знакомство"] == 1
-    assert summary["Встреч за неделю"] == "нет данных"
+    assert summary["Встреч на этой неделе"] == 1 and summary["Встреч на прошлой неделе"] == 1
+    assert summary["Доля пар со встречей за 14 дн."] == 0.5
+    assert summary["Доля заполненных анкет обратной связи"] == 0.5  # 3 of 6
+    assert summary["Полезность встреч, эта неделя"] == 10
+    assert summary["Полезность встреч, прошлая неделя"] == 8.5
+    assert summary["Средняя полезность: учитель – учитель"] == 9
+    assert summary["Просрочено пунктов дорожной карты"] == 1
+    meetings = book["Встречи"]
+    assert [c.value for c in meetings[1]] == ["Дата", "Пара", "Вид встречи",
+                                              "Длительность, мин", "Состояние"]
+    assert meetings["A2"].value == datetime(2026, 11, 3)
+    assert meetings["A2"].number_format == "DD.MM.YYYY"
+    assert meetings["B2"].value == "Сидоров Олег — Лебедева Ия"
+    assert [meetings.cell(row=r, column=5).value for r in range(2, 6)] == [
+        "проведена", "проведена", "отменена", "проведена"]
+    assert meetings.auto_filter.ref == "A1:E5" and meetings.freeze_panes == "A2"
+    answers = book["Обратная связь"]
+    assert [c.value for c in answers[1]] == ["Дата встречи", "Роль", "Полезность (1–10)",
+                                             "Самое ценное", "Что изменить"]
+    assert [c.value for c in answers[2]] == [datetime(2026, 11, 10), "наставник", 8,
+                                             "Поддержка", "Больше практики"]
+    assert answers["D3"].value == "Практический совет; Поддержка"
+    assert answers.auto_filter.ref == "A1:E4" and answers.freeze_panes == "A2"
     assert summary["Участников, недоступных для бота"] == 1
     fsn = [[c.value for c in row] for row in book["ФСН"].iter_rows(min_row=2)]
     assert ["наставляемый", "учитель – учитель", "14–17 лет", 1] in fsn
@@ -182,3 +249,31 @@ async def test_status_asks_which_programme_when_the_curator_has_several(live, em
     await press(live, curator, "Вторая программа")
     (status,) = await curator.wait_messages(1)
     assert "«Вторая программа» сейчас" in status.text and "Наставники: 3" in status.text
+
+
+async def test_pairs_filtered_by_risk_and_stage_and_the_card_shows_progress(live, emulator):
+    curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
+    seeded_programme = await seeded_with_meetings(live)
+    live.app.dispatcher["scheduler"].clock = ManualClock(MONDAY_0900_MSK)
+    async with live.app.sessionmaker() as session, session.begin():
+        pair_id = await session.scalar(select(Pair.id).where(
+            Pair.mentor_id == seeded_programme.people["Сидоров Олег"]))
+        session.add_all([PlanGoal(pair_id=pair_id, position=1, title="Урок", status="done"),
+                         PlanGoal(pair_id=pair_id, position=2, title="Проект")])
+    await curator.send("/pairs")
+    (listing,) = await curator.wait_messages(1)
+    assert "1. Иванова Анна ↔ Орлов Глеб" in listing.text
+    assert "2. Сидоров Олег ↔ Лебедева Ия" in listing.text
+    assert "• Все" in listing.buttons and "⚠️ Без встреч" in listing.buttons
+    await press(live, curator, "⚠️ Без встреч")
+    text = curator.last_message.text
+    assert "Показаны: ⚠️ Без встреч — 1" in text
+    assert "Иванова Анна ↔ Орлов Глеб" in text and "Сидоров Олег" not in text
+    await press(live, curator, "Рабочие")
+    text = curator.last_message.text
+    assert "Показаны: Рабочие — 1" in text and "Сидоров Олег ↔ Лебедева Ия" in text
+    assert "Иванова Анна" not in text
+    await press(live, curator, "2. Сидоров Олег ↔ Лебедева Ия")
+    (card,) = await curator.wait_messages(1)
+    assert ("Встреч: 3, последняя 16.11.2026; последняя оценка: 10.0; "
+            "план: выполнено 1 из 2") in card.text

@@ -1,6 +1,7 @@
 """The curator's /report: one XLSX workbook (Excel and LibreOffice) with the registry
-«Участники», the pairs «Пары», the indicators «Сводка» and the federal statistics counts «ФСН»
-(participants by role, form and age group). Figures come from bot.services.programme_stats, the
+«Участники», the pairs «Пары», the meetings «Встречи», the meeting feedback «Обратная связь»,
+the indicators «Сводка» and the federal statistics counts «ФСН» (participants by role, form and
+age group). Figures come from bot.services.programme_stats, the
 same ones the digest and /status show."""
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from openpyxl import Workbook
 
 from bot.services.curation import ExportRow
 from bot.services.forms import form_title
-from bot.services.programme_stats import PAIR_STATES, ROLES, PairRow, ProgrammeFigures
+from bot.services.programme_stats import (
+    FEEDBACK_SURVEY,
+    PAIR_STATES,
+    ROLES,
+    FeedbackRow,
+    MeetingRow,
+    PairRow,
+    ProgrammeFigures,
+)
 from bot.services.reports.registry_xlsx import (
     DATE_FORMAT,
     fill_registry,
@@ -20,6 +29,7 @@ from bot.services.reports.registry_xlsx import (
     fit_columns,
     style_header,
 )
+from bot.services.surveys import load_definitions
 from models import PAIR_STAGES
 
 T = Callable[..., str]
@@ -59,11 +69,30 @@ def _summary(sheet, figures: ProgrammeFigures, t: T) -> None:
               figures.pairs_by_stage[stage], None) for stage in PAIR_STAGES]
     rows += [(t("report.summary.pair_state", state=t(f"report.pair_state.{state}")),
               figures.pairs_by_state[state], None) for state in PAIR_STATES[2:]]
+    def share(value: float | None) -> object:
+        return value if value is not None else no_data
+
+    def score(value: float | None) -> object:
+        return round(value, 2) if value is not None else no_data
+
     rows += [
-        (t("report.summary.meetings_week"),
-         figures.meetings_this_week if figures.meetings_this_week is not None else no_data, None),
-        (t("report.summary.feedback"),
-         round(figures.feedback_avg, 2) if figures.feedback_avg is not None else no_data, None),
+        (t("report.summary.cadence_share", days=figures.cadence_days),
+         share(figures.cadence_share), PERCENT_FORMAT),
+        (t("report.summary.at_risk"), len(figures.at_risk), None),
+        (t("report.summary.meetings_week"), figures.meetings_this_week, None),
+        (t("report.summary.meetings_last_week"), figures.meetings_last_week, None),
+        (t("report.summary.meetings_total"), sum(p.meetings for p in figures.chart_series), None),
+        (t("report.summary.feedback_completion"), share(figures.feedback_completion),
+         PERCENT_FORMAT),
+        (t("report.summary.outstanding"), figures.feedback_outstanding, None),
+        (t("report.summary.feedback"), score(figures.feedback_avg), None),
+        (t("report.summary.feedback_prev"), score(figures.feedback_avg_prev), None),
+    ]
+    rows += [(t("report.summary.feedback_form", form=form_title(form, t) if form else "—"),
+              score(avg), None) for form, avg in sorted(figures.avg_by_form.items())]
+    rows += [
+        (t("report.summary.overdue"), len(figures.roadmap_overdue), None),
+        (t("report.summary.upcoming"), len(figures.roadmap_upcoming), None),
         (t("report.summary.unreachable"), len(figures.unreachable), None),
         (t("report.summary.failed"), figures.failed_deliveries, None),
     ]
@@ -74,6 +103,46 @@ def _summary(sheet, figures: ProgrammeFigures, t: T) -> None:
     fit_columns(sheet)
     sheet.column_dimensions["B"].width = 14
     finish_table(sheet, 2, len(rows))
+
+
+def _meetings(sheet, rows: Sequence[MeetingRow], t: T) -> None:
+    headers = [t(f"report.meetings.{name}") for name in
+               ("date", "pair", "kind", "duration", "state")]
+    sheet.append(headers)
+    style_header(sheet)
+    for row in rows:
+        sheet.append([row.day, row.pair, t(f"meetings.kind.{row.kind}"), row.duration_minutes,
+                      t(f"report.meeting_state.{row.state}")])
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=1, max_col=1):
+        cell.number_format = DATE_FORMAT
+    fit_columns(sheet, (1,))
+    finish_table(sheet, len(headers), len(rows))
+
+
+def _option_labels(locale: str) -> dict[str, str]:
+    survey = load_definitions().get(FEEDBACK_SURVEY)
+    labels: dict[str, str] = {}
+    for question in survey.questions:
+        for option in getattr(question, "options", ()) or ():
+            labels[option.id] = option.text.get(locale)
+    return labels
+
+
+def _feedback(sheet, rows: Sequence[FeedbackRow], t: T) -> None:
+    headers = [t(f"report.feedback.{name}") for name in
+               ("date", "role", "usefulness", "valuable", "to_change")]
+    sheet.append(headers)
+    style_header(sheet)
+    labels = _option_labels(getattr(t, "locale", "ru"))
+    for row in rows:
+        valuable = [row.valuable_other if v == "other" and row.valuable_other
+                    else labels.get(v, v) for v in row.valuable]
+        sheet.append([row.meeting_day, t(f"role.{row.role}"), row.usefulness,
+                      "; ".join(valuable), row.to_change or ""])
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=1, max_col=1):
+        cell.number_format = DATE_FORMAT
+    fit_columns(sheet, (1,))
+    finish_table(sheet, len(headers), len(rows))
 
 
 def _fsn(sheet, figures: ProgrammeFigures, t: T) -> None:
@@ -97,12 +166,15 @@ def _fsn(sheet, figures: ProgrammeFigures, t: T) -> None:
 
 
 def build(figures: ProgrammeFigures, registry: Sequence[ExportRow], pairs: Sequence[PairRow],
-          t: T) -> bytes:
+          t: T, *, meetings: Sequence[MeetingRow] = (), feedback: Sequence[FeedbackRow] = ()
+          ) -> bytes:
     workbook = Workbook()
     people = workbook.active
     people.title = t("report.sheet.participants")[:31]
     fill_registry(people, registry, t)
     _pairs(workbook.create_sheet(t("report.sheet.pairs")[:31]), pairs, t)
+    _meetings(workbook.create_sheet(t("report.sheet.meetings")[:31]), meetings, t)
+    _feedback(workbook.create_sheet(t("report.sheet.feedback")[:31]), feedback, t)
     _summary(workbook.create_sheet(t("report.sheet.summary")[:31]), figures, t)
     _fsn(workbook.create_sheet(t("report.sheet.fsn")[:31]), figures, t)
     workbook.properties.title = figures.title[:255]
