@@ -17,18 +17,28 @@ NO_TOKEN_MESSAGE = (
 )
 
 
-def _settings() -> Settings:
-    settings = load_settings()
-    secret = settings.bot_token.get_secret_value() if settings.bot_token else ""
-    setup_logging(settings.log_level, secrets=(secret,))
+def _settings(**overrides: object) -> Settings:
+    settings = load_settings(**overrides)
+    secrets = (settings.bot_token.get_secret_value() if settings.bot_token else "",
+               settings.webhook_secret.get_secret_value() if settings.webhook_secret else "")
+    setup_logging(settings.log_level, secrets=secrets)
     return settings
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = _settings(**({"bot_mode": "webhook"} if args.webhook else {}))
     if settings.bot_token is None:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
+    if settings.bot_mode == "webhook":
+        from bot.webhook import run_webhook, webhook_problem
+
+        problem = webhook_problem(settings)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+        asyncio.run(run_webhook(settings))
+        return 0
     from bot.app import run_polling
 
     asyncio.run(run_polling(settings))
@@ -54,7 +64,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentorbot", description="Mentorship programme bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    run = commands.add_parser("run", help="run the bot (long polling, or a webhook server)")
+    run.add_argument("--webhook", action="store_true",
+                     help="serve a webhook (same as BOT_MODE=webhook)")
+    run.set_defaults(func=cmd_run)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     demo = commands.add_parser("demo", help="see the bot work against a local Telegram emulator")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log")

@@ -40,12 +40,19 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
 
 def create_fsm(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
                ) -> tuple[BaseStorage, BaseEventIsolation]:
-    """Redis when configured (shared by several instances), else the database."""
+    """Redis when configured (shared by several instances), else the database.
+
+    With Redis, keys carry the bot id (two bots may share one Redis) and RedisEventIsolation
+    holds a per-user lock across instances; a lock left by a killed instance expires after
+    FSM_LOCK_SECONDS."""
     if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        storage = RedisStorage.from_url(settings.redis_url)
-        return storage, storage.create_isolation()
+        storage = RedisStorage.from_url(settings.redis_url,
+                                        key_builder=DefaultKeyBuilder(with_bot_id=True))
+        return storage, storage.create_isolation(
+            lock_kwargs={"timeout": settings.fsm_lock_seconds})
     return DatabaseStorage(sessionmaker), SimpleEventIsolation()
 
 
