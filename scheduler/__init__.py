@@ -1,5 +1,6 @@
 """Scheduler wiring and periodic jobs (outbox tick, digests, reminders)."""
 
+from scheduler import housekeeping  # noqa: F401  (registers its periodic jobs)
 from scheduler.jobs import JobContext, JobRegistry, register_periodic
 from scheduler.service import DeliveryScheduler, install_scheduler
 
