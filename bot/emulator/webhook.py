@@ -29,6 +29,8 @@ class WebhookDeliverer:
         # with one chat's updates still one at a time and in order.
         self.parallel = parallel
         self.deliveries = 0
+        # update id -> (chat key, delivery task) of the posts awaiting an answer (parallel mode)
+        self.in_flight: dict[int, tuple[object, asyncio.Task[None]]] = {}
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -61,7 +63,7 @@ class WebhookDeliverer:
                     await asyncio.sleep(self.retry_delay)
 
     async def _run_parallel(self, session: aiohttp.ClientSession) -> None:
-        in_flight: dict[int, tuple[object, asyncio.Task[None]]] = {}
+        in_flight = self.in_flight
         try:
             while self.state.webhook is not None:
                 queue = self.state.queue
