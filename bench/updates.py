@@ -60,6 +60,21 @@ TARGET_RSS_MB = 200.0
 ZONES = ["Asia/Yekaterinburg", "Europe/Samara", "Asia/Novosibirsk", "Europe/Moscow"]
 
 
+class _ErrorCounter(logging.Handler):
+    """Counts updates that failed (the bot's error handler logs each one)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+ERRORS = _ErrorCounter()
+logging.getLogger("mentorbot.errors").addHandler(ERRORS)
+
+
 # --- measuring one action: update queued -> first reply in that chat -> update handled ------
 
 @dataclass
@@ -77,6 +92,7 @@ class Probe(list):
         super().__init__(emulator.calls)
         self.pending: dict[int, Pending] = {}
         self.by_update: dict[int, Pending] = {}
+        self.failed = 0
         emulator.calls = self
 
     def append(self, record: Any) -> None:
@@ -92,6 +108,9 @@ class Probe(list):
     async def handled(self, handler, event, data):  # an outer middleware on the dispatcher
         try:
             return await handler(event, data)
+        except Exception:
+            self.failed += 1
+            raise
         finally:
             action = self.by_update.pop(event.update_id, None)
             if action is not None and not action.done.done():
@@ -106,6 +125,8 @@ class Load:
         self.latencies: list[float] = []
         self.updates = 0
         self.unanswered = 0
+        self.lost = 0
+        self.errors_before = ERRORS.count
 
     async def act(self, user: SimUser, send: Callable[[], Awaitable[Any]]) -> None:
         queue = self.emulator.state.queue
@@ -118,6 +139,9 @@ class Load:
         self.probe.by_update[update_id] = action
         try:
             await asyncio.wait_for(action.done, 30)
+        except TimeoutError:
+            self.lost += 1
+            return
         finally:
             self.probe.pending.pop(user.chat_id, None)
         self.updates += 1
@@ -264,10 +288,16 @@ def summary(load: Load, wall: float) -> dict[str, Any]:
     return {"updates": load.updates, "seconds": round(wall, 2),
             "updates_per_s": round(load.updates / wall, 1) if wall else 0.0,
             "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-            "unanswered": load.unanswered}
+            "unanswered": load.unanswered, "lost": load.lost,
+            "errors": ERRORS.count - load.errors_before}
 
 
 # --- the bots --------------------------------------------------------------------------------
+
+def outermost(dp: Dispatcher, middleware) -> None:
+    """Before every other middleware, so an update that fails in one still counts as done."""
+    dp.update.outer_middleware._middlewares.insert(0, middleware)
+
 
 @contextlib.asynccontextmanager
 async def our_bot(database_url: str, emulator: BotAPIEmulator
@@ -275,7 +305,7 @@ async def our_bot(database_url: str, emulator: BotAPIEmulator
     settings = load_settings(database_url=database_url, log_level="WARNING", _env_file=None)
     probe = Probe(emulator)
     async with live_bot(settings, emulator) as live:
-        live.app.dispatcher.update.outer_middleware(probe.handled)
+        outermost(live.app.dispatcher, probe.handled)
         yield live, probe
 
 
@@ -292,7 +322,7 @@ async def echo_bot(emulator: BotAPIEmulator) -> AsyncIterator[Probe]:
         await query.answer()
 
     probe = Probe(emulator)
-    dp.update.outer_middleware(probe.handled)
+    outermost(dp, probe.handled)
     settings = Settings(telegram_api_base=emulator.base_url, _env_file=None)  # type: ignore[call-arg]
     bot: Bot = create_bot(settings, token=emulator.token)
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1,
@@ -488,10 +518,13 @@ def verdict(results: dict[str, Any]) -> tuple[bool, list[str]]:
         name = run_["bot"] + (f" ({run_['database']})" if "database" in run_ else "")
         t, r = run_["throughput"], run_["at_rate"]
         share = t["updates_per_s"] / echo if echo else 0.0
+        failures = sum(p[k] for p in (t, r) for k in ("unanswered", "lost", "errors"))
         lines.append(f"{name:<22}{t['updates_per_s']:>10}{share:>8.0%}{t['p50_ms']:>9}"
-                     f"{t['p95_ms']:>9}  {'':>10}{r['p50_ms']:>7}{r['p95_ms']:>8}")
+                     f"{t['p95_ms']:>9}  {'':>10}{r['p50_ms']:>7}{r['p95_ms']:>8}"
+                     + (f"  {failures} failed/unanswered" if failures else ""))
         if run_["bot"] != "echo":
-            ok &= share >= TARGET_SHARE and r["p95_ms"] < TARGET_P95_MS and not t["unanswered"]
+            ok &= share >= TARGET_SHARE and r["p95_ms"] < TARGET_P95_MS
+            ok &= not any(p[k] for p in (t, r) for k in ("unanswered", "lost", "errors"))
     memory = results.get("memory")
     if memory:
         lines.append(f"memory: {memory['participations']:,} participations, "

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
@@ -54,6 +55,34 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        target = backup(settings.database_url, args.to)
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"Backup written: {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, restore
+
+    settings = _settings()
+    try:
+        revision, kept = restore(settings.database_url, args.file)
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if kept:
+        print(f"The previous database was kept as {kept}")
+    print(f"Restored {args.file} (database version {revision}); start the bot again.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -69,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="serve a webhook (same as BOT_MODE=webhook)")
     run.set_defaults(func=cmd_run)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    backup = commands.add_parser("backup", help="copy the SQLite database to a timestamped file")
+    backup.add_argument("--to", type=Path, default=None,
+                        help="directory for the copy (default: backups/ beside the database)")
+    backup.set_defaults(func=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the SQLite database by a backup "
+                                  "(the bot must be stopped)")
+    restore.add_argument("file", type=Path)
+    restore.set_defaults(func=cmd_restore)
     demo = commands.add_parser("demo", help="see the bot work against a local Telegram emulator")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log")
     demo.set_defaults(func=cmd_demo)

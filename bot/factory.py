@@ -21,6 +21,7 @@ from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
 from bot.middlewares import DbSessionMiddleware, UpdateDedupeMiddleware, UserContextMiddleware
 from bot.telegram_retry import RetryAfterMiddleware
+from bot.telegram_types import pin_response_types
 from handlers import create_root_router
 from scheduler import install_scheduler
 
@@ -35,6 +36,7 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
         api=TelegramAPIServer.from_base(settings.telegram_api_base)
     ) if settings.telegram_api_base else AiohttpSession()
     session.middleware(RetryAfterMiddleware())
+    pin_response_types()
     return Bot(secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

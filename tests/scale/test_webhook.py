@@ -163,3 +163,24 @@ async def test_shutdown_finishes_the_update_in_flight(settings, emulator):
         assert user.last_message is not None and user.last_message.text == "Выберите язык:"
         assert not emulator.state.queue.pending
         assert not live.app.dispatcher["scheduler"].running
+
+
+def test_webhook_mode_needs_a_secret_and_a_url_and_says_how(tmp_path):
+    from tests.test_settings import run_cli
+
+    env = {"BOT_TOKEN": "123456:" + "A" * 30, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}
+    done = run_cli("run", "--webhook", env=env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "WEBHOOK_SECRET" in done.stderr and "secrets.token_urlsafe" in done.stderr
+    done = run_cli("run", env={**env, "BOT_MODE": "webhook", "WEBHOOK_SECRET": "s3cret"},
+                   cwd=tmp_path)
+    assert done.returncode == 2 and "WEBHOOK_URL" in done.stderr
+    done = run_cli("run", "--webhook", env={**env, "WEBHOOK_SECRET": "s3cret",
+                                             "WEBHOOK_URL": "http://bot.example.com/telegram"},
+                   cwd=tmp_path)
+    assert done.returncode == 2 and "Invalid setting WEBHOOK_URL" in done.stderr
+    done = run_cli("run", "--webhook", env={**env, "WEBHOOK_SECRET": "has spaces!",
+                                             "WEBHOOK_URL": "https://bot.example.com/t"},
+                   cwd=tmp_path)
+    assert done.returncode == 2 and "Invalid setting WEBHOOK_SECRET" in done.stderr
+    assert "has spaces" not in done.stderr
