@@ -586,8 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     ok, lines = verdict(results)
     print("Update handling:\n  " + "\n  ".join(lines))
     print(json.dumps(results, ensure_ascii=False))
-    # --quick is a smoke run on a shared CI box: it reports, it does not judge.
-    return 0 if ok or args.quick else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -148,3 +148,22 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.presses(visitor, "Не согласен(на)")
     await narrator.says(parent, "/forget")
     await narrator.presses(parent, "Да, удалить мои данные")
+
+    narrator.scene("6. Telegram delivers an update twice: it is handled once")
+    await narrator.says(john, "/timezone")
+    await narrator.says(john, "Asia/Omsk")
+    repeated = emulator.state.queue.accepted_ids[-1]
+    replies = len(john.messages)
+    await redeliver(live, emulator, repeated)
+    narrator.note(f"update {repeated} (\"Asia/Omsk\") arrived again, as after a restart or a "
+                  f"webhook retry: {'handled once, no second reply' if len(john.messages) == replies else 'ANSWERED TWICE'}")
+
+
+async def redeliver(live: LiveBot, emulator: BotAPIEmulator, update_id: int) -> None:
+    """Feeds an update the bot already handled through the same Dispatcher again."""
+    from aiogram.types import Update
+
+    raw = emulator.state.delivered_update(update_id)
+    await live.app.dispatcher.feed_update(live.bot, Update.model_validate(raw, context={
+        "bot": live.bot}))
+    await live.settle()

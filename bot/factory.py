@@ -20,6 +20,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
 from bot.middlewares import DbSessionMiddleware, UpdateDedupeMiddleware, UserContextMiddleware
+from bot.telegram_repeats import RepeatIsSuccess
 from bot.telegram_retry import RetryAfterMiddleware
 from bot.telegram_types import pin_response_types
 from handlers import create_root_router
@@ -36,6 +37,7 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
         api=TelegramAPIServer.from_base(settings.telegram_api_base)
     ) if settings.telegram_api_base else AiohttpSession()
     session.middleware(RetryAfterMiddleware())
+    session.middleware(RepeatIsSuccess())
     pin_response_types()
     return Bot(secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 

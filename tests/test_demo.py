@@ -18,5 +18,6 @@ async def test_demo_runs_every_scene_and_shows_the_dialogue():
         "mentorbot-my-data.json",
         "Хорошо, я ничего не сохранил.",
         "Согласие отозвано, данные удалены",
+        "arrived again, as after a restart or a webhook retry: handled once, no second reply",
     ):
         assert expected in transcript, expected

@@ -207,7 +207,10 @@ async def converse(user, rounds: list[tuple[str, str]], rng: random.Random,
         async def switched(choose=choose, language=language) -> bool:
             return choose.text == CHANGED[language]
 
-        await wait_for(switched, 60, f"user {user.chat_id} language switch")
+        try:
+            await wait_for(switched, 60, f"user {user.chat_id} language switch")
+        except AssertionError:
+            raise AssertionError(f"no language switch:\n{user.transcript()}") from None
         progress["rounds"] += 1
     progress["done"] += 1
 

@@ -184,3 +184,33 @@ def test_webhook_mode_needs_a_secret_and_a_url_and_says_how(tmp_path):
                    cwd=tmp_path)
     assert done.returncode == 2 and "Invalid setting WEBHOOK_SECRET" in done.stderr
     assert "has spaces" not in done.stderr
+
+
+async def test_redelivered_press_whose_edit_already_went_out_still_saves(settings, emulator):
+    """The first attempt edited the message, then died before its commit; the second attempt's
+    identical edit gets "message is not modified" and must not roll the choice back."""
+    from sqlalchemy import delete, update
+
+    from models import User
+    from models.processed_update import ProcessedUpdate
+
+    async with live_bot(settings, emulator) as live:
+        user = emulator.user(603, language_code="ru")
+        await user.send("/language")
+        await user.wait_messages(1)
+        await user.press("English")
+        pressed = emulator.state.queue.accepted_ids[-1]
+        await live.settle()
+        assert user.last_message.text == "Done: I will speak English now."
+        async with live.app.sessionmaker() as session, session.begin():  # the lost commit
+            await session.execute(update(User).where(User.telegram_id == 603).values(locale="ru"))
+            await session.execute(delete(ProcessedUpdate).where(
+                ProcessedUpdate.update_id == pressed))
+        replies = len(user.messages)
+        raw = emulator.state.delivered_update(pressed)
+        await live.app.dispatcher.feed_update(
+            live.bot, Update.model_validate(raw, context={"bot": live.bot}))
+        await live.settle()
+        async with live.app.sessionmaker() as session:
+            assert await session.scalar(select(User.locale).where(User.telegram_id == 603)) == "en"
+        assert len(user.messages) == replies  # no apology for a failed edit
