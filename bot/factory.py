@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.db import create_engine, create_sessionmaker
+from bot.fsm_after_commit import AfterCommitStorage
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
 from bot.middlewares import DbSessionMiddleware, UpdateDedupeMiddleware, UserContextMiddleware
@@ -53,10 +54,11 @@ def create_fsm(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession
         from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        storage = RedisStorage.from_url(settings.redis_url,
-                                        key_builder=DefaultKeyBuilder(with_bot_id=True))
-        return storage, storage.create_isolation(
-            lock_kwargs={"timeout": settings.fsm_lock_seconds})
+        redis = RedisStorage.from_url(settings.redis_url,
+                                      key_builder=DefaultKeyBuilder(with_bot_id=True))
+        isolation = redis.create_isolation(lock_kwargs={"timeout": settings.fsm_lock_seconds})
+        # State changes reach Redis only after the update's database commit.
+        return AfterCommitStorage(redis), isolation
     return DatabaseStorage(sessionmaker), SimpleEventIsolation()
 
 

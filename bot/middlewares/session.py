@@ -10,6 +10,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import current_session
+from bot.fsm_after_commit import PendingWrites, pending_writes
 
 
 class DbSessionMiddleware(BaseMiddleware):
@@ -35,9 +36,13 @@ class DbSessionMiddleware(BaseMiddleware):
         async with self._sqlite_turn or contextlib.nullcontext(), self.sessionmaker() as session:
             data["session"] = session
             token = current_session.set(session)
+            pending = PendingWrites()
+            fsm_token = pending_writes.set(pending)
             try:
                 result = await handler(event, data)
                 await session.commit()
+                await pending.apply()  # Redis conversation state follows the commit
                 return result
             finally:
+                pending_writes.reset(fsm_token)
                 current_session.reset(token)
