@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
@@ -17,18 +18,28 @@ NO_TOKEN_MESSAGE = (
 )
 
 
-def _settings() -> Settings:
-    settings = load_settings()
-    secret = settings.bot_token.get_secret_value() if settings.bot_token else ""
-    setup_logging(settings.log_level, secrets=(secret,))
+def _settings(**overrides: object) -> Settings:
+    settings = load_settings(**overrides)
+    secrets = (settings.bot_token.get_secret_value() if settings.bot_token else "",
+               settings.webhook_secret.get_secret_value() if settings.webhook_secret else "")
+    setup_logging(settings.log_level, secrets=secrets)
     return settings
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = _settings(**({"bot_mode": "webhook"} if args.webhook else {}))
     if settings.bot_token is None:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
+    if settings.bot_mode == "webhook":
+        from bot.webhook import run_webhook, webhook_problem
+
+        problem = webhook_problem(settings)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+        asyncio.run(run_webhook(settings))
+        return 0
     from bot.app import run_polling
 
     asyncio.run(run_polling(settings))
@@ -44,6 +55,34 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        target = backup(settings.database_url, args.to)
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"Backup written: {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, restore
+
+    settings = _settings()
+    try:
+        revision, kept = restore(settings.database_url, args.file)
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if kept:
+        print(f"The previous database was kept as {kept}")
+    print(f"Restored {args.file} (database version {revision}); start the bot again.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -54,8 +93,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentorbot", description="Mentorship programme bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    run = commands.add_parser("run", help="run the bot (long polling, or a webhook server)")
+    run.add_argument("--webhook", action="store_true",
+                     help="serve a webhook (same as BOT_MODE=webhook)")
+    run.set_defaults(func=cmd_run)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    backup = commands.add_parser("backup", help="copy the SQLite database to a timestamped file")
+    backup.add_argument("--to", type=Path, default=None,
+                        help="directory for the copy (default: backups/ beside the database)")
+    backup.set_defaults(func=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the SQLite database by a backup "
+                                  "(the bot must be stopped)")
+    restore.add_argument("file", type=Path)
+    restore.set_defaults(func=cmd_restore)
     demo = commands.add_parser("demo", help="see the bot work against a local Telegram emulator")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log")
     demo.set_defaults(func=cmd_demo)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -10,6 +12,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("ru", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mentorbot.db"
+# Telegram's alphabet for secret_token (setWebhook): 1-256 of A-Z a-z 0-9 _ -
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class Settings(BaseSettings):
@@ -25,6 +30,20 @@ class Settings(BaseSettings):
     default_locale: str = "ru"
     default_timezone: str = "Europe/Moscow"
     log_level: str = "INFO"
+
+    # How updates arrive: long polling (one instance) or a webhook (several behind a balancer).
+    bot_mode: Literal["polling", "webhook"] = "polling"
+    # The public https URL Telegram posts updates to (a reverse proxy forwards it to us).
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_path: str = "/telegram"
+    # In-flight requests get this long to finish after SIGTERM.
+    webhook_shutdown_seconds: float = Field(default=30.0, gt=0)
+    # Redis per-user lock (one user's updates handled one at a time across instances); a lock
+    # left by a killed instance expires after this many seconds.
+    fsm_lock_seconds: float = Field(default=60.0, gt=0)
 
     # Outbox delivery (bot-initiated messages). Defaults stay under Telegram's limits.
     outbox_global_per_second: float = Field(default=25.0, gt=0)
@@ -61,7 +80,43 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("redis_url", "telegram_api_base", mode="before")
+    @field_validator("bot_mode", mode="before")
+    @classmethod
+    def _mode_lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET_RE.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_https(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        # Telegram posts only to https; plain http is accepted for loopback (tests, emulator).
+        if parts.scheme != "https" and not (parts.scheme == "http"
+                                            and parts.hostname in _LOOPBACK_HOSTS):
+            raise ValueError("must be a public https:// URL")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _path_shape(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
+    @field_validator("redis_url", "telegram_api_base", "webhook_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -196,6 +196,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await meetings_scene(live, emulator, narrator)
     await curator_scene(live, emulator, narrator)
     await roadmap_scene(live, emulator, narrator)
+    await duplicate_scene(live, emulator, narrator)
 
 
 DEMO_ROADMAP = Path(__file__).resolve().parent / "demo_data" / "roadmap.tsv"
@@ -307,3 +308,25 @@ async def curator_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narra
     await narrator.says(curator, "Встреча наставников в четверг в 15:00, кабинет 12.")
     await narrator.presses(curator, "Отправить")
     await narrator.arrives(anna, "Встреча наставников в четверг")
+
+
+async def duplicate_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:
+    john = emulator.user(102, first_name="John", language_code="en")
+    narrator.scene("10. Telegram delivers an update twice: it is handled once")
+    await narrator.says(john, "/timezone")
+    await narrator.says(john, "Asia/Omsk")
+    repeated = emulator.state.queue.accepted_ids[-1]
+    replies = len(john.messages)
+    await redeliver(live, emulator, repeated)
+    narrator.note(f"update {repeated} (\"Asia/Omsk\") arrived again, as after a restart or a "
+                  f"webhook retry: {'handled once, no second reply' if len(john.messages) == replies else 'ANSWERED TWICE'}")
+
+
+async def redeliver(live: LiveBot, emulator: BotAPIEmulator, update_id: int) -> None:
+    """Feeds an update the bot already handled through the same Dispatcher again."""
+    from aiogram.types import Update
+
+    raw = emulator.state.delivered_update(update_id)
+    await live.app.dispatcher.feed_update(live.bot, Update.model_validate(raw, context={
+        "bot": live.bot}))
+    await live.settle()

@@ -17,11 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import commands
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
+from bot.fsm_after_commit import AfterCommitStorage
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
 from bot.middlewares import DbSessionMiddleware, UpdateDedupeMiddleware, UserContextMiddleware
 from bot.polling import SafePollingDispatcher
+from bot.telegram_repeats import RepeatIsSuccess
 from bot.telegram_retry import RetryAfterMiddleware
+from bot.telegram_types import pin_response_types
 from handlers import create_root_router
 from scheduler import install_scheduler
 
@@ -34,17 +37,27 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
         api=TelegramAPIServer.from_base(settings.telegram_api_base)
     ) if settings.telegram_api_base else AiohttpSession()
     session.middleware(RetryAfterMiddleware())
+    session.middleware(RepeatIsSuccess())
+    pin_response_types()
     return Bot(secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 def create_fsm(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
                ) -> tuple[BaseStorage, BaseEventIsolation]:
-    """Redis when configured (shared by several instances), else the database."""
+    """Redis when configured (shared by several instances), else the database.
+
+    With Redis, keys carry the bot id (two bots may share one Redis) and RedisEventIsolation
+    holds a per-user lock across instances; a lock left by a killed instance expires after
+    FSM_LOCK_SECONDS."""
     if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        storage = RedisStorage.from_url(settings.redis_url)
-        return storage, storage.create_isolation()
+        redis = RedisStorage.from_url(settings.redis_url,
+                                      key_builder=DefaultKeyBuilder(with_bot_id=True))
+        isolation = redis.create_isolation(lock_kwargs={"timeout": settings.fsm_lock_seconds})
+        # State changes reach Redis only after the update's database commit.
+        return AfterCommitStorage(redis), isolation
     return DatabaseStorage(sessionmaker), SimpleEventIsolation()
 
 

@@ -33,5 +33,6 @@ async def test_demo_runs_every_scene_and_shows_the_dialogue():
         "Полезность встреч: 8.0 (прошлая неделя —)",
         "report_1.xlsx",
         "Встреча наставников в четверг в 15:00, кабинет 12.",
+        "arrived again, as after a restart or a webhook retry: handled once, no second reply",
     ):
         assert expected in transcript, expected

@@ -42,6 +42,7 @@ class BotAPIEmulator:
         rng: random.Random | None = None,
         strict_html_amp: bool = True,
         webhook_retry_delay: float = 0.2,
+        webhook_parallel: bool = False,
     ) -> None:
         if not TOKEN_RE.match(token):
             raise ValueError(f"malformed token {token!r}")
@@ -54,7 +55,8 @@ class BotAPIEmulator:
         self.calls: list[RecordedCall] = []
         self.count_429 = 0
         self.base_url: str | None = None
-        self.webhook = WebhookDeliverer(self.state, self._run_webhook_reply, webhook_retry_delay)
+        self.webhook = WebhookDeliverer(self.state, self._run_webhook_reply, webhook_retry_delay,
+                                       webhook_parallel)
         self.delivery = DeliveryMethods(self.state, self.webhook)
         self._runner: web.AppRunner | None = None
         self._inflight = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import secrets
 import time
@@ -56,6 +57,10 @@ class EmulatorState:
         self.queue = UpdateQueue()
         self.message_signal = Signal()
         self._ids = itertools.count(1)
+
+    def delivered_update(self, update_id: int) -> dict[str, Any]:
+        """A copy of an update handed out before (to deliver it a second time)."""
+        return copy.deepcopy(self.queue.history[update_id])
 
     # --- identities -------------------------------------------------------
     def bot_user(self, bot_id: int | None = None) -> dict[str, Any]:

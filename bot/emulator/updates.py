@@ -36,6 +36,8 @@ class UpdateQueue:
         self.pending: list[dict[str, Any]] = []
         # Ids of every update handed to the bot (for tests that wait until each one is handled).
         self.accepted_ids: list[int] = []
+        # Every accepted update by id, so a test can deliver one again (as Telegram may).
+        self.history: dict[int, dict[str, Any]] = {}
         self.allowed_updates: list[str] | None = None
         self.signal = Signal()
 
@@ -51,6 +53,7 @@ class UpdateQueue:
         if self.allows(kind):
             self.pending.append(update)
             self.accepted_ids.append(update["update_id"])
+            self.history[update["update_id"]] = update
             self.signal.notify()
         return update
 

@@ -19,12 +19,18 @@ ResponseMethod = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 class WebhookDeliverer:
     def __init__(
-        self, state: EmulatorState, run_method: ResponseMethod, retry_delay: float = 0.2
+        self, state: EmulatorState, run_method: ResponseMethod, retry_delay: float = 0.2,
+        parallel: bool = False,
     ) -> None:
         self.state = state
         self.run_method = run_method
         self.retry_delay = retry_delay
+        # Sequential (one update at a time) or, like Telegram, up to max_connections at once
+        # with one chat's updates still one at a time and in order.
+        self.parallel = parallel
         self.deliveries = 0
+        # update id -> (chat key, delivery task) of the posts awaiting an answer (parallel mode)
+        self.in_flight: dict[int, tuple[object, asyncio.Task[None]]] = {}
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -41,6 +47,9 @@ class WebhookDeliverer:
     async def _run(self) -> None:
         timeout = aiohttp.ClientTimeout(total=10)
         async with aiohttp.ClientSession(timeout=timeout) as session:
+            if self.parallel:
+                await self._run_parallel(session)
+                return
             while self.state.webhook is not None:
                 queue = self.state.queue
                 if not queue.pending:
@@ -52,6 +61,37 @@ class WebhookDeliverer:
                     queue.remove(update["update_id"])
                 else:
                     await asyncio.sleep(self.retry_delay)
+
+    async def _run_parallel(self, session: aiohttp.ClientSession) -> None:
+        in_flight = self.in_flight
+        try:
+            while self.state.webhook is not None:
+                queue = self.state.queue
+                busy = {key for key, _ in in_flight.values()}
+                limit = self.state.webhook.max_connections
+                for update in list(queue.pending):
+                    if len(in_flight) >= limit:
+                        break
+                    key = chat_key(update)
+                    if key in busy or update["update_id"] in in_flight:
+                        busy.add(key)  # later updates of this chat wait behind this one
+                        continue
+                    busy.add(key)
+                    task = asyncio.create_task(self._deliver_one(session, update))
+                    in_flight[update["update_id"]] = (key, task)
+                    task.add_done_callback(
+                        lambda _t, uid=update["update_id"]: (in_flight.pop(uid, None),
+                                                             self.state.queue.signal.notify()))
+                await queue.signal.wait(1.0)
+        finally:
+            for _, task in list(in_flight.values()):
+                task.cancel()
+
+    async def _deliver_one(self, session: aiohttp.ClientSession, update: dict[str, Any]) -> None:
+        if await self._deliver(session, update):
+            self.state.queue.remove(update["update_id"])
+        else:
+            await asyncio.sleep(self.retry_delay)
 
     async def _deliver(self, session: aiohttp.ClientSession, update: dict[str, Any]) -> bool:
         config = self.state.webhook
@@ -100,3 +140,15 @@ async def _reply_method(resp: aiohttp.ClientResponse) -> tuple[str, dict[str, An
     if not isinstance(method, str):
         return None
     return method, data
+
+
+def chat_key(update: dict[str, Any]) -> object:
+    """The conversation an update belongs to: its chat, else its sender."""
+    payload = next((v for k, v in update.items() if k != "update_id"), {})
+    chat = payload.get("chat") or (payload.get("message") or {}).get("chat")
+    if chat:
+        return ("chat", chat["id"])
+    sender = payload.get("from")
+    if sender:
+        return ("user", sender["id"])
+    return ("update", update["update_id"])

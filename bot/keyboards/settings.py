@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -18,6 +20,7 @@ def language_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@cache  # the same for everyone; building it is not free (the builder deep-copies)
 def timezone_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for zone, label in RUSSIAN_ZONES:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import SurveyCallback
 from bot.services.surveys import (
@@ -18,7 +17,16 @@ from bot.services.surveys import (
 
 def question_keyboard(response_id: int, question: Question, locale: str, *, can_go_back: bool,
                       ticked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup | None:
-    builder = InlineKeyboardBuilder()
+    # Buttons are collected in a plain list: InlineKeyboardBuilder deep-copies every button
+    # on each add (quadratic), a measurable share of a questionnaire update's CPU time.
+    buttons: list[InlineKeyboardButton] = []
+
+    class _Builder:
+        @staticmethod
+        def button(text: str, callback_data: SurveyCallback) -> None:
+            buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data.pack()))
+
+    builder = _Builder()
 
     def data(action: str, index: int = -1) -> SurveyCallback:
         return SurveyCallback(response_id=response_id, question=question.id, action=action, index=index)
@@ -53,5 +61,8 @@ def question_keyboard(response_id: int, question: Question, locale: str, *, can_
         widths.append(navigation)
     if not widths:
         return None  # a typed answer with nothing to press
-    builder.adjust(*widths)
-    return builder.as_markup()
+    rows, start = [], 0
+    for width in widths:
+        rows.append(buttons[start:start + width])
+        start += width
+    return InlineKeyboardMarkup(inline_keyboard=rows)

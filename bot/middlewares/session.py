@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -8,6 +10,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import current_session
+from bot.fsm_after_commit import PendingWrites, pending_writes
 
 
 class DbSessionMiddleware(BaseMiddleware):
@@ -16,6 +19,13 @@ class DbSessionMiddleware(BaseMiddleware):
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.sessionmaker = sessionmaker
+        bind = sessionmaker.kw.get("bind")
+        # SQLite has one writer, and every update writes (its id is claimed first), so updates
+        # take turns anyway; an asyncio lock makes that a fair queue in this process instead of
+        # threads polling SQLite's busy handler, which under load gives up ("database is
+        # locked") after the busy timeout.
+        self._sqlite_turn = (asyncio.Lock() if bind is not None
+                             and bind.dialect.name == "sqlite" else None)
 
     async def __call__(
         self,
@@ -23,12 +33,16 @@ class DbSessionMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with self.sessionmaker() as session:
+        async with self._sqlite_turn or contextlib.nullcontext(), self.sessionmaker() as session:
             data["session"] = session
             token = current_session.set(session)
+            pending = PendingWrites()
+            fsm_token = pending_writes.set(pending)
             try:
                 result = await handler(event, data)
                 await session.commit()
+                await pending.apply()  # Redis conversation state follows the commit
                 return result
             finally:
+                pending_writes.reset(fsm_token)
                 current_session.reset(token)

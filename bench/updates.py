@@ -1,0 +1,593 @@
+"""Update handling benchmark: the real polling loop against the Bot API emulator, many users
+doing realistic things, on SQLite and on PostgreSQL, beside a bare aiogram echo bot on the same
+emulator in the same run (the framework's own ceiling); plus the memory of one bot process with
+50,000 participations in its database.
+
+    python -m bench.updates [--users 200 --seconds 20 --rate 100] [--quick] [--no-memory]
+
+Throughput: every user acts again as soon as the bot answered (closed loop), updates handled
+per second. Latency: users act at a fixed total rate (default 100 updates/s); latency is the
+time from the update being queued in the emulator to the bot's first reply to that chat
+arriving at the emulator (both `time.monotonic()`). Targets: throughput >= 50 % of the echo
+bot's, p95 < 100 ms at 100 updates/s, RSS < 200 MB with 50,000 participations.
+
+Scenarios are plain async functions in SCENARIOS (weight, function): add new ones (meetings,
+curator status) as the features land."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher, F
+from aiogram.types import CallbackQuery, Message
+
+from bot.config import Settings, load_settings
+from bot.emulator import BotAPIEmulator
+from bot.emulator.live import live_bot
+from bot.emulator.players import SimUser
+from bot.emulator.seed import SeededProgramme, seed_programme
+from bot.emulator.survey_player import COMPLETED, current_question
+from bot.factory import create_bot
+from bot.services.surveys import (
+    DateQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    ScaleQuestion,
+    SingleQuestion,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL",
+                              "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+TARGET_SHARE = 0.5
+TARGET_P95_MS = 100.0
+TARGET_RSS_MB = 200.0
+ZONES = ["Asia/Yekaterinburg", "Europe/Samara", "Asia/Novosibirsk", "Europe/Moscow"]
+
+
+class _ErrorCounter(logging.Handler):
+    """Counts updates that failed (the bot's error handler logs each one)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+ERRORS = _ErrorCounter()
+logging.getLogger("mentorbot.errors").addHandler(ERRORS)
+
+
+# --- measuring one action: update queued -> first reply in that chat -> update handled ------
+
+@dataclass
+class Pending:
+    queued_at: float
+    update_id: int
+    replied_at: float | None = None
+    done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class Probe(list):
+    """Replaces `emulator.calls`: notes the first reply to each chat with an action pending."""
+
+    def __init__(self, emulator: BotAPIEmulator) -> None:
+        super().__init__(emulator.calls)
+        self.pending: dict[int, Pending] = {}
+        self.by_update: dict[int, Pending] = {}
+        self.failed = 0
+        emulator.calls = self
+
+    def append(self, record: Any) -> None:
+        super().append(record)
+        chat = record.params.get("chat_id")
+        if chat is None:
+            return
+        with contextlib.suppress(TypeError, ValueError):
+            action = self.pending.get(int(chat))
+            if action is not None and action.replied_at is None:
+                action.replied_at = record.time
+
+    async def handled(self, handler, event, data):  # an outer middleware on the dispatcher
+        try:
+            return await handler(event, data)
+        except Exception:
+            self.failed += 1
+            raise
+        finally:
+            action = self.by_update.pop(event.update_id, None)
+            if action is not None and not action.done.done():
+                action.done.set_result(None)
+
+
+class Load:
+    def __init__(self, emulator: BotAPIEmulator, probe: Probe, seeded: SeededProgramme | None):
+        self.emulator = emulator
+        self.probe = probe
+        self.seeded = seeded
+        self.latencies: list[float] = []
+        self.updates = 0
+        self.unanswered = 0
+        self.lost = 0
+        self.errors_before = ERRORS.count
+        # The phase window: throughput counts updates finished inside it (scenarios still
+        # running at the end finish, but their tail would understate the rate).
+        self.window_end = float("inf")
+        self.in_window = 0
+        self.cpu_started = time.process_time()
+        self.cpu_at_end: float | None = None
+
+    async def act(self, user: SimUser, send: Callable[[], Awaitable[Any]]) -> None:
+        queue = self.emulator.state.queue
+        await asyncio.sleep(0)
+        queued_at = time.monotonic()
+        await send()  # pushes synchronously: our update is the newest one in the queue
+        update_id = queue.accepted_ids[-1]
+        action = Pending(queued_at, update_id)
+        self.probe.pending[user.chat_id] = action
+        self.probe.by_update[update_id] = action
+        try:
+            await asyncio.wait_for(action.done, 30)
+        except TimeoutError:
+            self.lost += 1
+            return
+        finally:
+            self.probe.pending.pop(user.chat_id, None)
+        self.updates += 1
+        if time.monotonic() <= self.window_end:
+            self.in_window += 1
+        elif self.cpu_at_end is None:
+            self.cpu_at_end = time.process_time()
+        if action.replied_at is None:
+            self.unanswered += 1
+        else:
+            self.latencies.append(action.replied_at - queued_at)
+
+    async def say(self, user: SimUser, text: str) -> None:
+        await self.act(user, lambda: user.send(text))
+
+    async def press(self, user: SimUser, text: str) -> None:
+        await self.act(user, lambda: user.press(text))
+
+
+# --- scenarios: one user doing one realistic thing (several updates) ----------------------
+
+Scenario = Callable[[Load, SimUser, random.Random], Awaitable[None]]
+
+
+async def start_and_help(load: Load, user: SimUser, rng: random.Random) -> None:
+    await load.say(user, "/start")
+    await load.say(user, "/help")
+
+
+async def change_timezone(load: Load, user: SimUser, rng: random.Random) -> None:
+    await load.say(user, "/timezone")
+    await load.say(user, rng.choice(ZONES))
+
+
+async def change_language(load: Load, user: SimUser, rng: random.Random) -> None:
+    await load.say(user, "/language")
+    await load.press(user, "Русский" if rng.random() < 0.5 else "English")
+    await load.say(user, "/language")
+    await load.press(user, "Русский")  # back, so the other scenarios read Russian
+
+
+async def questionnaire(load: Load, user: SimUser, rng: random.Random) -> None:
+    """Join by the invitation link, consent, name, then answer the mentor questionnaire one
+    question per update; a user who already finished it looks at /start instead."""
+    if any(mark in (m.text or "") for m in user.messages for mark in COMPLETED) or \
+            getattr(user, "joined", False):
+        await load.say(user, "/start")
+        return
+    user.joined = True  # type: ignore[attr-defined]
+    assert load.seeded is not None
+    await load.say(user, f"/start {load.seeded.mentor_token}")
+    await load.press(user, "18 лет и старше")
+    await load.press(user, "✅ Даю согласие")
+    await load.say(user, f"Участник {user.chat_id}")
+    for _ in range(40):
+        if any(mark in (m.text or "") for m in user.messages[-2:] for mark in COMPLETED):
+            return
+        question = current_question(user, "mentor_profile", "ru")
+        if isinstance(question, SingleQuestion | MultiQuestion):
+            await load.press(user, question.options[0].text.ru)
+            if isinstance(question, MultiQuestion):
+                await load.press(user, "Готово")
+        elif isinstance(question, ScaleQuestion):
+            await load.press(user, "8")
+        elif isinstance(question, NumberQuestion):
+            await load.say(user, str(question.min))
+        elif isinstance(question, DateQuestion):
+            await load.say(user, "01.10.2026")
+        else:
+            await load.say(user, "Учитель истории")
+
+
+SCENARIOS: list[tuple[float, Scenario]] = [
+    (3.0, questionnaire),
+    (2.0, change_timezone),
+    (1.0, change_language),
+    (2.0, start_and_help),
+]
+
+
+async def echo_scenario(load: Load, user: SimUser, rng: random.Random) -> None:
+    await load.say(user, f"hello {rng.random():.6f}")
+
+
+# --- running a phase -----------------------------------------------------------------------
+
+async def closed_loop(load: Load, users: list[SimUser], seconds: float,
+                      scenarios: list[tuple[float, Scenario]]) -> float:
+    deadline = time.monotonic() + seconds
+    load.window_end = deadline
+    weights = [w for w, _ in scenarios]
+
+    async def run_user(user: SimUser, rng: random.Random) -> None:
+        while time.monotonic() < deadline:
+            _, scenario = rng.choices(scenarios, weights)[0]
+            await scenario(load, user, rng)
+
+    await asyncio.gather(*(run_user(u, random.Random(u.chat_id)) for u in users))
+    return seconds
+
+
+async def paced(load: Load, users: list[SimUser], seconds: float, rate: float,
+                scenarios: list[tuple[float, Scenario]]) -> float:
+    """Users take turns so the total is about `rate` updates/s."""
+    weights = [w for w, _ in scenarios]
+    interval = len(users) / rate  # each user's pause between updates
+    deadline = time.monotonic() + seconds
+    load.window_end = deadline
+
+    async def run_user(n: int, user: SimUser) -> None:
+        rng = random.Random(user.chat_id)
+        await asyncio.sleep(n / rate)
+        original = load.act
+
+        async def act(u: SimUser, send):
+            begin = time.monotonic()
+            await original(u, send)
+            await asyncio.sleep(max(0.0, interval - (time.monotonic() - begin)))
+
+        while time.monotonic() < deadline:
+            _, scenario = rng.choices(scenarios, weights)[0]
+            user_load = _UserLoad(load, act)
+            await scenario(user_load, user, rng)
+
+    await asyncio.gather(*(run_user(n, u) for n, u in enumerate(users)))
+    return seconds
+
+
+class _UserLoad:
+    """A Load view whose act() paces one user."""
+
+    def __init__(self, load: Load, act) -> None:
+        self._load, self.act, self.seeded = load, act, load.seeded
+
+    async def say(self, user: SimUser, text: str) -> None:
+        await self.act(user, lambda: user.send(text))
+
+    async def press(self, user: SimUser, text: str) -> None:
+        await self.act(user, lambda: user.press(text))
+
+
+def summary(load: Load, wall: float) -> dict[str, Any]:
+    lat = sorted(load.latencies)
+
+    def pct(p: float) -> float:
+        return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 1) if lat else float("nan")
+
+    cpu = (load.cpu_at_end or time.process_time()) - load.cpu_started
+    return {"updates": load.in_window, "seconds": round(wall, 2),
+            "updates_per_s": round(load.in_window / wall, 1) if wall else 0.0,
+            # CPU of this whole process (emulator and load generator included) per update
+            "cpu_ms_per_update": round(cpu / max(load.in_window, 1) * 1000, 2),
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+            "unanswered": load.unanswered, "lost": load.lost,
+            "errors": ERRORS.count - load.errors_before}
+
+
+# --- the bots --------------------------------------------------------------------------------
+
+def outermost(dp: Dispatcher, middleware) -> None:
+    """Before every other middleware, so an update that fails in one still counts as done."""
+    dp.update.outer_middleware._middlewares.insert(0, middleware)
+
+
+@contextlib.asynccontextmanager
+async def our_bot(database_url: str, emulator: BotAPIEmulator
+                  ) -> AsyncIterator[tuple[Any, Probe]]:
+    settings = load_settings(database_url=database_url, log_level="WARNING", _env_file=None)
+    probe = Probe(emulator)
+    async with live_bot(settings, emulator) as live:
+        outermost(live.app.dispatcher, probe.handled)
+        yield live, probe
+
+
+@contextlib.asynccontextmanager
+async def echo_bot(emulator: BotAPIEmulator) -> AsyncIterator[Probe]:
+    dp = Dispatcher()
+
+    @dp.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    @dp.callback_query()
+    async def pressed(query: CallbackQuery) -> None:
+        await query.answer()
+
+    probe = Probe(emulator)
+    outermost(dp, probe.handled)
+    settings = Settings(telegram_api_base=emulator.base_url, _env_file=None)  # type: ignore[call-arg]
+    bot: Bot = create_bot(settings, token=emulator.token)
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1,
+                                                close_bot_session=False))
+    try:
+        for _ in range(1500):
+            if any(c.method == "getUpdates" for c in emulator.calls):
+                break
+            await asyncio.sleep(0.02)
+        yield probe
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await dp.stop_polling()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, 10)
+        await bot.session.close()
+
+
+async def measure(kind: str, database_url: str | None, users: int, seconds: float, rate: float
+                  ) -> dict[str, Any]:
+    """Throughput (closed loop) then latency at `rate` (paced), each with fresh users."""
+    emulator = BotAPIEmulator(bot_username="bench_bot")
+    await emulator.start()
+    try:
+        if kind == "echo":
+            cm = echo_bot(emulator)
+            probe = await cm.__aenter__()
+            seeded, scenarios = None, [(1.0, echo_scenario)]
+        else:
+            cm = our_bot(database_url or "", emulator)
+            live, probe = await cm.__aenter__()
+            seeded, scenarios = await seed_programme(live.app), SCENARIOS
+        try:
+            group_a = [emulator.user(2_000_000 + n, first_name="B") for n in range(users)]
+            group_b = [emulator.user(3_000_000 + n, first_name="B") for n in range(users)]
+            load = Load(emulator, probe, seeded)
+            wall = await closed_loop(load, group_a, seconds, scenarios)
+            throughput = summary(load, wall)
+            load = Load(emulator, probe, seeded)
+            wall = await paced(load, group_b, seconds, rate, scenarios)
+            at_rate = summary(load, wall)
+        finally:
+            await cm.__aexit__(None, None, None)
+    finally:
+        await emulator.stop()
+    return {"bot": kind, "throughput": throughput, "at_rate": at_rate}
+
+
+# --- PostgreSQL: a fresh database per run ------------------------------------------------------
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    from scheduler.leader import asyncpg_dsn
+
+    url = make_url(POSTGRES_URL).set(database="postgres")
+    connection = await asyncpg.connect(asyncpg_dsn(url.render_as_string(hide_password=False)),
+                                       timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def postgres_database() -> AsyncIterator[str | None]:
+    from sqlalchemy.engine import make_url
+
+    name = f"mb_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        await _pg_admin(f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        print(f"PostgreSQL not reachable ({type(exc).__name__}); its column is skipped",
+              file=sys.stderr)
+        yield None
+        return
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- memory of one bot process with 50,000 participations ------------------------------------
+
+async def seed_participations(database_url: str, count: int) -> None:
+    from sqlalchemy import insert
+
+    from bot.db import create_engine, create_sessionmaker
+    from bot.factory import create_application
+    from models import Participation, User
+    from models.base import utcnow
+    from models.migrate import upgrade_async
+
+    await upgrade_async(database_url)
+    app = create_application(load_settings(database_url=database_url, _env_file=None))
+    try:
+        seeded = await seed_programme(app)
+    finally:
+        await app.close()
+    engine = create_engine(database_url)
+    sessionmaker = create_sessionmaker(engine)
+    now = utcnow()
+    batch = 5_000
+    async with sessionmaker() as session, session.begin():
+        for start in range(0, count, batch):
+            ids = range(10_000_000 + start, 10_000_000 + min(count, start + batch))
+            user_rows = (await session.execute(
+                insert(User).returning(User.id),
+                [{"telegram_id": i, "locale": "ru", "created_at": now} for i in ids])).scalars()
+            await session.execute(insert(Participation), [
+                {"programme_id": seeded.programme_id, "user_id": uid,
+                 "role": "mentor" if n % 4 == 0 else "mentee", "state": "ready",
+                 "age_group": "adult", "form": "teacher_teacher",
+                 "full_name": f"Участник {n}", "created_at": now, "consent_at": now,
+                 "ready_at": now}
+                for n, uid in enumerate(user_rows, start)])
+    await engine.dispose()
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text()
+                  .splitlines() if ":" in line)
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+async def measure_memory(participations: int, updates: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'memory.db'}"
+        await seed_participations(database_url, participations)
+        emulator = BotAPIEmulator(bot_username="bench_bot")
+        await emulator.start()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": emulator.token,
+               "TELEGRAM_API_BASE": emulator.base_url or "", "DATABASE_URL": database_url,
+               "LOG_LEVEL": "WARNING", "BOT_MODE": "polling", "REDIS_URL": ""}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(600):
+                if any(c.method == "getUpdates" for c in emulator.calls):
+                    break
+                await asyncio.sleep(0.1)
+            users = [emulator.user(4_000_000 + n, first_name="M") for n in range(50)]
+            texts = ["/start", "/help", "/timezone", "Asia/Omsk", "/language"]
+            sent = 0
+            while sent < updates:
+                for user in users:
+                    await user.send(texts[sent % len(texts)])
+                    sent += 1
+                await emulator.settle(quiet=0.05, timeout=60)
+            await emulator.settle(quiet=0.5, timeout=60)
+            rss, peak = _rss_mb(process.pid)
+        finally:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 20)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+            await emulator.stop()
+    return {"participations": participations, "updates": sent, "rss_mb": round(rss, 1),
+            "peak_rss_mb": round(peak, 1), "target_mb": TARGET_RSS_MB,
+            "bare_aiogram_mb": await bare_aiogram_rss()}
+
+
+async def bare_aiogram_rss() -> float:
+    """RSS of a process that only imports aiogram and builds a Bot and a Dispatcher: the floor
+    any aiogram bot starts from."""
+    code = ("from aiogram import Bot, Dispatcher; import re; Dispatcher(); "
+            "Bot('1:x'); print(re.search(r'VmRSS:\\s+(\\d+)', "
+            "open('/proc/self/status').read()).group(1))")
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", code,
+                                                   stdout=subprocess.PIPE)
+    out, _ = await process.communicate()
+    return round(int(out.decode().strip() or 0) / 1024, 1)
+
+
+# --- the command -------------------------------------------------------------------------------
+
+async def run(users: int, seconds: float, rate: float, memory: bool,
+              participations: int, postgres: bool) -> dict[str, Any]:
+    results: dict[str, Any] = {"bench": "updates", "users": users, "seconds": seconds,
+                               "rate": rate, "runs": []}
+    results["runs"].append(await measure("echo", None, users, seconds, rate))
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        results["runs"].append({**await measure("mentorbot", url, users, seconds, rate),
+                                "database": "sqlite"})
+    if postgres:
+        async with postgres_database() as url:
+            if url is not None:
+                results["runs"].append({**await measure("mentorbot", url, users, seconds, rate),
+                                        "database": "postgresql"})
+    if memory:
+        results["memory"] = await measure_memory(participations, 300)
+    return results
+
+
+def verdict(results: dict[str, Any]) -> tuple[bool, list[str]]:
+    echo = results["runs"][0]["throughput"]["updates_per_s"]
+    lines, ok = [], True
+    lines.append(f"{'bot':<22}{'updates/s':>10}{'share':>8}{'p50 ms':>9}{'p95 ms':>9}"
+                 f"{'CPU ms/upd':>11}  at {results['rate']:g}/s: {'upd/s':>6}{'p50 ms':>7}"
+                 f"{'p95 ms':>8}")
+    for run_ in results["runs"]:
+        name = run_["bot"] + (f" ({run_['database']})" if "database" in run_ else "")
+        t, r = run_["throughput"], run_["at_rate"]
+        share = t["updates_per_s"] / echo if echo else 0.0
+        failures = sum(p[k] for p in (t, r) for k in ("unanswered", "lost", "errors"))
+        lines.append(f"{name:<22}{t['updates_per_s']:>10}{share:>8.0%}{t['p50_ms']:>9}"
+                     f"{t['p95_ms']:>9}{t['cpu_ms_per_update']:>11}  {'':>10}"
+                     f"{r['updates_per_s']:>6}{r['p50_ms']:>7}{r['p95_ms']:>8}"
+                     + (f"  {failures} failed/unanswered" if failures else ""))
+        if run_["bot"] != "echo":
+            ok &= share >= TARGET_SHARE and r["p95_ms"] < TARGET_P95_MS
+            ok &= not any(p[k] for p in (t, r) for k in ("unanswered", "lost", "errors"))
+    memory = results.get("memory")
+    if memory:
+        lines.append(f"memory: {memory['participations']:,} participations, "
+                     f"{memory['updates']} updates: RSS {memory['rss_mb']} MB "
+                     f"(peak {memory['peak_rss_mb']} MB; target < {TARGET_RSS_MB:g} MB; "
+                     f"a bare aiogram process: {memory['bare_aiogram_mb']} MB)")
+        ok &= memory["peak_rss_mb"] < TARGET_RSS_MB
+    lines.append(f"targets: throughput >= {TARGET_SHARE:.0%} of echo, p95 < {TARGET_P95_MS:g} ms "
+                 f"at {results['rate']:g}/s -> {'OK' if ok else 'MISSED'}")
+    return ok, lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.updates",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20.0, help="per phase and bot")
+    parser.add_argument("--rate", type=float, default=100.0, help="updates/s of the latency phase")
+    parser.add_argument("--participations", type=int, default=50_000)
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="40 users, 3 s phases, SQLite only, 2,000 participations")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.users, args.seconds, args.participations, args.no_postgres = 40, 3.0, 2_000, True
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("aiogram").setLevel(logging.WARNING)
+    results = asyncio.run(run(args.users, args.seconds, args.rate, not args.no_memory,
+                              args.participations, not args.no_postgres))
+    ok, lines = verdict(results)
+    print("Update handling:\n  " + "\n  ".join(lines))
+    print(json.dumps(results, ensure_ascii=False))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The deployment files: Docker can't run here, so check they parse and point at real things."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from bot.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+
+
+def test_compose_has_bot_postgres_redis_in_webhook_mode():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"bot", "postgres", "redis"}
+    bot = services["bot"]
+    assert (DEPLOY / bot["build"]["dockerfile"].removeprefix("deploy/")).exists()
+    assert (DEPLOY / bot["build"]["context"]).resolve() == ROOT
+    env = bot["environment"]
+    assert env["BOT_MODE"] == "webhook"
+    assert env["DATABASE_URL"].startswith("postgresql+asyncpg://")
+    assert env["REDIS_URL"].startswith("redis://redis:")
+    assert "/health" in " ".join(bot["healthcheck"]["test"])
+    assert set(bot["depends_on"]) == {"postgres", "redis"}
+    for name in ("postgres", "redis"):
+        assert services[name]["healthcheck"]["test"]
+
+
+def test_dockerfile_copies_files_that_exist():
+    sources = []
+    for line in (DEPLOY / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            sources += shlex.split(line)[1:-1]
+    assert {"pyproject.toml", "bot", "handlers", "models", "scheduler", "locales"} <= set(sources)
+    for source in sources:
+        assert (ROOT / source).exists(), source
+
+
+def test_env_example_names_only_real_settings():
+    names = {line.split("=", 1)[0] for line in (DEPLOY / "env.example").read_text().splitlines()
+             if re.match(r"^[A-Z_]+=", line)}
+    fields = {name.upper() for name in Settings.model_fields}
+    assert names - fields == {"POSTGRES_PASSWORD"}  # compose's own
+    assert {"BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET"} <= names
+
+
+def test_systemd_unit_runs_the_bot():
+    unit = (DEPLOY / "mentorbot.service").read_text()
+    assert re.search(r"^ExecStart=\S+/mentorbot run$", unit, re.M)
+    assert "EnvironmentFile=" in unit and "[Install]" in unit and "KillSignal=SIGTERM" in unit
+
+
+def test_bench_quick_runs_every_benchmark():
+    """`python -m bench --quick` (the CI smoke run) finishes with every benchmark run."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "bench", "--quick"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("delivery", "matching", "updates"):
+        assert re.search(rf"^{name}\s+(ok|missed)", done.stdout, re.M), done.stdout
+    assert time.monotonic() - started < 180
