@@ -18,5 +18,7 @@ async def test_demo_runs_every_scene_and_shows_the_dialogue():
         "mentorbot-my-data.json",
         "Хорошо, я ничего не сохранил.",
         "Согласие отозвано, данные удалены",
+        "stage 1: usefulness 8.5/10, completion 67%",
+        "letters of appreciation: 01_Смирнова_Анна_Петровна.pdf",
     ):
         assert expected in transcript, expected
