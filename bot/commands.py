@@ -14,11 +14,11 @@ from bot.i18n import Translator
 
 logger = logging.getLogger("mentorbot.commands")
 
-EVERYONE = ("start", "help", "materials", "mydata", "forget", "language", "timezone", "cancel")
-CURATOR = ("start", "programmes", "newprogramme", "participants", "help", "mydata", "language",
-           "timezone", "cancel")
-OWNER = ("start", "neworg", "orgs", "programmes", "newprogramme", "participants", "help",
-         "language", "timezone", "cancel")
+EVERYONE = ("start", "meeting", "meet", "plan", "help_me", "materials", "roadmap", "help",
+            "mydata", "forget", "language", "timezone", "cancel")
+CURATOR = ("start", "status", "programmes", "participants", "match", "pairs", "roadmap", "report",
+           "announce", "newprogramme", "help", "mydata", "language", "timezone", "cancel")
+OWNER = ("start", "neworg", "orgs", *CURATOR[1:])
 
 
 def _menu(translator: Translator, names: tuple[str, ...], locale: str) -> list[BotCommand]:

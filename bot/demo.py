@@ -197,6 +197,8 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await curator_scene(live, emulator, narrator)
     await roadmap_scene(live, emulator, narrator)
     await duplicate_scene(live, emulator, narrator)
+    narrator.scene("11. Completion: monitoring figures and letters of appreciation")
+    await _completion_scene(live, narrator)
 
 
 DEMO_ROADMAP = Path(__file__).resolve().parent / "demo_data" / "roadmap.tsv"
@@ -330,3 +332,33 @@ async def redeliver(live: LiveBot, emulator: BotAPIEmulator, update_id: int) -> 
     await live.app.dispatcher.feed_update(live.bot, Update.model_validate(raw, context={
         "bot": live.bot}))
     await live.settle()
+
+
+async def _completion_scene(live: LiveBot, narrator: Narrator) -> None:
+    """The completion services on sample answers; the curator's buttons come with meetings."""
+    from datetime import date
+
+    from bot.services import letters, monitoring
+
+    form = "teacher_student"
+    records = [
+        monitoring.AnswerSet(1, "mentor", form, "final_satisfaction_mentor",
+                             {"usefulness": 9, "want_continue": "yes"}),
+        monitoring.AnswerSet(2, "mentee", form, "final_satisfaction_mentee",
+                             {"usefulness": 8, "want_become_mentor": "yes"}),
+        monitoring.AnswerSet(2, "mentee", form, "entry_self_assessment_mentee", {"confidence": 4}),
+        monitoring.AnswerSet(2, "mentee", form, "exit_self_assessment_mentee", {"confidence": 7}),
+    ]
+    report = monitoring.report(records, {("mentor", form): 1, ("mentee", form): 2})
+    usefulness = report.stage1.average("usefulness")
+    confidence = report.stage2.question("mentee", "confidence")
+    narrator.note(f"stage 1: usefulness {usefulness.mean:.1f}/10, "
+                  f"completion {report.stage1.completion().rate:.0%}; "
+                  f"stage 2: mentee confidence {confidence.entry_mean:.0f} → "
+                  f"{confidence.exit_mean:.0f}; future mentors {report.future_mentors.rate:.0%}")
+    batch = letters.render_all([letters.Letter(
+        organisation="МБОУ СОШ № 1", full_name="Смирнова Анна Петровна",
+        programme="Наставничество 2026/27", starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31),
+        curator_name="Кураторова Елена", issued_on=date(2027, 6, 1))], live.app.translator)
+    archive = letters.letters_archive(batch)
+    narrator.note(f"letters of appreciation: {batch[0].filename}, {len(archive) // 1024} KB ZIP")

@@ -7,9 +7,10 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.i18n import BoundTranslator
 from bot.keyboards.onboarding import start_profile_keyboard
-from bot.services import participants
+from bot.services import access, participants
 from bot.services.forms import form_title
 from handlers.meetings import send_persistent_keyboard
 from models import ParticipationState, User
@@ -38,7 +39,13 @@ def create_router() -> Router:
         await send_persistent_keyboard(message, session, user, t)
 
     @router.message(Command("help"))
-    async def help_(message: Message, t: BoundTranslator) -> None:
-        await message.answer(t("help.text"))
+    async def help_(message: Message, session: AsyncSession, user: User | None,
+                    t: BoundTranslator, settings: Settings) -> None:
+        parts = [t("help.text")]
+        if user is not None and await access.is_curator(session, user.id):
+            parts.append(t("help.curator"))
+        if message.from_user and message.from_user.id in settings.admin_ids:
+            parts.append(t("help.owner"))
+        await message.answer("\n\n".join(parts))
 
     return router

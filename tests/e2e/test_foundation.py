@@ -85,3 +85,21 @@ async def test_user_names_with_html_are_escaped(live, emulator):
     await user.send("<script>&")
     (reply,) = await user.wait_messages(1)
     assert "&lt;script&gt;&amp;" in reply.raw["text"] or "<script>&" in reply.text
+
+
+async def test_help_shows_curator_commands_only_to_curators(live, emulator):
+    from bot.emulator.seed import seed_programme
+    from bot.services import programmes, users
+
+    seeded = await seed_programme(live.app)
+    async with live.app.sessionmaker() as session, session.begin():
+        account = await users.get_or_create(session, 1008)
+        await programmes.add_curator(session, seeded.organisation_id, account.id, "Куратор")
+    curator = emulator.user(1008, first_name="Куратор", language_code="ru")
+    mentee = emulator.user(1009, first_name="Ученик", language_code="ru")
+    await curator.send("/help")
+    await mentee.send("/help")
+    (for_curator,) = await curator.wait_messages(1)
+    (for_mentee,) = await mentee.wait_messages(1)
+    assert "/meeting" in for_mentee.text and "/match" not in for_mentee.text
+    assert "/match" in for_curator.text and "/report" in for_curator.text

@@ -47,6 +47,15 @@ def test_expected_surveys_load(registry):
         "mentor_profile",
         "mentee_profile",
         "meeting_feedback",
+        "entry_self_assessment_mentee",
+        "entry_self_assessment_mentor",
+        "exit_self_assessment_mentee",
+        "exit_self_assessment_mentor",
+        "midterm_control",
+        "final_satisfaction_mentee",
+        "final_satisfaction_mentor",
+        "curator_conditions",
+        "reflection",
     }
     assert len(FILES) == len(registry)
 
@@ -152,10 +161,9 @@ def test_mentor_numbers_and_profile_shape(registry):
 
 
 def test_for_role(registry):
-    assert [s.id for s in registry.for_role("mentee")] == [
+    assert [s.id for s in registry.for_role("mentee", stage="onboarding")] == [
         "age_group",
         "mentee_profile",
-        "meeting_feedback",
     ]
     assert [s.id for s in registry.for_role("mentor", stage="meeting")] == ["meeting_feedback"]
     assert registry.for_role("guardian") == []

@@ -20,7 +20,9 @@ LOCALES: tuple[str, ...] = ("ru", "en")  # Russian first: it is the users' langu
 ROLES = ("mentor", "mentee", "curator", "guardian")
 
 Role = Literal["mentor", "mentee", "curator", "guardian"]
-Stage = Literal["onboarding", "meeting"]
+# "monitoring": entry/midterm/final surveys sent by the programme's calendar, never part of
+# onboarding or of a meeting's feedback.
+Stage = Literal["onboarding", "meeting", "monitoring"]
 Scalar = str | int
 
 
