@@ -12,11 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.callbacks_meetings import PlanTargetCallback
-from bot.services import outbox
+from bot.services import notify, outbox
 from bot.services.errors import DomainError
 from bot.services.meeting_people import require_pair
 from models import (
-    Curator,
     Meeting,
     MeetingPair,
     MeetingState,
@@ -144,24 +143,11 @@ async def nudge_mentors(session: AsyncSession, now: datetime) -> int:
     return sent
 
 
-async def curator_chats(session: AsyncSession, programme_id: int) -> list[tuple[int, int | None]]:
-    """(chat id, user id): the programme's curator chat, else each curator's private chat."""
-    programme = await session.get(Programme, programme_id)
-    if programme is None:
-        return []
-    if programme.curator_chat_id:
-        return [(programme.curator_chat_id, None)]
-    rows = await session.execute(
-        select(User.telegram_id, User.id).join(Curator, Curator.user_id == User.id)
-        .where(Curator.organisation_id == programme.organisation_id).order_by(User.id))
-    return [(chat, uid) for chat, uid in rows.all()]
-
-
 async def report_no_answer(session: AsyncSession, *, user_id: int, pair_id: int, now: datetime
                            ) -> int:
     """A mentee says the mentor does not answer: the curator is alerted at once (once a day)."""
     pair = await require_pair(session, user_id, pair_id, role="mentee")
-    chats = await curator_chats(session, pair.programme_id)
+    chats = await notify.curator_recipients(session, pair.programme_id)
     if not chats:
         raise DomainError("meetings.help.no_curator")
     last = next((p for p in await cadence(session, now, pair.programme_id)

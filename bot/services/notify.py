@@ -15,18 +15,33 @@ from models import Curator, Programme, User
 from models.base import utcnow
 
 
-async def curator_chat_ids(session: AsyncSession, programme_id: int) -> list[int]:
-    """The bound curator chat, else the private chats of the organisation's curators."""
+async def curator_accounts(session: AsyncSession, programme_id: int) -> list[tuple[int, int]]:
+    """(user id, Telegram id) of every reachable curator of the programme's organisation: for
+    what each curator decides personally."""
+    programme = await session.get(Programme, programme_id)
+    if programme is None:
+        return []
+    rows = await session.execute(
+        select(User.id, User.telegram_id).join(Curator, Curator.user_id == User.id)
+        .where(Curator.organisation_id == programme.organisation_id, User.unreachable.is_(False))
+        .order_by(Curator.id))
+    return [(user_id, telegram_id) for user_id, telegram_id in rows]
+
+
+async def curator_recipients(session: AsyncSession, programme_id: int
+                             ) -> list[tuple[int, int | None]]:
+    """(chat id, user id or None for a group): the bound curator chat, else each curator's
+    private chat."""
     programme = await session.get(Programme, programme_id)
     if programme is None:
         return []
     if programme.curator_chat_id is not None:
-        return [programme.curator_chat_id]
-    rows = await session.scalars(
-        select(User.telegram_id).join(Curator, Curator.user_id == User.id)
-        .where(Curator.organisation_id == programme.organisation_id, User.unreachable.is_(False))
-        .order_by(Curator.id))
-    return list(rows)
+        return [(programme.curator_chat_id, None)]
+    return [(chat, user_id) for user_id, chat in await curator_accounts(session, programme_id)]
+
+
+async def curator_chat_ids(session: AsyncSession, programme_id: int) -> list[int]:
+    return [chat for chat, _ in await curator_recipients(session, programme_id)]
 
 
 async def notify_curators(session: AsyncSession, programme_id: int, *, kind: str, text_key: str,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks_roadmap import RoadmapExtensionCallback
-from bot.services import access, outbox
+from bot.services import access, notify, outbox
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.roadmap import parse_deadline
 from bot.services.roadmap_schedule import recipients
@@ -51,14 +51,6 @@ async def require_curated_item(session: AsyncSession, user_id: int | None, item_
     return item
 
 
-async def _curator_chats(session: AsyncSession, programme_id: int) -> list[tuple[int, int]]:
-    programme = await session.get(Programme, programme_id)
-    rows = await session.execute(
-        select(User.id, User.telegram_id).join(Curator, Curator.user_id == User.id)
-        .where(Curator.organisation_id == programme.organisation_id))
-    return [(user_id, telegram_id) for user_id, telegram_id in rows]
-
-
 def _label(item: RoadmapItem) -> str:
     return f"{item.number} {item.title}" if item.number else item.title
 
@@ -72,7 +64,7 @@ async def mark_done(session: AsyncSession, item: RoadmapItem, user_id: int, *,
     item.done_at, item.done_by_user_id = now, user_id
     item.done_comment, item.done_file_id = comment, file_id
     await outbox.cancel(session, dedupe_prefix=f"roadmap:{item.id}:")
-    for curator_user, chat_id in await _curator_chats(session, item.programme_id):
+    for curator_user, chat_id in await notify.curator_accounts(session, item.programme_id):
         if curator_user == user_id:
             continue
         await outbox.enqueue(
@@ -106,7 +98,7 @@ async def request_extension(session: AsyncSession, item: RoadmapItem, user_id: i
         outbox.button(text_key="roadmap.btn.decline", callback_data=RoadmapExtensionCallback(
             approve=False, item_id=item.id).pack()),
     ]]
-    for curator_user, chat_id in await _curator_chats(session, item.programme_id):
+    for curator_user, chat_id in await notify.curator_accounts(session, item.programme_id):
         await outbox.enqueue(
             session, chat_id=chat_id, user_id=curator_user, kind="announcement", due_at=now,
             dedupe_key=f"roadmapnote:{item.id}:ext:{stamp}:user:{curator_user}",
