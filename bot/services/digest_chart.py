@@ -8,12 +8,6 @@ from datetime import date
 from io import BytesIO
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server
-
-from matplotlib.figure import Figure
-
 Point = tuple[date, int, float | None]
 
 
@@ -21,6 +15,8 @@ def render_chart(series: Sequence[Point], *, meetings_label: str, score_label: s
     """A PNG sized for a phone screen; `series` is (week start, meetings, average score)."""
     if not series:
         raise ValueError("no data to draw")
+    from matplotlib.figure import Figure  # heavy: imported when a chart is drawn
+
     figure = Figure(figsize=(6, 3.4), dpi=120)
     axes = figure.subplots()
     labels = [week.strftime("%d.%m") for week, _, _ in series]

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
 from babel.dates import format_date
-from fpdf import FPDF
 
 from bot.i18n import Html, Translator
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 FONT = "DejaVu"
 ACCENT = (31, 78, 121)  # dark blue of the frame and the title
 TEXT = (33, 33, 33)
@@ -55,10 +56,19 @@ def _date(value: date, locale: str) -> str:
     return format_date(value, format="long", locale=locale)
 
 
+def _font_dir() -> Path:
+    import matplotlib  # only for the path of the DejaVu fonts it ships
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
 def _pdf() -> FPDF:
+    from fpdf import FPDF  # imported when a letter is made
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    fonts = _font_dir()
+    pdf.add_font(FONT, "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     return pdf

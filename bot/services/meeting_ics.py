@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 GENERATOR = "meeting_ics"
 PRODID = "-//mentorbot//meetings//RU"
 
@@ -36,6 +34,8 @@ def build_ics(args: Mapping[str, Any], locale: str, stamp: datetime | None = Non
     end = start + timedelta(minutes=int(args["duration"]))
     cancel = bool(args.get("cancel"))
     summary = args["summary"].get(locale) or next(iter(args["summary"].values()))
+
+    from icalendar import Calendar, Event  # imported when a file is built
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .matrix import rule_matrices, score_matrix
 from .profiles import (
@@ -65,6 +64,8 @@ def assign(eligible: np.ndarray, scores: np.ndarray, capacity: np.ndarray) -> li
     value += match_bonus
     value[~elig] = 0.0
     value = value[:, slot_col]
+    from scipy.optimize import linear_sum_assignment  # heavy (~60 MB): only when matching
+
     r, s = linear_sum_assignment(value, maximize=True)
     c = slot_col[s]
     keep = elig[r, c]

@@ -6,17 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from io import BytesIO
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from openpyxl import Workbook
-from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from bot.services.forms import form_title
 from bot.services.monitoring import ROLES, MonitoringReport, Stage1, Stage2
+from bot.services.reports.registry_xlsx import finish_table, style_header
+
+if TYPE_CHECKING:  # openpyxl and matplotlib are imported only when a report is built
+    from openpyxl.worksheet.worksheet import Worksheet
 
 DECIMAL = "0.0"
 PERCENT = "0.0%"
@@ -42,11 +39,10 @@ def _form(t: T, form: str | None) -> str:
 def _table(sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[object]],
            formats: Mapping[int, str]) -> None:
     """Header, rows, number formats (by 1-based column), widths, frozen header, autofilter."""
+    from openpyxl.utils import get_column_letter
+
     sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    style_header(sheet)
     for row in rows:
         sheet.append(list(row))
     for column, number_format in formats.items():
@@ -57,9 +53,7 @@ def _table(sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[obj
                              for r in rows]
         width = max(len(v) for v in values) + 2
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, width)
-    last = get_column_letter(len(headers))
-    sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
-    sheet.freeze_panes = "A2"
+    finish_table(sheet, len(headers), len(rows))
 
 
 def write_stage1(sheet: Worksheet, stage1: Stage1, t: T) -> None:
@@ -81,6 +75,8 @@ def write_completion(sheet: Worksheet, report: MonitoringReport, t: T) -> None:
     # Beside the table, outside its autofilter range.
     share = report.future_mentors
     sheet["G1"] = t("monitoring.xlsx.future_mentors")
+    from openpyxl.styles import Font
+
     sheet["G1"].font = Font(bold=True)
     sheet["G2"], sheet["H2"] = t("monitoring.xlsx.answered"), share.total
     sheet["G3"], sheet["H3"] = t("monitoring.xlsx.want_yes"), share.count
@@ -114,6 +110,9 @@ def write_participants(sheet: Worksheet, stage2: Stage2, t: T,
 
 def chart_png(stage1: Stage1, t: T) -> bytes:
     """Stage 1 averages per question, one bar per role, as a PNG (Agg: no display needed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     questions = list(stage1.questions)
     figure = Figure(figsize=(8, 0.6 * max(len(questions), 3) + 1.2), dpi=100)
     FigureCanvasAgg(figure)
@@ -144,6 +143,9 @@ def chart_png(stage1: Stage1, t: T) -> bytes:
 
 def build(report: MonitoringReport, t: T, title: str,
           names: Mapping[int, str] | None = None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image
+
     workbook = Workbook()
     stage1_sheet = workbook.active
     write_stage1(stage1_sheet, report.stage1, t)

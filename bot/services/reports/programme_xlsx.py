@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from io import BytesIO
 
-from openpyxl import Workbook
-
 from bot.services.curation import ExportRow
 from bot.services.forms import form_title
 from bot.services.programme_stats import (
@@ -168,6 +166,8 @@ def _fsn(sheet, figures: ProgrammeFigures, t: T) -> None:
 def build(figures: ProgrammeFigures, registry: Sequence[ExportRow], pairs: Sequence[PairRow],
           t: T, *, meetings: Sequence[MeetingRow] = (), feedback: Sequence[FeedbackRow] = ()
           ) -> bytes:
+    from openpyxl import Workbook  # heavy: imported when a report is built
+
     workbook = Workbook()
     people = workbook.active
     people.title = t("report.sheet.participants")[:31]

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from bot.services.curation import ExportRow
 from bot.services.forms import form_title
+
+if TYPE_CHECKING:  # openpyxl (~35 MB) is imported only when a workbook is built
+    from openpyxl.worksheet.worksheet import Worksheet
 
 DATE_FORMAT = "DD.MM.YYYY"
 COLUMNS = ("number", "full_name", "role", "form", "age_group", "state", "created", "consent",
@@ -22,6 +21,8 @@ MAX_WIDTH = 50
 
 def build(rows: Sequence[ExportRow], t: Callable[..., str], title: str) -> bytes:
     """`t` renders labels (a bound translator); the caller picks the language."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = t("reg.xlsx.sheet")[:31]
@@ -33,6 +34,8 @@ def build(rows: Sequence[ExportRow], t: Callable[..., str], title: str) -> bytes
 
 
 def style_header(sheet: Worksheet) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -41,6 +44,8 @@ def style_header(sheet: Worksheet) -> None:
 
 def fit_columns(sheet: Worksheet, date_columns: Sequence[int] = ()) -> None:
     """Column widths from the longest value (dates count as DD.MM.YYYY)."""
+    from openpyxl.utils import get_column_letter
+
     for index, column in enumerate(sheet.iter_cols(min_row=1), start=1):
         values = ["00.00.0000" if index in date_columns and row > 0 else str(c.value or "")
                   for row, c in enumerate(column)]
@@ -50,6 +55,8 @@ def fit_columns(sheet: Worksheet, date_columns: Sequence[int] = ()) -> None:
 
 def finish_table(sheet: Worksheet, columns: int, rows: int) -> None:
     """An autofilter over the table and a frozen header row."""
+    from openpyxl.utils import get_column_letter
+
     sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(1, rows + 1)}"
     sheet.freeze_panes = "A2"
 
