@@ -30,11 +30,47 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
 
 
+# TEST_BACKEND=postgres runs the tests that use `settings` (the end-to-end suite) on a fresh
+# PostgreSQL database each, with conversation state in Redis: the scale path of a deployment.
+TEST_BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
+REDIS_TEST_DB = 13
+
+
 @pytest.fixture
-def settings(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+async def backend_urls(sqlite_url: str) -> AsyncIterator[tuple[str, str | None]]:
+    if TEST_BACKEND != "postgres":
+        yield sqlite_url, None
+        return
+    import uuid
+
+    import asyncpg
+    from redis.asyncio import Redis
+
+    admin_dsn = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
+    name = f"mb_e2e_{uuid.uuid4().hex[:10]}"
+    try:
+        connection = await asyncpg.connect(admin_dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        service_missing("PostgreSQL", str(exc))
+    redis_url = f"{REDIS_URL.rsplit('/', 1)[0]}/{REDIS_TEST_DB}"
+    redis = Redis.from_url(redis_url)
+    await redis.flushdb()
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", redis_url
+    finally:
+        await redis.flushdb()
+        await redis.aclose()
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
+@pytest.fixture
+def settings(backend_urls: tuple[str, str | None], monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name in ("BOT_TOKEN", "REDIS_URL", "TELEGRAM_API_BASE", "ADMIN_IDS", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    return load_settings(database_url=sqlite_url, _env_file=None)
+    database_url, redis_url = backend_urls
+    return load_settings(database_url=database_url, redis_url=redis_url, _env_file=None)
 
 
 @pytest.fixture
