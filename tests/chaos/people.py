@@ -78,7 +78,12 @@ class Person:
     async def act(self, action: Callable[[], Awaitable[object]]) -> None:
         before = self.screen()
         self.actions += 1
-        await action()
+        try:
+            await action()
+        except AssertionError:
+            if self.patience is None:
+                raise
+            return  # the button went away meanwhile: read the screen again
         await self._settled_change(before, action)
 
     def _texts(self, last: int) -> list[str]:
@@ -102,12 +107,18 @@ class Person:
                 return self._answer(question)
         if any(mark in last for mark in COMPLETED):
             return "wait"  # type: ignore[return-value]  # the ready message follows
+        if self.patience is not None:
+            # A failed reply can leave a screen without a way on (e.g. the age button edited
+            # away, the consent message lost): a person opens the invitation link again.
+            self.repeats += 1
+            return lambda: user.send(f"/start {self.token}")
         raise Stuck(f"user {user.id}: nothing to do on this screen\n{user.transcript()[-3000:]}")
 
     def _answer(self, question) -> Callable[[], Awaitable[object]]:
         user = self.user
         if isinstance(question, MultiQuestion):
-            buttons = user.last_message.buttons if user.last_message else []
+            shown = [m for m in user.messages if not m.deleted and m.buttons]
+            buttons = shown[-1].buttons if shown else []
             if any(b.startswith("✅ ") for b in buttons):
                 return lambda: user.press("Готово")
             return lambda: user.press(question.options[0].text.ru)
