@@ -5,7 +5,12 @@ Telegram asks for and repeats the request, a bounded number of times.
 
 The outbox sender must see TelegramRetryAfter itself (a 429 pauses *all* its sending, and its
 retry is a rescheduled row, not a sleeping request), yet share the Bot and its connection pool
-with the conversation handlers. So it runs its requests inside `raw_flood_control()`, a context
+with the conversation handlers.
+
+A 5xx answer is repeated too, after a short pause: inside a handler it would otherwise roll the
+update back after part of its replies went out (e.g. the tapped button already edited away), and
+the person would be left with a screen they cannot go on from. The outbox sender retries 5xx its
+own way (a rescheduled row), so there too the flag passes the error through. So it runs its requests inside `raw_flood_control()`, a context
 flag that makes this middleware pass the error through; a context variable is per task, so
 replies sent concurrently by handlers keep the waiting behaviour."""
 
@@ -19,7 +24,7 @@ from contextvars import ContextVar
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
@@ -39,9 +44,11 @@ def raw_flood_control() -> Iterator[None]:
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    def __init__(self, max_attempts: int = 3, max_wait: float = 60.0) -> None:
+    def __init__(self, max_attempts: int = 3, max_wait: float = 60.0,
+                 server_error_pause: float = 0.5) -> None:
         self.max_attempts = max_attempts
         self.max_wait = max_wait
+        self.server_error_pause = server_error_pause
 
     async def __call__(
         self,
@@ -61,6 +68,13 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 logger.warning("flood control on %s: waiting %ss (attempt %s)",
                                type(method).__name__, exc.retry_after, attempt)
                 await asyncio.sleep(exc.retry_after)
+                attempt += 1
+            except TelegramServerError:
+                if attempt >= self.max_attempts:
+                    raise
+                logger.warning("server error on %s: repeating (attempt %s)",
+                               type(method).__name__, attempt)
+                await asyncio.sleep(self.server_error_pause * attempt)
                 attempt += 1
 
 
