@@ -5,14 +5,14 @@ Telegram asks for and repeats the request, a bounded number of times.
 
 The outbox sender must see TelegramRetryAfter itself (a 429 pauses *all* its sending, and its
 retry is a rescheduled row, not a sleeping request), yet share the Bot and its connection pool
-with the conversation handlers.
+with the conversation handlers. So it runs its requests inside `raw_flood_control()`, a context
+flag that makes this middleware pass the error through; a context variable is per task, so
+replies sent concurrently by handlers keep the waiting behaviour.
 
 A 5xx answer is repeated too, after a short pause: inside a handler it would otherwise roll the
 update back after part of its replies went out (e.g. the tapped button already edited away), and
 the person would be left with a screen they cannot go on from. The outbox sender retries 5xx its
-own way (a rescheduled row), so there too the flag passes the error through. So it runs its requests inside `raw_flood_control()`, a context
-flag that makes this middleware pass the error through; a context variable is per task, so
-replies sent concurrently by handlers keep the waiting behaviour."""
+own way (a rescheduled row), so there too the flag passes the error through."""
 
 from __future__ import annotations
 
