@@ -1,0 +1,193 @@
+"""The programme life cycle over the real polling loop with a controllable clock: the entry
+self-assessment with its reminders, completion of a pair and of the programme by the curator,
+the midterm control on the curator's date."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.callbacks_curator import ProgrammeCallback
+from bot.callbacks_lifecycle import LifecycleSurveyCallback
+from bot.callbacks_matching import PairCallback
+from bot.clock import ManualClock
+from bot.emulator import BotAPIEmulator
+from bot.emulator.live import live_bot
+from bot.emulator.seed import seed_programme
+from bot.emulator.survey_player import answer_survey
+from bot.services import lifecycle, programmes, users
+from models import OutboxMessage, Pair, PairState, SurveyResponse
+from scheduler.lifecycle_jobs import lifecycle_job
+from tests.meetings.conftest import DENIED, T0, World, pressed, pressed_data
+
+CURATOR = 5900
+ENTRY = "📝 Пройти входную самооценку"
+
+
+@pytest.fixture
+async def world(settings, emulator) -> AsyncIterator[World]:
+    settings = settings.model_copy(update={"outbox_tick_seconds": 0.3})
+    async with live_bot(settings, emulator) as live:
+        clock = ManualClock(T0)
+        scheduler = live.app.dispatcher["scheduler"]
+        scheduler.clock = clock
+        scheduler.sender.clock = clock
+        seeded = await seed_programme(live.app)
+        yield World(live, emulator, clock, seeded.programme_id, seeded.organisation_id)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator(bot_username="mentorbot_test_bot")
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+async def curator_of(world: World):
+    async with world.live.app.sessionmaker() as session:
+        user = await users.get_or_create(session, CURATOR)
+        await programmes.add_curator(session, world.organisation_id, user.id, "Куратор Ольга")
+        await session.commit()
+    sim = world.emulator.user(CURATOR, first_name="Ольга", language_code="ru")
+    await sim.send("/start")
+    await world.live.settle()
+    sim.mark_read()
+    return sim
+
+
+async def keys_for(world: World, prefix: str) -> set[str]:
+    async with world.live.app.sessionmaker() as session:
+        rows = await session.scalars(select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.dedupe_key.like(prefix + "%")))
+        return set(rows)
+
+
+async def test_entry_survey_on_pairing_reminds_until_answered(world: World):
+    mentor, mentor_pid = await world.person(5101, "mentor", "Смирнова Анна")
+    mentee, mentee_pid = await world.person(5201, "mentee", "Иванов Миша")
+    stranger, _ = await world.person(5301, "mentee", "Чужой Петя")
+    (pair_id,) = await world.pair(mentor_pid, mentee_pid)
+    async with world.live.app.sessionmaker() as session, session.begin():
+        pair = await session.get(Pair, pair_id)
+        assert await lifecycle.entry(session, [pair], world.clock.now()) == 2
+        # A second call (a retried confirmation) sends nothing new.
+        assert await lifecycle.entry(session, [pair], world.clock.now()) == 0
+    await world.deliver()
+
+    (prompt,) = await mentee.wait_messages(1)
+    assert "входную самооценку" in prompt.text and ENTRY in prompt.buttons
+    (prompt,) = await mentor.wait_messages(1)
+    assert ENTRY in prompt.buttons
+    mentor.mark_read()
+
+    # Someone outside the pair cannot open its survey.
+    answer = await pressed_data(world.live, stranger, LifecycleSurveyCallback(
+        kind="entry", pair=pair_id).pack())
+    assert answer == DENIED
+
+    await pressed(world.live, mentee, ENTRY)
+    assert await answer_survey(mentee, "entry_self_assessment_mentee", world.live) > 3
+    async with world.live.app.sessionmaker() as session:
+        response = await session.scalar(select(SurveyResponse).where(
+            SurveyResponse.participation_id == mentee_pid))
+        assert response.context == f"pair:{pair_id}:entry"
+        assert response.survey_id == "entry_self_assessment_mentee"
+        assert response.completed_at is not None
+
+    # A day later only the mentor, who has not answered, is reminded.
+    world.clock.advance(hours=25)
+    await world.deliver()
+    (reminder,) = await mentor.wait_messages(1)
+    assert "Напоминание: входная самооценка" in reminder.text and ENTRY in reminder.buttons
+    assert not [m for m in mentee.messages if "Напоминание" in (m.text or "")]
+
+    # The answered survey's button again: no second response.
+    mentee.mark_read()
+    await pressed(world.live, mentee, ENTRY)
+    (again,) = await mentee.wait_messages(1)
+    assert "уже ответили" in again.text
+
+
+async def test_curator_completes_a_pair_then_the_programme(world: World):
+    curator = await curator_of(world)
+    m1, m1_pid = await world.person(5102, "mentor", "Орлов Борис")
+    e1, e1_pid = await world.person(5202, "mentee", "Петрова Катя")
+    m2, m2_pid = await world.person(5103, "mentor", "Лебедева Вера")
+    e2, e2_pid = await world.person(5203, "mentee", "Сидоров Коля")
+    (p1,) = await world.pair(m1_pid, e1_pid)
+    (p2,) = await world.pair(m2_pid, e2_pid)
+    await world.programme(state="running")
+
+    # A mentee cannot complete the pair.
+    assert await pressed_data(world.live, e1, PairCallback(action="done", pair_id=p1).pack()
+                              ) == DENIED
+    e1.mark_read()
+    await pressed_data(world.live, curator, PairCallback(action="done", pair_id=p1).pack())
+    await world.deliver()
+    for who in (m1, e1):
+        texts = "\n".join(m.text for m in await who.wait_messages(3))
+        assert "Оцените, пожалуйста" in texts and "Итоговая самооценка" in texts
+        assert "рефлексию" in texts
+    assert not [m for m in e2.messages if "Оцените" in (m.text or "")]
+
+    await pressed(world.live, e1, "📝 Оценить программу")
+    await answer_survey(e1, "final_satisfaction_mentee", world.live)
+    await e1.send("/help")  # the survey player reads the last two messages: not the old «done»
+    await e1.wait_messages(1)
+    await pressed(world.live, e1, "📝 Пройти итоговую самооценку")
+    await answer_survey(e1, "exit_self_assessment_mentee", world.live)
+    async with world.live.app.sessionmaker() as session:
+        contexts = set((await session.scalars(select(SurveyResponse.context).where(
+            SurveyResponse.participation_id == e1_pid,
+            SurveyResponse.completed_at.is_not(None)))).all())
+    assert contexts == {f"programme:{world.programme_id}:final", f"pair:{p1}:exit"}
+    # Answered surveys stop their reminders; the unanswered reflection keeps its own.
+    left = await keys_for(world, f"survey:final_satisfaction_mentee:programme:"
+                                 f"{world.programme_id}:final:{e1_pid}:r")
+    async with world.live.app.sessionmaker() as session:
+        states = set((await session.scalars(select(OutboxMessage.state).where(
+            OutboxMessage.dedupe_key.in_(left)))).all())
+    assert states == {"cancelled"}, states
+
+    # The whole programme: the other open pair completes and gets the same surveys, once.
+    m1.mark_read()
+    seen = len(m1.messages)
+    await pressed_data(world.live, curator, ProgrammeCallback(
+        action="done", programme_id=world.programme_id).pack())
+    await world.deliver()
+    texts = "\n".join(m.text for m in await e2.wait_messages(3))
+    assert "Оцените, пожалуйста" in texts and "рефлексию" in texts
+    async with world.live.app.sessionmaker() as session:
+        assert set((await session.scalars(select(Pair.state))).all()) == {PairState.COMPLETED}
+    assert not [m for m in m1.messages[seen:] if "Оцените" in (m.text or "")]
+
+
+async def test_midterm_survey_on_the_curators_date_once(world: World):
+    mentor, mentor_pid = await world.person(5104, "mentor", "Кузнецов Олег")
+    mentee, mentee_pid = await world.person(5204, "mentee", "Морозова Лиза")
+    (pair_id,) = await world.pair(mentor_pid, mentee_pid)
+    await world.programme(state="running", midterm_on=T0.date() + timedelta(days=2))
+
+    assert await lifecycle_job(world.job_context()) == 0  # not yet
+    world.clock.advance(days=2)
+    assert await lifecycle_job(world.job_context()) == 2
+    assert await lifecycle_job(world.job_context()) == 0  # the next hour: nothing twice
+    await world.deliver()
+    (prompt,) = await mentee.wait_messages(1)
+    assert "Середина программы" in prompt.text
+    await pressed(world.live, mentee, "📝 Пройти промежуточный опрос")
+    await answer_survey(mentee, "midterm_control", world.live)
+    assert await keys_for(world, "survey:midterm_control:") == {
+        f"survey:midterm_control:pair:{pair_id}:midterm:{pid}{tail}"
+        for pid in (mentor_pid, mentee_pid) for tail in ("", ":r24", ":r72")}
+
+
+def test_default_midterm_is_the_middle_of_the_period():
+    from models import Programme
+
+    programme = Programme(starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31))
+    assert lifecycle.midterm_date(programme) == date(2027, 1, 15)
