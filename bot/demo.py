@@ -184,10 +184,14 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.says(curator, "/match")
     await narrator.presses(curator, "✅ Утвердить все пары")
     await narrator.presses(curator, "Да, подтверждаю")
-    narrator.note("the introductions go out through the outbox")
+    narrator.note("the introductions and the entry self-assessment go out through the outbox")
     for person in (anna, kirill):
-        await person.wait_messages(1, timeout=20)
+        await person.wait_messages(2, timeout=20)
     narrator.flush(anna, kirill)
+    for person, role in ((kirill, "mentee"), (anna, "mentor")):
+        await narrator.presses(person, "📝 Пройти входную самооценку")
+        await answer_survey(person, f"entry_self_assessment_{role}", live,
+                            says=narrator.says, presses=narrator.presses)
     await narrator.says(anna, "/plan")
     await narrator.presses(anna, "➕ Добавить цель")
     await narrator.says(anna, "Подготовить проект к школьной конференции")
@@ -198,6 +202,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await roadmap_scene(live, emulator, narrator)
     await duplicate_scene(live, emulator, narrator)
     narrator.scene("11. Completion: monitoring figures and letters of appreciation")
+    await _complete_pair_scene(live, emulator, narrator)
     await _completion_scene(live, narrator)
 
 
@@ -332,6 +337,28 @@ async def redeliver(live: LiveBot, emulator: BotAPIEmulator, update_id: int) -> 
     await live.app.dispatcher.feed_update(live.bot, Update.model_validate(raw, context={
         "bot": live.bot}))
     await live.settle()
+
+
+async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator
+                               ) -> None:
+    """The curator completes Анна and Кирилл's pair from its card; both get the final surveys."""
+    curator = emulator.user(106, first_name="Ольга", language_code="ru")
+    kirill = emulator.user(107, first_name="Кирилл", language_code="ru")
+    anna = emulator.user(101, first_name="Анна", language_code="ru")
+    for person in (curator, kirill, anna):
+        person.mark_read()
+    await narrator.says(curator, "/pairs")
+    line = next(b for b in curator.last_message.buttons if "Кузнецов Кирилл" in b)
+    await narrator.presses(curator, line)
+    await narrator.presses(curator, "🏁 Завершить")
+    narrator.note("the final satisfaction survey, the exit self-assessment and the reflection "
+                  "go out through the outbox")
+    await _outbox(live, narrator, kirill, anna, n=3)
+    await kirill.send("/help")  # a fresh message, so the survey player starts from here
+    await live.settle()
+    await narrator.presses(kirill, "📝 Оценить программу")
+    await answer_survey(kirill, "final_satisfaction_mentee", live,
+                        says=narrator.says, presses=narrator.presses)
 
 
 async def _completion_scene(live: LiveBot, narrator: Narrator) -> None:
