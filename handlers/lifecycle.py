@@ -4,16 +4,19 @@ The prompts themselves are sent by bot.services.lifecycle through the outbox."""
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks_lifecycle import LifecycleSurveyCallback
+from bot.callbacks_lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
 from bot.i18n import BoundTranslator
-from bot.services import lifecycle, pairs, questionnaire
+from bot.services import access, lifecycle, monitoring_data, pairs, questionnaire
+from bot.services.reports import monitoring_xlsx
 from handlers.questionnaire import show_step
-from models import Participation, User
+from models import Participation, Programme, User
 from scheduler import lifecycle_jobs  # noqa: F401  (registers the midterm job)
 
 
@@ -36,4 +39,66 @@ def create_router() -> Router:
             return
         await show_step(bot, query.from_user.id, step, state, t)
 
+    @router.message(Command("monitoring"), F.chat.type == "private")
+    async def monitoring_command(message: Message, session: AsyncSession, user: User,
+                                 t: BoundTranslator) -> None:
+        found = await access.curated_programmes(session, user.id)
+        if not found:
+            await message.answer(t("cur.no_programmes"))
+        elif len(found) == 1:
+            await send_monitoring_chart(message, session, found[0], t)
+        else:
+            builder = InlineKeyboardBuilder()
+            for programme in found:
+                builder.button(text=programme.title[:60], callback_data=LifecycleCardCallback(
+                    action="mon", programme_id=programme.id))
+            builder.adjust(1)
+            await message.answer(t("lifecycle.monitoring.choose"),
+                                 reply_markup=builder.as_markup())
+
+    @router.callback_query(LifecycleCardCallback.filter(F.action == "mon"))
+    async def monitoring_chosen(query: CallbackQuery, callback_data: LifecycleCardCallback,
+                                session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
+        await send_monitoring_chart(query.message, session, programme, t)
+
     return router
+
+
+async def send_monitoring_workbook(message: Message, session: AsyncSession, programme: Programme,
+                                   t: BoundTranslator) -> bool:
+    """The monitoring sheets (stage 1 with its chart, completion, stage 2, participants) next to
+    /report's workbook, once any monitoring survey was answered."""
+    data = await monitoring_data.load(session, programme.id)
+    if not data.records:
+        return False
+    content = monitoring_xlsx.build(data.report(), t, programme.title, names=data.names)
+    await message.answer_document(
+        BufferedInputFile(content, filename=f"monitoring_{programme.id}.xlsx"),
+        caption=t("lifecycle.monitoring.caption", title=programme.title))
+    return True
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+async def send_monitoring_chart(message: Message, session: AsyncSession, programme: Programme,
+                                t: BoundTranslator) -> None:
+    data = await monitoring_data.load(session, programme.id)
+    report = data.report()
+    if not report.stage1.averages:
+        await message.answer(t("lifecycle.monitoring.empty", title=programme.title))
+        return
+    completion = report.stage1.completion()
+    usefulness = report.stage1.average("usefulness")
+    summary = t("lifecycle.monitoring.summary", title=programme.title,
+                answered=completion.completed if completion else 0,
+                invited=completion.invited if completion else 0,
+                rate=_percent(completion.rate if completion else None),
+                usefulness=f"{usefulness.mean:.1f}" if usefulness else "—",
+                future=_percent(report.future_mentors.rate))
+    await message.answer_photo(
+        BufferedInputFile(monitoring_xlsx.chart_png(report.stage1, t),
+                          filename=f"monitoring_{programme.id}.png"), caption=summary)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.callbacks_curator import ProgrammeCallback
@@ -19,7 +21,7 @@ from bot.emulator.live import live_bot
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
 from bot.services import lifecycle, programmes, users
-from models import OutboxMessage, Pair, PairState, SurveyResponse
+from models import OutboxMessage, Pair, PairState, SurveyAnswer, SurveyResponse
 from scheduler.lifecycle_jobs import lifecycle_job
 from tests.meetings.conftest import DENIED, T0, World, pressed, pressed_data
 
@@ -191,3 +193,71 @@ def test_default_midterm_is_the_middle_of_the_period():
 
     programme = Programme(starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31))
     assert lifecycle.midterm_date(programme) == date(2027, 1, 15)
+
+
+async def seed_answers(world: World, participation_id: int, survey_id: str, context: str,
+                       answers: dict[str, object]) -> None:
+    async with world.live.app.sessionmaker() as session, session.begin():
+        response = SurveyResponse(participation_id=participation_id, survey_id=survey_id,
+                                  survey_version=1, context=context,
+                                  completed_at=world.clock.now())
+        session.add(response)
+        await session.flush()
+        for question_id, value in answers.items():
+            session.add(SurveyAnswer(response_id=response.id, question_id=question_id,
+                                     value=value))
+
+
+async def test_report_and_monitoring_show_the_stored_answers(world: World):
+    curator = await curator_of(world)
+    m1, m1_pid = await world.person(5105, "mentor", "Фёдоров Иван")
+    e1, e1_pid = await world.person(5205, "mentee", "Жукова Даша")
+    m2, m2_pid = await world.person(5106, "mentor", "Зайцева Нина")
+    e2, e2_pid = await world.person(5206, "mentee", "Быков Артём")
+    (p1,) = await world.pair(m1_pid, e1_pid)
+    (p2,) = await world.pair(m2_pid, e2_pid)
+    final = f"programme:{world.programme_id}:final"
+    await seed_answers(world, e1_pid, "final_satisfaction_mentee", final,
+                       {"usefulness": 9, "want_become_mentor": "yes"})
+    await seed_answers(world, e2_pid, "final_satisfaction_mentee", final,
+                       {"usefulness": 6, "want_become_mentor": "no"})
+    await seed_answers(world, m1_pid, "final_satisfaction_mentor", final, {"usefulness": 10})
+    await seed_answers(world, e1_pid, "entry_self_assessment_mentee", f"pair:{p1}:entry",
+                       {"confidence": 4})
+    await seed_answers(world, e1_pid, "exit_self_assessment_mentee", f"pair:{p1}:exit",
+                       {"confidence": 7})
+    # An unfinished response and a profile answer are not monitoring data.
+    async with world.live.app.sessionmaker() as session, session.begin():
+        session.add(SurveyResponse(participation_id=m2_pid, survey_id="final_satisfaction_mentor",
+                                   survey_version=1, context=final))
+
+    await curator.send("/report")
+    report, monitoring_file = await curator.wait_messages(2, timeout=15)
+    assert report.document.filename == f"report_{world.programme_id}.xlsx"
+    assert monitoring_file.document.filename == f"monitoring_{world.programme_id}.xlsx"
+    book = load_workbook(BytesIO(monitoring_file.document.content))
+    stage1, completion, stage2 = (list(sheet.iter_rows(values_only=True))
+                                  for sheet in book.worksheets[:3])
+    usefulness = {(row[1], row[2]): (row[3], row[4]) for row in stage1
+                  if row[0] == "Эффективность программы"}
+    assert usefulness[("Наставляемые", "Все формы")] == (7.5, 2)
+    assert usefulness[("Наставники", "Все формы")] == (10, 1)
+    assert usefulness[("Все участники", "Все формы")] == (pytest.approx(25 / 3), 3)
+    everyone = next(row for row in completion if row[0] == "Все участники"
+                    and row[1] == "Все формы")
+    assert everyone[2:4] == (4, 3)  # four asked, three answered
+    confidence = next(row for row in stage2 if row[1] == "Наставляемые"
+                      and row[0] == book.worksheets[2].cell(2, 1).value)
+    assert confidence[2:5] == (1, 4, 7)
+
+    curator.mark_read()
+    await curator.send("/monitoring")
+    (chart,) = await curator.wait_messages(1)
+    assert chart.photo is not None
+    assert "Ответили на итоговый опрос: 3 из 4 (75%)" in chart.text
+    assert "Хотят стать наставниками: 50%" in chart.text
+    # Not a curator: no monitoring.
+    e1.mark_read()
+    await e1.send("/monitoring")
+    (refused,) = await e1.wait_messages(1)
+    assert refused.photo is None
