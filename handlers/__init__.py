@@ -54,7 +54,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         match_prefs.create_router(),
         mentor_materials.create_router(),
         meetings.create_router(translator),
-        lifecycle.create_router(),
+        lifecycle.create_router(translator),
         questionnaire.create_router(),
         roadmap.create_router(),
         common.create_fallback_router(),

@@ -38,6 +38,7 @@ from bot.callbacks_curator import (
 from bot.i18n import BoundTranslator, Translator
 from bot.keyboards import curator as kb
 from bot.keyboards import digest as digest_kb
+from bot.keyboards import lifecycle as lifecycle_kb
 from bot.services import (
     access,
     curation,
@@ -102,8 +103,9 @@ async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
              pending=summary.pending_guardian,
              community=summary.community_link or t("cur.card.no_community"))
     markup = kb.programme_card(t, summary)
-    markup.inline_keyboard.append(
-        [digest_kb.card_button(t, await session.get(Programme, programme_id))])
+    programme = await session.get(Programme, programme_id)
+    markup.inline_keyboard.append([digest_kb.card_button(t, programme)])
+    markup.inline_keyboard.extend(lifecycle_kb.card_rows(t, programme))
     return text, markup
 
 

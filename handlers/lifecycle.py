@@ -7,21 +7,44 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks_lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
-from bot.i18n import BoundTranslator
-from bot.services import access, lifecycle, monitoring_data, pairs, questionnaire
+from bot.callbacks_lifecycle import (
+    LetterPickCallback,
+    LifecycleCardCallback,
+    LifecycleSurveyCallback,
+)
+from bot.delivery.render import register_generator
+from bot.i18n import BoundTranslator, Translator
+from bot.keyboards import lifecycle as lifecycle_kb
+from bot.services import (
+    access,
+    curation,
+    letters,
+    letters_flow,
+    lifecycle,
+    monitoring_data,
+    pairs,
+    questionnaire,
+)
+from bot.services.errors import AccessDenied, DomainError
 from bot.services.reports import monitoring_xlsx
+from handlers.meetings import now_of, wake_after_commit
 from handlers.questionnaire import show_step
 from models import Participation, Programme, User
 from scheduler import lifecycle_jobs  # noqa: F401  (registers the midterm job)
 
 
-def create_router() -> Router:
+class LifecycleInput(StatesGroup):
+    midterm = State()
+
+
+def create_router(translator: Translator) -> Router:
     router = Router(name="lifecycle")
+    register_generator(letters_flow.GENERATOR, letters_flow.generator(translator))
 
     @router.callback_query(LifecycleSurveyCallback.filter())
     async def start_survey(query: CallbackQuery, callback_data: LifecycleSurveyCallback,
@@ -63,7 +86,93 @@ def create_router() -> Router:
         await query.answer()
         await send_monitoring_chart(query.message, session, programme, t)
 
+    # -- the programme card: midterm date, letters ------------------------------------------
+
+    @router.callback_query(LifecycleCardCallback.filter(F.action.in_({"mid", "let"})))
+    async def card_action(query: CallbackQuery, callback_data: LifecycleCardCallback,
+                          session: AsyncSession, user: User, state: FSMContext,
+                          t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
+        if callback_data.action == "mid":
+            await state.set_state(LifecycleInput.midterm)
+            await state.set_data({"programme_id": programme.id})
+            await query.message.answer(t(
+                "lifecycle.midterm.ask", title=programme.title,
+                current=lifecycle.midterm_date(programme).strftime("%d.%m.%Y"),
+                start=programme.starts_on.strftime("%d.%m.%Y"),
+                end=programme.ends_on.strftime("%d.%m.%Y")))
+            return
+        found = await letters_flow.mentors(session, programme.id)
+        if not found:
+            await query.message.answer(t("lifecycle.letters.none"))
+            return
+        chosen = [m.participation_id for m in found if m.completed_pair]
+        await state.update_data({_letters_key(programme.id): chosen})
+        await query.message.answer(
+            t("lifecycle.letters.pick", title=programme.title),
+            reply_markup=lifecycle_kb.letters_picker(t, programme.id, found, chosen))
+
+    @router.message(LifecycleInput.midterm, F.text)
+    async def midterm_given(message: Message, session: AsyncSession, user: User,
+                            state: FSMContext, t: BoundTranslator) -> None:
+        programme = await access.require_curator(
+            session, user.id, (await state.get_data()).get("programme_id", 0))
+        try:
+            chosen = curation.parse_date(message.text)
+            if not programme.starts_on <= chosen <= programme.ends_on:
+                raise DomainError("lifecycle.midterm.out_of_range")
+        except DomainError as exc:
+            await message.answer(t(exc.key, **exc.params))
+            return
+        programme.midterm_on = chosen
+        await state.clear()
+        await message.answer(t("lifecycle.midterm.set", title=programme.title,
+                               date=chosen.strftime("%d.%m.%Y")))
+
+    @router.callback_query(LetterPickCallback.filter())
+    async def letters_pick(query: CallbackQuery, callback_data: LetterPickCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator, bot: Bot, scheduler: object | None = None
+                           ) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        key = _letters_key(programme.id)
+        found = await letters_flow.mentors(session, programme.id)
+        known = {m.participation_id for m in found}
+        chosen = [pid for pid in (await state.get_data()).get(key, []) if pid in known]
+        if callback_data.action == "t":
+            if callback_data.participation not in known:
+                raise AccessDenied()
+            chosen = sorted(set(chosen) ^ {callback_data.participation})
+            await state.update_data({key: chosen})
+            await query.answer()
+            await query.message.edit_reply_markup(
+                reply_markup=lifecycle_kb.letters_picker(t, programme.id, found, chosen))
+            return
+        if callback_data.action != "go":
+            raise AccessDenied()
+        if not chosen:
+            await query.answer(t("lifecycle.letters.nobody"), show_alert=True)
+            return
+        now = now_of(scheduler)
+        prepared = await letters_flow.prepare(session, programme, chosen, user.id, now.date(),
+                                              locale=t.locale)
+        queued = await letters_flow.send(session, programme, prepared, now)
+        wake_after_commit(session, scheduler)
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        rendered = letters.render_all([letter for _, _, letter in prepared], translator)
+        await query.message.answer_document(
+            BufferedInputFile(letters.letters_archive(rendered),
+                              filename=f"letters_{programme.id}.zip"),
+            caption=t("lifecycle.letters.sent", count=len(prepared), n=len(prepared), queued=queued))
+        await state.update_data({key: []})
+
     return router
+
+
+def _letters_key(programme_id: int) -> str:
+    return f"letters:{programme_id}"
 
 
 async def send_monitoring_workbook(message: Message, session: AsyncSession, programme: Programme,

@@ -4,16 +4,18 @@ the midterm control on the curator's date."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.callbacks_curator import ProgrammeCallback
-from bot.callbacks_lifecycle import LifecycleSurveyCallback
+from bot.callbacks_lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
 from bot.callbacks_matching import PairCallback
 from bot.clock import ManualClock
 from bot.emulator import BotAPIEmulator
@@ -21,7 +23,7 @@ from bot.emulator.live import live_bot
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
 from bot.services import lifecycle, programmes, users
-from models import OutboxMessage, Pair, PairState, SurveyAnswer, SurveyResponse
+from models import OutboxMessage, Pair, PairState, Programme, SurveyAnswer, SurveyResponse
 from scheduler.lifecycle_jobs import lifecycle_job
 from tests.meetings.conftest import DENIED, T0, World, pressed, pressed_data
 
@@ -261,3 +263,68 @@ async def test_report_and_monitoring_show_the_stored_answers(world: World):
     await e1.send("/monitoring")
     (refused,) = await e1.wait_messages(1)
     assert refused.photo is None
+
+
+async def test_curator_sets_the_midterm_date_from_the_card(world: World):
+    curator = await curator_of(world)
+    await world.programme(state="running")
+    await pressed_data(world.live, curator, ProgrammeCallback(
+        action="card", programme_id=world.programme_id).pack())
+    (card,) = await curator.wait_messages(1)
+    await pressed(world.live, curator, "📅 Промежуточный опрос: 15.01.2027")
+    (ask,) = await curator.wait_messages(1)
+    assert "Сейчас: 15.01.2027" in ask.text
+    await curator.send("01.06.2030")
+    (refused,) = await curator.wait_messages(1)
+    assert "внутри периода программы" in refused.text
+    await curator.send("01.12.2026")
+    (done,) = await curator.wait_messages(1)
+    assert "01.12.2026" in done.text
+    await world.live.settle()
+    async with world.live.app.sessionmaker() as session:
+        programme = await session.get(Programme, world.programme_id)
+        assert programme.midterm_on == date(2026, 12, 1)
+        assert lifecycle.midterm_date(programme) == date(2026, 12, 1)
+
+
+async def test_letters_to_picked_mentors_and_a_zip_for_the_curator(world: World):
+    curator = await curator_of(world)
+    m1, m1_pid = await world.person(5107, "mentor", "Орлов Борис Ильич")
+    e1, e1_pid = await world.person(5207, "mentee", "Петрова Катя")
+    m2, m2_pid = await world.person(5108, "mentor", "Лебедева Вера")
+    e2, e2_pid = await world.person(5208, "mentee", "Сидоров Коля")
+    (p1,) = await world.pair(m1_pid, e1_pid)
+    await world.pair(m2_pid, e2_pid)
+    async with world.live.app.sessionmaker() as session, session.begin():
+        (await session.get(Pair, p1)).state = PairState.COMPLETED
+    await world.programme(state="completed")
+    for who in (m1, m2):
+        who.mark_read()
+
+    await pressed_data(world.live, curator, ProgrammeCallback(
+        action="card", programme_id=world.programme_id).pack())
+    await curator.wait_messages(1)
+    # A mentor cannot open the letters of the programme.
+    assert await pressed_data(world.live, m1, LifecycleCardCallback(
+        action="let", programme_id=world.programme_id).pack()) == DENIED
+    m1.mark_read()
+    await pressed(world.live, curator, "🏅 Благодарственные письма")
+    (picker,) = await curator.wait_messages(1)
+    assert "✅ Орлов Борис Ильич" in picker.buttons and "▫️ Лебедева Вера" in picker.buttons
+    assert "📨 Отправить 1 письмо" in picker.buttons
+    await pressed(world.live, curator, "▫️ Лебедева Вера")
+    await pressed(world.live, curator, "✅ Лебедева Вера")  # and back off
+    assert "▫️ Лебедева Вера" in curator.last_message.buttons
+    await pressed(world.live, curator, "📨 Отправить 1 письмо")
+    (archive,) = await curator.wait_messages(1)
+    assert archive.document.filename == f"letters_{world.programme_id}.zip"
+    with zipfile.ZipFile(BytesIO(archive.document.content)) as zipped:
+        assert zipped.namelist() == ["01_Орлов_Борис_Ильич.pdf"]
+
+    await world.deliver()
+    (letter,) = await m1.wait_messages(1)
+    assert "Спасибо за участие" in letter.text and letter.document.filename.endswith(".pdf")
+    text = " ".join(" ".join(page.extract_text().split())
+                    for page in PdfReader(BytesIO(letter.document.content)).pages)
+    assert "Орлов Борис Ильич" in text and "МБОУ СОШ № 1" in text
+    assert not [m for m in m2.messages if m.document is not None]
