@@ -4,6 +4,8 @@ The prompts themselves are sent by bot.services.lifecycle through the outbox."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -23,6 +25,7 @@ from bot.keyboards import lifecycle as lifecycle_kb
 from bot.services import (
     access,
     curation,
+    cycle_invites,
     letters,
     letters_flow,
     lifecycle,
@@ -40,6 +43,9 @@ from scheduler import lifecycle_jobs  # noqa: F401  (registers the midterm job)
 
 class LifecycleInput(StatesGroup):
     midterm = State()
+    cycle_title = State()
+    cycle_starts = State()
+    cycle_ends = State()
 
 
 def create_router(translator: Translator) -> Router:
@@ -112,6 +118,66 @@ def create_router(translator: Translator) -> Router:
         await query.message.answer(
             t("lifecycle.letters.pick", title=programme.title),
             reply_markup=lifecycle_kb.letters_picker(t, programme.id, found, chosen))
+
+    @router.callback_query(LifecycleCardCallback.filter(F.action == "new"))
+    async def next_cycle_asked(query: CallbackQuery, callback_data: LifecycleCardCallback,
+                               session: AsyncSession, user: User, state: FSMContext,
+                               t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        if programme.state != "completed":
+            raise DomainError("lifecycle.cycle.not_completed")
+        await query.answer()
+        await state.set_state(LifecycleInput.cycle_title)
+        await state.set_data({"programme_id": programme.id})
+        await query.message.answer(t("lifecycle.cycle.ask_title", title=programme.title))
+
+    @router.message(LifecycleInput.cycle_title, F.text)
+    async def cycle_title(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        await state.update_data(title=message.text)
+        await state.set_state(LifecycleInput.cycle_starts)
+        await message.answer(t("lifecycle.cycle.ask_start"))
+
+    @router.message(LifecycleInput.cycle_starts, F.text)
+    async def cycle_starts(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        try:
+            starts = curation.parse_date(message.text)
+        except DomainError as exc:
+            await message.answer(t(exc.key, **exc.params))
+            return
+        await state.update_data(starts=starts.isoformat())
+        await state.set_state(LifecycleInput.cycle_ends)
+        await message.answer(t("lifecycle.cycle.ask_end"))
+
+    @router.message(LifecycleInput.cycle_ends, F.text)
+    async def cycle_ends(message: Message, session: AsyncSession, user: User, state: FSMContext,
+                         t: BoundTranslator, bot: Bot, scheduler: object | None = None) -> None:
+        data = await state.get_data()
+        source = await access.require_curator(session, user.id, data.get("programme_id", 0))
+        try:
+            ends = curation.parse_date(message.text)
+            result = await cycle_invites.start_next_cycle(
+                session, translator, source, title=data.get("title", ""),
+                starts_on=date.fromisoformat(data["starts"]), ends_on=ends,
+                bot_username=(await bot.me()).username or "", now=now_of(scheduler))
+        except DomainError as exc:
+            await message.answer(t(exc.key, **exc.params))
+            if exc.key == "programme.error.title":
+                await state.set_state(LifecycleInput.cycle_title)
+                await message.answer(t("lifecycle.cycle.ask_title", title=source.title))
+            elif exc.key == "programme.error.period":
+                await state.set_state(LifecycleInput.cycle_starts)
+                await message.answer(t("lifecycle.cycle.ask_start"))
+            return
+        await state.clear()
+        wake_after_commit(session, scheduler)
+        none = t("lifecycle.cycle.nobody")
+        await message.answer(t(
+            "lifecycle.cycle.done", title=result.programme.title,
+            mentors="\n".join(f"• {n}" for n in result.mentors) or none,
+            future="\n".join(f"• {n}" for n in result.future_mentors) or none))
+        from handlers.curator import send_card  # the card lives with the curator's handlers
+
+        await send_card(message, session, result.programme.id, t)
 
     @router.message(LifecycleInput.midterm, F.text)
     async def midterm_given(message: Message, session: AsyncSession, user: User,

@@ -328,3 +328,63 @@ async def test_letters_to_picked_mentors_and_a_zip_for_the_curator(world: World)
                     for page in PdfReader(BytesIO(letter.document.content)).pages)
     assert "Орлов Борис Ильич" in text and "МБОУ СОШ № 1" in text
     assert not [m for m in m2.messages if m.document is not None]
+
+
+async def test_next_cycle_invites_continuing_mentors_and_future_mentors(world: World):
+    curator = await curator_of(world)
+    m1, m1_pid = await world.person(5109, "mentor", "Волков Пётр")
+    e1, e1_pid = await world.person(5209, "mentee", "Белова Юля")
+    m2, m2_pid = await world.person(5110, "mentor", "Соколова Ира")
+    e2, e2_pid = await world.person(5210, "mentee", "Новиков Денис")
+    await world.pair(m1_pid, e1_pid)
+    await world.pair(m2_pid, e2_pid)
+    final = f"programme:{world.programme_id}:final"
+    await seed_answers(world, m1_pid, "final_satisfaction_mentor", final, {"want_continue": "yes"})
+    await seed_answers(world, m2_pid, "final_satisfaction_mentor", final, {"want_continue": "no"})
+    await seed_answers(world, e1_pid, "final_satisfaction_mentee", final,
+                       {"want_become_mentor": "yes"})
+    await seed_answers(world, e2_pid, "final_satisfaction_mentee", final,
+                       {"want_become_mentor": "no"})
+    await world.programme(state="running")
+    # Not before the programme is completed.
+    assert "после завершения" in await pressed_data(world.live, curator, LifecycleCardCallback(
+        action="new", programme_id=world.programme_id).pack())
+    await world.programme(state="completed")
+    for who in (m1, e1, m2, e2):
+        who.mark_read()
+
+    await pressed_data(world.live, curator, ProgrammeCallback(
+        action="card", programme_id=world.programme_id).pack())
+    await curator.wait_messages(1)
+    await pressed(world.live, curator, "🔁 Новый цикл")
+    await curator.wait_messages(1)
+    await curator.send("Наставничество 2027/28")
+    await curator.wait_messages(1)
+    await curator.send("01.09.2027")
+    await curator.wait_messages(1)
+    await curator.send("01.01.2027")  # before the start: asked again
+    refused, again = await curator.wait_messages(2)
+    assert "Дата начала" in again.text
+    await curator.send("01.09.2027")
+    await curator.wait_messages(1)
+    await curator.send("31.05.2028")
+    done, card = await curator.wait_messages(2)
+    assert "Создана программа «Наставничество 2027/28»" in done.text
+    assert "• Волков Пётр" in done.text and "• Белова Юля" in done.text
+    assert "Соколова" not in done.text and "Новиков" not in done.text
+    assert "Наставничество 2027/28" in card.text and "Состояние: подготовка" in card.text
+
+    await world.deliver()
+    (invite,) = await m1.wait_messages(1)
+    assert "новый цикл «Наставничество 2027/28»" in invite.text
+    (future,) = await e1.wait_messages(1)
+    assert "хотите стать наставником" in future.text
+    url = future.reply_markup["inline_keyboard"][0][0]["url"]
+    assert "?start=" in url
+    assert not m2.messages[m2._read:] and not e2.messages[e2._read:]
+
+    # The mentee opens the link and joins the new cycle as a mentor.
+    e1.mark_read()
+    await e1.send(f"/start {url.split('?start=')[1]}")
+    welcome, _ = await e1.wait_messages(2)
+    assert "Наставничество 2027/28" in welcome.text and "наставник" in welcome.text
