@@ -336,6 +336,7 @@ def create_router(translator: Translator) -> Router:
         except DomainError as exc:
             await message.answer(t(exc.key, **exc.params))
             return
+        await lifecycle.pair_ended_early(session, pair)
         await state.clear()
         await message.answer(t("pair.changed.end"))
         shown = await pairs.view(session, pair.id)

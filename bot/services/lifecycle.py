@@ -180,3 +180,13 @@ async def midterm_due(session: AsyncSession, now: datetime) -> int:
     pair_list = list((await session.scalars(select(Pair).where(
         Pair.programme_id.in_(due_ids), Pair.state.in_(OPEN)).order_by(Pair.id))).all())
     return await send(session, ("mid",), pair_list, now)
+
+
+async def pair_ended_early(session: AsyncSession, pair: Pair) -> int:
+    """A pair ended early gets no more surveys about it: pending prompts and reminders go."""
+    total = 0
+    for kind in ("entry", "mid"):
+        for role in ("mentor", "mentee"):
+            survey_id, context = survey_of(kind, role, pair)
+            total += await outbox.cancel(session, dedupe_prefix=f"survey:{survey_id}:{context}:")
+    return total

@@ -388,3 +388,29 @@ async def test_next_cycle_invites_continuing_mentors_and_future_mentors(world: W
     await e1.send(f"/start {url.split('?start=')[1]}")
     welcome, _ = await e1.wait_messages(2)
     assert "Наставничество 2027/28" in welcome.text and "наставник" in welcome.text
+
+
+async def test_a_pair_ended_early_gets_no_more_survey_reminders(world: World):
+    curator = await curator_of(world)
+    mentor, mentor_pid = await world.person(5111, "mentor", "Егоров Глеб")
+    mentee, mentee_pid = await world.person(5211, "mentee", "Титова Аня")
+    (pair_id,) = await world.pair(mentor_pid, mentee_pid)
+    async with world.live.app.sessionmaker() as session, session.begin():
+        await lifecycle.entry(session, [await session.get(Pair, pair_id)], world.clock.now())
+    await world.deliver()
+    await mentee.wait_messages(1)
+    await pressed_data(world.live, curator, PairCallback(action="end", pair_id=pair_id).pack())
+    await curator.wait_messages(1)
+    await curator.send("Наставляемая перешла в другую школу")
+    await curator.wait_messages(2)
+    await world.live.settle()
+    async with world.live.app.sessionmaker() as session:
+        states = dict((await session.execute(select(
+            OutboxMessage.dedupe_key, OutboxMessage.state).where(
+            OutboxMessage.dedupe_key.like("survey:%")))).all())
+    assert {k: v for k, v in states.items() if k.endswith((":r24", ":r72"))} and all(
+        v == "cancelled" for k, v in states.items() if k.endswith((":r24", ":r72")))
+    # Its survey button is closed too.
+    mentee.mark_read()
+    assert "недоступен" in await pressed_data(world.live, mentee, LifecycleSurveyCallback(
+        kind="entry", pair=pair_id).pack())
