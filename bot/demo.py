@@ -354,15 +354,36 @@ async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator
     narrator.note("the final satisfaction survey, the exit self-assessment and the reflection "
                   "go out through the outbox")
     await _outbox(live, narrator, kirill, anna, n=3)
-    await kirill.send("/help")  # a fresh message, so the survey player starts from here
-    await live.settle()
     await narrator.presses(kirill, "📝 Оценить программу")
     await answer_survey(kirill, "final_satisfaction_mentee", live,
+                        texts={"most_valuable": "Проект к конференции",
+                               "to_improve": "Чаще встречаться"},
                         says=narrator.says, presses=narrator.presses)
+    await narrator.presses(anna, "📝 Оценить программу")
+    await answer_survey(anna, "final_satisfaction_mentor", live,
+                        texts={"most_valuable": "Увидеть рост Кирилла",
+                               "to_improve": "Больше времени на встречи"},
+                        says=narrator.says, presses=narrator.presses)
+    narrator.note("the curator sees the monitoring chart, completes the programme, sends letters "
+                  "and starts the next cycle")
+    await narrator.says(curator, "/monitoring")
+    await narrator.says(curator, "/programmes")
+    await narrator.presses(curator, "Наставничество 2026/27")
+    await narrator.presses(curator, "▶️ Запустить программу")
+    await narrator.presses(curator, "🏁 Завершить программу")
+    await narrator.presses(curator, "🏅 Благодарственные письма")
+    await narrator.presses(curator, "📨 Отправить 1 письмо")
+    await _outbox(live, narrator, anna)
+    await narrator.presses(curator, "🔁 Новый цикл")
+    await narrator.says(curator, "Наставничество 2027/28")
+    await narrator.says(curator, "01.09.2027")
+    await narrator.says(curator, "31.05.2028")
+    narrator.note("Анна wants to continue, Кирилл wants to become a mentor: personal links")
+    await _outbox(live, narrator, anna, kirill)
 
 
 async def _completion_scene(live: LiveBot, narrator: Narrator) -> None:
-    """The completion services on sample answers; the curator's buttons come with meetings."""
+    """The monitoring figures on sample answers, including a stage 2 entry/exit comparison."""
     from datetime import date
 
     from bot.services import letters, monitoring
