@@ -71,6 +71,7 @@ def create_router(translator: Translator) -> Router:
     @router.message(Command("monitoring"), F.chat.type == "private")
     async def monitoring_command(message: Message, session: AsyncSession, user: User,
                                  t: BoundTranslator) -> None:
+        await access.require_any_curator(session, user.id)
         found = await access.curated_programmes(session, user.id)
         if not found:
             await message.answer(t("cur.no_programmes"))

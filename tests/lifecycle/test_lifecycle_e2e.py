@@ -262,7 +262,7 @@ async def test_report_and_monitoring_show_the_stored_answers(world: World):
     e1.mark_read()
     await e1.send("/monitoring")
     (refused,) = await e1.wait_messages(1)
-    assert refused.photo is None
+    assert refused.photo is None and refused.text == DENIED
 
 
 async def test_curator_sets_the_midterm_date_from_the_card(world: World):
