@@ -184,10 +184,14 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.says(curator, "/match")
     await narrator.presses(curator, "✅ Утвердить все пары")
     await narrator.presses(curator, "Да, подтверждаю")
-    narrator.note("the introductions go out through the outbox")
+    narrator.note("the introductions and the entry self-assessment go out through the outbox")
     for person in (anna, kirill):
-        await person.wait_messages(1, timeout=20)
+        await person.wait_messages(2, timeout=20)
     narrator.flush(anna, kirill)
+    for person, role in ((kirill, "mentee"), (anna, "mentor")):
+        await narrator.presses(person, "📝 Пройти входную самооценку")
+        await answer_survey(person, f"entry_self_assessment_{role}", live,
+                            says=narrator.says, presses=narrator.presses)
     await narrator.says(anna, "/plan")
     await narrator.presses(anna, "➕ Добавить цель")
     await narrator.says(anna, "Подготовить проект к школьной конференции")
@@ -198,6 +202,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await roadmap_scene(live, emulator, narrator)
     await duplicate_scene(live, emulator, narrator)
     narrator.scene("11. Completion: monitoring figures and letters of appreciation")
+    await _complete_pair_scene(live, emulator, narrator)
     await _completion_scene(live, narrator)
 
 
@@ -334,8 +339,51 @@ async def redeliver(live: LiveBot, emulator: BotAPIEmulator, update_id: int) -> 
     await live.settle()
 
 
+async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator
+                               ) -> None:
+    """The curator completes Анна and Кирилл's pair from its card; both get the final surveys."""
+    curator = emulator.user(106, first_name="Ольга", language_code="ru")
+    kirill = emulator.user(107, first_name="Кирилл", language_code="ru")
+    anna = emulator.user(101, first_name="Анна", language_code="ru")
+    for person in (curator, kirill, anna):
+        person.mark_read()
+    await narrator.says(curator, "/pairs")
+    line = next(b for b in curator.last_message.buttons if "Кузнецов Кирилл" in b)
+    await narrator.presses(curator, line)
+    await narrator.presses(curator, "🏁 Завершить")
+    narrator.note("the final satisfaction survey, the exit self-assessment and the reflection "
+                  "go out through the outbox")
+    await _outbox(live, narrator, kirill, anna, n=3)
+    await narrator.presses(kirill, "📝 Оценить программу")
+    await answer_survey(kirill, "final_satisfaction_mentee", live,
+                        texts={"most_valuable": "Проект к конференции",
+                               "to_improve": "Чаще встречаться"},
+                        says=narrator.says, presses=narrator.presses)
+    await narrator.presses(anna, "📝 Оценить программу")
+    await answer_survey(anna, "final_satisfaction_mentor", live,
+                        texts={"most_valuable": "Увидеть рост Кирилла",
+                               "to_improve": "Больше времени на встречи"},
+                        says=narrator.says, presses=narrator.presses)
+    narrator.note("the curator sees the monitoring chart, completes the programme, sends letters "
+                  "and starts the next cycle")
+    await narrator.says(curator, "/monitoring")
+    await narrator.says(curator, "/programmes")
+    await narrator.presses(curator, "Наставничество 2026/27")
+    await narrator.presses(curator, "▶️ Запустить программу")
+    await narrator.presses(curator, "🏁 Завершить программу")
+    await narrator.presses(curator, "🏅 Благодарственные письма")
+    await narrator.presses(curator, "📨 Отправить 1 письмо")
+    await _outbox(live, narrator, anna)
+    await narrator.presses(curator, "🔁 Новый цикл")
+    await narrator.says(curator, "Наставничество 2027/28")
+    await narrator.says(curator, "01.09.2027")
+    await narrator.says(curator, "31.05.2028")
+    narrator.note("Анна wants to continue, Кирилл wants to become a mentor: personal links")
+    await _outbox(live, narrator, anna, kirill)
+
+
 async def _completion_scene(live: LiveBot, narrator: Narrator) -> None:
-    """The completion services on sample answers; the curator's buttons come with meetings."""
+    """The monitoring figures on sample answers, including a stage 2 entry/exit comparison."""
     from datetime import date
 
     from bot.services import letters, monitoring

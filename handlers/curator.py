@@ -38,13 +38,23 @@ from bot.callbacks_curator import (
 from bot.i18n import BoundTranslator, Translator
 from bot.keyboards import curator as kb
 from bot.keyboards import digest as digest_kb
-from bot.services import access, curation, invitations, materials, participants, programmes
+from bot.keyboards import lifecycle as lifecycle_kb
+from bot.services import (
+    access,
+    curation,
+    invitations,
+    lifecycle,
+    materials,
+    participants,
+    programmes,
+)
 from bot.services.curation import CADENCES, PAGE_SIZE, PARTICIPANT_ROLES, REGISTRY_STATES
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.forms import MAX_CUSTOM_FORM_LENGTH, STANDARD_FORMS, custom_form, form_title
 from bot.services.invitations import InvitationView
 from bot.services.qr import qr_png
 from bot.services.reports import registry_xlsx
+from handlers.meetings import now_of, wake_after_commit
 from models import Organisation, Programme, User
 
 MAX_TEXT = 3900
@@ -93,8 +103,9 @@ async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
              pending=summary.pending_guardian,
              community=summary.community_link or t("cur.card.no_community"))
     markup = kb.programme_card(t, summary)
-    markup.inline_keyboard.append(
-        [digest_kb.card_button(t, await session.get(Programme, programme_id))])
+    programme = await session.get(Programme, programme_id)
+    markup.inline_keyboard.append([digest_kb.card_button(t, programme)])
+    markup.inline_keyboard.extend(lifecycle_kb.card_rows(t, programme))
     return text, markup
 
 
@@ -352,12 +363,16 @@ def create_router(translator: Translator) -> Router:
     @router.callback_query(ProgrammeCallback.filter())
     async def programme_action(query: CallbackQuery, callback_data: ProgrammeCallback,
                                session: AsyncSession, user: User, state: FSMContext,
-                               t: BoundTranslator) -> None:
+                               t: BoundTranslator, scheduler: object | None = None) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         action = callback_data.action
         if action in ("run", "done"):
             await curation.advance_state(session, programme,
                                          "running" if action == "run" else "completed")
+            if action == "done":
+                # Every open pair completes; both members get the final surveys.
+                await lifecycle.complete_programme(session, programme.id, now_of(scheduler))
+                wake_after_commit(session, scheduler)
             await query.answer(t("cur.card.state_changed",
                                  state=t(f"cur.state.{programme.state}")))
             text, markup = await card_view(session, programme.id, t)

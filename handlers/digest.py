@@ -20,6 +20,7 @@ from bot.services import access, curation, digest, programme_stats
 from bot.services.errors import AccessDenied
 from bot.services.reports import programme_xlsx
 from handlers.curator import CuratorOnly
+from handlers.lifecycle import send_monitoring_workbook
 from handlers.meetings import now_of, wake_after_commit
 from models import Programme, User
 
@@ -45,6 +46,7 @@ async def send_report(message: Message, session: AsyncSession, programme: Progra
         BufferedInputFile(content, filename=f"report_{programme.id}.xlsx"),
         caption=t("report.caption", title=programme.title,
                   date=figures.today.strftime("%d.%m.%Y")))
+    await send_monitoring_workbook(message, session, programme, t)
 
 
 def create_router() -> Router:

@@ -17,14 +17,22 @@ from bot.callbacks_digest import PairListCallback
 from bot.callbacks_matching import MatchCallback, MatchProgrammeCallback, PairCallback
 from bot.i18n import BoundTranslator, Translator
 from bot.keyboards import matching as kb
-from bot.services import access, match_flow, match_prefs, pair_progress, pairs, plans
+from bot.services import (
+    access,
+    lifecycle,
+    match_flow,
+    match_prefs,
+    pair_progress,
+    pairs,
+    plans,
+)
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.forms import form_title
 from bot.services.match_flow import DraftPair, DraftView
 from bot.services.matching import Reason
 from bot.services.matching_data import option_labels
 from handlers.curator import CuratorOnly
-from handlers.meetings import now_of
+from handlers.meetings import now_of, wake_after_commit
 from models import User
 
 PAGE = 5
@@ -284,7 +292,7 @@ def create_router(translator: Translator) -> Router:
     @router.callback_query(PairCallback.filter())
     async def pair_action(query: CallbackQuery, callback_data: PairCallback,
                           session: AsyncSession, user: User, state: FSMContext,
-                          t: BoundTranslator) -> None:
+                          t: BoundTranslator, scheduler: object | None = None) -> None:
         pair = await pairs.require_for_curator(session, user.id, callback_data.pair_id)
         action = callback_data.action
         if action == "plan":
@@ -304,6 +312,10 @@ def create_router(translator: Translator) -> Router:
         changes = {"pause": pairs.pause, "resume": pairs.resume, "done": pairs.complete}
         if action in changes:
             await changes[action](session, pair)
+            if action == "done":
+                # The final surveys and the reflection go to both members (docs/lifecycle.md).
+                await lifecycle.completion(session, [pair], now_of(scheduler))
+                wake_after_commit(session, scheduler)
             await query.answer(t(f"pair.changed.{action}"))
         elif action == "card":
             await query.answer()
@@ -324,6 +336,7 @@ def create_router(translator: Translator) -> Router:
         except DomainError as exc:
             await message.answer(t(exc.key, **exc.params))
             return
+        await lifecycle.pair_ended_early(session, pair)
         await state.clear()
         await message.answer(t("pair.changed.end"))
         shown = await pairs.view(session, pair.id)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import SurveyCallback
 from bot.i18n import BoundTranslator
 from bot.keyboards.survey import question_keyboard
-from bot.services import meeting_notify, questionnaire
+from bot.services import lifecycle, meeting_notify, questionnaire
 from bot.services.errors import DomainError
 from bot.services.questionnaire import Step
 from bot.services.surveys import (
@@ -147,6 +147,8 @@ async def after_completion(session: AsyncSession, step: Step, bot: Bot, chat_id:
                            t: BoundTranslator) -> None:
     # A meeting's feedback answered: its reminders are not needed any more.
     await meeting_notify.feedback_completed(session, step.response_id)
+    # A monitoring survey answered: its reminders stop.
+    await lifecycle.completed(session, step.response_id)
     if step.survey.id in questionnaire.PROFILE_SURVEYS.values():
         await bot.send_message(chat_id, t("onboarding.ready"))
     if step.survey.id == questionnaire.PROFILE_SURVEYS["mentor"]:

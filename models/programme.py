@@ -49,6 +49,8 @@ class Programme(Base):
     digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
     # Matching weights ({"requests": 5, ...}); None: the engine's defaults.
     match_weights: Mapped[dict | None] = mapped_column(JSON)
+    # The midterm control survey's date; None: the middle of the programme period.
+    midterm_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -34,6 +34,13 @@ async def test_demo_runs_every_scene_and_shows_the_dialogue():
         "report_1.xlsx",
         "Встреча наставников в четверг в 15:00, кабинет 12.",
         "arrived again, as after a restart or a webhook retry: handled once, no second reply",
+        "Пожалуйста, пройдите короткую входную самооценку",
+        "«Наставничество 2026/27» для вашей пары завершена",
+        "Ответили на итоговый опрос: 2 из 2 (100%)",
+        "letters_1.zip",
+        "Ваше благодарственное письмо — в файле.",
+        "Создана программа «Наставничество 2027/28»",
+        "вы написали, что хотите стать наставником",
         "stage 1: usefulness 8.5/10, completion 67%",
         "letters of appreciation: 01_Смирнова_Анна_Петровна.pdf",
     ):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import access, outbox
+from bot.services import access, lifecycle, outbox
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.forms import form_title
 from bot.services.matching import (
@@ -308,6 +308,8 @@ async def confirm(session: AsyncSession, draft: MatchDraft, translator: Translat
         participations[mentee_id].state = ParticipationState.PAIRED
     await session.flush()
     await _introduce(session, ctx, created, translator, now or utcnow())
+    # The entry self-assessment, while the pair is new (docs/lifecycle.md).
+    await lifecycle.entry(session, created, now or utcnow())
     await session.delete(draft)
     return created
 

@@ -1,0 +1,24 @@
+"""Callback data of the programme life cycle: survey buttons, the curator's letters and next
+cycle. Short prefixes and ids only; every id is re-checked against the presser."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LifecycleSurveyCallback(CallbackData, prefix="ls"):
+    kind: str  # entry, mid, exit, fin, refl (bot.services.lifecycle.KINDS)
+    pair: int
+
+
+class LifecycleCardCallback(CallbackData, prefix="lc"):
+    # mid (midterm date), let (letters), new (next cycle), mon (monitoring chart)
+    action: str
+    programme_id: int
+
+
+class LetterPickCallback(CallbackData, prefix="lf"):
+    # t: toggle a mentor, go: send
+    action: str
+    programme_id: int
+    participation: int = 0
