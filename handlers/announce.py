@@ -18,7 +18,7 @@ from bot.i18n import BoundTranslator
 from bot.keyboards import digest as kb
 from bot.services import access, announcements, curation
 from bot.services.errors import AccessDenied, DomainError
-from handlers.curator import CuratorOnly
+from handlers.curator import curator_router
 from models import User
 
 
@@ -34,10 +34,7 @@ async def ask_audience(message: Message, programme_id: int, title: str,
 
 
 def create_router() -> Router:
-    router = Router(name="announce")
-    router.message.filter(F.chat.type == "private")
-    router.message.middleware(CuratorOnly())
-    router.callback_query.middleware(CuratorOnly())
+    router = curator_router("announce")
 
     @router.message(Command("announce"))
     async def announce(message: Message, session: AsyncSession, user: User, state: FSMContext,

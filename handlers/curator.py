@@ -86,6 +86,15 @@ class CuratorOnly(BaseMiddleware):
         return await handler(event, data)
 
 
+def curator_router(name: str) -> Router:
+    """A router for curators' private chats, guarded once for every handler in it."""
+    router = Router(name=name)
+    router.message.filter(F.chat.type == "private")
+    router.message.middleware(CuratorOnly())
+    router.callback_query.middleware(CuratorOnly())
+    return router
+
+
 def _date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else "—"
 
@@ -194,10 +203,7 @@ def _forms_text(t: BoundTranslator, chosen: list[str]) -> str:
 
 
 def create_router(translator: Translator) -> Router:
-    router = Router(name="curator")
-    router.message.filter(F.chat.type == "private")
-    router.message.middleware(CuratorOnly())
-    router.callback_query.middleware(CuratorOnly())
+    router = curator_router("curator")
 
     # Commands first, so a command typed in the middle of a flow is not taken as an answer.
     @router.message(Command("newprogramme"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from bot.keyboards import digest as kb
 from bot.services import access, curation, digest, programme_stats
 from bot.services.errors import AccessDenied
 from bot.services.reports import programme_xlsx
-from handlers.curator import CuratorOnly
+from handlers.curator import curator_router
 from handlers.lifecycle import send_monitoring_workbook
 from handlers.meetings import now_of, wake_after_commit
 from models import Programme, User
@@ -50,10 +50,7 @@ async def send_report(message: Message, session: AsyncSession, programme: Progra
 
 
 def create_router() -> Router:
-    router = Router(name="digest")
-    router.message.filter(F.chat.type == "private")
-    router.message.middleware(CuratorOnly())
-    router.callback_query.middleware(CuratorOnly())
+    router = curator_router("digest")
 
     @router.message(Command("status"))
     async def status(message: Message, session: AsyncSession, user: User,

@@ -31,7 +31,7 @@ from bot.services.forms import form_title
 from bot.services.match_flow import DraftPair, DraftView
 from bot.services.matching import Reason
 from bot.services.matching_data import option_labels
-from handlers.curator import CuratorOnly
+from handlers.curator import curator_router
 from handlers.meetings import now_of, wake_after_commit
 from models import User
 
@@ -124,10 +124,7 @@ def pair_card_text(t: BoundTranslator, pair: pairs.PairView,
 
 
 def create_router(translator: Translator) -> Router:
-    router = Router(name="matching")
-    router.message.filter(F.chat.type == "private")
-    router.message.middleware(CuratorOnly())
-    router.callback_query.middleware(CuratorOnly())
+    router = curator_router("matching")
 
     @router.message(Command("match"))
     async def match_command(message: Message, session: AsyncSession, user: User,
