@@ -4,6 +4,12 @@ emulator in the same run (the framework's own ceiling); plus the memory of one b
 50,000 participations in its database.
 
     python -m bench.updates [--users 200 --seconds 20 --rate 100] [--quick] [--no-memory]
+                            [--same-process]
+
+By default the bot under test (ours, and the echo bot) runs in a process of its own
+(bench/_bot_process.py), as in production, where Telegram is not on the bot's CPU; the
+emulator, the simulated users and the measurement stay in this process. `--same-process` runs
+everything in one process and event loop, as the figures before 2026-11-22 were measured.
 
 Throughput: every user acts again as soon as the bot answered (closed loop), updates handled
 per second. Latency: users act at a fixed total rate (default 100 updates/s); latency is the
@@ -33,9 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiogram import Bot, Dispatcher, F
-from aiogram.types import CallbackQuery, Message
+from aiogram import Bot
 
+from bench._bot_process import echo_dispatcher, outermost
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator
 from bot.emulator.live import live_bot
@@ -75,6 +81,26 @@ ERRORS = _ErrorCounter()
 logging.getLogger("mentorbot.errors").addHandler(ERRORS)
 
 
+class _StatementCounter:
+    """SQL statements sent to any database by this process (bot, outbox sender, jobs)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *args: Any) -> None:
+        self.count += 1
+
+    def install(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        if not event.contains(Engine, "before_cursor_execute", self):
+            event.listen(Engine, "before_cursor_execute", self)
+
+
+STATEMENTS = _StatementCounter()
+
+
 # --- measuring one action: update queued -> first reply in that chat -> update handled ------
 
 @dataclass
@@ -92,7 +118,6 @@ class Probe(list):
         super().__init__(emulator.calls)
         self.pending: dict[int, Pending] = {}
         self.by_update: dict[int, Pending] = {}
-        self.failed = 0
         emulator.calls = self
 
     def append(self, record: Any) -> None:
@@ -105,34 +130,59 @@ class Probe(list):
             if action is not None and action.replied_at is None:
                 action.replied_at = record.time
 
+    def finish(self, update_id: int) -> None:
+        action = self.by_update.pop(update_id, None)
+        if action is not None and not action.done.done():
+            action.done.set_result(None)
+
     async def handled(self, handler, event, data):  # an outer middleware on the dispatcher
         try:
             return await handler(event, data)
-        except Exception:
-            self.failed += 1
-            raise
         finally:
-            action = self.by_update.pop(event.update_id, None)
-            if action is not None and not action.done.done():
-                action.done.set_result(None)
+            self.finish(event.update_id)
+
+
+class SameProcess:
+    """What a phase costs when the bot shares this process: all of this process."""
+
+    def cpu(self) -> float:
+        return time.process_time()
+
+    def statements(self) -> int:
+        return STATEMENTS.count
+
+    def errors(self) -> int:
+        return ERRORS.count
 
 
 class Load:
-    def __init__(self, emulator: BotAPIEmulator, probe: Probe, seeded: SeededProgramme | None):
+    def __init__(self, emulator: BotAPIEmulator, probe: Probe, seeded: SeededProgramme | None,
+                 meter: Any):
         self.emulator = emulator
+        self.meter = meter
         self.probe = probe
         self.seeded = seeded
         self.latencies: list[float] = []
         self.updates = 0
         self.unanswered = 0
         self.lost = 0
-        self.errors_before = ERRORS.count
+        self.errors_before = meter.errors()
         # The phase window: throughput counts updates finished inside it (scenarios still
         # running at the end finish, but their tail would understate the rate).
         self.window_end = float("inf")
         self.in_window = 0
-        self.cpu_started = time.process_time()
+        self.cpu_started = meter.cpu()  # the bot's process (this one in --same-process)
         self.cpu_at_end: float | None = None
+        self.bench_cpu_started = time.process_time()  # the emulator and the users
+        self.bench_cpu_at_end: float | None = None
+        self.sql_started = meter.statements()
+        self.sql_at_end: int | None = None
+
+    def end_window(self) -> None:
+        if self.cpu_at_end is None:
+            self.cpu_at_end = self.meter.cpu()
+            self.bench_cpu_at_end = time.process_time()
+            self.sql_at_end = self.meter.statements()
 
     async def act(self, user: SimUser, send: Callable[[], Awaitable[Any]]) -> None:
         queue = self.emulator.state.queue
@@ -153,8 +203,8 @@ class Load:
         self.updates += 1
         if time.monotonic() <= self.window_end:
             self.in_window += 1
-        elif self.cpu_at_end is None:
-            self.cpu_at_end = time.process_time()
+        else:
+            self.end_window()
         if action.replied_at is None:
             self.unanswered += 1
         else:
@@ -295,22 +345,24 @@ def summary(load: Load, wall: float) -> dict[str, Any]:
     def pct(p: float) -> float:
         return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 1) if lat else float("nan")
 
-    cpu = (load.cpu_at_end or time.process_time()) - load.cpu_started
+    load.end_window()  # when no update finished after the window
+    cpu = (load.cpu_at_end or 0.0) - load.cpu_started
+    bench_cpu = (load.bench_cpu_at_end or 0.0) - load.bench_cpu_started
+    sql = (load.sql_at_end or 0) - load.sql_started
     return {"updates": load.in_window, "seconds": round(wall, 2),
             "updates_per_s": round(load.in_window / wall, 1) if wall else 0.0,
-            # CPU of this whole process (emulator and load generator included) per update
+            # CPU of the bot's process per update (--same-process: of this whole process,
+            # the emulator and the users included)
             "cpu_ms_per_update": round(cpu / max(load.in_window, 1) * 1000, 2),
+            # this process: the emulator and the users (--same-process: the bot as well)
+            "bench_cpu_ms_per_update": round(bench_cpu / max(load.in_window, 1) * 1000, 2),
+            "sql_per_update": round(sql / max(load.in_window, 1), 1),
             "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
             "unanswered": load.unanswered, "lost": load.lost,
-            "errors": ERRORS.count - load.errors_before}
+            "errors": load.meter.errors() - load.errors_before}
 
 
 # --- the bots --------------------------------------------------------------------------------
-
-def outermost(dp: Dispatcher, middleware) -> None:
-    """Before every other middleware, so an update that fails in one still counts as done."""
-    dp.update.outer_middleware._middlewares.insert(0, middleware)
-
 
 @contextlib.asynccontextmanager
 async def our_bot(database_url: str, emulator: BotAPIEmulator
@@ -324,16 +376,7 @@ async def our_bot(database_url: str, emulator: BotAPIEmulator
 
 @contextlib.asynccontextmanager
 async def echo_bot(emulator: BotAPIEmulator) -> AsyncIterator[Probe]:
-    dp = Dispatcher()
-
-    @dp.message(F.text)
-    async def echo(message: Message) -> None:
-        await message.answer(message.text or "")
-
-    @dp.callback_query()
-    async def pressed(query: CallbackQuery) -> None:
-        await query.answer()
-
+    dp = echo_dispatcher()
     probe = Probe(emulator)
     outermost(dp, probe.handled)
     settings = Settings(telegram_api_base=emulator.base_url, _env_file=None)  # type: ignore[call-arg]
@@ -354,31 +397,133 @@ async def echo_bot(emulator: BotAPIEmulator) -> AsyncIterator[Probe]:
         await bot.session.close()
 
 
-async def measure(kind: str, database_url: str | None, users: int, seconds: float, rate: float
-                  ) -> dict[str, Any]:
+class BotProcess:
+    """The bot under test as a process of its own (bench/_bot_process.py): what it handled, the
+    SQL statements it sent and the errors it logged arrive over a pipe; its CPU time is read
+    from /proc."""
+
+    def __init__(self, process: asyncio.subprocess.Process, probe: Probe) -> None:
+        self.process = process
+        self.probe = probe
+        self.statement_count = 0
+        self.error_count = 0
+        self.ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu(self) -> float:
+        """utime + stime of every thread of the process (fields 14 and 15 of /proc/PID/stat,
+        counted after the command name, which may hold spaces)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self.ticks
+
+    def statements(self) -> int:
+        return self.statement_count
+
+    def errors(self) -> int:
+        return self.error_count
+
+    async def read(self, reader: asyncio.StreamReader) -> None:
+        while line := await reader.readline():
+            parts = line.split()
+            if parts[:1] == [b"D"]:
+                self.statement_count = int(parts[2])
+                self.probe.finish(int(parts[1]))
+            elif parts[:1] == [b"E"]:
+                self.error_count += 1
+
+
+@contextlib.asynccontextmanager
+async def bot_process(kind: str, database_url: str | None, emulator: BotAPIEmulator
+                      ) -> AsyncIterator[tuple[Probe, BotProcess]]:
+    """`python -m bench._bot_process KIND` pointed at the emulator, once it polls."""
+    probe = Probe(emulator)
+    read_fd, write_fd = os.pipe()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BOT_", "DATABASE_", "REDIS_"))}
+    env.update({"PYTHONPATH": str(ROOT), "BOT_TOKEN": emulator.token,
+                "TELEGRAM_API_BASE": emulator.base_url or "", "LOG_LEVEL": "WARNING",
+                "BOT_MODE": "polling", "REDIS_URL": "", "BENCH_REPORT_FD": str(write_fd)})
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    log = tempfile.TemporaryFile()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench._bot_process", kind, cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=log, pass_fds=(write_fd,))
+    finally:
+        os.close(write_fd)
+    reader = asyncio.StreamReader()
+    transport, _ = await asyncio.get_running_loop().connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_fd, "rb", 0))
+    child = BotProcess(process, probe)
+    reading = asyncio.create_task(child.read(reader))
+    try:
+        deadline = time.monotonic() + 120
+        while not any(c.method == "getUpdates" for c in emulator.calls):
+            if process.returncode is not None or time.monotonic() > deadline:
+                log.seek(0)
+                tail = log.read().decode(errors="replace")[-3000:]
+                raise RuntimeError(f"the {kind} bot process did not start polling:\n{tail}")
+            await asyncio.sleep(0.05)
+        yield probe, child
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 20)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reading
+        transport.close()
+        log.close()
+
+
+async def seed_database(database_url: str) -> SeededProgramme:
+    """Migrations and the programme, in this process, before the bot's process starts."""
+    from bot.factory import create_application
+    from models.migrate import upgrade_async
+
+    await upgrade_async(database_url)
+    app = create_application(load_settings(database_url=database_url, log_level="WARNING",
+                                           _env_file=None))
+    try:
+        return await seed_programme(app)
+    finally:
+        await app.close()
+
+
+async def measure(kind: str, database_url: str | None, users: int, seconds: float, rate: float,
+                  same_process: bool = False) -> dict[str, Any]:
     """Throughput (closed loop) then latency at `rate` (paced), each with fresh users."""
     emulator = BotAPIEmulator(bot_username="bench_bot")
     await emulator.start()
     try:
-        if kind == "echo":
-            cm = echo_bot(emulator)
-            probe = await cm.__aenter__()
-            seeded, scenarios = None, [(1.0, echo_scenario)]
-        else:
-            cm = our_bot(database_url or "", emulator)
-            live, probe = await cm.__aenter__()
-            seeded, scenarios = await seed_programme(live.app), SCENARIOS
-        try:
+        async with contextlib.AsyncExitStack() as stack:
+            seeded: SeededProgramme | None = None
+            scenarios = [(1.0, echo_scenario)] if kind == "echo" else SCENARIOS
+            if same_process:
+                meter: Any = SameProcess()
+                if kind == "echo":
+                    probe = await stack.enter_async_context(echo_bot(emulator))
+                else:
+                    live, probe = await stack.enter_async_context(
+                        our_bot(database_url or "", emulator))
+                    seeded = await seed_programme(live.app)
+            else:
+                if kind != "echo":
+                    seeded = await seed_database(database_url or "")
+                probe, meter = await stack.enter_async_context(
+                    bot_process(kind, database_url, emulator))
             group_a = [emulator.user(2_000_000 + n, first_name="B") for n in range(users)]
             group_b = [emulator.user(3_000_000 + n, first_name="B") for n in range(users)]
-            load = Load(emulator, probe, seeded)
+            load = Load(emulator, probe, seeded, meter)
             wall = await closed_loop(load, group_a, seconds, scenarios)
             throughput = summary(load, wall)
-            load = Load(emulator, probe, seeded)
+            load = Load(emulator, probe, seeded, meter)
             wall = await paced(load, group_b, seconds, rate, scenarios)
             at_rate = summary(load, wall)
-        finally:
-            await cm.__aexit__(None, None, None)
     finally:
         await emulator.stop()
     return {"bot": kind, "throughput": throughput, "at_rate": at_rate}
@@ -517,18 +662,23 @@ async def bare_aiogram_rss() -> float:
 # --- the command -------------------------------------------------------------------------------
 
 async def run(users: int, seconds: float, rate: float, memory: bool,
-              participations: int, postgres: bool) -> dict[str, Any]:
+              participations: int, postgres: bool, same_process: bool = False
+              ) -> dict[str, Any]:
     results: dict[str, Any] = {"bench": "updates", "users": users, "seconds": seconds,
-                               "rate": rate, "runs": []}
-    results["runs"].append(await measure("echo", None, users, seconds, rate))
+                               "rate": rate,
+                               "mode": "same-process" if same_process else "bot process",
+                               "runs": []}
+    STATEMENTS.install()
+    results["runs"].append(await measure("echo", None, users, seconds, rate, same_process))
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        results["runs"].append({**await measure("mentorbot", url, users, seconds, rate),
-                                "database": "sqlite"})
+        results["runs"].append({**await measure("mentorbot", url, users, seconds, rate,
+                                                 same_process), "database": "sqlite"})
     if postgres:
         async with postgres_database() as url:
             if url is not None:
-                results["runs"].append({**await measure("mentorbot", url, users, seconds, rate),
+                results["runs"].append({**await measure("mentorbot", url, users, seconds, rate,
+                                                         same_process),
                                         "database": "postgresql"})
     if memory:
         results["memory"] = await measure_memory(participations, 300)
@@ -538,16 +688,22 @@ async def run(users: int, seconds: float, rate: float, memory: bool,
 def verdict(results: dict[str, Any]) -> tuple[bool, list[str]]:
     echo = results["runs"][0]["throughput"]["updates_per_s"]
     lines, ok = [], True
+    same = results.get("mode") == "same-process"
+    lines.append("one process: bot, emulator and users (CPU ms/upd is all of it)" if same else
+                 "the bot in its own process (CPU ms/upd: the bot's process; bench ms/upd: the "
+                 "emulator and the users)")
     lines.append(f"{'bot':<22}{'updates/s':>10}{'share':>8}{'p50 ms':>9}{'p95 ms':>9}"
-                 f"{'CPU ms/upd':>11}  at {results['rate']:g}/s: {'upd/s':>6}{'p50 ms':>7}"
-                 f"{'p95 ms':>8}")
+                 f"{'CPU ms/upd':>11}{'bench ms/upd':>13}{'SQL/upd':>8}"
+                 f"  at {results['rate']:g}/s: {'upd/s':>6}{'p50 ms':>7}{'p95 ms':>8}")
     for run_ in results["runs"]:
         name = run_["bot"] + (f" ({run_['database']})" if "database" in run_ else "")
         t, r = run_["throughput"], run_["at_rate"]
         share = t["updates_per_s"] / echo if echo else 0.0
         failures = sum(p[k] for p in (t, r) for k in ("unanswered", "lost", "errors"))
         lines.append(f"{name:<22}{t['updates_per_s']:>10}{share:>8.0%}{t['p50_ms']:>9}"
-                     f"{t['p95_ms']:>9}{t['cpu_ms_per_update']:>11}  {'':>10}"
+                     f"{t['p95_ms']:>9}{t['cpu_ms_per_update']:>11}"
+                     f"{t['bench_cpu_ms_per_update']:>13}{t['sql_per_update']:>8}"
+                     f"  {'':>10}"
                      f"{r['updates_per_s']:>6}{r['p50_ms']:>7}{r['p95_ms']:>8}"
                      + (f"  {failures} failed/unanswered" if failures else ""))
         if run_["bot"] != "echo":
@@ -574,6 +730,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participations", type=int, default=50_000)
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--same-process", action="store_true",
+                        help="the bot in this process, with the emulator and the users (the "
+                             "mode of the figures before 2026-11-22)")
     parser.add_argument("--quick", action="store_true",
                         help="40 users, 3 s phases, SQLite only, 2,000 participations")
     args = parser.parse_args(argv)
@@ -582,7 +741,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     results = asyncio.run(run(args.users, args.seconds, args.rate, not args.no_memory,
-                              args.participations, not args.no_postgres))
+                              args.participations, not args.no_postgres, args.same_process))
     ok, lines = verdict(results)
     print("Update handling:\n  " + "\n  ".join(lines))
     print(json.dumps(results, ensure_ascii=False))

@@ -32,6 +32,12 @@ class NudgeCallback(CallbackData, prefix="dgn"):
     pair_id: int
 
 
+class SurveyRemindCallback(CallbackData, prefix="dsr"):
+    """«Remind those who have not answered» a monitoring survey, under the digest and /status."""
+    programme_id: int
+    kind: str  # entry, mid, fin, exit, refl (bot.services.survey_completion.CONTEXTS)
+
+
 class PairListCallback(CallbackData, prefix="pl"):
     """/pairs filtered (all, risk, a stage) and paged."""
     programme_id: int

@@ -12,7 +12,9 @@ class LifecycleSurveyCallback(CallbackData, prefix="ls"):
 
 
 class LifecycleCardCallback(CallbackData, prefix="lc"):
-    # mid (midterm date), let (letters), new (next cycle), mon (monitoring chart)
+    # mid (midterm date), fin (final surveys' days before the end), let (letters), new (next
+    # cycle), mon (monitoring chart), cond (the curator's conditions questionnaire), prac (the
+    # base of good practices)
     action: str
     programme_id: int
 
@@ -22,3 +24,11 @@ class LetterPickCallback(CallbackData, prefix="lf"):
     action: str
     programme_id: int
     participation: int = 0
+
+
+class PracticeCallback(CallbackData, prefix="pb"):
+    # l: open the programme's stories, p: turn a page, t: toggle the mark of one story
+    action: str
+    programme_id: int
+    page: int = 0
+    response: int = 0

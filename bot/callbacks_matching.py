@@ -8,12 +8,12 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 
 
-class MatchProgrammeCallback(CallbackData, prefix="mp"):
+class MatchProgrammeCallback(CallbackData, prefix="mpg"):
     programme_id: int
     action: str = "open"  # open, new (recompute), prefs (ask preferences), pairs (list)
 
 
-class MatchCallback(CallbackData, prefix="mx"):
+class MatchCallback(CallbackData, prefix="mdr"):
     # pg page, ok ask to approve, yes approve, drop, sw swap list, swto swap to mentor,
     # add mentees to add, am mentee picked, amm mentor picked, amy low score confirmed
     action: str

@@ -23,7 +23,7 @@ class PlanPageCallback(CallbackData, prefix="mw"):
     page: int  # weeks forward from today
 
 
-class PlanTimeCallback(CallbackData, prefix="mt"):
+class PlanTimeCallback(CallbackData, prefix="mh"):
     hm: str  # HHMM in the person's timezone
 
 

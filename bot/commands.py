@@ -17,7 +17,7 @@ logger = logging.getLogger("mentorbot.commands")
 EVERYONE = ("start", "meeting", "meet", "plan", "help_me", "materials", "roadmap", "help",
             "mydata", "forget", "language", "timezone", "cancel")
 CURATOR = ("start", "status", "programmes", "participants", "match", "pairs", "roadmap", "report",
-           "monitoring", "announce", "newprogramme", "help", "mydata", "language", "timezone", "cancel")
+           "monitoring", "practices", "announce", "newprogramme", "help", "mydata", "language", "timezone", "cancel")
 OWNER = ("start", "neworg", "orgs", *CURATOR[1:])
 
 

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Redis per-user lock (one user's updates handled one at a time across instances); a lock
     # left by a killed instance expires after this many seconds.
     fsm_lock_seconds: float = Field(default=60.0, gt=0)
+    # Every Redis key of the bot starts with this (then the bot id): bots or test runs that
+    # share one Redis database keep apart by giving each its own prefix.
+    redis_key_prefix: str = Field(default="fsm", min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
 
     # Outbox delivery (bot-initiated messages). Defaults stay under Telegram's limits.
     outbox_global_per_second: float = Field(default=25.0, gt=0)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -13,12 +15,59 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_only
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 # The session of the update being handled, for code aiogram calls without handler data (the FSM
 # storage); set by DbSessionMiddleware.
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
+
+
+class WriteTurn:
+    """What the update being handled wrote, and its turn at SQLite's single writer.
+
+    Set by DbSessionMiddleware for one update. The first statement that is not a read marks
+    the update as writing (its id is then recorded for de-duplication: bot/middlewares/dedupe.py)
+    and, on SQLite, waits for `lock`, held until the update's transaction ends: writers take
+    turns in a fair queue in this process instead of threads polling SQLite's busy handler
+    (which under load gives up, "database is locked"), while updates that only read run side
+    by side (WAL)."""
+
+    __slots__ = ("lock", "held", "wrote", "closed")
+
+    def __init__(self, lock: asyncio.Lock | None) -> None:
+        self.lock = lock
+        self.held = False
+        self.wrote = False
+        self.closed = False
+
+    def writing(self) -> None:
+        """Called (inside SQLAlchemy's greenlet) before a statement that writes."""
+        if self.closed:
+            return
+        self.wrote = True
+        if self.lock is not None and not self.held:
+            await_only(self.lock.acquire())
+            self.held = True
+
+    def release(self) -> None:
+        self.closed = True
+        if self.held:
+            self.held = False
+            self.lock.release()  # type: ignore[union-attr]
+
+
+current_turn: ContextVar[WriteTurn | None] = ContextVar("current_write_turn", default=None)
+
+_READS = ("SELECT", "PRAGMA")
+
+
+def _before_cursor_execute(conn: Any, cursor: Any, statement: str, parameters: Any,
+                           context: Any, executemany: bool) -> None:
+    turn = current_turn.get()
+    if turn is not None and not turn.closed and statement.lstrip()[:6].upper() not in _READS:
+        turn.writing()
 
 
 def ensure_sqlite_directory(database_url: str) -> None:
@@ -43,6 +92,7 @@ def create_engine(database_url: str, **kwargs: object) -> AsyncEngine:
     engine = create_async_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
+    event.listen(engine.sync_engine, "before_cursor_execute", _before_cursor_execute)
     return engine
 
 

@@ -201,7 +201,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await curator_scene(live, emulator, narrator)
     await roadmap_scene(live, emulator, narrator)
     await duplicate_scene(live, emulator, narrator)
-    narrator.scene("11. Completion: monitoring figures and letters of appreciation")
+    narrator.scene("11. Completion: monitoring figures, good practices, letters of appreciation")
     await _complete_pair_scene(live, emulator, narrator)
     await _completion_scene(live, narrator)
 
@@ -359,11 +359,24 @@ async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator
                         texts={"most_valuable": "Проект к конференции",
                                "to_improve": "Чаще встречаться"},
                         says=narrator.says, presses=narrator.presses)
+    await narrator.presses(kirill, "📝 Написать рефлексию")
+    await answer_survey(kirill, "reflection", live,
+                        texts={"what_changed": "Перестал бояться выступать",
+                               "main_achievement": "Доклад Кирилла о солнечных батареях занял "
+                                                   "второе место на городской конференции"},
+                        says=narrator.says, presses=narrator.presses)
     await narrator.presses(anna, "📝 Оценить программу")
     await answer_survey(anna, "final_satisfaction_mentor", live,
                         texts={"most_valuable": "Увидеть рост Кирилла",
                                "to_improve": "Больше времени на встречи"},
                         says=narrator.says, presses=narrator.presses)
+    narrator.note("/status counts who answered each survey; the curator reminds the others "
+                  "(once a day per person)")
+    curator.mark_read()
+    await narrator.says(curator, "/status")
+    anna.mark_read()
+    await narrator.presses(curator, "🔔 Напомнить не ответившим: Рефлексия")
+    await _outbox(live, narrator, anna)
     narrator.note("the curator sees the monitoring chart, completes the programme, sends letters "
                   "and starts the next cycle")
     await narrator.says(curator, "/monitoring")
@@ -371,6 +384,16 @@ async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator
     await narrator.presses(curator, "Наставничество 2026/27")
     await narrator.presses(curator, "▶️ Запустить программу")
     await narrator.presses(curator, "🏁 Завершить программу")
+    narrator.note("the curator gets the questionnaire about the programme's conditions and marks "
+                  "Кирилл's story for the base of good practices (a sheet of /report)")
+    await _outbox(live, narrator, curator)
+    await narrator.presses(curator, "📋 Анкета об условиях")
+    await answer_survey(curator, "curator_conditions", live,
+                        texts={"main_difficulties": "Мало часов у наставников",
+                               "proposals": "Учесть наставничество в нагрузке"},
+                        says=narrator.says, presses=narrator.presses)
+    await narrator.says(curator, "/practices")
+    await narrator.presses(curator, "★ В базу практик · 1")
     await narrator.presses(curator, "🏅 Благодарственные письма")
     await narrator.presses(curator, "📨 Отправить 1 письмо")
     await _outbox(live, narrator, anna)

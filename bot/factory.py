@@ -20,7 +20,15 @@ from bot.db import create_engine, create_sessionmaker
 from bot.fsm_after_commit import AfterCommitStorage
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
-from bot.middlewares import DbSessionMiddleware, UpdateDedupeMiddleware, UserContextMiddleware
+from bot.inline_filters import inline_sync_filters
+from bot.middlewares import (
+    DbSessionMiddleware,
+    StateReadMiddleware,
+    UpdateDedupeMiddleware,
+    UpdatePrefetchMiddleware,
+    UserContextMiddleware,
+    read_state_late,
+)
 from bot.polling import SafePollingDispatcher
 from bot.telegram_repeats import RepeatIsSuccess
 from bot.telegram_retry import RetryAfterMiddleware
@@ -54,7 +62,8 @@ def create_fsm(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession
         from aiogram.fsm.storage.redis import RedisStorage
 
         redis = RedisStorage.from_url(settings.redis_url,
-                                      key_builder=DefaultKeyBuilder(with_bot_id=True))
+                                      key_builder=DefaultKeyBuilder(
+                                          prefix=settings.redis_key_prefix, with_bot_id=True))
         isolation = redis.create_isolation(lock_kwargs={"timeout": settings.fsm_lock_seconds})
         # State changes reach Redis only after the update's database commit.
         return AfterCommitStorage(redis), isolation
@@ -71,10 +80,18 @@ def create_dispatcher(
     if storage is None or events_isolation is None:
         storage, events_isolation = create_fsm(settings, sessionmaker)
     dp = SafePollingDispatcher(storage=storage, events_isolation=events_isolation)
+    # The per-user lock outside the update's session (its commit happens under the lock), the
+    # state read inside it (one read and one transaction per update, not two).
+    read_state_late(dp)
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    # Whether the update was handled, the sender's account and the conversation record: one
+    # statement for the three reads every update makes.
+    dp.update.outer_middleware(UpdatePrefetchMiddleware(storage))
     dp.update.outer_middleware(UpdateDedupeMiddleware())
+    dp.update.outer_middleware(StateReadMiddleware())
     dp.update.outer_middleware(UserContextMiddleware(settings, translator))
     dp.include_router(create_root_router(settings, translator))
+    inline_sync_filters(dp)
 
     async def set_commands(bot: Bot) -> None:
         await commands.publish_default(bot, translator, settings.default_locale)

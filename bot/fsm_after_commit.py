@@ -30,6 +30,9 @@ class PendingWrites:
     def add(self, storage: BaseStorage, key: StorageKey, field: str, value: Any) -> None:
         self._writes.append((storage, key, field, value))
 
+    def __bool__(self) -> bool:
+        return bool(self._writes)
+
     def latest(self, storage: BaseStorage, key: StorageKey, field: str) -> Any:
         for owner, k, f, value in reversed(self._writes):
             if owner is storage and k == key and f == field:

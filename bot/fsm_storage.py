@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from copy import deepcopy
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -14,11 +15,17 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.db import current_session
 from models import FsmRecord
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_cached(session: Session, previous_transaction: object) -> None:
+    session.info.pop("fsm_cache", None)  # a rolled back add or delete: ask the database again
 
 
 class DatabaseStorage(BaseStorage):
@@ -28,11 +35,12 @@ class DatabaseStorage(BaseStorage):
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
 
     @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
+    async def _session(self, writes: bool = True) -> AsyncIterator[AsyncSession]:
         shared = current_session.get()
         if shared is not None:
             yield shared
-            await shared.flush()
+            if writes:  # a read changed nothing: no flush (a round trip through the greenlet)
+                await shared.flush()
             return
         async with self.sessionmaker() as session, session.begin():
             yield session
@@ -40,8 +48,31 @@ class DatabaseStorage(BaseStorage):
     def _key(self, key: StorageKey) -> str:
         return self.key_builder.build(key)
 
+    def record_key(self, key: StorageKey) -> str:
+        """The primary key of the record that holds this conversation."""
+        return self._key(key)
+
+    @staticmethod
+    def remember(session: AsyncSession, name: str, record: FsmRecord | None) -> None:
+        """A record (or its absence) read in `session` by someone else (the update's first
+        statement, bot/middlewares/prefetch.py): later reads in the session use it."""
+        session.info.setdefault("fsm_cache", {}).setdefault(name, record)
+
     async def _load(self, session: AsyncSession, key: StorageKey) -> FsmRecord | None:
-        return await session.get(FsmRecord, self._key(key))
+        # aiogram asks for the state on every update, handlers for state and data again and
+        # again: read a record (or its absence) once per session. The session's identity map
+        # alone is not enough: it holds objects weakly, so an unchanged record no one refers to
+        # is dropped and read again; this cache holds it until the session rolls back.
+        name = self._key(key)
+        cache: dict[str, FsmRecord | None] = session.info.setdefault("fsm_cache", {})
+        if name not in cache:
+            cache[name] = await session.get(FsmRecord, name)
+        return cache[name]
+
+    @staticmethod
+    def _added(session: AsyncSession, record: FsmRecord) -> None:
+        session.add(record)
+        session.info.setdefault("fsm_cache", {})[record.key] = record
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -50,13 +81,13 @@ class DatabaseStorage(BaseStorage):
             if record is None:
                 if value is None:
                     return
-                session.add(FsmRecord(key=self._key(key), state=value, data={}))
+                self._added(session, FsmRecord(key=self._key(key), state=value, data={}))
             else:
                 record.state = value
                 await self._drop_if_empty(session, record)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
+        async with self._session(writes=False) as session:
             record = await self._load(session, key)
             return record.state if record else None
 
@@ -66,15 +97,21 @@ class DatabaseStorage(BaseStorage):
             if record is None:
                 if not data:
                     return
-                session.add(FsmRecord(key=self._key(key), state=None, data=dict(data)))
-            else:
-                record.data = dict(data)
+                self._added(session, FsmRecord(key=self._key(key), state=None,
+                                               data=deepcopy(dict(data))))
+            elif record.data != data:  # the same data again (update_data of a known value): no write
+                # A copy: the caller may go on changing its dict (and a nested one it got from
+                # get_data), and the record must change only here, so the change is written.
+                record.data = deepcopy(dict(data))
                 await self._drop_if_empty(session, record)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
+        async with self._session(writes=False) as session:
             record = await self._load(session, key)
-            return dict(record.data) if record and record.data else {}
+            # A deep copy, as aiogram's own storages return: a handler that edits a nested
+            # value must not edit the cached record behind the ORM's back (nothing would be
+            # written).
+            return deepcopy(record.data) if record and record.data else {}
 
     async def forget_user(self, telegram_id: int) -> int:
         """Erase every conversation record of a person (used when consent is withdrawn)."""
@@ -82,6 +119,7 @@ class DatabaseStorage(BaseStorage):
             result = await session.execute(
                 delete(FsmRecord).where(FsmRecord.key.like(f"%:{telegram_id}:%"))
             )
+            session.info.pop("fsm_cache", None)
             return result.rowcount or 0
 
     async def keys(self) -> list[str]:
@@ -93,6 +131,7 @@ class DatabaseStorage(BaseStorage):
         # An empty record is the same as no record; keep the table small.
         if record.state is None and not record.data:
             await session.delete(record)
+            session.info.setdefault("fsm_cache", {})[record.key] = None
 
     async def close(self) -> None:
         return None
@@ -105,7 +144,14 @@ async def forget_conversations(storage: BaseStorage, telegram_id: int) -> int:
     redis = getattr(storage, "redis", None)
     if redis is None:
         return 0
+    # Only this bot's keys (its prefix: other bots or environments may share the Redis), and not
+    # the per-user lock: it belongs to the update being handled, whose end releases it.
+    key_builder = getattr(getattr(storage, "inner", storage), "key_builder", None)
+    prefix = getattr(key_builder, "prefix", None)
+    pattern = f"{prefix}:*:{telegram_id}:*" if prefix else f"*:{telegram_id}:*"
     removed = 0
-    async for key in redis.scan_iter(match=f"*:{telegram_id}:*"):
-        removed += await redis.delete(key)
+    async for key in redis.scan_iter(match=pattern):
+        name = key.decode() if isinstance(key, bytes) else key
+        if not name.endswith(":lock"):
+            removed += await redis.delete(key)
     return removed

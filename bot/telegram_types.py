@@ -30,4 +30,5 @@ def pin_response_types() -> int:
             _pinned.append(Response[returning])
         except Exception:  # a type pydantic cannot build up front: left to aiogram, as before
             continue
+    _pinned.append(Response[list[dict[str, Any]]])  # bot/polling.py GetRawUpdates
     return len(_pinned)

@@ -18,7 +18,8 @@ from bot.i18n import BoundTranslator
 from bot.keyboards import digest as kb
 from bot.services import access, announcements, curation
 from bot.services.errors import AccessDenied, DomainError
-from handlers.curator import curator_router
+from handlers.guards import curator_router
+from handlers.programme_choice import for_curated_programme
 from models import User
 
 
@@ -40,13 +41,10 @@ def create_router() -> Router:
     async def announce(message: Message, session: AsyncSession, user: User, state: FSMContext,
                        t: BoundTranslator) -> None:
         await state.clear()
-        found = await access.curated_programmes(session, user.id)
-        if not found:
-            await message.answer(t("cur.no_programmes"))
-        elif len(found) == 1:
-            await ask_audience(message, found[0].id, found[0].title, t)
-        else:
-            await message.answer(t("ann.choose"), reply_markup=kb.announce_programmes(found))
+        await for_curated_programme(
+            message, session, user, t, choose="ann.choose",
+            button=lambda pid: AnnounceCallback(action="pick", programme_id=pid),
+            one=lambda programme: ask_audience(message, programme.id, programme.title, t))
 
     @router.callback_query(AnnounceCallback.filter())
     async def announce_button(query: CallbackQuery, callback_data: AnnounceCallback,

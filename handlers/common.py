@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import BoundTranslator
+from bot.services.errors import StaleButton
 
 
 def create_cancel_router() -> Router:
@@ -35,7 +36,8 @@ def create_fallback_router() -> Router:
 
     @router.callback_query()
     async def stale_button(query: CallbackQuery) -> None:
-        # A button from an old keyboard: stop the spinner, change nothing.
-        await query.answer()
+        # A button from an old keyboard, a step that is over, or forged: change nothing and
+        # say so the one way every refusal is said (the errors router answers and logs it).
+        raise StaleButton()
 
     return router

@@ -13,15 +13,29 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks_digest import DigestCallback, NudgeCallback, ReportCallback, StatusCallback
+from bot.callbacks_digest import (
+    DigestCallback,
+    NudgeCallback,
+    ReportCallback,
+    StatusCallback,
+    SurveyRemindCallback,
+)
 from bot.i18n import BoundTranslator
 from bot.keyboards import digest as kb
-from bot.services import access, curation, digest, programme_stats
+from bot.services import (
+    access,
+    curation,
+    digest,
+    practices,
+    programme_stats,
+    survey_completion,
+)
 from bot.services.errors import AccessDenied
 from bot.services.reports import programme_xlsx
-from handlers.curator import curator_router
+from handlers.guards import curator_router
 from handlers.lifecycle import send_monitoring_workbook
 from handlers.meetings import now_of, wake_after_commit
+from handlers.programme_choice import for_curated_programme
 from models import Programme, User
 
 
@@ -30,7 +44,8 @@ async def send_status(message: Message, session: AsyncSession, programme_id: int
     figures = await programme_stats.programme_figures(session, programme_id, now)
     text = digest.render_figures(figures, t, heading=t(
         "status.heading", title=figures.title, date=figures.today.strftime("%d.%m.%Y")))
-    await message.answer(text, reply_markup=kb.nudges(digest.nudge_buttons(figures, t)))
+    await message.answer(text, reply_markup=kb.nudges(
+        digest.nudge_buttons(figures, t) + digest.survey_buttons(figures, t)))
 
 
 async def send_report(message: Message, session: AsyncSession, programme: Programme,
@@ -40,8 +55,9 @@ async def send_report(message: Message, session: AsyncSession, programme: Progra
     pairs = await programme_stats.pair_rows(session, programme.id, figures.timezone)
     meetings = await programme_stats.meeting_rows(session, programme.id, figures.timezone)
     feedback = await programme_stats.feedback_rows(session, programme.id, figures.timezone)
+    marked = await practices.marked(session, programme.id)
     content = programme_xlsx.build(figures, registry, pairs, t, meetings=meetings,
-                                   feedback=feedback)
+                                   feedback=feedback, practices=marked)
     await message.answer_document(
         BufferedInputFile(content, filename=f"report_{programme.id}.xlsx"),
         caption=t("report.caption", title=programme.title,
@@ -55,13 +71,11 @@ def create_router() -> Router:
     @router.message(Command("status"))
     async def status(message: Message, session: AsyncSession, user: User,
                      t: BoundTranslator, scheduler: object | None = None) -> None:
-        found = await access.curated_programmes(session, user.id)
-        if not found:
-            await message.answer(t("cur.no_programmes"))
-        elif len(found) == 1:
-            await send_status(message, session, found[0].id, t, now_of(scheduler))
-        else:
-            await message.answer(t("status.choose"), reply_markup=kb.status_programmes(found))
+        await for_curated_programme(
+            message, session, user, t, choose="status.choose",
+            button=lambda pid: StatusCallback(programme_id=pid),
+            one=lambda programme: send_status(message, session, programme.id, t,
+                                              now_of(scheduler)))
 
     @router.callback_query(StatusCallback.filter())
     async def status_chosen(query: CallbackQuery, callback_data: StatusCallback,
@@ -74,13 +88,11 @@ def create_router() -> Router:
     @router.message(Command("report"))
     async def report(message: Message, session: AsyncSession, user: User,
                      t: BoundTranslator, scheduler: object | None = None) -> None:
-        found = await access.curated_programmes(session, user.id)
-        if not found:
-            await message.answer(t("cur.no_programmes"))
-        elif len(found) == 1:
-            await send_report(message, session, found[0], t, now_of(scheduler))
-        else:
-            await message.answer(t("report.choose"), reply_markup=kb.report_programmes(found))
+        await for_curated_programme(
+            message, session, user, t, choose="report.choose",
+            button=lambda pid: ReportCallback(programme_id=pid),
+            one=lambda programme: send_report(message, session, programme, t,
+                                              now_of(scheduler)))
 
     @router.callback_query(ReportCallback.filter())
     async def report_chosen(query: CallbackQuery, callback_data: ReportCallback,
@@ -99,6 +111,20 @@ def create_router() -> Router:
                              mentor=mentor), show_alert=False)
         if queued:
             wake_after_commit(session, scheduler)
+
+    @router.callback_query(SurveyRemindCallback.filter())
+    async def survey_remind(query: CallbackQuery, callback_data: SurveyRemindCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            scheduler: object | None = None) -> None:
+        queued = await survey_completion.remind(session, user.id, callback_data.programme_id,
+                                                callback_data.kind, now_of(scheduler))
+        survey = t(f"completion.survey.{callback_data.kind}")
+        if queued:
+            wake_after_commit(session, scheduler)
+            await query.answer()
+            await query.message.answer(t("completion.reminded", survey=survey, n=queued))
+        else:
+            await query.answer(t("completion.reminded_none", survey=survey), show_alert=True)
 
     @router.callback_query(DigestCallback.filter())
     async def digest_setting(query: CallbackQuery, callback_data: DigestCallback,

@@ -25,11 +25,11 @@ def _sender(event: ErrorEvent):
     return None
 
 
-async def _reply(event: ErrorEvent, text: str) -> None:
+async def _reply(event: ErrorEvent, text: str, alert: bool = True) -> None:
     update = event.update
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
+            await update.callback_query.answer(text, show_alert=alert)
         elif update.message is not None and update.message.chat.type == "private":
             await update.message.answer(text)
     except Exception:  # the answer itself failed (network, blocked): nothing more to do
@@ -52,9 +52,9 @@ def create_router(settings: Settings, translator: Translator) -> Router:
         assert isinstance(exc, DomainError)
         if isinstance(exc, AccessDenied):
             sender = _sender(event)
-            logger.warning("access refused: update %s, user %s", event.update.update_id,
-                           sender.id if sender else None)
-        await _reply(event, translate(event, t, exc.key, **exc.params))
+            logger.warning("access refused (%s): update %s, user %s", exc.key,
+                           event.update.update_id, sender.id if sender else None)
+        await _reply(event, translate(event, t, exc.key, **exc.params), exc.alert)
         return True
 
     @router.errors()

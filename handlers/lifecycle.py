@@ -10,8 +10,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks_lifecycle import (
@@ -33,9 +32,10 @@ from bot.services import (
     pairs,
     questionnaire,
 )
-from bot.services.errors import AccessDenied, DomainError
+from bot.services.errors import AccessDenied, CuratorCommandOnly, DomainError
 from bot.services.reports import monitoring_xlsx
 from handlers.meetings import now_of, wake_after_commit
+from handlers.programme_choice import for_curated_programme
 from handlers.questionnaire import show_step
 from models import Participation, Programme, User
 from scheduler import lifecycle_jobs  # noqa: F401  (registers the midterm job)
@@ -71,20 +71,12 @@ def create_router(translator: Translator) -> Router:
     @router.message(Command("monitoring"), F.chat.type == "private")
     async def monitoring_command(message: Message, session: AsyncSession, user: User,
                                  t: BoundTranslator) -> None:
-        await access.require_any_curator(session, user.id)
-        found = await access.curated_programmes(session, user.id)
-        if not found:
-            await message.answer(t("cur.no_programmes"))
-        elif len(found) == 1:
-            await send_monitoring_chart(message, session, found[0], t)
-        else:
-            builder = InlineKeyboardBuilder()
-            for programme in found:
-                builder.button(text=programme.title[:60], callback_data=LifecycleCardCallback(
-                    action="mon", programme_id=programme.id))
-            builder.adjust(1)
-            await message.answer(t("lifecycle.monitoring.choose"),
-                                 reply_markup=builder.as_markup())
+        if not await access.is_curator(session, user.id):
+            raise CuratorCommandOnly()
+        await for_curated_programme(
+            message, session, user, t, choose="lifecycle.monitoring.choose",
+            button=lambda pid: LifecycleCardCallback(action="mon", programme_id=pid),
+            one=lambda programme: send_monitoring_chart(message, session, programme, t))
 
     @router.callback_query(LifecycleCardCallback.filter(F.action == "mon"))
     async def monitoring_chosen(query: CallbackQuery, callback_data: LifecycleCardCallback,
@@ -247,9 +239,10 @@ async def send_monitoring_workbook(message: Message, session: AsyncSession, prog
     """The monitoring sheets (stage 1 with its chart, completion, stage 2, participants) next to
     /report's workbook, once any monitoring survey was answered."""
     data = await monitoring_data.load(session, programme.id)
-    if not data.records:
+    if not data.records and not data.conditions:
         return False
-    content = monitoring_xlsx.build(data.report(), t, programme.title, names=data.names)
+    content = monitoring_xlsx.build(data.report(), t, programme.title, names=data.names,
+                                    conditions=data.conditions)
     await message.answer_document(
         BufferedInputFile(content, filename=f"monitoring_{programme.id}.xlsx"),
         caption=t("lifecycle.monitoring.caption", title=programme.title))
@@ -264,8 +257,10 @@ async def send_monitoring_chart(message: Message, session: AsyncSession, program
                                 t: BoundTranslator) -> None:
     data = await monitoring_data.load(session, programme.id)
     report = data.report()
+    buttons = InlineKeyboardMarkup(inline_keyboard=lifecycle_kb.completion_rows(t, programme.id))
     if not report.stage1.averages:
-        await message.answer(t("lifecycle.monitoring.empty", title=programme.title))
+        await message.answer(t("lifecycle.monitoring.empty", title=programme.title),
+                             reply_markup=buttons)
         return
     completion = report.stage1.completion()
     usefulness = report.stage1.average("usefulness")
@@ -277,4 +272,5 @@ async def send_monitoring_chart(message: Message, session: AsyncSession, program
                 future=_percent(report.future_mentors.rate))
     await message.answer_photo(
         BufferedInputFile(monitoring_xlsx.chart_png(report.stage1, t),
-                          filename=f"monitoring_{programme.id}.png"), caption=summary)
+                          filename=f"monitoring_{programme.id}.png"), caption=summary,
+        reply_markup=buttons)

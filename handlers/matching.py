@@ -31,9 +31,10 @@ from bot.services.forms import form_title
 from bot.services.match_flow import DraftPair, DraftView
 from bot.services.matching import Reason
 from bot.services.matching_data import option_labels
-from handlers.curator import curator_router
+from handlers.guards import curator_router
 from handlers.meetings import now_of, wake_after_commit
-from models import User
+from handlers.programme_choice import for_curated_programme
+from models import Programme, User
 
 PAGE = 5
 MAX_TEXT = 3900
@@ -130,28 +131,22 @@ def create_router(translator: Translator) -> Router:
     async def match_command(message: Message, session: AsyncSession, user: User,
                             state: FSMContext, t: BoundTranslator) -> None:
         await state.clear()
-        found = await access.curated_programmes(session, user.id)
-        if not found:
-            await message.answer(t("cur.no_programmes"))
-            return
-        if len(found) == 1:
-            draft = await match_flow.open_draft(session, user.id, found[0].id)
+
+        async def open_draft(programme: Programme) -> None:
+            draft = await match_flow.open_draft(session, user.id, programme.id)
             await show_draft(message, session, draft, t)
-            return
-        await message.answer(t("match.choose_programme"), reply_markup=kb.programmes(found))
+
+        await for_curated_programme(
+            message, session, user, t, choose="match.choose_programme", one=open_draft,
+            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action="open"))
 
     @router.message(Command("pairs"))
     async def pairs_command(message: Message, session: AsyncSession, user: User,
                             t: BoundTranslator) -> None:
-        found = await access.curated_programmes(session, user.id)
-        if not found:
-            await message.answer(t("cur.no_programmes"))
-            return
-        if len(found) == 1:
-            await show_pairs(message, session, found[0].id, t)
-            return
-        await message.answer(t("match.choose_programme"),
-                             reply_markup=kb.programmes(found, "pairs"))
+        await for_curated_programme(
+            message, session, user, t, choose="match.choose_programme",
+            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action="pairs"),
+            one=lambda programme: show_pairs(message, session, programme.id, t))
 
     async def show_pairs(message: Message, session: AsyncSession, programme_id: int,
                          t: BoundTranslator, chosen: str = "all", page: int = 0,
@@ -172,7 +167,8 @@ def create_router(translator: Translator) -> Router:
         pages = max(1, -(-len(numbered) // pair_progress.PAGE))
         page = min(max(page, 0), pages - 1)
         shown = numbered[page * pair_progress.PAGE:(page + 1) * pair_progress.PAGE]
-        lines = [t("pair.list_title", n=len(found))]
+        programme = await session.get(Programme, programme_id)
+        lines = [t("pair.list_title", title=programme.title, n=len(found))]
         if chosen != "all" or pages > 1:
             lines.append(t("pairs.list_filtered", filter=t(f"pairs.filter.{chosen}"),
                            n=len(numbered), page=page + 1, pages=pages))

@@ -35,7 +35,7 @@ from bot.delivery.render import register_generator
 from bot.i18n import BoundTranslator, Translator
 from bot.keyboards import meetings as kb
 from bot.services import meetings, meetings_status, questionnaire
-from bot.services.errors import AccessDenied, DomainError
+from bot.services.errors import AccessDenied, DomainError, StaleButton
 from bot.services.meeting_ics import GENERATOR, ics_generator
 from bot.services.meeting_people import (
     meeting_pair_ids,
@@ -146,7 +146,7 @@ def create_router(translator: Translator) -> Router:
     async def plan_data(state: FSMContext) -> dict:
         plan = (await state.get_data()).get("plan")
         if not plan:
-            raise DomainError("meetings.stale")
+            raise StaleButton()
         return plan
 
     async def plan_zone(session: AsyncSession, user: User, plan: dict, settings: Settings
@@ -205,7 +205,7 @@ def create_router(translator: Translator) -> Router:
                         settings: Settings, scheduler=None) -> None:
         plan = await plan_data(state)
         if not plan.get("day"):
-            raise DomainError("meetings.stale")
+            raise StaleButton()
         zone = await plan_zone(session, user, plan, settings)
         starts_at = meetings.local_moment(_day(plan["day"]), callback_data.hm, zone)
         if plan.get("move"):
@@ -230,7 +230,7 @@ def create_router(translator: Translator) -> Router:
                           state: FSMContext, t: BoundTranslator) -> None:
         plan = await plan_data(state)
         if not plan.get("starts_at"):
-            raise DomainError("meetings.stale")
+            raise StaleButton()
         plan["fmt"] = callback_data.fmt
         await state.update_data(plan=plan)
         await state.set_state(MeetingFlow.place)

@@ -25,6 +25,7 @@ from bot.keyboards.onboarding import (
     form_keyboard,
     guardian_keyboard,
     reconsider_keyboard,
+    start_profile_keyboard,
 )
 from bot.services import invitations, notify, outbox, participants, programmes, questionnaire
 from bot.services.errors import DomainError, InvitationInvalid
@@ -81,8 +82,12 @@ async def open_invitation(message_or_query: Message | CallbackQuery, token: str,
     programme = await session.get(Programme, invitation.programme_id)
     already = await participants.existing(session, user.id, programme.id, invitation.role)
     if already is not None:
+        # The link opened again mid-questionnaire (a lost question, a new phone): the way on.
+        markup = (start_profile_keyboard(t, already.id)
+                  if already.state == ParticipationState.QUESTIONNAIRE else None)
         await answer(t("onboarding.already", programme=programme.title,
-                       role=t(f"role.{invitation.role}"), state=t(f"state.{already.state}")))
+                       role=t(f"role.{invitation.role}"), state=t(f"state.{already.state}")),
+                     reply_markup=markup)
         return
     await state.set_state(Joining.age_group)
     await state.set_data({"token": token})

@@ -4,25 +4,22 @@ The whole router is guarded once: anyone else reaching one of its handlers is re
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from aiogram import BaseMiddleware, Bot, F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, TelegramObject
-from aiogram.types import User as TelegramUser
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks_curator import OrgKindCallback, OrgLinkCallback, OrgZoneCallback
 from bot.config import Settings
 from bot.i18n import BoundTranslator
 from bot.keyboards import curator as kb
-from bot.services import access, curation, invitations, programmes
+from bot.services import curation, invitations, programmes
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.programmes import ORGANISATION_KINDS
 from bot.services.timezones import RUSSIAN_ZONES
+from handlers.guards import OwnerGuard
 from models import Organisation
 
 
@@ -30,19 +27,6 @@ class NewOrganisation(StatesGroup):
     name = State()
     kind = State()
     zone = State()
-
-
-class OwnerOnly(BaseMiddleware):
-    """Runs only for updates a handler of this router matched; refuses non-owners."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.admin_ids = settings.admin_ids
-
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
-        sender: TelegramUser | None = data.get("event_from_user")
-        access.require_owner(self.admin_ids, sender.id if sender else None)
-        return await handler(event, data)
 
 
 async def curator_link_text(bot: Bot, session: AsyncSession, organisation: Organisation,
@@ -57,8 +41,8 @@ async def curator_link_text(bot: Bot, session: AsyncSession, organisation: Organ
 def create_router(settings: Settings) -> Router:
     router = Router(name="owner")
     router.message.filter(F.chat.type == "private")
-    router.message.middleware(OwnerOnly(settings))
-    router.callback_query.middleware(OwnerOnly(settings))
+    router.message.middleware(OwnerGuard(settings.admin_ids))
+    router.callback_query.middleware(OwnerGuard(settings.admin_ids))
 
     @router.message(Command("neworg"))
     async def new_organisation(message: Message, state: FSMContext, t: BoundTranslator) -> None:

@@ -14,7 +14,7 @@ from bot.callbacks import SurveyCallback
 from bot.i18n import BoundTranslator
 from bot.keyboards.survey import question_keyboard
 from bot.services import lifecycle, meeting_notify, questionnaire
-from bot.services.errors import DomainError
+from bot.services.errors import AccessDenied, DomainError
 from bot.services.questionnaire import Step
 from bot.services.surveys import (
     Invalid,
@@ -93,19 +93,31 @@ def create_router() -> Router:
                 return
             if action == "d" and isinstance(step.question, MultiQuestion):
                 chosen = (await state.get_data()).get(ticks_key(step), [])
-                result = await questionnaire.answer(session, response_id, user.id, question_id, chosen)
+                result = await questionnaire.answer(session, response_id, user.id, question_id,
+                                                    chosen, step=step)
             elif action == "o":
                 value = questionnaire.option_value(step.question, callback_data.index)
-                result = await questionnaire.answer(session, response_id, user.id, question_id, value)
+                result = await questionnaire.answer(session, response_id, user.id, question_id,
+                                                    value, step=step)
             elif action == "s":
-                result = await questionnaire.skip_question(session, response_id, user.id, question_id)
+                result = await questionnaire.skip_question(session, response_id, user.id,
+                                                           question_id, step=step)
             elif action == "b":
-                result = await questionnaire.go_back(session, response_id, user.id, question_id)
+                result = await questionnaire.go_back(session, response_id, user.id, question_id,
+                                                     step=step)
             else:
                 raise questionnaire.StaleQuestion()
         except questionnaire.StaleQuestion:
             await query.answer(t("survey.stale"), show_alert=False)
+            # The message shows another question than the current one (an old keyboard, a
+            # double tap, or a reply whose update then failed and rolled back): bring it back
+            # to the current question, so its buttons work again.
+            current = await questionnaire.current(session, response_id, user.id)
+            if current.question is not None:
+                await show_step(bot, query.from_user.id, current, state, t, edit=message)
             return
+        except AccessDenied:
+            raise  # someone else's survey: the one refusal path (answered and logged)
         except DomainError as exc:
             text = survey_message(exc.key, t.locale) if exc.key.startswith("survey.") else t(exc.key)
             await query.answer(text, show_alert=True)
@@ -127,7 +139,7 @@ def create_router() -> Router:
             await state.clear()
             return
         result = await questionnaire.answer(session, response_id, user.id, step.question.id,
-                                            message.text)
+                                            message.text, step=step)
         if isinstance(result, Invalid):
             await message.answer(escape(format_error(result, t.locale)))
             return

@@ -11,6 +11,7 @@ from models.participation import (
     ConsentRecord,
     Participation,
     ParticipationState,
+    PracticeMark,
     SurveyAnswer,
     SurveyResponse,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Participation",
     "ParticipationState",
     "PlanGoal",
+    "PracticeMark",
     "ProcessedUpdate",
     "Programme",
     "RoadmapDraft",

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -57,11 +65,25 @@ class ConsentRecord(Base):
 
 
 class SurveyResponse(Base):
+    """One person's answers to one survey in one context. A participant answers through their
+    participation; a curator (who has none) answers as a user about a programme, e.g. the
+    questionnaire about the programme's conditions."""
+
     __tablename__ = "survey_responses"
-    __table_args__ = (UniqueConstraint("participation_id", "survey_id", "context"),)
+    __table_args__ = (
+        UniqueConstraint("participation_id", "survey_id", "context"),
+        UniqueConstraint("user_id", "survey_id", "context"),
+        CheckConstraint("participation_id IS NOT NULL OR user_id IS NOT NULL", name="owner"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participation_id: Mapped[int] = mapped_column(ForeignKey("participations.id", ondelete="CASCADE"))
+    participation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participations.id", ondelete="CASCADE"))
+    # A curator's own answers: erased with the account (/forget deletes the user).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     survey_id: Mapped[str] = mapped_column(String(64))
     survey_version: Mapped[int] = mapped_column(Integer)
     # What the answers are about: "profile", "meeting:42", "midterm" ...
@@ -79,3 +101,19 @@ class SurveyAnswer(Base):
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[object] = mapped_column(JSON)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PracticeMark(Base):
+    """A pair's story (a reflection response) the curator chose for the base of good practices.
+    It goes with the response: when the author erases their data, the mark goes too."""
+
+    __tablename__ = "practice_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_responses.id", ondelete="CASCADE"), unique=True)
+    marked_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -51,6 +51,8 @@ class Programme(Base):
     match_weights: Mapped[dict | None] = mapped_column(JSON)
     # The midterm control survey's date; None: the middle of the programme period.
     midterm_on: Mapped[date | None] = mapped_column(Date)
+    # The final surveys go out this many days before ends_on (0: only when completed).
+    final_surveys_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -1,5 +1,6 @@
-"""The midterm control: every hour, programmes whose midterm date has come get the survey sent
-to every paired participant once (the outbox dedupe key makes reruns harmless).
+"""The midterm control and the final surveys: every hour, programmes whose midterm date (or
+final-surveys date, N days before the end) has come get the surveys sent to every paired
+participant once (the outbox dedupe key makes reruns harmless).
 
 Registered at import (handlers.lifecycle imports this module); runs on the leader only."""
 
@@ -9,7 +10,7 @@ import logging
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.services import lifecycle
+from bot.services import completion, lifecycle
 from scheduler.jobs import JobContext, register_periodic
 
 logger = logging.getLogger("mentorbot.lifecycle")
@@ -19,10 +20,11 @@ JOB_ID = "lifecycle_surveys"
 async def lifecycle_job(ctx: JobContext) -> int:
     async with ctx.sessionmaker() as session, session.begin():
         sent = await lifecycle.midterm_due(session, ctx.clock.now())
-    if sent:
-        logger.info("lifecycle: %s midterm prompt(s) queued", sent)
+        final = await completion.final_due(session, ctx.clock.now())
+    if sent or final:
+        logger.info("lifecycle: %s midterm and %s final prompt(s) queued", sent, final)
         ctx.wake_sender()
-    return sent
+    return sent + final
 
 
 register_periodic(JOB_ID, lifecycle_job, IntervalTrigger(hours=1))

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import socket
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -32,45 +35,113 @@ def sqlite_url(tmp_path: Path) -> str:
 
 # TEST_BACKEND=postgres runs the tests that use `settings` (the end-to-end suite) on a fresh
 # PostgreSQL database each, with conversation state in Redis: the scale path of a deployment.
+# Several engineers (and CI) may run it at once against the same servers: every test gets a
+# database and a Redis key prefix named after this host, this process and a random part, and
+# removes them afterwards; what a killed run left behind is removed by the next run on the host.
 TEST_BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
-REDIS_TEST_DB = 13
+REDIS_TEST_DB = 13  # shared by concurrent runs: they keep apart by key prefix, never flush
+TEST_DATABASE_PREFIX = "mb_e2e_"
+TEST_REDIS_PREFIX = "mbtest_"
+_HOST_TAG = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:6]
+_reaped = False
+
+
+def _dead_run(name: str, prefix: str) -> bool:
+    """Whether `name` (prefix + host_pid_random) belongs to a test process of this host that
+    is gone."""
+    host, _, rest = name.removeprefix(prefix).partition("_")
+    pid = rest.partition("_")[0]
+    if host != _HOST_TAG or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
+
+
+async def _reap_leftovers(connection, redis) -> None:
+    global _reaped
+    if _reaped:
+        return
+    _reaped = True
+    names = await connection.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1",
+                                   TEST_DATABASE_PREFIX.replace("_", "\\_") + "%")
+    for (name,) in names:
+        if _dead_run(name, TEST_DATABASE_PREFIX):
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async for key in redis.scan_iter(match=f"{TEST_REDIS_PREFIX}{_HOST_TAG}_*", count=500):
+        if _dead_run(key.decode().partition(":")[0], TEST_REDIS_PREFIX):
+            await redis.unlink(key)
+
+
+def unique_run_name() -> str:
+    """Unique among concurrent runs (host, process, random); names a database or a key prefix."""
+    return f"{_HOST_TAG}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
+def redis_test_prefix() -> str:
+    return TEST_REDIS_PREFIX + unique_run_name()
+
+
+async def delete_redis_keys(redis, prefix: str) -> None:
+    keys = [key async for key in redis.scan_iter(match=f"{prefix}:*", count=500)]
+    if keys:
+        await redis.unlink(*keys)
 
 
 @pytest.fixture
-async def backend_urls(sqlite_url: str) -> AsyncIterator[tuple[str, str | None]]:
-    if TEST_BACKEND != "postgres":
-        yield sqlite_url, None
-        return
-    import uuid
+def redis_key_prefix() -> str:
+    """This test's Redis keys start with it (a test giving the bot a Redis URL shares the db)."""
+    return redis_test_prefix()
 
+
+@pytest.fixture
+async def backend_urls(sqlite_url: str, redis_key_prefix: str
+                       ) -> AsyncIterator[tuple[str, str | None, str]]:
+    """(database URL, Redis URL or None, Redis key prefix) of one test."""
+    if TEST_BACKEND != "postgres":
+        yield sqlite_url, None, redis_key_prefix
+        return
     import asyncpg
     from redis.asyncio import Redis
 
+    name, key_prefix = TEST_DATABASE_PREFIX + unique_run_name(), redis_key_prefix
     admin_dsn = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    name = f"mb_e2e_{uuid.uuid4().hex[:10]}"
+    redis_url = f"{REDIS_URL.rsplit('/', 1)[0]}/{REDIS_TEST_DB}"
     try:
         connection = await asyncpg.connect(admin_dsn, timeout=5)
     except (OSError, asyncpg.PostgresError) as exc:
         service_missing("PostgreSQL", str(exc))
-    redis_url = f"{REDIS_URL.rsplit('/', 1)[0]}/{REDIS_TEST_DB}"
-    redis = Redis.from_url(redis_url)
-    await redis.flushdb()
-    await connection.execute(f'CREATE DATABASE "{name}"')
+    redis = Redis.from_url(redis_url, socket_timeout=5)
     try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", redis_url
+        try:
+            await redis.ping()
+        except Exception as exc:
+            service_missing("Redis", repr(exc))
+        await _reap_leftovers(connection, redis)
+        await connection.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", redis_url, key_prefix
+        finally:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await delete_redis_keys(redis, key_prefix)
     finally:
-        await redis.flushdb()
         await redis.aclose()
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await connection.close()
 
 
 @pytest.fixture
-def settings(backend_urls: tuple[str, str | None], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name in ("BOT_TOKEN", "REDIS_URL", "TELEGRAM_API_BASE", "ADMIN_IDS", "DATABASE_URL"):
+def settings(backend_urls: tuple[str, str | None, str], monkeypatch: pytest.MonkeyPatch
+             ) -> Settings:
+    for name in ("BOT_TOKEN", "REDIS_URL", "TELEGRAM_API_BASE", "ADMIN_IDS", "DATABASE_URL",
+                 "REDIS_KEY_PREFIX"):
         monkeypatch.delenv(name, raising=False)
-    database_url, redis_url = backend_urls
-    return load_settings(database_url=database_url, redis_url=redis_url, _env_file=None)
+    database_url, redis_url, key_prefix = backend_urls
+    return load_settings(database_url=database_url, redis_url=redis_url,
+                         redis_key_prefix=key_prefix, _env_file=None)
 
 
 @pytest.fixture
@@ -91,7 +162,10 @@ async def app(settings: Settings, translator) -> AsyncIterator[Application]:
 # Names and answers the tests type as people, and the emulator's token: none may reach a log.
 PERSONAL_MARKERS = ("Смирнова Анна", "Гертрудова", "Секретная Персона", "Петров Борис",
                     "Иванов Миша", "Петров Пётр", "Учитель физики", "Секретик", "Кураторова",
-                    "Дмитриев Дмитрий", "EMULATOR-token")
+                    "Дмитриев Дмитрий", "EMULATOR-token",
+                    # tests/chaos: the names people type ("Хаосов Участник 3") and their
+                    # Telegram first names ("Хаосик3"), in every bot process's log too
+                    "Хаосов", "Хаосик", "Учитель истории")
 SUBPROCESS_LOGS: list[Path] = []  # log files of bot processes the tests started
 
 

@@ -11,9 +11,9 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
-from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.methods import GetMe, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Message
+from aiogram.types import Chat, Message, User
 
 
 class RecordingSession(BaseSession):
@@ -31,6 +31,9 @@ class RecordingSession(BaseSession):
                 message_id=self._message_id, date=datetime.now(UTC),
                 chat=Chat(id=int(method.chat_id), type="private"), text=method.text,
             )
+        if isinstance(method, GetMe):
+            return User(id=42, is_bot=True, first_name="Mentor",  # type: ignore[return-value]
+                        username="mentorbot_test_bot")
         return True  # type: ignore[return-value]
 
     async def stream_content(self, url: str, headers: dict[str, Any] | None = None,

@@ -45,6 +45,32 @@ async def test_database_storage_survives_a_new_engine(sqlite_url):
         await engine.dispose()
 
 
+async def test_a_nested_value_changed_within_one_update_is_written(sqlite_url):
+    # One update's session reads the record once; a handler that edits a nested dict it got
+    # from get_data and stores it back must see its change in the database (the meeting
+    # planner keeps its steps in {"plan": {...}}).
+    from bot.db import current_session
+
+    await upgrade_async(sqlite_url)
+    engine = create_engine(sqlite_url)
+    sessionmaker = create_sessionmaker(engine)
+    storage = DatabaseStorage(sessionmaker)
+    await storage.set_data(KEY, {"plan": {"pair": 1}})
+    async with sessionmaker() as session, session.begin():
+        token = current_session.set(session)
+        try:
+            plan = (await storage.get_data(KEY))["plan"]
+            plan["day"] = "2026-11-25"
+            assert await storage.get_data(KEY) == {"plan": {"pair": 1}}  # not edited behind
+            await storage.update_data(KEY, {"plan": plan})
+            plan["time"] = "16:00"  # changed after storing: not stored
+        finally:
+            current_session.reset(token)
+    assert await DatabaseStorage(create_sessionmaker(engine)).get_data(KEY) == {
+        "plan": {"pair": 1, "day": "2026-11-25"}}
+    await engine.dispose()
+
+
 async def test_database_storage_forgets_a_person(sqlite_url):
     await upgrade_async(sqlite_url)
     engine = create_engine(sqlite_url)
@@ -87,3 +113,41 @@ async def test_empty_record_is_not_kept(sqlite_url, state):
     await storage.set_state(KEY, None)
     assert await storage.keys() == []
     await engine.dispose()
+
+
+async def test_forgetting_a_person_in_redis_spares_the_lock_and_other_bots():
+    # /forget runs inside the person's update, which holds their Redis lock: deleting the lock
+    # made the update fail on release ("Cannot release a lock that's no longer owned").
+    from aiogram.fsm.storage.redis import RedisStorage
+    from redis.asyncio import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from bot.config import load_settings
+    from bot.factory import create_fsm
+    from bot.fsm_storage import forget_conversations
+
+    probe = Redis.from_url(REDIS_URL)
+    try:
+        await probe.ping()
+    except (RedisConnectionError, OSError) as exc:
+        service_missing("Redis", str(exc))
+    mine, other = f"test-{uuid.uuid4().hex[:8]}", f"test-{uuid.uuid4().hex[:8]}"
+    settings = load_settings(redis_url=REDIS_URL, redis_key_prefix=mine, _env_file=None)
+    storage, isolation = create_fsm(settings, sessionmaker=None)
+    neighbour = RedisStorage(Redis.from_url(REDIS_URL), key_builder=DefaultKeyBuilder(prefix=other))
+    try:
+        await storage.inner.set_state(KEY, "Form:x")
+        await storage.inner.set_state(StorageKey(bot_id=1, chat_id=501, user_id=501), "Form:x")
+        await neighbour.set_state(KEY, "Form:x")  # another bot sharing the Redis
+        async with isolation.lock(KEY):
+            assert await forget_conversations(storage, 500) == 1
+        assert await storage.inner.get_state(KEY) is None
+        assert await storage.inner.get_state(StorageKey(bot_id=1, chat_id=501, user_id=501))
+        assert await neighbour.get_state(KEY) == "Form:x"
+    finally:
+        keys = await probe.keys(f"{mine}:*") + await probe.keys(f"{other}:*")
+        if keys:
+            await probe.delete(*keys)
+        await storage.close()
+        await neighbour.close()
+        await probe.aclose()

@@ -37,6 +37,14 @@ def current_question(user: SimUser, survey_id: str, locale: str) -> Question:
     raise AssertionError(f"no question of {survey_id} on screen:\n{user.transcript()}")
 
 
+def _question_index(user: SimUser, survey_id: str, locale: str) -> int:
+    """Where the survey's question is on screen; with none, the last two messages."""
+    for index in range(len(user.messages) - 1, max(-1, len(user.messages) - 5), -1):
+        if find_question(survey_id, user.messages[index].text or "", locale) is not None:
+            return index
+    return max(0, len(user.messages) - 2)
+
+
 async def answer_survey(user: SimUser, survey_id: str, live, locale: str = "ru",
                         texts: dict[str, str] | None = None, says: Action | None = None,
                         presses: Action | None = None) -> int:
@@ -54,8 +62,12 @@ async def answer_survey(user: SimUser, survey_id: str, live, locale: str = "ru",
 
     answered = 0
     await live.settle()
+    # The «complete» of a survey answered just before must not end this one: only the messages
+    # from this survey's first question on count.
+    first = _question_index(user, survey_id, locale)
     for _ in range(40):
-        if any(mark in (m.text or "") for m in user.messages[-2:] for mark in COMPLETED):
+        if any(mark in (m.text or "") for m in user.messages[max(first, len(user.messages) - 2):]
+               for mark in COMPLETED):
             user.mark_read()
             return answered
         question = current_question(user, survey_id, locale)

@@ -104,15 +104,6 @@ def programme_list(programmes: Iterable[Programme]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def registry_programmes(programmes: Iterable[Programme]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for programme in programmes:
-        builder.button(text=programme.title,
-                       callback_data=RegistryCallback(programme_id=programme.id))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
 def programme_card(t: BoundTranslator, summary: ProgrammeSummary) -> InlineKeyboardMarkup:
     pid = summary.card.id
     builder = InlineKeyboardBuilder()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks_digest import AnnounceCallback, DigestCallback, ReportCallback, StatusCallback
+from bot.callbacks_digest import AnnounceCallback, DigestCallback
 from bot.i18n import BoundTranslator
 from bot.services.announcements import AUDIENCES
 from bot.services.digest import DIGEST_TIMES, WEEKDAYS
@@ -38,26 +36,6 @@ def times(programme_id: int, weekday: int) -> InlineKeyboardMarkup:
             action="set", programme_id=programme_id, weekday=weekday, slot=slot))
     builder.adjust(3)
     return builder.as_markup()
-
-
-def _programmes(found: Iterable[Programme], make) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for programme in found:
-        builder.button(text=programme.title[:60], callback_data=make(programme.id))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def status_programmes(found: Iterable[Programme]) -> InlineKeyboardMarkup:
-    return _programmes(found, lambda pid: StatusCallback(programme_id=pid))
-
-
-def report_programmes(found: Iterable[Programme]) -> InlineKeyboardMarkup:
-    return _programmes(found, lambda pid: ReportCallback(programme_id=pid))
-
-
-def announce_programmes(found: Iterable[Programme]) -> InlineKeyboardMarkup:
-    return _programmes(found, lambda pid: AnnounceCallback(action="pick", programme_id=pid))
 
 
 def audiences(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:

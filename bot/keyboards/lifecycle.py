@@ -7,10 +7,12 @@ from collections.abc import Collection, Sequence
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks_lifecycle import LetterPickCallback, LifecycleCardCallback
+from bot.callbacks_lifecycle import LetterPickCallback, LifecycleCardCallback, PracticeCallback
 from bot.i18n import BoundTranslator
+from bot.services.completion import final_surveys_date
 from bot.services.letters_flow import MentorChoice
 from bot.services.lifecycle import midterm_date
+from bot.services.practices import Practice
 from models import Programme
 
 
@@ -21,9 +23,46 @@ def card_rows(t: BoundTranslator, programme: Programme) -> list[list[InlineKeybo
 
     if programme.state == "completed":
         return [[button("let", t("lifecycle.card.letters")),
-                 button("new", t("lifecycle.card.next_cycle"))]]
+                 button("new", t("lifecycle.card.next_cycle"))],
+                *completion_rows(t, programme.id)]
+    when = final_surveys_date(programme)
+    final = (t("completion.card.button", date=when.strftime("%d.%m.%Y")) if when
+             else t("completion.card.button_off"))
     return [[button("mid", t("lifecycle.card.midterm",
-                             date=midterm_date(programme).strftime("%d.%m.%Y")))]]
+                             date=midterm_date(programme).strftime("%d.%m.%Y")))],
+            [button("fin", final)],
+            *completion_rows(t, programme.id)]
+
+
+def completion_rows(t: BoundTranslator, programme_id: int) -> list[list[InlineKeyboardButton]]:
+    """The base of good practices and the curator's questionnaire about the conditions: on the
+    programme card and under the monitoring chart."""
+    return [[
+        InlineKeyboardButton(text=t("practices.button.list"), callback_data=PracticeCallback(
+            action="l", programme_id=programme_id).pack()),
+        InlineKeyboardButton(text=t("practices.button.conditions"),
+                             callback_data=LifecycleCardCallback(
+                                 action="cond", programme_id=programme_id).pack())]]
+
+
+def practices_page(t: BoundTranslator, programme_id: int, shown: Sequence[Practice],
+                   first_number: int, page: int, pages: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for number, practice in enumerate(shown, start=first_number):
+        key = "practices.button.unmark" if practice.marked else "practices.button.mark"
+        builder.button(text=t(key, number=number), callback_data=PracticeCallback(
+            action="t", programme_id=programme_id, page=page, response=practice.response_id))
+    sizes = [1] * len(shown)
+    if pages > 1:
+        if page > 0:
+            builder.button(text="‹", callback_data=PracticeCallback(
+                action="p", programme_id=programme_id, page=page - 1))
+        if page < pages - 1:
+            builder.button(text="›", callback_data=PracticeCallback(
+                action="p", programme_id=programme_id, page=page + 1))
+        sizes.append(2)
+    builder.adjust(*sizes)
+    return builder.as_markup()
 
 
 def letters_picker(t: BoundTranslator, programme_id: int, found: Sequence[MentorChoice],

@@ -16,19 +16,9 @@ from bot.i18n import BoundTranslator
 from bot.services.match_flow import Candidate, DraftView
 from bot.services.pair_progress import FILTERS
 from bot.services.pairs import PairView
-from models import PairState, PlanGoal, Programme
+from models import PairState, PlanGoal
 
 STATUS_ICONS = {"not_started": "⚪️", "in_progress": "🟡", "done": "✅"}
-
-
-def programmes(found: list[Programme], action: str = "open") -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for programme in found:
-        builder.button(text=programme.title[:60],
-                       callback_data=MatchProgrammeCallback(programme_id=programme.id,
-                                                            action=action))
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def draft_page(t: BoundTranslator, shown: DraftView, page: int, pages: int, first: int

@@ -31,7 +31,10 @@ class UserContextMiddleware(BaseMiddleware):
         telegram_user: TelegramUser | None = data.get("event_from_user")
         user = None
         if telegram_user is not None and not telegram_user.is_bot:
-            user = await user_service.get_or_create(data["session"], telegram_user.id)
+            prefetched = data.get("prefetched")
+            user = prefetched.user if prefetched is not None else None
+            if user is None:
+                user = await user_service.get_or_create(data["session"], telegram_user.id)
         locale = pick_locale(
             user.locale if user else None,
             telegram_user.language_code if telegram_user else None,

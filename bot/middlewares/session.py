@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,7 +8,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import current_session
+from bot.db import WriteTurn, current_session, current_turn
 from bot.fsm_after_commit import PendingWrites, pending_writes
 
 
@@ -20,12 +19,10 @@ class DbSessionMiddleware(BaseMiddleware):
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.sessionmaker = sessionmaker
         bind = sessionmaker.kw.get("bind")
-        # SQLite has one writer, and every update writes (its id is claimed first), so updates
-        # take turns anyway; an asyncio lock makes that a fair queue in this process instead of
-        # threads polling SQLite's busy handler, which under load gives up ("database is
-        # locked") after the busy timeout.
-        self._sqlite_turn = (asyncio.Lock() if bind is not None
-                             and bind.dialect.name == "sqlite" else None)
+        # SQLite has one writer: updates that write take turns on this lock from their first
+        # write to the end of their transaction (bot/db.py WriteTurn); reads need no turn.
+        self._sqlite_writer = (asyncio.Lock() if bind is not None
+                               and bind.dialect.name == "sqlite" else None)
 
     async def __call__(
         self,
@@ -33,16 +30,24 @@ class DbSessionMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with self._sqlite_turn or contextlib.nullcontext(), self.sessionmaker() as session:
-            data["session"] = session
-            token = current_session.set(session)
-            pending = PendingWrites()
-            fsm_token = pending_writes.set(pending)
-            try:
-                result = await handler(event, data)
-                await session.commit()
-                await pending.apply()  # Redis conversation state follows the commit
-                return result
-            finally:
-                pending_writes.reset(fsm_token)
-                current_session.reset(token)
+        turn = WriteTurn(self._sqlite_writer)
+        turn_token = current_turn.set(turn)
+        try:
+            async with self.sessionmaker() as session:
+                data["session"] = session
+                token = current_session.set(session)
+                pending = PendingWrites()
+                fsm_token = pending_writes.set(pending)
+                try:
+                    result = await handler(event, data)
+                    await session.commit()
+                finally:
+                    pending_writes.reset(fsm_token)
+                    current_session.reset(token)
+            # The transaction is over (committed, or rolled back when the session closed).
+            turn.release()
+            await pending.apply()  # Redis conversation state follows the commit
+            return result
+        finally:
+            turn.release()
+            current_turn.reset(turn_token)

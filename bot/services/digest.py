@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks_digest import NudgeCallback
+from bot.callbacks_digest import NudgeCallback, SurveyRemindCallback
 from bot.callbacks_meetings import PlanTargetCallback
 from bot.i18n import Html, Translator
 from bot.services import outbox
@@ -101,6 +101,9 @@ def render_figures(figures: ProgrammeFigures, t: T, *, heading: str) -> str:
                        trend=f" {figures.trend}" if figures.trend else "", prev=_score(figures.feedback_avg_prev)))
     if figures.feedback_outstanding:
         lines.append(t("digest.outstanding", n=figures.feedback_outstanding))
+    for survey in figures.surveys:
+        lines.append(t("completion.digest.line", survey=t(f"completion.survey.{survey.kind}"),
+                       answered=survey.answered, sent=survey.sent))
     if figures.at_risk:
         lines.append(t("digest.at_risk_cadence", days=figures.cadence_days,
                        n=len(figures.at_risk),
@@ -125,6 +128,14 @@ def nudge_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
     return [(t("digest.nudge_button", mentor=pair.mentor, mentee=pair.mentee)[:64],
              NudgeCallback(pair_id=pair.pair_id).pack())
             for pair in figures.at_risk[:MAX_NAMES]]
+
+
+def survey_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
+    """(label, callback data) of «remind those who have not answered» per open survey with
+    people still to answer."""
+    return [(t("completion.remind_button", survey=t(f"completion.survey.{survey.kind}")),
+             SurveyRemindCallback(programme_id=figures.programme_id, kind=survey.kind).pack())
+            for survey in figures.surveys if survey.waiting > 0]
 
 
 def weekday_label(t: T, weekday: int) -> str:
@@ -189,7 +200,8 @@ async def queue_digest(session: AsyncSession, translator: Translator, programme_
             session, chat_id=chat_id, kind="digest", due_at=now, text=text, locale=locale,
             dedupe_key=f"{prefix}:chat:{chat_id}", now=now,
             buttons=[[outbox.button(text=label, callback_data=data)]
-                     for label, data in nudge_buttons(figures, t)] or None)
+                     for label, data in nudge_buttons(figures, t) + survey_buttons(figures, t)]
+            or None)
         if figures.has_meetings:
             await outbox.enqueue(
                 session, chat_id=chat_id, kind="digest", due_at=now, locale=locale,

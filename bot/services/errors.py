@@ -7,6 +7,7 @@ class DomainError(Exception):
     """An expected refusal; `key` is the translation key of the answer, `params` its values."""
 
     key = "error.generic"
+    alert = True  # on a button: a dialog the person closes (False: a passing notice)
 
     def __init__(self, key: str | None = None, **params: object) -> None:
         super().__init__(key or self.key)
@@ -24,3 +25,22 @@ class AccessDenied(DomainError):
 
 class InvitationInvalid(DomainError):
     key = "invite.invalid"
+
+
+class CuratorCommandOnly(AccessDenied):
+    """A curator's command from someone who curates nothing."""
+
+    key = "access.curator_only"
+
+
+class OwnerCommandOnly(AccessDenied):
+    """An owner's command from someone else."""
+
+    key = "access.owner_only"
+
+
+class StaleButton(AccessDenied):
+    """A button no handler takes now: a step that is over, an old keyboard, a forged one."""
+
+    key = "access.stale"
+    alert = False  # often a double tap: a notice, not a dialog

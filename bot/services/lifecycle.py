@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks_lifecycle import LifecycleSurveyCallback
+from bot.callbacks_lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
 from bot.services import outbox
 from bot.services.errors import DomainError
 from models import (
+    Curator,
     Organisation,
     Pair,
     PairState,
@@ -46,11 +47,17 @@ KINDS: dict[str, Kind] = {
     "entry": Kind("entry_self_assessment_{role}", "pair:{pair}:entry",
                   (*OPEN, PairState.COMPLETED)),
     "mid": Kind("midterm_control", "pair:{pair}:midterm", (*OPEN, PairState.COMPLETED)),
-    "fin": Kind("final_satisfaction_{role}", "programme:{programme}:final", (PairState.COMPLETED,)),
-    "exit": Kind("exit_self_assessment_{role}", "pair:{pair}:exit", (PairState.COMPLETED,)),
-    "refl": Kind("reflection", "pair:{pair}:reflection", (PairState.COMPLETED,)),
+    # The completion surveys may come before the pair is completed: N days before the end or
+    # after the pair's final meeting (bot.services.completion).
+    "fin": Kind("final_satisfaction_{role}", "programme:{programme}:final",
+                (*OPEN, PairState.COMPLETED)),
+    "exit": Kind("exit_self_assessment_{role}", "pair:{pair}:exit", (*OPEN, PairState.COMPLETED)),
+    "refl": Kind("reflection", "pair:{pair}:reflection", (*OPEN, PairState.COMPLETED)),
 }
 COMPLETION_KINDS = ("fin", "exit", "refl")
+# The curator's questionnaire about the programme's conditions: answered as a user (curators
+# have no participation), once per programme.
+CONDITIONS_SURVEY = "curator_conditions"
 
 
 def survey_of(kind: str, role: str, pair: Pair) -> tuple[str, str]:
@@ -67,8 +74,13 @@ def check_pair_state(kind: str, pair: Pair) -> None:
         raise DomainError("lifecycle.survey.closed")
 
 
-def _key(survey_id: str, context: str, participation_id: int) -> str:
-    return f"survey:{survey_id}:{context}:{participation_id}"
+def _key(survey_id: str, context: str, owner: int | str) -> str:
+    """owner: the participation id, or "u<user id>" for a curator's own questionnaire."""
+    return f"survey:{survey_id}:{context}:{owner}"
+
+
+def conditions_context(programme_id: int) -> str:
+    return f"programme:{programme_id}:conditions"
 
 
 def expires_of(programme: Programme) -> datetime:
@@ -87,8 +99,10 @@ async def _members(session: AsyncSession, pair_list: Sequence[Pair]
 
 
 async def send(session: AsyncSession, kinds: Sequence[str], pair_list: Sequence[Pair],
-               now: datetime) -> int:
-    """Prompts (and their reminders) for both members of each pair; returns new prompts."""
+               now: datetime, *, prompt_key: str = "lifecycle.prompt.{kind}",
+               reached: set[int] | None = None) -> int:
+    """Prompts (and their reminders) for both members of each pair; returns new prompts.
+    `reached` collects the participations that got a new prompt."""
     if not pair_list:
         return 0
     members = await _members(session, pair_list)
@@ -112,8 +126,10 @@ async def send(session: AsyncSession, kinds: Sequence[str], pair_list: Sequence[
                 fields = dict(chat_id=user.telegram_id, user_id=user.id, kind="survey_prompt",
                               params=params, buttons=button, expires_at=expires, now=now)
                 if await outbox.enqueue(session, due_at=now, dedupe_key=key,
-                                        text_key=f"lifecycle.prompt.{kind}", **fields):
+                                        text_key=prompt_key.format(kind=kind), **fields):
                     sent += 1
+                    if reached is not None:
+                        reached.add(participation_id)
                 for label, after in REMINDERS:
                     await outbox.enqueue(session, due_at=now + after, dedupe_key=f"{key}:{label}",
                                          text_key=f"lifecycle.reminder.{kind}", **fields)
@@ -133,8 +149,39 @@ async def completed(session: AsyncSession, response_id: int) -> int:
     response = await session.get(SurveyResponse, response_id)
     if response is None:
         return 0
+    owner = (response.participation_id if response.participation_id is not None
+             else f"u{response.user_id}")
     return await outbox.cancel(session, dedupe_prefix=_key(
-        response.survey_id, response.context, response.participation_id) + ":r")
+        response.survey_id, response.context, owner) + ":r")
+
+
+async def curator_conditions(session: AsyncSession, programme_id: int, now: datetime) -> int:
+    """The conditions questionnaire (and its reminders) to each curator of the programme, in
+    their private chat; returns new prompts."""
+    programme = await session.get(Programme, programme_id)
+    if programme is None:
+        return 0
+    rows = (await session.execute(
+        select(User.id, User.telegram_id).join(Curator, Curator.user_id == User.id)
+        .where(Curator.organisation_id == programme.organisation_id)
+        .order_by(User.id))).all()
+    context = conditions_context(programme.id)
+    button = [[outbox.button(text_key="practices.button.conditions",
+                             callback_data=LifecycleCardCallback(
+                                 action="cond", programme_id=programme.id).pack())]]
+    sent = 0
+    for user_id, telegram_id in rows:
+        key = _key(CONDITIONS_SURVEY, context, f"u{user_id}")
+        fields = dict(chat_id=telegram_id, user_id=user_id, kind="survey_prompt",
+                      params={"programme": programme.title}, buttons=button,
+                      expires_at=expires_of(programme), now=now)
+        if await outbox.enqueue(session, due_at=now, dedupe_key=key,
+                                text_key="practices.prompt.conditions", **fields):
+            sent += 1
+        for label, after in REMINDERS:
+            await outbox.enqueue(session, due_at=now + after, dedupe_key=f"{key}:{label}",
+                                 text_key="practices.reminder.conditions", **fields)
+    return sent
 
 
 async def complete_programme(session: AsyncSession, programme_id: int, now: datetime
@@ -147,6 +194,7 @@ async def complete_programme(session: AsyncSession, programme_id: int, now: date
         pair.ended_at = now
     await session.flush()
     await completion(session, open_pairs, now)
+    await curator_conditions(session, programme_id, now)
     return open_pairs
 
 
@@ -185,8 +233,17 @@ async def midterm_due(session: AsyncSession, now: datetime) -> int:
 async def pair_ended_early(session: AsyncSession, pair: Pair) -> int:
     """A pair ended early gets no more surveys about it: pending prompts and reminders go."""
     total = 0
-    for kind in ("entry", "mid"):
+    for kind in ("entry", "mid", "exit", "refl"):  # contexts of this pair only
         for role in ("mentor", "mentee"):
             survey_id, context = survey_of(kind, role, pair)
             total += await outbox.cancel(session, dedupe_prefix=f"survey:{survey_id}:{context}:")
+    # The final rating is per programme: its reminders stop unless the person has another pair.
+    for role, participation_id in (("mentor", pair.mentor_id), ("mentee", pair.mentee_id)):
+        other = await session.scalar(select(Pair.id).where(
+            Pair.id != pair.id, Pair.state.in_((*OPEN, PairState.COMPLETED)),
+            (Pair.mentor_id == participation_id) | (Pair.mentee_id == participation_id)).limit(1))
+        if other is None:
+            survey_id, context = survey_of("fin", role, pair)
+            total += await outbox.cancel(
+                session, dedupe_prefix=_key(survey_id, context, participation_id) + ":r")
     return total

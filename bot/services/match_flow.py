@@ -24,7 +24,6 @@ from bot.services.matching import (
     Weights,
     check_manual_pair,
     hard_rule_failure,
-    propose,
     rank_mentors_for,
     soft_score,
 )
@@ -129,6 +128,8 @@ async def open_draft(session: AsyncSession, user_id: int, programme_id: int,
         return draft
     cohort = await build_cohort(session, programme.id)
     prefs = await preferences(session, cohort)
+    from bot.services.matching import propose  # numpy and scipy: loaded on first use
+
     proposal = propose(cohort.mentors, cohort.mentees, weights_of(programme),
                        prefs.by_mentee, prefs.by_mentor)
     pairs = [[p.mentor_id, p.mentee_id, False] for p in proposal.pairs]

@@ -79,12 +79,14 @@ async def _kit(session: AsyncSession, programme: Programme) -> MentorKit:
 
 async def for_mentor(session: AsyncSession, user_id: int) -> list[MentorKit]:
     """The kits of every programme where this person is an active mentor."""
+    # IN (subquery), not JOIN + DISTINCT: PostgreSQL cannot compare the JSON columns that
+    # DISTINCT over whole programme rows would need.
+    mentoring = (select(Participation.programme_id)
+                 .where(Participation.user_id == user_id, Participation.role == "mentor",
+                        Participation.state != ParticipationState.WITHDRAWN,
+                        Participation.state != ParticipationState.GUARDIAN_PENDING))
     programmes = await session.scalars(
-        select(Programme).join(Participation, Participation.programme_id == Programme.id)
-        .where(Participation.user_id == user_id, Participation.role == "mentor",
-               Participation.state != ParticipationState.WITHDRAWN,
-               Participation.state != ParticipationState.GUARDIAN_PENDING)
-        .distinct().order_by(Programme.id))
+        select(Programme).where(Programme.id.in_(mentoring)).order_by(Programme.id))
     return [await _kit(session, p) for p in programmes]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.services import completion
 from bot.services import meeting_notify as notify
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.meeting_people import (
@@ -296,6 +297,7 @@ async def _log_existing(session: AsyncSession, translator: Translator, *, user_i
         meeting.kind, meeting.duration_minutes = kind, duration
         meeting.updated_at = now
         await recompute_stages(session, meeting.id)
+        await _after_final(session, meeting, now)
         return LogResult(meeting, False)
     if meeting.state not in (MeetingState.CONFIRMED, MeetingState.PROPOSED, MeetingState.MISSED):
         raise DomainError("meetings.plan.not_open")
@@ -316,6 +318,14 @@ async def _after_logged(session: AsyncSession, meeting: Meeting, now: datetime,
     await recompute_stages(session, meeting.id)
     await notify.feedback(session, meeting, await attendees(session, meeting, default_timezone),
                           now)
+    await _after_final(session, meeting, now)
+
+
+async def _after_final(session: AsyncSession, meeting: Meeting, now: datetime) -> None:
+    """A logged final meeting asks its pairs for the reflection (and the final surveys)."""
+    if meeting.kind == "final":
+        await completion.final_meeting(session, await meeting_pair_ids(session, meeting.id),
+                                       now)
 
 
 def require_editable(meeting: Meeting, now: datetime) -> None:

@@ -6,17 +6,33 @@ participants who were asked the final survey (members of pairs that did not end 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import monitoring
-from bot.services.lifecycle import KINDS
-from models import Pair, PairState, Participation, SurveyAnswer, SurveyResponse
+from bot.services.lifecycle import CONDITIONS_SURVEY, KINDS
+from models import (
+    Curator,
+    Pair,
+    PairState,
+    Participation,
+    Programme,
+    SurveyAnswer,
+    SurveyResponse,
+)
 
 MONITORING_SURVEYS = frozenset(
     kind.survey.format(role=role) for kind in KINDS.values() for role in monitoring.ROLES)
+
+
+@dataclass(frozen=True)
+class CuratorAnswers:
+    """One curator's questionnaire about the programme's conditions."""
+
+    name: str | None
+    answers: dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,7 @@ class ProgrammeMonitoring:
     records: list[monitoring.AnswerSet]
     invited: dict[tuple[str, str | None], int]
     names: dict[int, str]
+    conditions: list[CuratorAnswers] = field(default_factory=list)
 
     def report(self) -> monitoring.MonitoringReport:
         return monitoring.report(self.records, self.invited)
@@ -59,4 +76,27 @@ async def load(session: AsyncSession, programme_id: int) -> ProgrammeMonitoring:
         select(Participation.role, Participation.form, func.count())
         .where(Participation.id.in_(select(member.c.pid)), Participation.state != "withdrawn")
         .group_by(Participation.role, Participation.form))).all()}
-    return ProgrammeMonitoring(records, invited, names)
+    return ProgrammeMonitoring(records, invited, names,
+                               await load_conditions(session, programme_id))
+
+
+async def load_conditions(session: AsyncSession, programme_id: int) -> list[CuratorAnswers]:
+    """The curators' completed questionnaires about the programme's conditions."""
+    organisation_id = await session.scalar(
+        select(Programme.organisation_id).where(Programme.id == programme_id))
+    rows = (await session.execute(
+        select(SurveyResponse.id, Curator.full_name, SurveyAnswer.question_id, SurveyAnswer.value)
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .outerjoin(Curator, (Curator.user_id == SurveyResponse.user_id)
+                   & (Curator.organisation_id == organisation_id))
+        .where(SurveyResponse.programme_id == programme_id,
+               SurveyResponse.participation_id.is_(None),
+               SurveyResponse.survey_id == CONDITIONS_SURVEY,
+               SurveyResponse.completed_at.is_not(None))
+        .order_by(SurveyResponse.id))).all()
+    names: dict[int, str | None] = {}
+    answers: dict[int, dict[str, object]] = defaultdict(dict)
+    for response_id, name, question_id, value in rows:
+        names[response_id] = name
+        answers[response_id][question_id] = value
+    return [CuratorAnswers(names[r], answers[r]) for r in names]

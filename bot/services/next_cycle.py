@@ -88,6 +88,7 @@ async def clone_programme(session: AsyncSession, translator: Translator, program
     programme.community_link = source.community_link
     programme.digest_weekday = source.digest_weekday
     programme.digest_time = source.digest_time
+    programme.final_surveys_days = source.final_surveys_days
 
     materials = list(await session.scalars(
         select(Material).where(Material.programme_id == source.id).order_by(Material.id)))

@@ -77,6 +77,20 @@ async def export_user_data(session: AsyncSession, user: User, locale: str) -> di
     curators = (await session.scalars(select(Curator).where(Curator.user_id == user.id))).all()
     data["curator_of"] = [{"organisation_id": c.organisation_id, "full_name": c.full_name}
                           for c in curators]
+    # A curator's own questionnaires (the programme's conditions) have no participation.
+    data["curator_questionnaires"] = []
+    for response in (await session.scalars(select(SurveyResponse).where(
+            SurveyResponse.user_id == user.id, SurveyResponse.participation_id.is_(None)))).all():
+        programme = await session.get(Programme, response.programme_id or 0)
+        answers = dict((await session.execute(
+            select(SurveyAnswer.question_id, SurveyAnswer.value)
+            .where(SurveyAnswer.response_id == response.id))).all())
+        survey = registry.get(response.survey_id) if response.survey_id in registry else None
+        readable = summarise(survey, answers, locale) if survey else list(answers.items())
+        data["curator_questionnaires"].append({
+            "programme": programme.title if programme else None, "survey": response.survey_id,
+            "completed": _iso(response.completed_at),
+            "answers": [{"question": q, "answer": a} for q, a in readable]})
     return data
 
 
@@ -125,6 +139,8 @@ async def forget_user(session: AsyncSession, user: User) -> ForgetResult:
     await _tell_others(session, result, participations_roles, now)
     await session.execute(update(Curator).where(Curator.user_id == user.id)
                           .values(user_id=None, full_name=None))
+    # A curator's own answers (the conditions questionnaire) go with the person.
+    await session.execute(delete(SurveyResponse).where(SurveyResponse.user_id == user.id))
     await session.delete(user)
     await session.flush()
     return result

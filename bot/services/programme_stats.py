@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.services import meetings_status, roadmap_items
+from bot.services.survey_completion import SurveyLine, survey_lines
 from models import (
     PAIR_STAGES,
     Meeting,
@@ -51,8 +52,9 @@ MAX_WEEKS = 60  # the chart and the weekly grouping cover at most this many week
 ROADMAP_DAYS = 14
 CONTEXT_PREFIX = "meeting:"
 # programme+organisation, participants, pairs, unreachable, failed deliveries, meetings by
-# week, feedback by week, cadence (at risk), roadmap overdue, roadmap upcoming
-QUERIES = 10
+# week, feedback by week, cadence (at risk), roadmap overdue, roadmap upcoming, monitoring
+# surveys answered / sent
+QUERIES = 11
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class ProgrammeFigures:
     chart_series: list[WeekPoint] = field(default_factory=list)  # programme start .. this week
     roadmap_overdue: list[RoadmapLine] = field(default_factory=list)
     roadmap_upcoming: list[RoadmapLine] = field(default_factory=list)  # next 14 days
+    surveys: list[SurveyLine] = field(default_factory=list)  # open monitoring surveys
 
     def active(self, role: str) -> int:
         """Participants of a role who have not withdrawn."""
@@ -296,6 +299,7 @@ async def programme_figures(session: AsyncSession, programme_id: int,
     risky = await meetings_status.pairs_at_risk(session, programme.id, today)
     overdue = await roadmap_items.overdue_items(session, programme.id, today)
     upcoming = await roadmap_items.upcoming_items(session, programme.id, today, ROADMAP_DAYS)
+    surveys = await survey_lines(session, programme.id, now)
 
     return ProgrammeFigures(
         programme_id=programme.id, title=programme.title, state=programme.state,
@@ -316,7 +320,8 @@ async def programme_figures(session: AsyncSession, programme_id: int,
         chart_series=[WeekPoint(bound.astimezone(zone).date(), week.meetings, week.avg)
                       for bound, week in zip(bounds, weeks, strict=False)],
         roadmap_overdue=[RoadmapLine(i.label, i.next_date or i.ends_on) for i in overdue],
-        roadmap_upcoming=[RoadmapLine(i.label, i.next_date) for i in upcoming])
+        roadmap_upcoming=[RoadmapLine(i.label, i.next_date) for i in upcoming],
+        surveys=surveys)
 
 
 @dataclass(frozen=True)

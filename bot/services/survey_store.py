@@ -24,15 +24,35 @@ async def open_response(session: AsyncSession, participation_id: int, survey: Su
     return response
 
 
+async def open_curator_response(session: AsyncSession, user_id: int, programme_id: int,
+                                survey: Survey, context: str) -> SurveyResponse:
+    """A curator has no participation: their response belongs to them and the programme."""
+    response = await session.scalar(select(SurveyResponse).where(
+        SurveyResponse.user_id == user_id, SurveyResponse.survey_id == survey.id,
+        SurveyResponse.context == context))
+    if response is None:
+        response = SurveyResponse(user_id=user_id, programme_id=programme_id,
+                                  survey_id=survey.id, survey_version=survey.version,
+                                  context=context)
+        session.add(response)
+        await session.flush()
+    return response
+
+
 async def answers(session: AsyncSession, response_id: int) -> dict[str, object]:
     rows = await session.execute(select(SurveyAnswer.question_id, SurveyAnswer.value)
                                  .where(SurveyAnswer.response_id == response_id))
     return dict(rows.all())
 
 
-async def save_answer(session: AsyncSession, response_id: int, question_id: str, value: object) -> None:
-    answer = await session.scalar(select(SurveyAnswer).where(
-        SurveyAnswer.response_id == response_id, SurveyAnswer.question_id == question_id))
+async def save_answer(session: AsyncSession, response_id: int, question_id: str, value: object,
+                      *, exists: bool | None = None) -> None:
+    """`exists`: whether the response has an answer to the question, when the caller read its
+    answers in this transaction (a new answer is then inserted without looking first)."""
+    answer = None
+    if exists or exists is None:
+        answer = await session.scalar(select(SurveyAnswer).where(
+            SurveyAnswer.response_id == response_id, SurveyAnswer.question_id == question_id))
     if answer is None:
         session.add(SurveyAnswer(response_id=response_id, question_id=question_id, value=value))
     else:

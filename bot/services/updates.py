@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,13 @@ async def claim_update(session: AsyncSession, bot_id: int, update_id: int) -> bo
                  .on_conflict_do_nothing())
     result = await session.execute(statement)
     return result.rowcount == 1
+
+
+async def was_handled(session: AsyncSession, bot_id: int, update_id: int) -> bool:
+    """True when the update's id was recorded (its changes committed)."""
+    found = await session.scalar(select(ProcessedUpdate.update_id).where(
+        ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id == update_id))
+    return found is not None
 
 
 async def forget_old(session: AsyncSession, now: datetime | None = None) -> int:

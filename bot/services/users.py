@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import SUPPORTED_LOCALES
@@ -13,11 +15,16 @@ from models.base import utcnow
 
 
 async def get_or_create(session: AsyncSession, telegram_id: int) -> User:
-    user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    query = select(User).where(User.telegram_id == telegram_id)
+    user = await session.scalar(query)
     if user is None:
-        user = User(telegram_id=telegram_id)
-        session.add(user)
-        await session.flush()
+        # Another transaction (a second instance, two first updates of one person handled at
+        # once) may be creating the same account right now: insert if absent, then read the row
+        # that won. (A plain INSERT failed with a unique violation on PostgreSQL.)
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        await session.execute(insert(User).values(telegram_id=telegram_id)
+                              .on_conflict_do_nothing(index_elements=[User.telegram_id]))
+        user = (await session.scalars(query)).one()
     return user
 
 

@@ -4,7 +4,9 @@ screen, act once, and wait until the bot has answered that action before reading
 Under kills alone the person never repeats an action: polling confirms an update only after it
 was handled, so a message or a tap is never lost, only answered later (or twice). Under API
 faults a reply itself can fail (the update then ends with an error and its changes roll back),
-which a real person notices as silence; `patience` makes them repeat the same action then."""
+which a real person notices as silence; `patience` makes them repeat the same action then:
+after the bot has been up that long and has finished the update without an answer (repeating
+while the update merely waits its turn would only lengthen the queue)."""
 
 from __future__ import annotations
 
@@ -24,27 +26,44 @@ from bot.services.surveys import (
 )
 
 READY = "Вы в базе программы"
+# The invitation link opened again after the end (a repeat crossed the last answer).
+ALREADY_READY = "готов к подбору пары"
 AGE = "Сколько вам полных лет?"
 CONSENT = "✅ Даю согласие"
 ASK_NAME = "Как вас зовут?"
+CONTINUE = "Заполнить анкету"  # under "you already take part" when the link is opened again
 NUMBERS = {"hours_per_month": "6", "max_mentees": "2"}
+MAX_ACTIONS = 200  # the whole way takes ~16 without faults
 
 
 class Stuck(AssertionError):
     pass
 
 
+class BotUptime:
+    """When the bot process last started polling (None while it is being restarted): a person
+    repeats an action only after the bot has been up for `patience` without answering, so a
+    slow restart is waited out rather than answered with repeats."""
+
+    def __init__(self) -> None:
+        self.up_since: float | None = time.monotonic()
+
+
 class Person:
     def __init__(self, user: SimUser, token: str, survey_id: str, name: str,
-                 patience: float | None = None, limit: float = 120.0) -> None:
+                 patience: float | None = None, limit: float = 120.0,
+                 uptime: BotUptime | None = None) -> None:
         self.user = user
         self.token = token
         self.survey_id = survey_id
         self.name = name
         self.patience = patience  # None: never repeat (kills only)
-        self.limit = limit  # no answer within this long: the flow is stuck
+        self.limit = limit  # no answer within this long of bot uptime: the flow is stuck
+        self.uptime = uptime or BotUptime()
+        self.last_update: int | None = None  # the update of the last action
         self.actions = 0
         self.repeats = 0
+        self.waits = 0
 
     def screen(self) -> tuple:
         messages = [m for m in self.user.messages if not m.deleted]
@@ -54,17 +73,28 @@ class Person:
 
     async def _settled_change(self, before: tuple, action: Callable[[], Awaitable[object]]) -> None:
         """Wait until the screen differs from `before` and stays the same for a moment."""
-        started = last_try = time.monotonic()
-        while self.screen() == before:
+        last_try = seen_at = time.monotonic()
+        waited = 0.0  # while the bot was up: a restart's start-up is not the bot's silence
+        # Until the bot has finished the update, not just answered the tap: on a busy bot the
+        # edited question follows the tap's answer by seconds, and reading the old question
+        # then made people tap again (a tick toggled back, a double answer).
+        while self.screen() == before or not self._handled(self.last_update):
             now = time.monotonic()
-            if now - started > self.limit:
-                raise Stuck(f"user {self.user.id}: no answer within {self.limit}s to action "
-                            f"{self.actions}\n{self.user.transcript()[-3000:]}")
-            if self.patience is not None and now - last_try > self.patience:
+            up_since = self.uptime.up_since
+            if up_since is not None:
+                waited += now - max(seen_at, up_since)
+            seen_at = now
+            if waited > self.limit:
+                raise Stuck(f"user {self.user.id}: no answer within {self.limit}s of the bot "
+                            f"being up, to action {self.actions}\n"
+                            f"{self.user.transcript()[-3000:]}")
+            if self.patience is not None and up_since is not None \
+                    and now - max(last_try, up_since) > self.patience \
+                    and self._handled(self.last_update):
                 self.repeats += 1
                 last_try = now
                 try:
-                    await action()
+                    await self._sent(action)
                 except AssertionError:
                     pass  # the button is gone: the screen is changing anyway
             await asyncio.sleep(0.1)
@@ -75,11 +105,21 @@ class Person:
             if self.screen() != seen:
                 seen, quiet_since = self.screen(), time.monotonic()
 
+    async def _sent(self, action: Callable[[], Awaitable[object]]) -> None:
+        await action()  # pushes the update synchronously: the newest one is ours
+        self.last_update = self.user.state.queue.accepted_ids[-1]
+
+    def _handled(self, update_id: int | None) -> bool:
+        """The bot has finished (confirmed) this update: a reply that is still missing then
+        was lost, rather than queued behind other people's updates on a slow machine."""
+        return update_id is None or all(
+            u["update_id"] != update_id for u in self.user.state.queue.pending)
+
     async def act(self, action: Callable[[], Awaitable[object]]) -> None:
         before = self.screen()
         self.actions += 1
         try:
-            await action()
+            await self._sent(action)
         except AssertionError:
             if self.patience is None:
                 raise
@@ -93,8 +133,12 @@ class Person:
         user = self.user
         texts = self._texts(3)
         last = texts[-1] if texts else ""
-        if READY in last:
+        # A repeated answer that crossed the last one gets "not understood" after the ready
+        # message: the person reads the last few messages, as on a phone.
+        if any(READY in text for text in texts) or ALREADY_READY in last:
             return None
+        if user.last_message is not None and CONTINUE in user.last_message.buttons:
+            return lambda: user.press(CONTINUE)
         if AGE in last:
             return lambda: user.press("18 лет и старше")
         if user.last_message is not None and CONSENT in user.last_message.buttons:
@@ -107,12 +151,9 @@ class Person:
                 return self._answer(question)
         if any(mark in last for mark in COMPLETED):
             return "wait"  # type: ignore[return-value]  # the ready message follows
-        if self.patience is not None:
-            # A failed reply can leave a screen without a way on (e.g. the age button edited
-            # away, the consent message lost): a person opens the invitation link again.
-            self.repeats += 1
-            return lambda: user.send(f"/start {self.token}")
-        raise Stuck(f"user {user.id}: nothing to do on this screen\n{user.transcript()[-3000:]}")
+        # A reply in two parts (an edit, then the next question) can be half shown: wait for
+        # the rest; nothing within `limit` is a stuck flow (raised by _settled_change).
+        return "wait"  # type: ignore[return-value]
 
     def _answer(self, question) -> Callable[[], Awaitable[object]]:
         user = self.user
@@ -134,22 +175,26 @@ class Person:
             return lambda: user.send("Учитель истории")
         raise AssertionError(f"unknown question type {type(question).__name__}")
 
+    async def _reopen(self) -> None:
+        """Under faults a failed reply can leave a screen without a way on (the age button
+        edited away, the consent message lost): after `patience` a person opens the invitation
+        link again (only called when patience is set)."""
+        await self.user.send(f"/start {self.token}")
+
     async def join(self) -> None:
         """From the invitation link to "ready"."""
         await self.act(lambda: self.user.send(f"/start {self.token}"))
-        deadline = time.monotonic() + self.limit * 3
         while True:
             action = self._next_action()
             if action is None:
                 return
-            if time.monotonic() > deadline:
+            if self.actions + self.waits > MAX_ACTIONS:  # going round in circles
                 raise Stuck(f"user {self.user.id} did not finish\n{self.user.transcript()[-3000:]}")
             if action == "wait":
+                self.waits += 1
                 before = self.screen()
-                await self._settled_change(before, _nothing)
+                await self._settled_change(before, self._reopen)
                 continue
             await self.act(action)
 
 
-async def _nothing() -> None:
-    return None

@@ -1,5 +1,5 @@
 """The scheduler wired into the dispatcher: start/stop, catch-up after downtime, expiry,
-periodic jobs from the registry, and one leader per SQLite database."""
+periodic jobs from the registry, and one leader per database."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.factory import create_dispatcher
 from bot.services import outbox
 from models import OutboxState
 from scheduler import DeliveryScheduler, JobRegistry
-from scheduler.leader import FileLeaderLock, leader_lock_for
+from scheduler.leader import FileLeaderLock, PostgresAdvisoryLock, leader_lock_for
 from tests.delivery.conftest import emulator_bot, enqueue_texts, rows
 
 
@@ -77,14 +77,19 @@ async def test_everything_due_during_downtime_goes_out_once_on_start(
     assert "5 expired message(s) dropped" in caplog.text
 
 
-async def test_one_leader_per_sqlite_database(settings, db, translator, emu):
+async def test_one_leader_per_database(settings, db, translator, emu):
+    # SQLite: a lock file beside the database; PostgreSQL (TEST_BACKEND=postgres): an advisory
+    # lock in the database.
     settings = settings.model_copy(update={"outbox_tick_seconds": 0.2})
     first = DeliveryScheduler(settings, db, translator, registry=JobRegistry(),
                               election_seconds=0.1)
     second = DeliveryScheduler(settings, db, translator, registry=JobRegistry(),
                                election_seconds=0.1)
-    assert isinstance(first.lock, FileLeaderLock)
-    assert str(first.lock.path).endswith("mentorbot.db.scheduler.lock")
+    if settings.database_url.startswith("sqlite"):
+        assert isinstance(first.lock, FileLeaderLock)
+        assert str(first.lock.path).endswith("mentorbot.db.scheduler.lock")
+    else:
+        assert isinstance(first.lock, PostgresAdvisoryLock)
     bot = emulator_bot(settings, emu)
     try:
         await first.start(bot)

@@ -38,13 +38,13 @@ async def test_2000_users_at_200_per_second_without_a_429(make_sender, db, clock
         await known_users(emu, ids)
         await enqueue_texts(db, ids)
         sender = make_sender(emu, global_per_second=200, concurrency=64)
-        started = time.monotonic()
         stats = await sender.run_until_idle()
-        elapsed = time.monotonic() - started
         assert stats.sent == 2000 and emu.count_429 == 0
-        assert sorted(int(c.params["chat_id"]) for c in send_calls(emu)) == ids
-        # the figure itself is the benchmark's job; here only a sanity floor (shared CI boxes)
-        assert 2000 / elapsed >= 0.75 * 200, f"{2000 / elapsed:.1f}/s"
+        sent = send_calls(emu)
+        assert sorted(int(c.params["chat_id"]) for c in sent) == ids
+        # Never faster than configured, whatever the machine; how close it gets to the rate is
+        # the benchmark's job (bench/delivery.py), not a timed unit test's.
+        assert sent[-1].time - sent[0].time >= 1999 / 200, "sent faster than 200/s"
         assert {r.state for r in await rows(db)} == {OutboxState.SENT}
         assert all(r.telegram_message_id for r in await rows(db))
     finally:
@@ -56,11 +56,10 @@ async def test_default_limits_few_hundred_users(make_sender, db, emu):
     await known_users(emu, ids)
     await enqueue_texts(db, ids)
     sender = make_sender(emu)  # 25/s, the default, against Telegram-like 30/s
-    started = time.monotonic()
     stats = await sender.run_until_idle()
-    rate = 200 / (time.monotonic() - started)
     assert stats.sent == 200 and emu.count_429 == 0
-    assert rate >= 0.95 * 25 * 0.98, f"{rate:.2f}/s"
+    sent = send_calls(emu)
+    assert sent[-1].time - sent[0].time >= 199 / 25, "sent faster than the default 25/s"
 
 
 async def test_a_burst_to_one_chat_keeps_to_one_per_second(make_sender, db, emu):

@@ -17,6 +17,7 @@ from tests.conftest import POSTGRES_URL, service_missing
 from tests.delivery.test_postgres import _admin
 from tests.digest.seed import seed, seed_meetings
 from tests.digest.test_digest_job import MONDAY_0900_MSK
+from tests.digest.test_survey_completion import check_surveys, seed_surveys
 
 
 @pytest.fixture(scope="module")
@@ -65,5 +66,11 @@ async def test_figures_digest_and_announcement_on_postgres(pg_url, translator):
             assert await announcements.queue_summaries(session, MONDAY_0900_MSK) == 0
             keys = list(await session.scalars(select(OutboxMessage.dedupe_key)))
             assert sum(k.startswith(f"announcement:{sent.id}:user:") for k in keys) == 5
+        # the survey lines: the kind told by LIKE over the key, the response joined by the
+        # key rebuilt in SQL (string concatenation and casts) on PostgreSQL
+        async with sessionmaker() as session, session.begin():
+            seeded = await seed(session, translator, curator_telegram_id=2, people_base=7000)
+            await seed_surveys(session, seeded)
+            await check_surveys(session, seeded, translator)
     finally:
         await engine.dispose()

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event, select
 
-from bot.services import programme_stats
+from bot.services import lifecycle, programme_stats, users
+from bot.services.survey_completion import SurveyLine
 from models import Meeting, MeetingPair, Pair, Participation, ParticipationState
 from tests.digest.seed import CREATED, feedback, seed, seed_meetings
 
@@ -74,19 +75,25 @@ async def _count_queries(app, pairs: int) -> int:
     async with app.sessionmaker() as session, session.begin():
         seeded = await seed(session, app.translator, curator_telegram_id=10_000 + pairs,
                             people_base=100_000 * pairs)
+        added = []
         for i in range(pairs):
+            reachable = await users.get_or_create(session, 100_000 * pairs + 50_000 + i)
             mentor = Participation(programme_id=seeded.programme_id, user_id=None, role="mentor",
                                    state="paired", age_group="18_plus", form="teacher_teacher",
                                    full_name=f"M{i}", created_at=CREATED)
-            mentee = Participation(programme_id=seeded.programme_id, user_id=None, role="mentee",
+            mentee = Participation(programme_id=seeded.programme_id, user_id=reachable.id,
+                                   role="mentee",
                                    state="paired", age_group="18_plus", form="teacher_teacher",
                                    full_name=f"E{i}", created_at=CREATED)
             session.add_all([mentor, mentee])
             await session.flush()
-            session.add(Pair(programme_id=seeded.programme_id, mentor_id=mentor.id,
-                             mentee_id=mentee.id, form="teacher_teacher",
-                             stage=("intro", "trial", "regular")[i % 3], created_at=CREATED))
+            added.append(Pair(programme_id=seeded.programme_id, mentor_id=mentor.id,
+                              mentee_id=mentee.id, form="teacher_teacher",
+                              stage=("intro", "trial", "regular")[i % 3], created_at=CREATED))
+            session.add(added[-1])
         await session.flush()
+        # the midterm survey to every added mentee (their mentors cannot be reached)
+        assert await lifecycle.send(session, ("mid",), added, NOW) == pairs
         pair_ids = list(await session.scalars(
             select(Pair.id).where(Pair.programme_id == seeded.programme_id).order_by(Pair.id)))
         people = dict((await session.execute(
@@ -118,6 +125,7 @@ async def _count_queries(app, pairs: int) -> int:
         assert sum(p.meetings for p in figures.chart_series) == pairs + 4
         assert figures.feedback_completed == (pairs + 1) // 3 + 3
         assert figures.roadmap_overdue and figures.at_risk
+        assert figures.surveys == [SurveyLine("mid", pairs, 0)]
         return len(statements)
 
 

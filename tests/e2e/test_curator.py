@@ -3,10 +3,8 @@ links and QR codes, forged buttons, the registry and its export, the curator cha
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import time
 from datetime import date, datetime, timedelta
 from io import BytesIO
 
@@ -26,9 +24,12 @@ from bot.emulator.live import live_bot
 from bot.services import invitations, programmes, users
 from models import Invitation, Material, Participation, ParticipationState, Programme
 from models.base import utcnow
+from tests.e2e.helpers import answered, eventually, press
 
 OWNER = 500
 DENIED = "Это действие вам недоступно."
+CURATOR_ONLY = "Эта команда доступна только куратору программы."
+OWNER_ONLY = "Эта команда доступна только владельцу бота."
 LINK = re.compile(r"https://t\.me/mentorbot_test_bot\?start=([A-Za-z0-9_-]+)")
 
 
@@ -37,37 +38,6 @@ async def live(settings, emulator):
     settings = settings.model_copy(update={"admin_ids": frozenset({OWNER})})
     async with live_bot(settings, emulator) as running:
         yield running
-
-
-async def answered(live, who, before: int, wait: float = 5.0) -> None:
-    """Wait until a pressed button was answered (every callback handler answers), then quiet."""
-    deadline = time.monotonic() + wait
-    while len(who.callback_answers) <= before:
-        assert time.monotonic() < deadline, "the button press was not answered"
-        await asyncio.sleep(0.02)
-    await live.settle()
-
-
-async def eventually(live, query, wait: float = 5.0):
-    """Polls the database until `query(session)` returns something truthy: the bot commits
-    after its last API call of an update, so the answer can arrive before the commit."""
-    deadline = time.monotonic() + wait
-    while True:
-        async with live.app.sessionmaker() as session:
-            result = await query(session)
-        if result:
-            return result
-        assert time.monotonic() < deadline, "the database never reached the expected state"
-        await asyncio.sleep(0.05)
-
-
-async def press(live, user, text: str, group=None) -> None:
-    before = len(user.callback_answers)
-    if group is None:
-        await user.press(text)
-    else:
-        await group.press(user, text)
-    await answered(live, user, before)
 
 
 async def seed_programme(live, curator_telegram_id: int, *, org: str = "Школа №1",
@@ -277,14 +247,16 @@ async def test_forged_buttons_and_foreign_commands_are_refused_and_logged(live, 
         assert await session.get(Material, material_id) is not None
 
     mentor = emulator.user(623, first_name="Наставник", language_code="ru")
-    for command in ("/participants", "/newprogramme", "/programmes", "/neworg", "/orgs"):
+    for command, refusal in (("/participants", CURATOR_ONLY), ("/newprogramme", CURATOR_ONLY),
+                             ("/programmes", CURATOR_ONLY), ("/neworg", OWNER_ONLY),
+                             ("/orgs", OWNER_ONLY)):
         await mentor.send(command)
         (reply,) = await mentor.wait_messages(1)
-        assert reply.text == DENIED, command
+        assert reply.text == refusal, command
     curator = emulator.user(621, first_name="Куратор", language_code="ru")
     await curator.send("/neworg")
     (reply,) = await curator.wait_messages(1)
-    assert reply.text == DENIED
+    assert reply.text == OWNER_ONLY
 
 
 async def test_revoked_expired_and_used_up_links_are_explained(live, emulator):
@@ -385,10 +357,11 @@ async def test_registry_paging_filter_card_and_xlsx_export(live, emulator):
 
 
 async def test_bind_curator_chat_in_a_group(live, emulator):
-    _, programme_id = await seed_programme(live, 651)
-    curator = emulator.user(651, first_name="Куратор", language_code="ru")
+    # Real-sized ids: a newer account's id and a supergroup's id do not fit 32 bits.
+    _, programme_id = await seed_programme(live, 7_123_456_651)
+    curator = emulator.user(7_123_456_651, first_name="Куратор", language_code="ru")
     stranger = emulator.user(652, first_name="Посторонний", language_code="ru")
-    group = emulator.group(-100123, "Кураторы")
+    group = emulator.group(-1001987654321, "Кураторы")
     await group.add_bot(by=curator)
     await group.send(stranger, "/bind")
     await live.settle()
@@ -403,7 +376,7 @@ async def test_bind_curator_chat_in_a_group(live, emulator):
     await press(live, curator, "Наставничество 2025", group)
     assert "чат куратора программы «Наставничество 2025»" in group.last_message.text
     async def bound(session):
-        return (await session.get(Programme, programme_id)).curator_chat_id == -100123
+        return (await session.get(Programme, programme_id)).curator_chat_id == -1001987654321
 
     assert await eventually(live, bound)
     await curator.send("/programmes")

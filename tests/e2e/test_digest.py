@@ -18,13 +18,14 @@ from models import Announcement, OutboxMessage, Pair, PlanGoal, Programme
 from scheduler import curator_jobs
 from scheduler.jobs import JobContext
 from tests.digest.seed import seed, seed_meetings
-from tests.e2e.test_curator import answered, eventually, press
+from tests.e2e.helpers import answered, eventually, press
 
 MONDAY_0900_MSK = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
 CURATOR = 700
 GROUP = -100700
 BASE = 7000  # participants' Telegram ids are BASE+1 .. BASE+8 (see tests/digest/seed.py)
 DENIED = "Это действие вам недоступно."
+CURATOR_ONLY = "Эта команда доступна только куратору программы."
 
 
 def job_context(live, moment: datetime) -> JobContext:
@@ -116,7 +117,8 @@ async def test_status_report_and_the_digest_setting(live, emulator):
     (report,) = await curator.wait_messages(1)
     assert report.document.filename.endswith(".xlsx")
     book = load_workbook(BytesIO(report.document.content))
-    assert book.sheetnames == ["Участники", "Пары", "Встречи", "Обратная связь", "Сводка", "ФСН"]
+    assert book.sheetnames == ["Участники", "Пары", "Встречи", "Обратная связь", "Сводка", "ФСН",
+                               "Лучшие практики"]
     people = book["Участники"]
     assert people.max_row == 9 and people.freeze_panes == "A2"
     pairs = book["Пары"]
@@ -229,7 +231,7 @@ async def test_participants_cannot_run_curator_commands(live, emulator):
         for command in ("/status", "/report", "/announce"):
             await who.send(command)
             (answer,) = await who.wait_messages(1)
-            assert answer.text == DENIED
+            assert answer.text == CURATOR_ONLY
             assert answer.document is None
     before = len(mentee.callback_answers)
     await mentee.press_data("sta:1")

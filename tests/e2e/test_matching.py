@@ -4,8 +4,6 @@ the outbox; forged buttons and non-curators are refused. Then the individual pla
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import date
 
 from sqlalchemy import func, select, update
@@ -22,42 +20,12 @@ from models import (
     SurveyAnswer,
     SurveyResponse,
 )
+from tests.e2e.helpers import eventually, press, press_data
 from tests.e2e.test_onboarding import join_as_adult
 
 DENIED = "Это действие вам недоступно."
+CURATOR_ONLY = "Эта команда доступна только куратору программы."
 CURATOR = 4000
-
-
-async def answered(live, who, before: int, wait: float = 10.0) -> None:
-    deadline = time.monotonic() + wait
-    while len(who.callback_answers) <= before:
-        assert time.monotonic() < deadline, "the button press was not answered"
-        await asyncio.sleep(0.02)
-    await live.settle()
-
-
-async def press(live, user, text: str) -> None:
-    before = len(user.callback_answers)
-    await user.press(text)
-    await answered(live, user, before)
-
-
-async def press_data(live, user, data: str, message_id: int | None = None):
-    before = len(user.callback_answers)
-    await user.press_data(data, message_id)
-    await answered(live, user, before)
-    return user.callback_answers[-1]
-
-
-async def eventually(live, query, wait: float = 10.0):
-    """The bot commits after its last API call of an update: poll until the state shows."""
-    deadline = time.monotonic() + wait
-    while True:
-        async with live.app.sessionmaker() as session:
-            if await query(session):
-                return
-        assert time.monotonic() < deadline, "the database never reached the expected state"
-        await asyncio.sleep(0.05)
 
 
 async def add_curator(live, organisation_id: int, telegram_id: int) -> None:
@@ -135,7 +103,7 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
     mentee = people["Иванов Миша"]
     await mentee.send("/match")
     (reply,) = await mentee.wait_messages(1)
-    assert reply.text == DENIED
+    assert reply.text == CURATOR_ONLY
 
     curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
     await curator.send("/match")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select, text
 
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
+from bot.services import outbox
 from models import ConsentRecord, Participation, SurveyAnswer, User
 
 
@@ -23,7 +26,33 @@ async def dump_database(live) -> str:
     async with app.sessionmaker() as session:
         for table in Base.metadata.sorted_tables:
             rows = (await session.execute(text(f"SELECT * FROM {table.name}"))).all()
-            chunks.append(repr(rows))
+            chunks.extend(readable(value) for row in rows for value in row)
+    return "\n".join(chunks)
+
+
+def readable(value: object) -> str:
+    """A value as a person would search it: JSON columns store Cyrillic as \\u escapes, which
+    a plain `in` check would never find."""
+    if isinstance(value, str | bytes):
+        try:
+            return json.dumps(json.loads(value), ensure_ascii=False)
+        except ValueError:
+            return value.decode(errors="replace") if isinstance(value, bytes) else value
+    return str(value)
+
+
+async def dump_conversations(live) -> str:
+    """Every conversation record of this bot in Redis (the PostgreSQL + Redis deployment keeps
+    FSM state there, not in a table): keys and values, as one string."""
+    storage = live.app.dispatcher.storage
+    redis = getattr(storage, "redis", None)
+    if redis is None:
+        return ""
+    prefix = getattr(storage, "inner", storage).key_builder.prefix
+    chunks = []
+    async for key in redis.scan_iter(match=f"{prefix}:*"):
+        value = await redis.get(key) if await redis.type(key) == b"string" else b""
+        chunks.append(f"{readable(key)}={readable(value)}")
     return "\n".join(chunks)
 
 
@@ -212,6 +241,17 @@ async def test_mydata_then_forget_erases_the_person(live, emulator):
     assert participation["full_name"] == "Гертрудова Гертруда"
     answers = {a["answer"] for q in participation["questionnaires"] for a in q["answers"]}
     assert "Учитель физики, 2 года" in answers
+    # What else may name the person when they leave: a reminder waiting in the outbox and a
+    # draft kept in the conversation state (in a table, or in Redis).
+    async with live.app.sessionmaker() as session, session.begin():
+        person = await session.scalar(select(User).where(User.telegram_id == 3040))
+        await outbox.enqueue(session, chat_id=3040, user_id=person.id, kind="reminder",
+                             dedupe_key="forget-test", text="Гертрудова, встреча завтра",
+                             due_at=datetime.now(UTC) + timedelta(days=1))
+    # In a group chat: the /forget conversation itself is cleared anyway.
+    key = StorageKey(bot_id=live.bot.id, chat_id=-100304, user_id=3040)
+    await live.app.dispatcher.storage.set_data(key, {"draft": "Секретик в черновике"})
+    assert "Секретик в черновике" in await dump_database(live) + await dump_conversations(live)
 
     await user.send("/forget")
     await user.wait_messages(1)
@@ -219,7 +259,7 @@ async def test_mydata_then_forget_erases_the_person(live, emulator):
     await live.settle()
     assert "данные удалены" in user.last_message.text
 
-    dump = await dump_database(live)
+    dump = await dump_database(live) + await dump_conversations(live)
     for secret in ("Гертрудова", "Учитель физики", "Секретик"):
         assert secret not in dump
     assert "3040" not in dump  # not even the Telegram id
@@ -287,6 +327,7 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
     curator = emulator.user(3070, first_name="Куратор", language_code="ru")
     await curator.send("/start")
     await curator.wait_messages(1)
+    await live.settle()  # the reply goes out before the update's commit (its user row)
     async with live.app.sessionmaker() as session, session.begin():
         account = await users.get_or_create(session, 3070)
         await programmes.add_curator(session, seeded.organisation_id, account.id, "Кураторова К.К.")
@@ -322,3 +363,53 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
     assert participation.state == "withdrawn" and participation.full_name is None
+
+
+async def test_the_link_opened_again_mid_questionnaire_leads_back_to_the_question(live, emulator):
+    """A person who lost the question (a failed reply, a new phone) opens the invitation link
+    again: they are told they already take part and get the way back to where they were."""
+    seeded = await seed_programme(live.app)
+    user = emulator.user(3095, first_name="Анна", language_code="ru")
+    await join_as_adult(user, seeded.mentor_token, live)
+    await user.send("Учитель истории")
+    await live.settle()
+    assert "Вопрос 2 из" in user.last_message.text
+
+    await user.send(f"/start {seeded.mentor_token}")
+    await live.settle()
+    assert "Вы уже участвуете" in user.last_message.text
+    assert user.last_message.buttons == ["Заполнить анкету"]
+    await user.press("Заполнить анкету")
+    await live.settle()
+    assert "Вопрос 2 из" in user.last_message.text
+    assert await count(live, SurveyAnswer) == 1
+
+
+async def test_a_button_of_another_question_brings_the_message_back_to_the_current_one(
+        live, emulator):
+    """The message shows question 3 while the bot is at question 2 (here: the answer to 2 taken
+    away, as when the update that sent question 3 failed and rolled back): pressing an answer
+    of question 3 stores nothing and turns the message back into question 2."""
+    seeded = await seed_programme(live.app)
+    user = emulator.user(3096, first_name="Анна", language_code="ru")
+    await join_as_adult(user, seeded.mentor_token, live)
+    await user.send("Учитель истории")
+    await live.settle()
+    question = user.last_message
+    assert "Вопрос 2 из" in question.text
+    await user.press(question.buttons[0])
+    await live.settle()
+    assert "Вопрос 3 из" in question.text and user.messages[-1] is question
+    async with live.app.sessionmaker() as session, session.begin():
+        second = (await session.scalars(select(SurveyAnswer).order_by(SurveyAnswer.id))).all()[1]
+        await session.delete(second)
+
+    before = len(user.callback_answers)
+    await user.press(question.buttons[0])
+    await live.settle()
+    assert user.callback_answers[before:] and "уже не актуален" in str(user.callback_answers[-1])
+    assert "Вопрос 2 из" in question.text and user.messages[-1] is question
+    assert await count(live, SurveyAnswer) == 1  # question 1 only
+    await user.press(question.buttons[0])
+    await live.settle()
+    assert "Вопрос 3 из" in question.text and await count(live, SurveyAnswer) == 2

@@ -8,7 +8,13 @@ import time
 import pytest
 
 from bot.emulator import BotAPIEmulator
-from tests.conftest import REDIS_URL, service_missing
+from tests.conftest import (
+    REDIS_TEST_DB,
+    REDIS_URL,
+    delete_redis_keys,
+    redis_test_prefix,
+    service_missing,
+)
 from tests.e2e.harness import BotProcess
 
 
@@ -55,24 +61,26 @@ async def test_flow_resumes_after_sigkill_with_state_in_redis(emulator, tmp_path
     from redis.asyncio import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    db = 14
-    probe = Redis.from_url(f"{REDIS_URL.rsplit('/', 1)[0]}/{db}")
+    # The shared test Redis database; this test's keys carry a prefix of their own.
+    redis_url = f"{REDIS_URL.rsplit('/', 1)[0]}/{REDIS_TEST_DB}"
+    prefix = redis_test_prefix()
+    probe = Redis.from_url(redis_url)
     try:
         await probe.ping()
     except (RedisConnectionError, OSError) as exc:
         service_missing("Redis", str(exc))
-    await probe.flushdb()
 
     async def state_is_in_redis() -> None:
-        assert await probe.keys("fsm:*"), "the pending state was not kept in Redis"
+        assert await probe.keys(f"{prefix}:*"), "the pending state was not kept in Redis"
 
     try:
         await interrupted_flow_resumes(emulator, {
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-            "REDIS_URL": f"{REDIS_URL.rsplit('/', 1)[0]}/{db}",
+            "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": prefix,
         }, tmp_path, after_kill=state_is_in_redis)
     finally:
-        await probe.flushdb()
+        await delete_redis_keys(probe, prefix)
         await probe.aclose()
 
 

@@ -5,7 +5,6 @@ the midterm control on the curator's date."""
 from __future__ import annotations
 
 import zipfile
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -17,38 +16,14 @@ from sqlalchemy import select
 from bot.callbacks_curator import ProgrammeCallback
 from bot.callbacks_lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
 from bot.callbacks_matching import PairCallback
-from bot.clock import ManualClock
-from bot.emulator import BotAPIEmulator
-from bot.emulator.live import live_bot
-from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
 from bot.services import lifecycle, programmes, users
 from models import OutboxMessage, Pair, PairState, Programme, SurveyAnswer, SurveyResponse
 from scheduler.lifecycle_jobs import lifecycle_job
-from tests.meetings.conftest import DENIED, T0, World, pressed, pressed_data
+from tests.meetings.conftest import CURATOR_ONLY, DENIED, T0, World, pressed, pressed_data
 
 CURATOR = 5900
 ENTRY = "📝 Пройти входную самооценку"
-
-
-@pytest.fixture
-async def world(settings, emulator) -> AsyncIterator[World]:
-    settings = settings.model_copy(update={"outbox_tick_seconds": 0.3})
-    async with live_bot(settings, emulator) as live:
-        clock = ManualClock(T0)
-        scheduler = live.app.dispatcher["scheduler"]
-        scheduler.clock = clock
-        scheduler.sender.clock = clock
-        seeded = await seed_programme(live.app)
-        yield World(live, emulator, clock, seeded.programme_id, seeded.organisation_id)
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    emu = BotAPIEmulator(bot_username="mentorbot_test_bot")
-    await emu.start()
-    yield emu
-    await emu.stop()
 
 
 async def curator_of(world: World):
@@ -262,7 +237,7 @@ async def test_report_and_monitoring_show_the_stored_answers(world: World):
     e1.mark_read()
     await e1.send("/monitoring")
     (refused,) = await e1.wait_messages(1)
-    assert refused.photo is None and refused.text == DENIED
+    assert refused.photo is None and refused.text == CURATOR_ONLY
 
 
 async def test_curator_sets_the_midterm_date_from_the_card(world: World):

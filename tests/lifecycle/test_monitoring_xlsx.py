@@ -78,7 +78,8 @@ def test_chart_is_embedded_png(workbook, t):
 def test_empty_report_has_headers_and_no_chart(t):
     report = monitoring.report([], {})
     book = load_workbook(BytesIO(monitoring_xlsx.build(report, t, "Пусто")))
-    assert len(book.worksheets) == 4
+    assert len(book.worksheets) == 5
+    assert book.worksheets[4].title == "Условия программы (куратор)"
     assert all(s.max_row == 1 or s.title == "Охват" for s in book.worksheets)
 
 
@@ -102,3 +103,25 @@ def test_english_labels(translator):
     book = load_workbook(BytesIO(monitoring_xlsx.build(monitoring.report(RECORDS, INVITED), t, "M")))
     assert book.worksheets[0]["A2"].value == "Usefulness of the programme"
     assert book.worksheets[0].title == "Stage 1 — quality"
+
+
+def test_conditions_sheet_lists_each_curators_scores_with_their_mean(t):
+    from bot.services.monitoring_data import CuratorAnswers
+
+    conditions = [
+        CuratorAnswers("Ольга Петровна", {"organisational_support": 8, "materials": 5,
+                                          "main_difficulties": "Нет времени у наставников"}),
+        CuratorAnswers(None, {"organisational_support": 5, "main_difficulties": None}),
+    ]
+    book = load_workbook(BytesIO(monitoring_xlsx.build(
+        monitoring.report([], {}), t, "M", conditions=conditions)))
+    sheet = book["Условия программы (куратор)"]
+    assert [c.value for c in sheet[1]] == ["Вопрос", "Куратор", "Оценка (1–10)", "Ответ"]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True)]
+    support = [r[1:3] for r in rows if r[0].startswith("Насколько достаточной")]
+    assert support == [("Ольга Петровна", 8), ("Куратор 2", 5), ("Среднее по кураторам", 6.5)]
+    materials = [r[1:3] for r in rows if r[0].startswith("Насколько наставники были обеспечены")]
+    assert materials == [("Ольга Петровна", 5)]  # one answer: no mean row
+    texts = [(r[1], r[3]) for r in rows if r[3]]
+    assert texts == [("Ольга Петровна", "Нет времени у наставников")]  # a skip is not shown
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:D{sheet.max_row}"

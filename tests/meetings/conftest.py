@@ -21,6 +21,7 @@ from scheduler import JobContext
 # Monday 23 November 2026, 10:00 in Moscow.
 T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 DENIED = "Это действие вам недоступно."
+CURATOR_ONLY = "Эта команда доступна только куратору программы."
 
 
 @dataclass

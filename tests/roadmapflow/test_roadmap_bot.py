@@ -18,6 +18,7 @@ from models import OutboxMessage, Participation, ParticipationState, RoadmapItem
 from models.base import utcnow
 from scheduler.jobs import JobContext
 from scheduler.roadmap_job import roadmap_reminders
+from tests.e2e.helpers import press, press_data
 from tests.roadmap.conftest import SEEDS, SEEDS_DIR
 
 CURATOR = 701
@@ -30,26 +31,6 @@ def seed_bytes(key: str) -> tuple[str, bytes, tuple[date, date]]:
     if not path.is_file():
         pytest.skip(f"seed roadmaps not found at {SEEDS_DIR}")
     return name, path.read_bytes(), period
-
-
-async def answered(live, who, before: int, wait: float = 5.0) -> None:
-    deadline = time.monotonic() + wait
-    while len(who.callback_answers) <= before:
-        assert time.monotonic() < deadline, "the button press was not answered"
-        await asyncio.sleep(0.02)
-    await live.settle()
-
-
-async def press(live, user, text: str) -> None:
-    before = len(user.callback_answers)
-    await user.press(text)
-    await answered(live, user, before)
-
-
-async def press_data(live, user, data: str) -> None:
-    before = len(user.callback_answers)
-    await user.press_data(data)
-    await answered(live, user, before)
 
 
 async def setup(live, period: tuple[date, date], curator_name: str = "Светличная Мария Ивановна",

@@ -14,7 +14,8 @@ from bot.emulator import BotAPIEmulator
 from scheduler.leader import asyncpg_dsn
 from tests.conftest import POSTGRES_URL, service_missing
 
-# The scale tests' own Redis database number (flushed before use).
+# The scale tests' Redis database; shared by concurrent runs, which keep apart by key prefix
+# (the `redis_key_prefix` fixture, never a flush).
 SCALE_REDIS_DB = 12
 
 
@@ -43,17 +44,22 @@ def pg_database() -> Iterator[str]:
 
 
 @pytest.fixture
-def redis_url() -> str:
+def redis_url(redis_key_prefix: str) -> Iterator[str]:
     import redis
 
     url = f"redis://127.0.0.1:6379/{SCALE_REDIS_DB}"
     try:
         client = redis.Redis.from_url(url, socket_timeout=3)
-        client.flushdb()
-        client.close()
+        client.ping()
     except Exception as exc:
         service_missing("Redis", repr(exc))
-    return url
+    try:
+        yield url
+    finally:
+        keys = list(client.scan_iter(match=f"{redis_key_prefix}:*", count=500))
+        if keys:
+            client.unlink(*keys)
+        client.close()
 
 
 @pytest.fixture

@@ -46,14 +46,15 @@ async def test_redis_fsm_isolates_users_across_instances_and_keys_carry_the_bot_
         assert isolation.lock_kwargs == {"timeout": 7}
         key = StorageKey(bot_id=4242, chat_id=5, user_id=5)
         await storage.set_state(key, "TimezoneForm:waiting")
-        keys = [k.decode() for k in await storage.redis.keys("fsm:*")]
-        assert keys == ["fsm:4242:5:5:state"]
+        prefix = with_redis.redis_key_prefix  # this test's own (REDIS_KEY_PREFIX)
+        keys = [k.decode() for k in await storage.redis.keys(f"{prefix}:*")]
+        assert keys == [f"{prefix}:4242:5:5:state"]
         # a second "instance" (its own connection pool) sees the state and waits for the lock
         other, other_isolation = create_fsm(with_redis, app.sessionmaker)
         try:
             assert await other.get_state(key) == "TimezoneForm:waiting"
             async with isolation.lock(key):
-                lock = other.redis.lock("fsm:4242:5:5:lock", timeout=1)
+                lock = other.redis.lock(f"{prefix}:4242:5:5:lock", timeout=1)
                 assert not await lock.acquire(blocking=False)
         finally:
             await other.close()

@@ -226,14 +226,14 @@ async def converse(user, rounds: list[tuple[str, str]], rng: random.Random,
 
 
 async def test_two_instances_behind_nginx_survive_a_killed_leader(
-        nginx_binary, pg_database, redis_url, emulator, tmp_path):
+        nginx_binary, pg_database, redis_url, redis_key_prefix, emulator, tmp_path):
     await upgrade_async(pg_database)  # once, before the instances start
     port_a, port_b, port_lb = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "OUTBOX_"))}
     env.update({
         "PYTHONPATH": str(ROOT), "BOT_TOKEN": emulator.token,
         "TELEGRAM_API_BASE": emulator.base_url, "DATABASE_URL": pg_database,
-        "REDIS_URL": redis_url, "BOT_MODE": "webhook", "WEBHOOK_SECRET": SECRET,
+        "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": redis_key_prefix, "BOT_MODE": "webhook", "WEBHOOK_SECRET": SECRET,
         "WEBHOOK_URL": f"http://127.0.0.1:{port_lb}/telegram", "WEBHOOK_HOST": "127.0.0.1",
         "FSM_LOCK_SECONDS": "5", "OUTBOX_TICK_SECONDS": "0.5", "LOG_LEVEL": "INFO",
         "ADMIN_IDS": "",

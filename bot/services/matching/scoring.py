@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import numpy as np
-
 from .profiles import (
     DEFAULT_WEIGHTS,
     NO_PREFERENCES,
@@ -79,6 +77,8 @@ def preference_part(by_mentee, by_mentor):
 
 
 def availability_part(shared):
+    import numpy as np  # here, not at import: the bot loads scoring without needing numpy
+
     return np.minimum(shared, AVAILABILITY_ENOUGH) / AVAILABILITY_ENOUGH
 
 

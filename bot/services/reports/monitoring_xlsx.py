@@ -9,11 +9,14 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from bot.services.forms import form_title
+from bot.services.lifecycle import CONDITIONS_SURVEY
 from bot.services.monitoring import ROLES, MonitoringReport, Stage1, Stage2
 from bot.services.reports.registry_xlsx import finish_table, style_header
 
 if TYPE_CHECKING:  # openpyxl and matplotlib are imported only when a report is built
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from bot.services.monitoring_data import CuratorAnswers
 
 DECIMAL = "0.0"
 PERCENT = "0.0%"
@@ -108,6 +111,35 @@ def write_participants(sheet: Worksheet, stage2: Stage2, t: T,
     _table(sheet, headers, rows, {})
 
 
+def write_conditions(sheet: Worksheet, conditions: Sequence[CuratorAnswers], t: T) -> None:
+    """The curators' questionnaire about the programme's conditions: one row per curator and
+    question, scores as numbers (with the mean of the curators), open answers as text."""
+    from bot.services.surveys import ScaleQuestion, load_definitions
+
+    sheet.title = t("practices.xlsx.conditions_sheet")[:31]
+    survey = load_definitions().get(CONDITIONS_SURVEY)
+    locale = getattr(t, "locale", "ru")
+    rows: list[tuple[object, ...]] = []
+    for question in survey.questions:
+        label = question.text.get(locale)
+        scores = []
+        for number, curator in enumerate(conditions, start=1):
+            value = curator.answers.get(question.id)
+            name = curator.name or t("practices.xlsx.curator_n", number=number)
+            if isinstance(question, ScaleQuestion):
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    scores.append(value)
+                    rows.append((label, name, value, ""))
+            elif isinstance(value, str) and value.strip():
+                rows.append((label, name, None, value.strip()))
+        if len(scores) > 1:
+            rows.append((label, t("practices.xlsx.all_curators"),
+                         sum(scores) / len(scores), ""))
+    headers = [t(f"practices.xlsx.{name}") for name in ("question", "curator", "score",
+                                                        "answer")]
+    _table(sheet, headers, rows, {3: DECIMAL})
+
+
 def chart_png(stage1: Stage1, t: T) -> bytes:
     """Stage 1 averages per question, one bar per role, as a PNG (Agg: no display needed)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -142,7 +174,8 @@ def chart_png(stage1: Stage1, t: T) -> bytes:
 
 
 def build(report: MonitoringReport, t: T, title: str,
-          names: Mapping[int, str] | None = None) -> bytes:
+          names: Mapping[int, str] | None = None,
+          conditions: Sequence[CuratorAnswers] = ()) -> bytes:
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image
 
@@ -155,6 +188,7 @@ def build(report: MonitoringReport, t: T, title: str,
     write_completion(workbook.create_sheet(), report, t)
     write_stage2(workbook.create_sheet(), report.stage2, t)
     write_participants(workbook.create_sheet(), report.stage2, t, names)
+    write_conditions(workbook.create_sheet(), conditions, t)
     workbook.properties.title = title[:255]
     buffer = BytesIO()
     workbook.save(buffer)

@@ -1,7 +1,7 @@
 """The curator's /report: one XLSX workbook (Excel and LibreOffice) with the registry
 «Участники», the pairs «Пары», the meetings «Встречи», the meeting feedback «Обратная связь»,
-the indicators «Сводка» and the federal statistics counts «ФСН» (participants by role, form and
-age group). Figures come from bot.services.programme_stats, the
+the indicators «Сводка», the federal statistics counts «ФСН» (participants by role, form and
+age group) and the curator's chosen pairs' stories «Лучшие практики». Figures come from bot.services.programme_stats, the
 same ones the digest and /status show."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from io import BytesIO
 
 from bot.services.curation import ExportRow
 from bot.services.forms import form_title
+from bot.services.practices import Practice
 from bot.services.programme_stats import (
     FEEDBACK_SURVEY,
     PAIR_STATES,
@@ -163,9 +164,32 @@ def _fsn(sheet, figures: ProgrammeFigures, t: T) -> None:
     finish_table(sheet, len(headers), count)
 
 
+def _practices(sheet, rows: Sequence[Practice], t: T, programme: str, timezone: str) -> None:
+    """The stories the curator marked for the base of good practices; a story shared "without
+    my name" names nobody of the pair."""
+    from zoneinfo import ZoneInfo
+
+    headers = [t(f"practices.xlsx.{name}") for name in
+               ("programme", "form", "mentor", "mentee", "author", "text", "date")]
+    sheet.append(headers)
+    style_header(sheet)
+    zone = ZoneInfo(timezone)
+    hidden = t("practices.xlsx.anonymous")
+    for row in rows:
+        mentor = hidden if row.anonymous else row.mentor_name or t("practices.no_name")
+        mentee = hidden if row.anonymous else row.mentee_name or t("practices.no_name")
+        day = row.submitted_at.astimezone(zone).date() if row.submitted_at else None
+        sheet.append([programme, form_title(row.form, t), mentor, mentee,
+                      t(f"practices.author.{row.author_role}"), row.text, day])
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
+        cell.number_format = DATE_FORMAT
+    fit_columns(sheet, (7,))
+    finish_table(sheet, len(headers), len(rows))
+
+
 def build(figures: ProgrammeFigures, registry: Sequence[ExportRow], pairs: Sequence[PairRow],
-          t: T, *, meetings: Sequence[MeetingRow] = (), feedback: Sequence[FeedbackRow] = ()
-          ) -> bytes:
+          t: T, *, meetings: Sequence[MeetingRow] = (), feedback: Sequence[FeedbackRow] = (),
+          practices: Sequence[Practice] = ()) -> bytes:
     from openpyxl import Workbook  # heavy: imported when a report is built
 
     workbook = Workbook()
@@ -177,6 +201,8 @@ def build(figures: ProgrammeFigures, registry: Sequence[ExportRow], pairs: Seque
     _feedback(workbook.create_sheet(t("report.sheet.feedback")[:31]), feedback, t)
     _summary(workbook.create_sheet(t("report.sheet.summary")[:31]), figures, t)
     _fsn(workbook.create_sheet(t("report.sheet.fsn")[:31]), figures, t)
+    _practices(workbook.create_sheet(t("practices.xlsx.sheet")[:31]), practices, t,
+               figures.title, figures.timezone)
     workbook.properties.title = figures.title[:255]
     buffer = BytesIO()
     workbook.save(buffer)

@@ -1,0 +1,63 @@
+"""The conversation state read inside the update's own session.
+
+aiogram's FSMContextMiddleware takes the per-user lock and reads the state at once, before any
+later middleware runs: with the database storage that read needed a session and a transaction of
+its own, opened and closed before DbSessionMiddleware opened the update's (two transactions and
+two reads of the same record per update). Here the lock is taken where aiogram takes it (outside
+the update's session, so the commit happens while the lock is still held), and the state is read
+by `StateReadMiddleware`, registered after DbSessionMiddleware: through the update's session,
+whose cache then serves every later get_state/get_data of the update."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.types import TelegramObject
+
+
+class LockingFSMContextMiddleware(FSMContextMiddleware):
+    """aiogram's FSM middleware without its early state read (StateReadMiddleware does it)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        context = self.resolve_event_context(cast(Bot, data["bot"]), data)
+        data["fsm_storage"] = self.storage
+        if context:
+            async with self.events_isolation.lock(key=context.key):
+                data["state"] = context
+                return await handler(event, data)
+        return await handler(event, data)
+
+
+class StateReadMiddleware(BaseMiddleware):
+    """Puts `raw_state` (what state filters look at) into the handler data."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        context: FSMContext | None = data.get("state")
+        if context is not None:
+            data["raw_state"] = await context.get_state()
+        return await handler(event, data)
+
+
+def read_state_late(dp: Dispatcher) -> None:
+    """Swap the dispatcher's FSM middleware for the locking-only one; the caller registers
+    StateReadMiddleware after its session middleware."""
+    old = dp.fsm
+    new = LockingFSMContextMiddleware(storage=old.storage, events_isolation=old.events_isolation,
+                                      strategy=old.strategy)
+    chain = dp.update.outer_middleware._middlewares
+    chain[chain.index(old)] = new
+    dp.fsm = new

@@ -1,0 +1,81 @@
+"""What one update reads (issue #10): each thing once, in one transaction.
+
+Every update of a person answering the questionnaire is watched: the SQL statements it sends
+and the transactions it opens. The conversation record, the survey response, its participation
+and its answers are each read at most once per update (they used to be read 2-5 times), and
+the FSM state is read in the update's own transaction, not in one of its own before it."""
+
+from __future__ import annotations
+
+import contextvars
+
+from sqlalchemy import event
+
+from bot.emulator.seed import seed_programme
+from bot.emulator.survey_player import answer_survey
+from tests.e2e.test_onboarding import join_as_adult
+
+_current: contextvars.ContextVar[dict | None] = contextvars.ContextVar("watched", default=None)
+
+
+def _reads(statements: list[str], table: str) -> int:
+    return sum(1 for s in statements if s.startswith("SELECT")
+               and (f"FROM {table} " in s + " " or f"JOIN {table} " in s))
+
+
+async def test_each_thing_is_read_once_per_update(live, emulator):
+    seeded = await seed_programme(live.app)
+    mentor = emulator.user(3301, first_name="Анна", language_code="ru")
+    await join_as_adult(mentor, seeded.mentor_token, live)
+    await live.settle()
+
+    watched: list[dict] = []
+
+    async def watch(handler, event_, data):  # outermost: sees the whole update
+        record = {"statements": [], "begins": 0}
+        token = _current.set(record)
+        try:
+            return await handler(event_, data)
+        finally:
+            _current.reset(token)
+            watched.append(record)
+
+    def statement(conn, cursor, sql, parameters, context, executemany):
+        record = _current.get()
+        if record is not None:
+            record["statements"].append(" ".join(sql.replace('"', "").split()))
+
+    def begin(conn):
+        record = _current.get()
+        if record is not None:
+            record["begins"] += 1
+
+    engine = live.app.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "begin", begin)
+    live.app.dispatcher.update.outer_middleware._middlewares.insert(0, watch)
+    try:
+        answered = await answer_survey(mentor, "mentor_profile", live,
+                                       texts={"hours_per_month": "6", "max_mentees": "2"})
+        await live.settle()
+    finally:
+        live.app.dispatcher.update.outer_middleware._middlewares.remove(watch)
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "begin", begin)
+
+    assert answered >= 8
+    assert len(watched) >= answered
+    for record in watched:
+        statements = record["statements"]
+        assert record["begins"] == 1, statements  # the FSM read has no transaction of its own
+        assert _reads(statements, "fsm_records") <= 1, statements
+        assert _reads(statements, "processed_updates") <= 1, statements
+        assert _reads(statements, "users") <= 1, statements
+        assert _reads(statements, "survey_responses") <= 1, statements
+        assert _reads(statements, "participations") <= 1, statements
+        assert _reads(statements, "survey_answers") <= 1, statements
+    # A question answered mid-survey: the update's first statement (handled? account?
+    # conversation?), the response with its participation, the answers, the new answer, the
+    # update id; plus a conversation write when the keyboard's ticks change.
+    typical = sorted(len(r["statements"]) for r in watched)[len(watched) // 2]
+    assert typical <= 6, [r["statements"] for r in watched]
