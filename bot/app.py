@@ -8,6 +8,7 @@ from aiogram import Bot
 
 from bot.config import Settings
 from bot.factory import create_application, create_bot
+from bot.heap import prepare_for_updates
 from models.migrate import upgrade_async
 
 logger = logging.getLogger("mentorbot")
@@ -17,6 +18,7 @@ async def run_polling(settings: Settings, bot: Bot | None = None, handle_signals
     await upgrade_async(settings.database_url)
     app = create_application(settings)
     bot = bot or create_bot(settings)
+    prepare_for_updates()
     try:
         await app.dispatcher.start_polling(
             bot,

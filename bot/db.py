@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -59,6 +62,34 @@ class WriteTurn:
 
 
 current_turn: ContextVar[WriteTurn | None] = ContextVar("current_write_turn", default=None)
+
+_writer_locks: WeakKeyDictionary[Any, asyncio.Lock] = WeakKeyDictionary()
+
+
+def sqlite_writer_lock(sessionmaker: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
+    """The queue for SQLite's single writer shared by everything in this process that writes
+    through `sessionmaker`'s engine and takes turns (updates, the update journal); None for
+    other databases."""
+    bind = sessionmaker.kw.get("bind")
+    if bind is None or bind.dialect.name != "sqlite":
+        return None
+    engine = bind.sync_engine
+    if engine not in _writer_locks:
+        _writer_locks[engine] = asyncio.Lock()
+    return _writer_locks[engine]
+
+
+@contextmanager
+def write_turn(lock: asyncio.Lock | None) -> Iterator[WriteTurn]:
+    """Statements sent inside take their turn at the writer (see WriteTurn); the turn ends with
+    the block, so the block must end the transaction too."""
+    turn = WriteTurn(lock)
+    token = current_turn.set(turn)
+    try:
+        yield turn
+    finally:
+        turn.release()
+        current_turn.reset(token)
 
 _READS = ("SELECT", "PRAGMA")
 

@@ -1,21 +1,22 @@
-"""Long polling that never confirms an update before it has been handled.
+"""Long polling that loses nothing a person sent, even to a crash in the middle of a handler.
 
 aiogram's polling asks for the next batch (which confirms the previous one to Telegram) while the
 handlers of that batch still run as tasks: a crash in that window loses the person's message.
-Here the offset only moves past updates whose handling finished (committed or answered with an
-error), so after a crash Telegram hands the unfinished ones out again; update de-duplication
-(bot/middlewares/dedupe.py) makes a redelivered, already committed update a no-op. Handlers still
-run concurrently, one person's updates in order (events isolation).
+Here each batch is written to the update journal (bot/update_journal.py) before the next
+getUpdates confirms it, and an update's row goes once its handling finished (committed or
+answered with an error). After a crash the rows left are handled first; update de-duplication
+(bot/middlewares/dedupe.py) makes one whose changes were committed a no-op. Handlers still run
+concurrently, one person's updates in order (events isolation).
 
-While updates are in flight every getUpdates returns them again (they are not confirmed), so
-the answer is read as plain dicts and only the fresh ones are turned into `Update` objects
-(validating the whole Bot API model tree of each stale one again and again was most of the
-CPU under load: bench/README.md); and after an answer with stale updates the next request
-waits for a handler to finish (or a short pause), instead of spinning on the same batch."""
+Until 2026-11-22 the journal was Telegram itself: the offset stayed at the oldest unfinished
+update, so under load every getUpdates returned every update still in flight again (one
+benchmark run: 1,839 answers with 69,091 updates, 128 MB of JSON, for ~900 updates handled),
+and reading them was a fifth of the bot's CPU."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, ClassVar
@@ -26,13 +27,14 @@ from aiogram.types import TelegramObject, Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 from pydantic import ValidationError
 
+from bot.update_journal import UpdateJournal
+
 logger = logging.getLogger("mentorbot.polling")
 
-# When Telegram's answer held updates still being handled, wait for one to finish, at most this
-# long, before asking again (unconfirmed updates come back at once, so asking again right away
-# only fetches the same batch); new updates wait at most this long while others are handled.
-IDLE_WAIT_SECONDS = 0.05
 DEFAULT_BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
+# Finished updates leave the journal in one statement at most this often: a crash in between
+# hands a finished update out again (a write of it is skipped by de-duplication).
+JOURNAL_CLEANUP_SECONDS = 0.2
 
 
 class UpdateTracker(BaseMiddleware):
@@ -41,6 +43,7 @@ class UpdateTracker(BaseMiddleware):
 
     def __init__(self) -> None:
         self.unfinished: set[int] = set()
+        self.done: set[int] = set()  # finished, still in the journal
         self.finished = asyncio.Event()
 
     def fetched(self, update_id: int) -> None:
@@ -56,18 +59,21 @@ class UpdateTracker(BaseMiddleware):
             return await handler(event, data)
         finally:
             self.unfinished.discard(event.update_id)  # type: ignore[attr-defined]
+            self.done.add(event.update_id)  # type: ignore[attr-defined]
             self.finished.set()
 
 
 class GetRawUpdates(GetUpdates):
-    """getUpdates whose answer stays plain dicts: most of them may be stale."""
+    """getUpdates whose answer stays plain dicts: the journal keeps them as Telegram sent them."""
 
     __returning__: ClassVar[Any] = list[dict[str, Any]]
 
 
 class SafePollingDispatcher(Dispatcher):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, journal: UpdateJournal | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.journal = journal
+        self._keeping: set[int] = set()  # fetched updates whose journal rows are being written
         self.update_tracker = UpdateTracker()
         self.update.outer_middleware(self.update_tracker)
 
@@ -78,46 +84,109 @@ class SafePollingDispatcher(Dispatcher):
         backoff_config: BackoffConfig = DEFAULT_BACKOFF,
         allowed_updates: list[str] | None = None,
     ) -> AsyncGenerator[Update, None]:
-        tracker = self.update_tracker
+        if self.journal is None:
+            raise RuntimeError("safe polling needs an update journal")
+        journal, tracker = self.journal, self.update_tracker
         backoff = Backoff(config=backoff_config)
         request_timeout = int((bot.session.timeout or 60) + polling_timeout)
-        next_offset: int | None = None
-        while True:
-            # Python 3.11's wait_for (and a library or two) can swallow a cancellation that
-            # races a result; the task still counts it, and stop_polling/SIGTERM must end the
-            # loop, not leave it polling forever.
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
-                raise asyncio.CancelledError
-            # Confirm only what is finished: the oldest unfinished update is asked for again.
-            offset = min(tracker.unfinished) if tracker.unfinished else next_offset
-            method = GetRawUpdates(offset=offset, timeout=polling_timeout,
-                                   allowed_updates=allowed_updates)
-            tracker.finished.clear()  # a handler finishing from now on lets the offset move
-            try:
-                updates = await bot(method, request_timeout=request_timeout)
-            except Exception as exc:
-                logger.error("failed to fetch updates: %s", type(exc).__name__)
-                await backoff.asleep()
-                continue
-            backoff.reset()
-            fresh = [u for u in updates if u["update_id"] not in tracker.unfinished
-                     and (next_offset is None or u["update_id"] >= next_offset)]
-            for raw in fresh:
-                update_id = raw["update_id"]
-                next_offset = max(next_offset or 0, update_id + 1)
+        cleanup = asyncio.create_task(self._clean_journal(bot.id))
+        try:
+            # What a previous run fetched and did not finish comes first; those ids are not
+            # asked for again (a redelivered one would be handled twice).
+            left_over = await journal.left_over(bot.id)
+            next_offset = left_over[-1]["update_id"] + 1 if left_over else None
+            if left_over:
+                logger.info("%d update(s) left unfinished by the last run", len(left_over))
+            for raw in left_over:
+                update = self._read(bot, raw)
+                if update is not None:
+                    yield update
+            while True:
+                # Python 3.11's wait_for (and a library or two) can swallow a cancellation
+                # that races a result; the task still counts it, and stop_polling/SIGTERM must
+                # end the loop, not leave it polling forever.
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise asyncio.CancelledError
+                method = GetRawUpdates(offset=next_offset, timeout=polling_timeout,
+                                       allowed_updates=allowed_updates)
                 try:
-                    update = Update.model_validate(raw, context={"bot": bot})
-                except ValidationError:  # nothing to handle; confirmed with the next request
-                    logger.error("update %s could not be read; skipped", update_id)
+                    updates = await bot(method, request_timeout=request_timeout)
+                except Exception as exc:
+                    logger.error("failed to fetch updates: %s", type(exc).__name__)
+                    await backoff.asleep()
                     continue
-                tracker.fetched(update_id)
-                yield update
-            if len(fresh) < len(updates):
-                # asyncio.timeout, not wait_for: a stop arriving as a handler finishes must
-                # cancel this wait, not be lost in it.
+                backoff.reset()
+                # An update still being handled may come back (a crash before its batch was
+                # confirmed, or Telegram repeating itself): once is enough.
+                fresh = [u for u in updates if u["update_id"] not in tracker.unfinished
+                         and (next_offset is None or u["update_id"] >= next_offset)]
+                # Handled at once, and kept in the journal meanwhile: the next getUpdates, which
+                # confirms them, waits for that (until then Telegram has them; the others are
+                # in the journal already).
+                keeping = asyncio.create_task(self._keep(journal, bot.id, fresh, backoff))
                 try:
-                    async with asyncio.timeout(IDLE_WAIT_SECONDS):
-                        await tracker.finished.wait()
-                except TimeoutError:
-                    pass
+                    for raw in fresh:
+                        update = self._read(bot, raw)
+                        if update is not None:
+                            yield update
+                    await keeping
+                finally:
+                    if not keeping.done():
+                        keeping.cancel()
+                if updates:
+                    next_offset = max(next_offset or 0, updates[-1]["update_id"] + 1)
+        finally:
+            cleanup.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await cleanup
+            # What finished by now need not be handed out again by the next run.
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await journal.remove(bot.id, tracker.done - self._keeping)
+                tracker.done.clear()
+
+    async def _keep(self, journal: UpdateJournal, bot_id: int, updates: list[dict[str, Any]],
+                    backoff: Backoff) -> None:
+        ids = {update["update_id"] for update in updates}
+        self._keeping |= ids  # not removed as finished before they are in (they would stay)
+        try:
+            while updates:
+                try:
+                    await journal.add(bot_id, updates)
+                    return
+                except Exception as exc:  # the database is away: Telegram keeps them meanwhile
+                    logger.error("failed to keep fetched updates: %s", type(exc).__name__)
+                    await backoff.asleep()
+        finally:
+            self._keeping -= ids
+            if ids & self.update_tracker.done:
+                self.update_tracker.finished.set()  # finished already: remove them now
+
+    def _read(self, bot: Bot, raw: dict[str, Any]) -> Update | None:
+        update_id = raw["update_id"]
+        try:
+            update = Update.model_validate(raw, context={"bot": bot})
+        except ValidationError:  # nothing to handle; leaves the journal as finished
+            logger.error("update %s could not be read; skipped", update_id)
+            self.update_tracker.done.add(update_id)
+            self.update_tracker.finished.set()
+            return None
+        self.update_tracker.fetched(update_id)
+        return update
+
+    async def _clean_journal(self, bot_id: int) -> None:
+        tracker, journal = self.update_tracker, self.journal
+        assert journal is not None
+        while True:
+            await tracker.finished.wait()
+            tracker.finished.clear()
+            done = tracker.done - self._keeping
+            try:
+                await journal.remove(bot_id, done)
+            except Exception as exc:  # tried again with the next finished update
+                logger.error("failed to clear finished updates: %s", type(exc).__name__)
+                tracker.finished.set()
+            else:
+                tracker.done -= done
+            await asyncio.sleep(JOURNAL_CLEANUP_SECONDS)

@@ -166,11 +166,13 @@ async def serve(application: Application, bot: Bot, stop: asyncio.Event,
 async def run_webhook(settings: Settings, bot: Bot | None = None,
                       handle_signals: bool = True) -> None:
     from bot.factory import create_application, create_bot
+    from bot.heap import prepare_for_updates
     from models.migrate import upgrade_async
 
     await upgrade_async(settings.database_url)
     application = create_application(settings)
     bot = bot or create_bot(settings)
+    prepare_for_updates()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     if handle_signals:

@@ -24,6 +24,7 @@ from models.roadmap import (
     RoadmapSettings,
     RoadmapStatus,
 )
+from models.update_journal import JournaledUpdate
 from models.user import User
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "ConsentText",
     "Curator",
     "FsmRecord",
+    "JournaledUpdate",
     "Invitation",
     "MatchDraft",
     "MatchPreference",

@@ -193,6 +193,17 @@ def pytest_configure(config: pytest.Config) -> None:
     root.setLevel(logging.INFO)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With TEST_BACKEND=postgres only the tests that run on the configured backend (those
+    using `settings`) are run: the others would repeat the first pass exactly."""
+    if TEST_BACKEND != "postgres":
+        return
+    kept = [item for item in items if "settings" in getattr(item, "fixturenames", ())]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     lines = list(_collector.lines)
     for path in SUBPROCESS_LOGS:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -8,7 +7,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import WriteTurn, current_session, current_turn
+from bot.db import WriteTurn, current_session, current_turn, sqlite_writer_lock
 from bot.fsm_after_commit import PendingWrites, pending_writes
 
 
@@ -18,11 +17,9 @@ class DbSessionMiddleware(BaseMiddleware):
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.sessionmaker = sessionmaker
-        bind = sessionmaker.kw.get("bind")
         # SQLite has one writer: updates that write take turns on this lock from their first
         # write to the end of their transaction (bot/db.py WriteTurn); reads need no turn.
-        self._sqlite_writer = (asyncio.Lock() if bind is not None
-                               and bind.dialect.name == "sqlite" else None)
+        self._sqlite_writer = sqlite_writer_lock(sessionmaker)
 
     async def __call__(
         self,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.services.errors import AccessDenied
 from models import (
@@ -22,6 +21,7 @@ from models import (
     Programme,
     User,
 )
+from models.pair_sides import MenteeSide, MentorSide
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Attendee:
 async def my_pairs(session: AsyncSession, user_id: int, *, role: str | None = None
                    ) -> list[PairView]:
     """Active pairs in which this person is the mentor or the mentee."""
-    mentor, mentee = aliased(Participation), aliased(Participation)
+    mentor, mentee = MentorSide, MenteeSide
     query = (select(Pair, mentor, mentee)
              .join(mentor, mentor.id == Pair.mentor_id).join(mentee, mentee.id == Pair.mentee_id)
              .where(Pair.state == PairState.ACTIVE,

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.callbacks_meetings import PlanTargetCallback
 from bot.services import notify, outbox
@@ -25,6 +24,7 @@ from models import (
     Programme,
     User,
 )
+from models.pair_sides import MenteeSide, MentorSide
 
 NUDGE_LEAD_DAYS = 4  # nudge the mentor this many days before the cadence limit
 
@@ -76,7 +76,7 @@ async def cadence(session: AsyncSession, now: datetime, programme_id: int | None
             .join(Meeting, Meeting.id == MeetingPair.meeting_id)
             .where(Meeting.state == MeetingState.DONE)
             .group_by(MeetingPair.pair_id).subquery())
-    mentor, mentee = aliased(Participation), aliased(Participation)
+    mentor, mentee = MentorSide, MenteeSide
     query = (select(Pair.id, Pair.programme_id, Pair.mentor_id, Pair.mentee_id, Pair.created_at,
                     mentor.full_name, mentee.full_name, Programme.cadence_days, last.c.last_at)
              .join(Programme, Programme.id == Pair.programme_id)

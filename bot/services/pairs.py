@@ -10,12 +10,12 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.services import access
 from bot.services.errors import AccessDenied, DomainError
 from models import Pair, PairState, Participation, ParticipationState, PlanGoal, Programme
 from models.base import utcnow
+from models.pair_sides import MenteeSide, MentorSide
 
 MAX_END_REASON = 255
 OPEN_STATES = (PairState.ACTIVE, PairState.PAUSED)
@@ -45,7 +45,7 @@ def _name(value: str | None, participation_id: int) -> str:
 
 
 async def _views(session: AsyncSession, *conditions) -> list[PairView]:
-    mentor, mentee = aliased(Participation), aliased(Participation)
+    mentor, mentee = MentorSide, MenteeSide
     goals = (select(func.count()).select_from(PlanGoal).where(PlanGoal.pair_id == Pair.id)
              .correlate(Pair).scalar_subquery())
     rows = await session.execute(

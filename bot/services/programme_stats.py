@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Float, Integer, Text, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.services import meetings_status, roadmap_items
 from bot.services.survey_completion import SurveyLine, survey_lines
@@ -38,6 +37,7 @@ from models import (
     SurveyResponse,
     User,
 )
+from models.pair_sides import MenteeSide, MentorSide
 
 ROLES = ("mentor", "mentee")
 STATES = (ParticipationState.GUARDIAN_PENDING, ParticipationState.QUESTIONNAIRE,
@@ -338,7 +338,7 @@ class PairRow:
 
 async def pair_rows(session: AsyncSession, programme_id: int, timezone: str) -> list[PairRow]:
     """Every pair of the programme with both names, for the report (one query)."""
-    mentor, mentee = aliased(Participation), aliased(Participation)
+    mentor, mentee = MentorSide, MenteeSide
     zone = ZoneInfo(timezone)
     rows = await session.execute(
         select(Pair, mentor.full_name, mentor.id, mentee.full_name, mentee.id)

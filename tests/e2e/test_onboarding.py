@@ -145,10 +145,13 @@ async def test_declining_consent_stores_nothing_personal(live, emulator):
     assert "Сколько вам полных лет?" in user.last_message.text
 
 
-async def guardian_link_of(child) -> str:
+async def guardian_link_of(child, live) -> str:
     _, link_message = await child.wait_messages(2)
     match = re.search(r"\?start=([A-Za-z0-9_-]+)", link_message.text)
     assert match, link_message.text
+    # The link goes out before the update's commit (the guardian's invitation): a parent
+    # opens it seconds later at the earliest, the test at once unless it waits.
+    await live.settle()
     return match.group(1)
 
 
@@ -159,7 +162,7 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     await child.send(f"/start {seeded.mentee_token}")
     await child.wait_messages(2)
     await child.press("14–17 лет")
-    token = await guardian_link_of(child)
+    token = await guardian_link_of(child, live)
 
     await live.settle()
     async with live.app.sessionmaker() as session:
@@ -208,7 +211,7 @@ async def test_minor_whose_guardian_declines_is_not_kept(live, emulator):
     await child.send(f"/start {seeded.mentor_token}")
     await child.wait_messages(2)
     await child.press("Младше 14 лет")
-    token = await guardian_link_of(child)
+    token = await guardian_link_of(child, live)
     await parent.send(f"/start {token}")
     await parent.wait_messages(2)
     await parent.press("Не даю согласия")
@@ -337,7 +340,7 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
     await child.send(f"/start {seeded.mentee_token}")
     await child.wait_messages(2)
     await child.press("14–17 лет")
-    token = await guardian_link_of(child)
+    token = await guardian_link_of(child, live)
     await parent.send(f"/start {token}")
     await parent.wait_messages(2)
     await parent.press("✅ Даю согласие за ребёнка")

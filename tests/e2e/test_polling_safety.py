@@ -1,5 +1,6 @@
-"""An update is confirmed to Telegram only after it was handled: a crash in the middle of a
-handler gets the update delivered again, and a finished one is not done twice."""
+"""An update is confirmed to Telegram only once it is kept in the update journal, and leaves the
+journal when its handling finished: a crash in the middle of a handler gets the update handled
+after the restart, and a finished one is not done twice."""
 
 from __future__ import annotations
 
@@ -28,7 +29,16 @@ def get_updates_offsets(emulator, since: int) -> list[int]:
             if c.method == "getUpdates"]
 
 
-async def test_unfinished_update_is_not_confirmed_and_comes_back_after_a_crash(settings, emulator):
+async def journal_ids(live) -> list[int]:
+    from sqlalchemy import select
+
+    from models import JournaledUpdate
+
+    async with live.app.sessionmaker() as session:
+        return list(await session.scalars(select(JournaledUpdate.update_id)))
+
+
+async def test_unfinished_update_is_kept_and_handled_after_a_crash(settings, emulator):
     gate = asyncio.Event()  # never opened: the first process "crashes" inside the handler
     slow_user = emulator.user(4001, first_name="A", language_code="ru")
     other = emulator.user(4002, first_name="B", language_code="ru")
@@ -37,12 +47,17 @@ async def test_unfinished_update_is_not_confirmed_and_comes_back_after_a_crash(s
         (help_reply,) = await other.wait_messages(1)
         assert "Что я умею" in help_reply.text
         await live.settle()
+        help_id = emulator.state.queue.accepted_ids[-1]
         calls_before = len(emulator.calls)
         sent = await slow_user.send("/slow")
         slow_id = emulator.state.queue.accepted_ids[-1]
         await asyncio.sleep(1.0)
+        # Telegram was told (it will not send the update again: only the journal has it)...
         offsets = get_updates_offsets(emulator, calls_before)
-        assert offsets and max(offsets) <= slow_id, offsets
+        assert max(offsets) > slow_id, offsets
+        # ...and the journal holds it, while the finished /help has left it.
+        assert await journal_ids(live) == [slow_id]
+        assert help_id < slow_id
         # Crash: polling and the handler inside it stop dead; nothing was committed.
         handlers = [task for task in asyncio.all_tasks()
                     if "_process_update" in repr(task.get_coro())]
@@ -58,12 +73,26 @@ async def test_unfinished_update_is_not_confirmed_and_comes_back_after_a_crash(s
         (reply,) = await slow_user.wait_messages(1, timeout=10)
         assert reply.text == "slow done"
         await live.settle()
+        assert await journal_ids(live) == []
     # The /help that was finished before the crash was not handled a second time.
     assert len([m for m in other.messages if "Что я умею" in m.text]) == 1
 
 
+class _MemoryJournal:
+    async def left_over(self, bot_id):
+        return []
+
+    async def add(self, bot_id, updates):
+        return None
+
+    async def remove(self, bot_id, update_ids):
+        return None
+
+
 class _BusyBot:
     """getUpdates always returns update 1, which the test keeps "being handled"."""
+
+    id = 1
 
     class session:  # what aiogram's Bot has: the request timeout
         timeout = 1
@@ -77,13 +106,13 @@ class _BusyBot:
         return [{"update_id": 1}]  # the raw answer: polling reads only fresh updates in full
 
 
-async def test_stop_that_races_a_finishing_handler_still_ends_polling():
-    # Polling waits for a handler to finish; the stop (a cancel) comes in the same loop turn as
-    # the handler's end. The stop must win: a lost one left the bot polling forever (SIGTERM
-    # and the tests' teardown hung).
+async def test_stop_while_telegram_repeats_an_update_in_flight_still_ends_polling():
+    # Telegram sends an update being handled again (nothing fresh); the stop (a cancel) comes
+    # as its answer arrives. The stop must win: a lost one left the bot polling forever
+    # (SIGTERM and the tests' teardown hung).
     from bot.polling import SafePollingDispatcher
 
-    dp = SafePollingDispatcher()
+    dp = SafePollingDispatcher(journal=_MemoryJournal())
     bot = _BusyBot()
     dp.update_tracker.fetched(1)  # update 1 is in the handlers' hands
 
@@ -91,11 +120,10 @@ async def test_stop_that_races_a_finishing_handler_still_ends_polling():
         async for _update in dp._listen_updates(bot, polling_timeout=1):
             raise AssertionError("nothing fresh to hand out")
 
-    for _ in range(20):  # the idle wait is entered at once; vary the moment a little
+    for _ in range(20):
         task = asyncio.create_task(poll())
         await bot.asked.wait()
         await asyncio.sleep(0)
-        dp.update_tracker.finished.set()
         task.cancel()
         done, _ = await asyncio.wait({task}, timeout=2)
         assert done, "polling went on after it was cancelled"
@@ -134,3 +162,51 @@ async def test_only_updates_that_wrote_are_recorded_and_a_recorded_one_is_skippe
         await live.settle()
         # The recorded update was not handled again: no edit, no answer to the press.
         assert [c.method for c in emulator.calls[calls:] if c.method != "getUpdates"] == []
+
+
+class _OneUpdateBot(_BusyBot):
+    """Hands out update 7 once, then waits like an idle long poll."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    async def __call__(self, method, request_timeout=None):
+        self.calls += 1
+        if self.calls == 1:
+            return [{"update_id": 7, "message": {
+                "message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
+                "from": {"id": 5, "is_bot": False, "first_name": "Ю"}, "text": "/help"}}]
+        self.asked.set()
+        await asyncio.sleep(3600)
+
+
+async def test_an_update_finished_before_its_journal_row_was_written_leaves_no_row(app):
+    # The handler may finish while the batch is still being written to the journal; the row
+    # written after that must still be removed, or the next start would hand the update out
+    # again.
+    from bot.polling import SafePollingDispatcher
+    from bot.update_journal import UpdateJournal
+
+    class SlowJournal(UpdateJournal):
+        async def add(self, bot_id, updates):
+            await asyncio.sleep(0.3)  # the handler finishes meanwhile
+            await super().add(bot_id, updates)
+
+    journal = SlowJournal(app.sessionmaker)
+    dp = SafePollingDispatcher(journal=journal)
+    bot = _OneUpdateBot()
+
+    async def handle_at_once() -> None:
+        async for update in dp._listen_updates(bot, polling_timeout=1):
+            await dp.update_tracker(lambda event, data: asyncio.sleep(0), update, {})
+
+    task = asyncio.create_task(handle_at_once())
+    await asyncio.wait_for(bot.asked.wait(), 5)  # the batch is kept: the next poll was sent
+    async with asyncio.timeout(5):
+        while await journal.left_over(bot.id):  # noqa: ASYNC110 (polls the database)
+            await asyncio.sleep(0.05)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert await journal.left_over(bot.id) == []

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from .models import Survey
 
 DEFINITIONS_DIR = Path(__file__).with_name("definitions")
+_DEFAULT_DIRECTORY = DEFINITIONS_DIR.resolve()
 
 
 class SurveyDefinitionError(ValueError):
@@ -72,8 +73,9 @@ def load_definitions(directory: str | Path | None = None) -> SurveyRegistry:
 
     Cached per directory: definitions are read once per process.
     """
-    path = Path(directory) if directory is not None else DEFINITIONS_DIR
-    return _load(path.resolve())
+    if directory is None:  # every update that shows a question asks: no file system calls
+        return _load(_DEFAULT_DIRECTORY)
+    return _load(Path(directory).resolve())
 
 
 @lru_cache(maxsize=8)
