@@ -35,12 +35,13 @@ class DatabaseStorage(BaseStorage):
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
 
     @asynccontextmanager
-    async def _session(self, writes: bool = True) -> AsyncIterator[AsyncSession]:
+    async def _session(self) -> AsyncIterator[AsyncSession]:
         shared = current_session.get()
         if shared is not None:
+            # No flush: the record is written with the update's other writes at its end (the
+            # session's cache serves the reads meanwhile), so SQLite's single writer is not
+            # held while the bot talks to Telegram (bot/db.py WriteTurn).
             yield shared
-            if writes:  # a read changed nothing: no flush (a round trip through the greenlet)
-                await shared.flush()
             return
         async with self.sessionmaker() as session, session.begin():
             yield session
@@ -87,7 +88,7 @@ class DatabaseStorage(BaseStorage):
                 await self._drop_if_empty(session, record)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session(writes=False) as session:
+        async with self._session() as session:
             record = await self._load(session, key)
             return record.state if record else None
 
@@ -106,7 +107,7 @@ class DatabaseStorage(BaseStorage):
                 await self._drop_if_empty(session, record)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session(writes=False) as session:
+        async with self._session() as session:
             record = await self._load(session, key)
             # A deep copy, as aiogram's own storages return: a handler that edits a nested
             # value must not edit the cached record behind the ORM's back (nothing would be

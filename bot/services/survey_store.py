@@ -58,7 +58,8 @@ async def save_answer(session: AsyncSession, response_id: int, question_id: str,
     else:
         answer.value = value
         answer.answered_at = utcnow()
-    await session.flush()
+    # No flush: the row is written with the update's other writes at its end, so SQLite's
+    # single writer is not held while the bot talks to Telegram (bot/db.py WriteTurn).
 
 
 async def delete_answers(session: AsyncSession, response_id: int, question_ids: list[str]) -> None:

@@ -1,4 +1,5 @@
-"""What one update reads (issue #10): each thing once, in one transaction.
+"""What one update reads (issue #10): each thing once, in one transaction; and it writes after
+it has talked to Telegram.
 
 Every update of a person answering the questionnaire is watched: the SQL statements it sends
 and the transactions it opens. The conversation record, the survey response, its participation
@@ -32,7 +33,7 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
     watched: list[dict] = []
 
     async def watch(handler, event_, data):  # outermost: sees the whole update
-        record = {"statements": [], "begins": 0}
+        record = {"statements": [], "begins": 0, "events": []}
         token = _current.set(record)
         try:
             return await handler(event_, data)
@@ -44,6 +45,13 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
         record = _current.get()
         if record is not None:
             record["statements"].append(" ".join(sql.replace('"', "").split()))
+            record["events"].append("read" if sql.lstrip()[:6].upper() == "SELECT" else "write")
+
+    async def request(make_request, bot, method):  # a Bot API request of the update
+        record = _current.get()
+        if record is not None:
+            record["events"].append("telegram")
+        return await make_request(bot, method)
 
     def begin(conn):
         record = _current.get()
@@ -54,11 +62,13 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
     event.listen(engine, "before_cursor_execute", statement)
     event.listen(engine, "begin", begin)
     live.app.dispatcher.update.outer_middleware._middlewares.insert(0, watch)
+    live.bot.session.middleware(request)
     try:
         answered = await answer_survey(mentor, "mentor_profile", live,
                                        texts={"hours_per_month": "6", "max_mentees": "2"})
         await live.settle()
     finally:
+        live.bot.session.middleware.unregister(request)
         live.app.dispatcher.update.outer_middleware._middlewares.remove(watch)
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(engine, "begin", begin)
@@ -79,3 +89,15 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
     # update id; plus a conversation write when the keyboard's ticks change.
     typical = sorted(len(r["statements"]) for r in watched)[len(watched) // 2]
     assert typical <= 6, [r["statements"] for r in watched]
+    # SQLite has one writer, held from an update's first write to its commit: an answer's
+    # writes wait until its replies (the answered button, the next question) are sent, so
+    # other people's updates do not wait for this one's talk with Telegram. (The last answer,
+    # which completes the survey and then reads what to send next, is the exception.)
+    mid_survey = [r for r in watched
+                  if not any("SET completed_at" in s for s in r["statements"])]
+    assert len(mid_survey) >= answered - 1
+    for record in mid_survey:
+        events = record["events"]
+        if "telegram" in events and "write" in events:
+            last_request = len(events) - 1 - events[::-1].index("telegram")
+            assert events.index("write") > last_request, (events, record["statements"])
