@@ -3,6 +3,7 @@ questionnaire → ready; declining; /mydata; /forget; bad input."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from sqlalchemy import func, select, text
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
 from bot.services import outbox
-from models import ConsentRecord, Participation, SurveyAnswer, User
+from models import ConsentRecord, JournaledUpdate, Participation, SurveyAnswer, User
 
 
 async def dump_database(live) -> str:
@@ -132,6 +133,12 @@ async def test_declining_consent_stores_nothing_personal(live, emulator):
     assert "ничего не сохранил" in declined.text
     assert "Я передумал(а)" in declined.buttons
 
+    # The update journal holds each raw update (names included) only while it is handled:
+    # it must be gone within moments, and then nothing of the person is left anywhere.
+    await live.settle()
+    async with asyncio.timeout(5):
+        while await count(live, JournaledUpdate):  # noqa: ASYNC110 (polls the database)
+            await asyncio.sleep(0.05)
     assert await count(live, Participation) == 0
     assert await count(live, ConsentRecord) == 0
     assert await count(live, SurveyAnswer) == 0
