@@ -12,9 +12,11 @@ emulator, the simulated users and the measurement stay in this process. `--same-
 everything in one process and event loop, as the figures before 2026-11-22 were measured.
 
 Throughput: every user acts again as soon as the bot answered (closed loop), updates handled
-per second. Latency: users act at a fixed total rate (default 100 updates/s); latency is the
-time from the update being queued in the emulator to the bot's first reply to that chat
-arriving at the emulator (both `time.monotonic()`). Targets: throughput >= 50 % of the echo
+per second. Latency: actions arrive at random moments at a total rate (default 100 updates/s,
+a Poisson process), each taken by a user not waiting for the bot; latency is the time from
+the moment the action was due (when a user was free at once, the moment it was queued in the
+emulator) to the bot's first reply to that chat arriving at the emulator (both
+`time.monotonic()`). Targets: throughput >= 50 % of the echo
 bot's, p95 < 100 ms at 100 updates/s, RSS < 200 MB with 50,000 participations.
 
 Scenarios are plain async functions in SCENARIOS (weight, function): add new ones (meetings,
@@ -184,10 +186,13 @@ class Load:
             self.bench_cpu_at_end = time.process_time()
             self.sql_at_end = self.meter.statements()
 
-    async def act(self, user: SimUser, send: Callable[[], Awaitable[Any]]) -> None:
+    async def act(self, user: SimUser, send: Callable[[], Awaitable[Any]],
+                  due: float | None = None) -> None:
+        """One update from `user`; its latency counts from `due` when given (an arrival of
+        the paced phase), else from the moment it is queued."""
         queue = self.emulator.state.queue
         await asyncio.sleep(0)
-        queued_at = time.monotonic()
+        queued_at = time.monotonic() if due is None else min(due, time.monotonic())
         await send()  # pushes synchronously: our update is the newest one in the queue
         update_id = queue.accepted_ids[-1]
         action = Pending(queued_at, update_id)
@@ -299,35 +304,58 @@ async def closed_loop(load: Load, users: list[SimUser], seconds: float,
     return seconds
 
 
+class PhaseOver(Exception):
+    """Raised in a user's next action once the paced phase's arrivals have stopped."""
+
+
 async def paced(load: Load, users: list[SimUser], seconds: float, rate: float,
-                scenarios: list[tuple[float, Scenario]]) -> float:
-    """Users take turns so the total is about `rate` updates/s."""
+                scenarios: list[tuple[float, Scenario]], seed: int = 0) -> float:
+    """Open loop: actions arrive at `rate` per second on average at random moments (a Poisson
+    process, as from people acting independently); each arrival is the next action of a user
+    who is not waiting for the bot, and its latency counts from the moment it was due (so a
+    bot that falls behind shows it, instead of slowing the users down).
+
+    Until 2026-12-05 each user instead waited `users / rate` from the start of their own
+    previous action. That feeds the bot's latency back into the arrivals: once a slow moment
+    let several users catch up, they acted together from then on, and the bot saw 0 updates
+    in flight, then 20-25 at once, every 0.4 s (the same code ran with p95 12 ms or 150 ms
+    depending on whether that had happened)."""
     weights = [w for w, _ in scenarios]
-    interval = len(users) / rate  # each user's pause between updates
+    arrivals: asyncio.Queue[float | None] = asyncio.Queue()  # due times; None: phase over
     deadline = time.monotonic() + seconds
     load.window_end = deadline
 
-    async def run_user(n: int, user: SimUser) -> None:
+    async def arrive() -> None:
+        rng, due = random.Random(seed), time.monotonic()
+        while True:
+            due += rng.expovariate(rate)
+            if due >= deadline:
+                break
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            arrivals.put_nowait(due)
+        for _ in users:
+            arrivals.put_nowait(None)
+
+    async def act(user: SimUser, send: Callable[[], Awaitable[Any]]) -> None:
+        due = await arrivals.get()
+        if due is None:
+            raise PhaseOver
+        await load.act(user, send, due=due)
+
+    async def run_user(user: SimUser) -> None:
         rng = random.Random(user.chat_id)
-        await asyncio.sleep(n / rate)
-        original = load.act
+        user_load = _UserLoad(load, act)
+        with contextlib.suppress(PhaseOver):
+            while True:
+                _, scenario = rng.choices(scenarios, weights)[0]
+                await scenario(user_load, user, rng)  # type: ignore[arg-type]
 
-        async def act(u: SimUser, send):
-            begin = time.monotonic()
-            await original(u, send)
-            await asyncio.sleep(max(0.0, interval - (time.monotonic() - begin)))
-
-        while time.monotonic() < deadline:
-            _, scenario = rng.choices(scenarios, weights)[0]
-            user_load = _UserLoad(load, act)
-            await scenario(user_load, user, rng)
-
-    await asyncio.gather(*(run_user(n, u) for n, u in enumerate(users)))
+    await asyncio.gather(arrive(), *(run_user(u) for u in users))
     return seconds
 
 
 class _UserLoad:
-    """A Load view whose act() paces one user."""
+    """A Load view whose act() waits for the user's turn."""
 
     def __init__(self, load: Load, act) -> None:
         self._load, self.act, self.seeded = load, act, load.seeded

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    # Connections each bot process keeps open to the database, and how many more it may open
+    # for a burst (closed again after it: opening a PostgreSQL connection costs the server a
+    # process). An update holds one from its first statement to its commit.
+    database_pool_size: int = Field(default=20, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
     redis_url: str | None = None
     telegram_api_base: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)

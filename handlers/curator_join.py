@@ -48,7 +48,7 @@ def create_router() -> Router:
         await state.clear()
         try:
             invitation = await invitations.resolve(session, token)
-            await invitations.consume(session, invitation.id)
+            await invitations.consume(session, invitation)
         except InvitationInvalid as exc:
             await message.answer(t(exc.key))
             return

@@ -29,6 +29,7 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
     ("LOG_LEVEL", "LOUD"),
     ("REDIS_URL", "localhost:6379"),
     ("BOT_TOKEN", "not-a-token"),
+    ("DATABASE_POOL_SIZE", "0"),
 ])
 def test_bad_setting_is_one_line_naming_it(tmp_path, name, value):
     result = run_cli("run", env={name: value}, cwd=tmp_path)
@@ -62,3 +63,21 @@ def test_token_never_appears_in_the_error(monkeypatch):
     with pytest.raises(SettingsError) as info:
         load_settings(_env_file=None)
     assert "SECRETVALUE" not in str(info.value)
+
+
+async def test_the_database_pool_keeps_the_configured_connections(tmp_path, monkeypatch):
+    from bot.factory import create_application
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "7")
+    monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "3")
+    app = create_application(load_settings())
+    try:
+        assert app.engine.pool.size() == 7
+        assert app.engine.pool._max_overflow == 3  # no public reader in SQLAlchemy
+    finally:
+        await app.close()
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///:memory:")
+    app = create_application(load_settings())  # one shared connection: no pool to size
+    await app.close()

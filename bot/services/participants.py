@@ -62,7 +62,7 @@ async def join_as_minor(session: AsyncSession, invitation: InvitationView, user_
     """A minor's participation waits for a guardian; only the age group is stored until then."""
     if not needs_guardian(age_group):
         raise ValueError(age_group)
-    await invitations.consume(session, invitation.id)
+    await invitations.consume(session, invitation)
     programme = await session.get(Programme, invitation.programme_id)
     participation = Participation(programme_id=programme.id, user_id=user_id, role=invitation.role,
                                   state=ParticipationState.GUARDIAN_PENDING, age_group=age_group,
@@ -81,7 +81,7 @@ async def join_with_consent(session: AsyncSession, invitation: InvitationView, u
     """An adult accepts the consent: only now does the participation exist."""
     if needs_guardian(age_group) or age_group not in AGE_GROUPS:
         raise ValueError(age_group)
-    await invitations.consume(session, invitation.id)
+    await invitations.consume(session, invitation)
     programme = await session.get(Programme, invitation.programme_id)
     now = utcnow()
     participation = Participation(programme_id=programme.id, user_id=user_id, role=invitation.role,
@@ -103,7 +103,7 @@ async def guardian_decides(session: AsyncSession, invitation: InvitationView, gu
     if participation.user_id == guardian_user_id:
         # A child cannot consent for themselves by opening their own guardian link.
         raise DomainError("guardian.error.self")
-    await invitations.consume(session, invitation.id)
+    await invitations.consume(session, invitation)
     consent_text = await current_consent_text(session, participation.programme_id)
     now = utcnow()
     session.add(ConsentRecord(participation_id=participation.id, consent_text_id=consent_text.id,

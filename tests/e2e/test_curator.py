@@ -267,7 +267,7 @@ async def test_revoked_expired_and_used_up_links_are_explained(live, emulator):
             expires_in=timedelta(days=7), now=utcnow() - timedelta(days=8))
         used = await invitations.create(session, organisation_id=organisation_id,
                                         programme_id=programme_id, role="mentee", max_uses=1)
-        await invitations.consume(session, used.id)
+        await invitations.consume(session, used)
         await session.commit()
     person = emulator.user(632, first_name="Ученик", language_code="ru")
     await person.send(f"/start {expired.token}")
