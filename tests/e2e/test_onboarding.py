@@ -14,7 +14,14 @@ from sqlalchemy import func, select, text
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
 from bot.services import outbox
-from models import ConsentRecord, JournaledUpdate, Participation, SurveyAnswer, User
+from models import (
+    ConsentRecord,
+    Invitation,
+    JournaledUpdate,
+    Participation,
+    SurveyAnswer,
+    User,
+)
 
 
 async def dump_database(live) -> str:
@@ -105,6 +112,20 @@ async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
     await mentor.send("/start")
     (overview,) = await mentor.wait_messages(1)
     assert "Наставничество 2026" in overview.text and "готов к подбору пары" in overview.text
+
+
+async def test_a_class_joining_by_one_link_at_once_all_get_in_and_are_counted(live, emulator):
+    seeded = await seed_programme(live.app)
+    pupils = [emulator.user(3100 + n, first_name=f"Ученик {n}", language_code="ru")
+              for n in range(15)]
+    await asyncio.gather(*(join_as_adult(pupil, seeded.mentee_token, live, name=f"Ученик {n}")
+                           for n, pupil in enumerate(pupils)))
+    await live.settle()
+    assert await count(live, Participation, Participation.role == "mentee") == 15
+    async with live.app.sessionmaker() as session:
+        uses = await session.scalar(select(Invitation.uses)
+                                    .where(Invitation.token == seeded.mentee_token))
+    assert uses == 15  # every join counted once, none lost to another one at the same moment
 
 
 async def test_programme_with_several_forms_asks_the_form(live, emulator):
