@@ -5,7 +5,7 @@ the midterm control on the curator's date."""
 from __future__ import annotations
 
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -173,11 +173,13 @@ def test_default_midterm_is_the_middle_of_the_period():
 
 
 async def seed_answers(world: World, participation_id: int, survey_id: str, context: str,
-                       answers: dict[str, object]) -> None:
+                       answers: dict[str, object], completed_at: datetime | None = None
+                       ) -> None:
+    """A completed survey response (at the test clock's now unless given)."""
     async with world.live.app.sessionmaker() as session, session.begin():
         response = SurveyResponse(participation_id=participation_id, survey_id=survey_id,
                                   survey_version=1, context=context,
-                                  completed_at=world.clock.now())
+                                  completed_at=completed_at or world.clock.now())
         session.add(response)
         await session.flush()
         for question_id, value in answers.items():

@@ -6,6 +6,7 @@ another organisation's curator refused)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -165,6 +166,14 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     await answer_survey(katya, "reflection", world.live,
                         texts={"what_changed": "Стала увереннее", "main_achievement": HOSTILE})
 
+    # Her story is the oldest: the bot stamps it with the real time (its survey times are not on
+    # the test's clock), the seeded ones come after it.
+    async with world.live.app.sessionmaker() as session:
+        written = await session.scalar(select(SurveyResponse.completed_at).where(
+            SurveyResponse.participation_id == people[0][1][1],
+            SurveyResponse.survey_id == "reflection"))
+    later = max(world.clock.now(), written) + timedelta(minutes=1)
+
     def story(text: str, share: str = "yes_named") -> dict[str, object]:
         return {"what_changed": "Многое", "main_achievement": text, "share_as_practice": share}
 
@@ -175,13 +184,13 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     (_, m1_pid), (_, e1_pid) = people[1]
     (_, m2_pid), (_, e2_pid) = people[2]
     (_, m3_pid), _ = people[3]
-    await seed_answers(world, m0_pid, "reflection", context(0), story(LONG))
+    await seed_answers(world, m0_pid, "reflection", context(0), story(LONG), later)
     await seed_answers(world, m1_pid, "reflection", context(1), story("Анонимный рассказ",
-                                                                       "yes_anonymous"))
-    await seed_answers(world, e1_pid, "reflection", context(1), story("Не делиться", "no"))
-    await seed_answers(world, m2_pid, "reflection", context(2), story("Рассказ три"))
-    await seed_answers(world, e2_pid, "reflection", context(2), story("Рассказ четыре"))
-    await seed_answers(world, m3_pid, "reflection", context(3), story("Рассказ пять"))
+                                                                       "yes_anonymous"), later)
+    await seed_answers(world, e1_pid, "reflection", context(1), story("Не делиться", "no"), later)
+    await seed_answers(world, m2_pid, "reflection", context(2), story("Рассказ три"), later)
+    await seed_answers(world, e2_pid, "reflection", context(2), story("Рассказ четыре"), later)
+    await seed_answers(world, m3_pid, "reflection", context(3), story("Рассказ пять"), later)
 
     curator.mark_read()
     await curator.send("/practices")
