@@ -348,7 +348,7 @@ async def paced(load: Load, users: list[SimUser], seconds: float, rate: float,
         with contextlib.suppress(PhaseOver):
             while True:
                 _, scenario = rng.choices(scenarios, weights)[0]
-                await scenario(user_load, user, rng)  # type: ignore[arg-type]
+                await scenario(user_load, user, rng)
 
     await asyncio.gather(arrive(), *(run_user(u) for u in users))
     return seconds

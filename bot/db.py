@@ -11,7 +11,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -101,9 +101,13 @@ def _before_cursor_execute(conn: Any, cursor: Any, statement: str, parameters: A
         turn.writing()
 
 
+def _sqlite_in_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
 def ensure_sqlite_directory(database_url: str) -> None:
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+    if url.get_backend_name() == "sqlite" and not _sqlite_in_memory(url):
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
@@ -118,8 +122,16 @@ def _configure_sqlite(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def create_engine(database_url: str, **kwargs: object) -> AsyncEngine:
+def create_engine(database_url: str, pool_size: int | None = None,
+                  max_overflow: int | None = None, **kwargs: object) -> AsyncEngine:
+    """The engine; `pool_size` / `max_overflow` size its connection pool (SQLAlchemy's
+    defaults when None; ignored for an in-memory SQLite database, which has one connection)."""
     ensure_sqlite_directory(database_url)
+    if not _sqlite_in_memory(make_url(database_url)):
+        if pool_size is not None:
+            kwargs["pool_size"] = pool_size
+        if max_overflow is not None:
+            kwargs["max_overflow"] = max_overflow
     engine = create_async_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)

@@ -11,7 +11,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import commands
@@ -125,17 +124,9 @@ class Application:
         await self.engine.dispose()
 
 
-def pool_options(settings: Settings) -> dict[str, int]:
-    """Connection pool size from settings; an in-memory SQLite database has one connection."""
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        return {}
-    return {"pool_size": settings.database_pool_size,
-            "max_overflow": settings.database_max_overflow}
-
-
 def create_application(settings: Settings, translator: Translator | None = None) -> Application:
-    engine = create_engine(settings.database_url, **pool_options(settings))
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size,
+                           max_overflow=settings.database_max_overflow)
     sessionmaker = create_sessionmaker(engine)
     translator = translator or create_translator(settings.default_locale)
     dispatcher = create_dispatcher(settings, sessionmaker, translator)
