@@ -53,12 +53,12 @@ SECTIONS = {
 }
 DESCRIPTIONS = [row[2] for row in build.ROWS if len(row) > 2]
 WARNED = {  # the files whose header and cells disagree: the preview says which columns moved
-    "merged_rows.txt": "responsible from column 3 (header: 4), deadline from column 4 (header: 5)",
-    "merged_rows.docx": "responsible from column 3 (header: 4), deadline from column 4 (header: 5)",
-    "merged_rows.xlsx": "responsible from column 3 (header: 4), deadline from column 4 (header: 5)",
-    "merged_rows_grid.docx": "responsible from column 4 (header: 5)",
-    "split_rows.txt": "deadline from column 4 (header: 3), responsible from column 5 (header: 4)",
-    "split_rows.xlsx": "deadline from column 4 (header: 3), responsible from column 5 (header: 4)",
+    "merged_rows.txt": "responsible in column 3, deadline in column 4",
+    "merged_rows.docx": "responsible in column 3, deadline in column 4",
+    "merged_rows.xlsx": "responsible in column 3, deadline in column 4",
+    "merged_rows_grid.docx": "responsible in column 4",
+    "split_rows.txt": "deadline in column 4, responsible in column 5",
+    "split_rows.xlsx": "deadline in column 4, responsible in column 5",
 }
 
 
@@ -96,7 +96,7 @@ def test_preview_json_gives_dated_items_with_their_responsible_parties(capsys, n
 @pytest.mark.parametrize("name", FILES)
 def test_preview_warns_when_the_header_and_the_cells_disagree(capsys, name):
     out = _preview(capsys, name)
-    line = "the cells do not line up with the header: read by their content, "
+    line = "columns read by content, not the header: "
     if name in WARNED:
         assert f"Warnings:\n  {line}{WARNED[name]}\n" in out
     else:

@@ -286,12 +286,11 @@ def _rebuild(header: Columns, anchors: dict[str, int], profile: _Profile) -> dic
 
 
 def _moved_warning(header: Columns, columns: Columns) -> str | None:
-    moved = [
-        f"{role} from column {index + 1} (header: "
-        f"{header.roles[role] + 1 if role in header.roles else 'none'})"
-        for role, index in sorted(columns.roles.items(), key=lambda kv: kv[1])
-        if role in ANCHORS and header.roles.get(role) != index
-    ]
+    """«columns read by content, not the header: responsible in column 3, deadline in column
+    4» (short enough for the bot's preview line)."""
+    moved = [f"{role} in column {index + 1}"
+             for role, index in sorted(columns.roles.items(), key=lambda kv: kv[1])
+             if role in ANCHORS and header.roles.get(role) != index]
     if not moved:
         return None
-    return "the cells do not line up with the header: read by their content, " + ", ".join(moved)
+    return "columns read by content, not the header: " + ", ".join(moved)
