@@ -53,7 +53,7 @@ def _split_chunk(chunk: str) -> list[str]:
     pattern = _INITIALS_FIRST if _STARTS_WITH_INITIALS.match(chunk) else _SURNAME_FIRST
     matches = list(pattern.finditer(chunk))
     if not matches:
-        return _roles(chunk)
+        return _split_roles(chunk)
     out: list[str] = []
     pos = 0
     for m in matches:
@@ -68,6 +68,10 @@ def _roles(text: str) -> list[str]:
     text = text.strip(" .;,")
     if not text:
         return []
+    return _split_roles(text)
+
+
+def _split_roles(text: str) -> list[str]:
     cuts = sorted({m.end() for m in _CAPITAL_AFTER_LOWER.finditer(text)} | set(role_starts(text)))
     parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
     return [p.strip() for p in parts if p.strip()]
