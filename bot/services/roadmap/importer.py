@@ -10,7 +10,8 @@ Rows are classified in two passes. The first pass turns each table row into a re
 - a *continuation*: a row without a number whose cells continue the previous row's text after a
   page break (seed 000's «2.2», seed 001's «1.4»); its cells are appended to that row.
 The second pass resolves candidates and assigns each item the path of headings above it,
-joined with « / ».
+joined with « / ». Which cell holds what comes from the header, checked against the cells
+below it (layout.py), or, without a header, from the cells alone (tables.infer_columns).
 """
 
 from __future__ import annotations

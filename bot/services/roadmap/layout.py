@@ -134,35 +134,31 @@ def _spread(first: Row, second: Row) -> Row:
 # --- fitting a header to the cells ------------------------------------------------------------
 
 
-@dataclass
 class _Profile:
-    """How well each column's filled cells fit each anchor role (share of cells, 0..1)."""
+    """How well each column's filled cells fit each anchor role (share of cells, 0..1).
+    Shares are worked out when first asked for: an aligned table only ever asks about the
+    header's own columns."""
 
-    width: int
-    filled: list[int]
-    shares: dict[str, list[float]]
+    def __init__(self, rows: list[Row], width: int, period: Period | None) -> None:
+        probe: Period = period or (date(2000, 1, 1), date(2000, 12, 31))
+        self.width = width
+        self.cells = [[r[c] for r in rows if c < len(r) and r[c]] for c in range(width)]
+        self.filled = [len(cells) for cells in self.cells]
+        self._tests: dict[str, Callable[[str], bool]] = {
+            "number": lambda c: parse_number(c) is not None,
+            "deadline": lambda c: len(c) < 120 and parse_deadline(c, probe).kind != "undated",
+            "responsible": names_people,
+        }
+        self._shares: dict[tuple[str, int], float] = {}
 
     def share(self, role: str, column: int | None) -> float:
         if column is None or column >= self.width or not self.filled[column]:
             return 0.0
-        return self.shares[role][column]
-
-
-def _profile(rows: list[Row], width: int, period: Period | None) -> _Profile:
-    probe: Period = period or (date(2000, 1, 1), date(2000, 12, 31))
-    tests: dict[str, Callable[[str], bool]] = {
-        "number": lambda c: parse_number(c) is not None,
-        "deadline": lambda c: len(c) < 120 and parse_deadline(c, probe).kind != "undated",
-        "responsible": names_people,
-    }
-    filled: list[int] = []
-    shares: dict[str, list[float]] = {role: [] for role in tests}
-    for column in range(width):
-        cells = [r[column] for r in rows if column < len(r) and r[column]]
-        filled.append(len(cells))
-        for role, test in tests.items():
-            shares[role].append(sum(map(test, cells)) / len(cells) if cells else 0.0)
-    return _Profile(width, filled, shares)
+        key = (role, column)
+        if key not in self._shares:
+            cells = self.cells[column]
+            self._shares[key] = sum(map(self._tests[role], cells)) / len(cells)
+        return self._shares[key]
 
 
 def fit(header: Columns, header_row: Row, body: list[Row],
@@ -176,7 +172,7 @@ def fit(header: Columns, header_row: Row, body: list[Row],
         if sum(1 for c in row if c) >= 2:  # headings and page-break tails say little
             widths.setdefault(len(row), []).append(row)
     for width, rows in sorted(widths.items()):
-        columns, contradicted = _fit_width(header, header_row, _profile(rows, width, period))
+        columns, contradicted = _fit_width(header, header_row, _Profile(rows, width, period))
         if columns is header:
             continue
         layout.by_width[width] = columns
