@@ -5,6 +5,7 @@ preview FILE --period A:B --json`: every item dated, with its own responsible pa
 from __future__ import annotations
 
 import json
+import random
 from datetime import date
 from pathlib import Path
 
@@ -139,3 +140,41 @@ def test_a_column_of_numbers_under_an_empty_heading_is_the_number():
         ("1", "Информирование педаг", "2024-09-01", ["Заместитель директора по ВР"]),
         ("2", "Обучение наставников", "2024-11-01", ["Руководители МО", "Наставники"]),
     ]
+
+
+def _generated(seed: int) -> tuple[str, str, str]:
+    """An aligned roadmap with stage and activity columns, the same with the rows merging
+    them (header wider than rows), and with the header merging them (rows wider)."""
+    from tests.roadmap.snapshot import _CONTENTS, _DEADLINES, _HEADINGS, _PEOPLE, _TITLES
+
+    rng = random.Random(seed)
+    order = ["number", "title", "content", *rng.choice([["deadline", "responsible"],
+                                                        ["responsible", "deadline"]])]
+    pools = {"title": _TITLES, "content": [c for c in _CONTENTS if c],
+             "deadline": [d for d in _DEADLINES if d],
+             "responsible": [p for p in _PEOPLE if p] + ["Руководители МО Наставники"]}
+    rows = [{"number": f"{s}.{i}", **{r: rng.choice(pools[r]) for r in pools}}
+            for s in (1, 2) for i in range(1, rng.randint(3, 5))]
+    head = {r: rng.choice(_HEADINGS[r]) for r in order} | {"title": "Этап",
+                                                           "content": "Мероприятия"}
+    short = [r for r in order if r != "content"]
+
+    def table(header: list[str], cells: list[str]) -> str:
+        return "\n".join(["\t".join(header), *("\t".join(row[r] for r in cells) for row in rows)])
+
+    return (table([head[r] for r in order], order),
+            table([head[r] for r in order], short),
+            table([head[r] if r != "title" else "Мероприятия" for r in short], order))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_breaking_an_aligned_roadmap_either_way_keeps_its_dates_and_people(seed):
+    def read(text: str):
+        return [(i.number, i.deadline.start, i.deadline.end, i.responsible)
+                for i in parse_text(text, SCHOOL_YEAR).items]
+
+    aligned, header_wider, rows_wider = _generated(seed)
+    expected = read(aligned)
+    assert any(start for _, start, _, _ in expected)  # some deadlines are «по запросу»
+    assert read(header_wider) == expected
+    assert read(rows_wider) == expected
