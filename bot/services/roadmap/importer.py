@@ -10,7 +10,8 @@ Rows are classified in two passes. The first pass turns each table row into a re
 - a *continuation*: a row without a number whose cells continue the previous row's text after a
   page break (seed 000's «2.2», seed 001's «1.4»); its cells are appended to that row.
 The second pass resolves candidates and assigns each item the path of headings above it,
-joined with « / ».
+joined with « / ». Which cell holds what comes from the header, checked against the cells
+below it (layout.py), or, without a header, from the cells alone (tables.infer_columns).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from .deadlines import Period, parse_deadline
+from .layout import Layout, find_headers
 from .models import RoadmapItem, RoadmapParse
 from .readers import Row, Table, read_tables
 from .responsible import split_responsible
@@ -70,25 +72,31 @@ def parse_tables(tables: list[Table], period: Period | None = None) -> RoadmapPa
     parse = RoadmapParse()
     records: list[_Record] = []
     has_header = any(match_header(r) for t in tables for r in t)
+    headers = find_headers(tables, period) if has_header else None
     guessed = {} if has_header else _guess_by_width(tables, period, parse)
-    columns: Columns | None = None
+    if headers is not None:
+        parse.warnings += headers.warnings
+    layout: Layout | None = None
     stage_above: str | None = None
-    for table in tables:
-        if not has_header:
+    for t, table in enumerate(tables):
+        if headers is None:
             columns = guessed.get(_width(table))
-            if columns is None:
+            layout = Layout(columns) if columns is not None else None
+            if layout is None:
                 continue
         started = False
-        text_block = columns is not None and columns.width > 1 and _width(table) == 1
-        for row in table:
-            header = match_header(row)
+        text_block = layout is not None and layout.header.width > 1 and _width(table) == 1
+        for r, row in enumerate(table):
+            header = headers.at.get((t, r)) if headers is not None else None
             if header is not None:
                 if stage_above is not None:
                     records.append(_heading(stage_above))
                     stage_above = None
-                columns, started = header, True
+                layout, started = header, True
                 continue
-            if columns is None:
+            if headers is not None and (t, r) in headers.folded:
+                continue  # the second row of a header
+            if layout is None:
                 # Preamble: «УТВЕРЖДАЮ», «ДОРОЖНАЯ КАРТА …»; only a «Этап 1 …» line right
                 # above the header is kept, as the first section.
                 stage_above = row[0] if len(row) == 1 and _MARKER_RE.match(row[0]) else None
@@ -102,8 +110,8 @@ def parse_tables(tables: list[Table], period: Period | None = None) -> RoadmapPa
             if not started and not has_header and len(row) < 2:
                 continue  # title lines above a table without a header
             started = True
-            _classify(row, columns, records, parse, period)
-    if columns is None:
+            _classify(row, layout.columns_for(row), records, parse, period)
+    if layout is None:
         parse.warnings.append("no roadmap table found")
     parse.items = _build_items(records, period, parse)
     return parse

@@ -59,6 +59,17 @@ def parse_number(cell: str) -> str | None:
     return m.group(1) or m.group(2)
 
 
+def header_role(cell: str) -> str | None:
+    """The role a header cell names («Срок исполнения» → deadline), or None."""
+    text = cell.lower().replace("ё", "е").strip(" .:*")
+    if not text or len(text) > 60:
+        return None
+    for role, pattern in _HEADER_VOCABULARY:
+        if pattern.search(text):
+            return role
+    return None
+
+
 def match_header(row: Row) -> Columns | None:
     """Columns of a header row, or None when the row does not read as a header."""
     roles: dict[str, int] = {}
@@ -67,14 +78,10 @@ def match_header(row: Row) -> Columns | None:
         return None  # a data row: header cells are words, not item numbers
     matched = 0
     for index, cell in enumerate(row):
-        text = cell.lower().replace("ё", "е").strip(" .:*")
-        if not text or len(text) > 60:
-            continue
-        for role, pattern in _HEADER_VOCABULARY:
-            if pattern.search(text):
-                roles.setdefault(role, index)
-                matched += 1
-                break
+        role = header_role(cell)
+        if role is not None:
+            roles.setdefault(role, index)
+            matched += 1
     if matched * 2 < len(filled):
         return None
     if "title" not in roles and "content" in roles:
