@@ -13,6 +13,7 @@ from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
+from bot.package_data import package_dir
 from bot.services import programmes, users
 
 WIDTH = 100
@@ -206,7 +207,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await _completion_scene(live, narrator)
 
 
-DEMO_ROADMAP = Path(__file__).resolve().parent / "demo_data" / "roadmap.tsv"
+DEMO_ROADMAP = package_dir("bot.demo_data", "roadmap.tsv")
 
 
 async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:
