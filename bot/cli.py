@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import setup_logging
+from bot.telegram.startup import TokenRefused
 
 NO_TOKEN_MESSAGE = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put the token it "
@@ -119,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except SettingsError as exc:
+    except (SettingsError, TokenRefused) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

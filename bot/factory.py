@@ -3,12 +3,14 @@ so every test and every process builds its own."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -36,6 +38,8 @@ from bot.telegram_types import pin_response_types
 from bot.update_journal import UpdateJournal
 from handlers import create_root_router
 from scheduler import install_scheduler
+
+logger = logging.getLogger("mentorbot")
 
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
@@ -98,10 +102,15 @@ def create_dispatcher(
     inline_sync_filters(dp)
 
     async def set_commands(bot: Bot) -> None:
-        await commands.publish_default(bot, translator, settings.default_locale)
-        for owner_id in settings.admin_ids:
-            await commands.publish_for_chat(bot, translator, owner_id, commands.OWNER,
-                                            settings.default_locale)
+        try:
+            await commands.publish_default(bot, translator, settings.default_locale)
+            for owner_id in settings.admin_ids:
+                await commands.publish_for_chat(bot, translator, owner_id, commands.OWNER,
+                                                settings.default_locale)
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            # Telegram went away right after start-up's getMe: the bot works without the menu.
+            logger.warning("command menu not published (%s); it will be at the next start",
+                           type(exc).__name__)
 
     dp.startup.register(set_commands)
     # Bot-initiated messages: the outbox sender and periodic jobs start and stop with polling.
