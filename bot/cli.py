@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import (
+    Settings,
+    SettingsError,
+    load_settings,
+    settings_environment,
+    unknown_settings,
+)
 from bot.logging_setup import setup_logging
 from bot.telegram.startup import TokenRefused
 
@@ -24,6 +31,10 @@ def _settings(**overrides: object) -> Settings:
     secrets = (settings.bot_token.get_secret_value() if settings.bot_token else "",
                settings.webhook_secret.get_secret_value() if settings.webhook_secret else "")
     setup_logging(settings.log_level, secrets=secrets)
+    for name, closest in unknown_settings(settings_environment()):
+        # A misspelt setting would otherwise be ignored without a word.
+        logging.getLogger("mentorbot.config").warning(
+            "%s is not a mentorbot setting and is ignored; did you mean %s?", name, closest)
     return settings
 
 
