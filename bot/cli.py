@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,8 +23,14 @@ from bot.telegram.startup import TokenRefused
 NO_TOKEN_MESSAGE = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put the token it "
     "gives into the BOT_TOKEN environment variable or a .env file, and run again.\n"
-    "To see the bot working without a token or internet, run: mentorbot demo"
+    "To see the bot working without a token or internet, run: {prog} demo"
 )
+
+
+def program_name() -> str:
+    """How the person started us, for the commands we suggest: `scripts/run` sets it, since
+    `mentorbot` is not on the PATH of someone who never activated the virtual environment."""
+    return os.environ.get("MENTORBOT_PROG") or "mentorbot"
 
 
 def _settings(**overrides: object) -> Settings:
@@ -41,7 +48,7 @@ def _settings(**overrides: object) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(**({"bot_mode": "webhook"} if args.webhook else {}))
     if settings.bot_token is None:
-        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        print(NO_TOKEN_MESSAGE.format(prog=program_name()), file=sys.stderr)
         return 2
     if settings.bot_mode == "webhook":
         from bot.webhook import run_webhook, webhook_problem
@@ -99,11 +106,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     setup_logging("WARNING")
-    return asyncio.run(run_demo(quiet_logs=not args.verbose))
+    return asyncio.run(run_demo(quiet_logs=not args.verbose, prog=program_name()))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mentorbot", description="Mentorship programme bot")
+    parser = argparse.ArgumentParser(prog=program_name(), description="Mentorship programme bot")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the bot (long polling, or a webhook server)")
     run.add_argument("--webhook", action="store_true",

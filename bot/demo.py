@@ -86,7 +86,12 @@ class Narrator:
         self.flush(user)
 
 
-async def run_demo(quiet_logs: bool = True, out=print) -> int:
+def run_command(prog: str) -> str:
+    """The command that runs the bot for real, as the person starts it."""
+    return "BOT_TOKEN=... scripts/run" if prog == "scripts/run" else f"BOT_TOKEN=... {prog} run"
+
+
+async def run_demo(quiet_logs: bool = True, out=print, prog: str = "mentorbot") -> int:
     if quiet_logs:
         logging.getLogger("aiogram").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="mentorbot-demo-") as workdir:
@@ -100,7 +105,7 @@ async def run_demo(quiet_logs: bool = True, out=print) -> int:
         finally:
             await emulator.stop()
     out("")
-    out("The demo is over. Run the bot for real: BOT_TOKEN=... mentorbot run")
+    out(f"The demo is over. Run the bot for real: {run_command(prog)}")
     return 0
 
 
