@@ -102,6 +102,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.health import check
+
+    healthy, report = check(load_settings())
+    print(json.dumps(report, ensure_ascii=False))
+    return 0 if healthy else 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -125,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   "(the bot must be stopped)")
     restore.add_argument("file", type=Path)
     restore.set_defaults(func=cmd_restore)
+    commands.add_parser("health", help="exit 0 when the bot's database (and Redis, or in webhook "
+                        "mode the running bot) answers: a container health check"
+                        ).set_defaults(func=cmd_health)
     demo = commands.add_parser("demo", help="see the bot work against a local Telegram emulator")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log")
     demo.set_defaults(func=cmd_demo)

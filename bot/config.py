@@ -30,8 +30,11 @@ SETTING_PREFIXES = ("BOT_", "DATABASE_", "REDIS_", "TELEGRAM_", "WEBHOOK_", "OUT
 
 
 class Settings(BaseSettings):
+    # An empty value (`WEBHOOK_PATH=` in env.example, left empty as the README says) means
+    # "not set": the default applies, not an invalid empty setting.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     bot_token: SecretStr | None = None

@@ -139,3 +139,16 @@ def test_misspelt_setting_is_named_with_the_closest_real_one(tmp_path):
         "WEBHOOK_SECRET_TOKEN is not a mentorbot setting and is ignored; "
         "did you mean WEBHOOK_SECRET?",
     ], result.stderr
+
+
+def test_settings_left_empty_in_the_env_file_take_their_defaults(tmp_path, monkeypatch):
+    """deploy/env.example filled in as the README says: WEBHOOK_* left empty for polling."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("WEBHOOK_PATH", "WEBHOOK_PORT", "WEBHOOK_URL", "OUTBOX_TICK_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text("WEBHOOK_URL=\nWEBHOOK_PATH=\nWEBHOOK_PORT=\n"
+                                   "OUTBOX_TICK_SECONDS=\n")
+    settings = load_settings()
+    assert (settings.webhook_url, settings.webhook_path, settings.webhook_port) == (
+        None, "/telegram", 8080)
+    assert settings.outbox_tick_seconds == 2.0
