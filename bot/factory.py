@@ -21,20 +21,19 @@ from bot.db import create_engine, create_sessionmaker
 from bot.fsm_after_commit import AfterCommitStorage
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
-from bot.inline_filters import inline_sync_filters
 from bot.middlewares import (
     DbSessionMiddleware,
     StateReadMiddleware,
     UpdateDedupeMiddleware,
     UpdatePrefetchMiddleware,
     UserContextMiddleware,
-    read_state_late,
 )
+from bot.middlewares.fsm import LockingFSMContextMiddleware
 from bot.polling import SafePollingDispatcher
+from bot.telegram.tuning import inline_sync_filters, pin_response_types
 from bot.telegram_repeats import RepeatIsSuccess
 from bot.telegram_retry import RetryAfterMiddleware
 from bot.telegram_session import JsonBodySession
-from bot.telegram_types import pin_response_types
 from bot.update_journal import UpdateJournal
 from handlers import create_root_router
 from scheduler import install_scheduler
@@ -86,11 +85,12 @@ def create_dispatcher(
 ) -> Dispatcher:
     if storage is None or events_isolation is None:
         storage, events_isolation = create_fsm(settings, sessionmaker)
-    dp = SafePollingDispatcher(storage=storage, events_isolation=events_isolation,
-                               journal=UpdateJournal(sessionmaker))
     # The per-user lock outside the update's session (its commit happens under the lock), the
     # state read inside it (one read and one transaction per update, not two).
-    read_state_late(dp)
+    dp = SafePollingDispatcher(storage=storage, events_isolation=events_isolation,
+                               journal=UpdateJournal(sessionmaker),
+                               fsm_middleware=LockingFSMContextMiddleware(
+                                   storage=storage, events_isolation=events_isolation))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
     # Whether the update was handled, the sender's account and the conversation record: one
     # statement for the three reads every update makes.
