@@ -9,6 +9,7 @@ from aiogram import Bot
 from bot.config import Settings
 from bot.factory import create_application, create_bot
 from bot.heap import prepare_for_updates
+from bot.telegram.startup import wait_for_bot_api
 from models.migrate import upgrade_async
 
 logger = logging.getLogger("mentorbot")
@@ -18,8 +19,9 @@ async def run_polling(settings: Settings, bot: Bot | None = None, handle_signals
     await upgrade_async(settings.database_url)
     app = create_application(settings)
     bot = bot or create_bot(settings)
-    prepare_for_updates()
     try:
+        await wait_for_bot_api(bot)
+        prepare_for_updates()
         await app.dispatcher.start_polling(
             bot,
             handle_signals=handle_signals,

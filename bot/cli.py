@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import (
+    Settings,
+    SettingsError,
+    load_settings,
+    settings_environment,
+    unknown_settings,
+)
 from bot.logging_setup import setup_logging
+from bot.telegram.startup import TokenRefused
 
 NO_TOKEN_MESSAGE = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put the token it "
     "gives into the BOT_TOKEN environment variable or a .env file, and run again.\n"
-    "To see the bot working without a token or internet, run: mentorbot demo"
+    "To see the bot working without a token or internet, run: {prog} demo"
 )
+
+
+def program_name() -> str:
+    """How the person started us, for the commands we suggest: `scripts/run` sets it, since
+    `mentorbot` is not on the PATH of someone who never activated the virtual environment."""
+    return os.environ.get("MENTORBOT_PROG") or "mentorbot"
 
 
 def _settings(**overrides: object) -> Settings:
@@ -23,13 +38,17 @@ def _settings(**overrides: object) -> Settings:
     secrets = (settings.bot_token.get_secret_value() if settings.bot_token else "",
                settings.webhook_secret.get_secret_value() if settings.webhook_secret else "")
     setup_logging(settings.log_level, secrets=secrets)
+    for name, closest in unknown_settings(settings_environment()):
+        # A misspelt setting would otherwise be ignored without a word.
+        logging.getLogger("mentorbot.config").warning(
+            "%s is not a mentorbot setting and is ignored; did you mean %s?", name, closest)
     return settings
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(**({"bot_mode": "webhook"} if args.webhook else {}))
     if settings.bot_token is None:
-        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        print(NO_TOKEN_MESSAGE.format(prog=program_name()), file=sys.stderr)
         return 2
     if settings.bot_mode == "webhook":
         from bot.webhook import run_webhook, webhook_problem
@@ -83,15 +102,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.health import check
+
+    healthy, report = check(load_settings())
+    print(json.dumps(report, ensure_ascii=False))
+    return 0 if healthy else 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     setup_logging("WARNING")
-    return asyncio.run(run_demo(quiet_logs=not args.verbose))
+    return asyncio.run(run_demo(quiet_logs=not args.verbose, prog=program_name()))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mentorbot", description="Mentorship programme bot")
+    parser = argparse.ArgumentParser(prog=program_name(), description="Mentorship programme bot")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the bot (long polling, or a webhook server)")
     run.add_argument("--webhook", action="store_true",
@@ -106,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   "(the bot must be stopped)")
     restore.add_argument("file", type=Path)
     restore.set_defaults(func=cmd_restore)
+    commands.add_parser("health", help="exit 0 when the bot's database (and Redis, or in webhook "
+                        "mode the running bot) answers: a container health check"
+                        ).set_defaults(func=cmd_health)
     demo = commands.add_parser("demo", help="see the bot work against a local Telegram emulator")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log")
     demo.set_defaults(func=cmd_demo)
@@ -119,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except SettingsError as exc:
+    except (SettingsError, TokenRefused) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

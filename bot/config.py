@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,11 +18,23 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mentorbot.db"
 # Telegram's alphabet for secret_token (setWebhook): 1-256 of A-Z a-z 0-9 _ -
 _WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# What people type (postgres://… from a hosting panel, sqlite:///…) and the driver the bot uses.
+_DATABASE_SCHEMES = {
+    "sqlite": "sqlite+aiosqlite", "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+# Environment variables starting like a group of settings are taken as meant for the bot: an
+# unknown one is most likely a misspelt setting (DEFAULT_, LOG_ and ADMIN_ are too common).
+SETTING_PREFIXES = ("BOT_", "DATABASE_", "REDIS_", "TELEGRAM_", "WEBHOOK_", "OUTBOX_", "FSM_")
 
 
 class Settings(BaseSettings):
+    # An empty value (`WEBHOOK_PATH=` in env.example, left empty as the README says) means
+    # "not set": the default applies, not an invalid empty setting.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     bot_token: SecretStr | None = None
@@ -84,9 +99,14 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_driver(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
-        return value
+        scheme, separator, rest = value.partition("://")
+        driver = _DATABASE_SCHEMES.get(scheme.lower())
+        if not separator or driver is None:
+            raise ValueError("must start with postgresql:// (or postgres://) or sqlite:///")
+        if driver == "postgresql+asyncpg":
+            # libpq's sslmode (what hosting panels print) is asyncpg's ssl.
+            rest = re.sub(r"([?&])sslmode=", r"\1ssl=", rest)
+        return f"{driver}://{rest}"
 
     @field_validator("bot_mode", mode="before")
     @classmethod
@@ -182,6 +202,34 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def unknown_settings(environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(variable, the setting it most resembles) for each variable that starts like a group of
+    settings but is none of them."""
+    known = sorted(name.upper() for name in Settings.model_fields)
+    unknown = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if upper in known or not upper.startswith(SETTING_PREFIXES):
+            continue
+        group = [k for k in known if k.split("_")[0] == upper.split("_")[0]]
+        closest = difflib.get_close_matches(upper, group or known, n=1, cutoff=0.0)
+        unknown.append((name, closest[0] if closest else ""))
+    return unknown
+
+
+def settings_environment(env_file: str | Path | None = ".env") -> dict[str, str]:
+    """The variables settings are read from: the `.env` file, then the environment over it."""
+    import os
+
+    found: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        from dotenv import dotenv_values
+
+        found.update({k: v or "" for k, v in dotenv_values(env_file).items()})
+    found.update(os.environ)
+    return found
 
 
 class SettingsError(Exception):

@@ -13,6 +13,7 @@ from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
+from bot.package_data import package_dir
 from bot.services import programmes, users
 
 WIDTH = 100
@@ -85,7 +86,12 @@ class Narrator:
         self.flush(user)
 
 
-async def run_demo(quiet_logs: bool = True, out=print) -> int:
+def run_command(prog: str) -> str:
+    """The command that runs the bot for real, as the person starts it."""
+    return "BOT_TOKEN=... scripts/run" if prog == "scripts/run" else f"BOT_TOKEN=... {prog} run"
+
+
+async def run_demo(quiet_logs: bool = True, out=print, prog: str = "mentorbot") -> int:
     if quiet_logs:
         logging.getLogger("aiogram").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="mentorbot-demo-") as workdir:
@@ -99,7 +105,7 @@ async def run_demo(quiet_logs: bool = True, out=print) -> int:
         finally:
             await emulator.stop()
     out("")
-    out("The demo is over. Run the bot for real: BOT_TOKEN=... mentorbot run")
+    out(f"The demo is over. Run the bot for real: {run_command(prog)}")
     return 0
 
 
@@ -206,7 +212,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await _completion_scene(live, narrator)
 
 
-DEMO_ROADMAP = Path(__file__).resolve().parent / "demo_data" / "roadmap.tsv"
+DEMO_ROADMAP = package_dir("bot.demo_data", "roadmap.tsv")
 
 
 async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:

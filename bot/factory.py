@@ -3,12 +3,14 @@ so every test and every process builds its own."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -19,23 +21,24 @@ from bot.db import create_engine, create_sessionmaker
 from bot.fsm_after_commit import AfterCommitStorage
 from bot.fsm_storage import DatabaseStorage
 from bot.i18n import Translator, create_translator
-from bot.inline_filters import inline_sync_filters
 from bot.middlewares import (
     DbSessionMiddleware,
     StateReadMiddleware,
     UpdateDedupeMiddleware,
     UpdatePrefetchMiddleware,
     UserContextMiddleware,
-    read_state_late,
 )
+from bot.middlewares.fsm import LockingFSMContextMiddleware
 from bot.polling import SafePollingDispatcher
+from bot.telegram.tuning import inline_sync_filters, pin_response_types
 from bot.telegram_repeats import RepeatIsSuccess
 from bot.telegram_retry import RetryAfterMiddleware
 from bot.telegram_session import JsonBodySession
-from bot.telegram_types import pin_response_types
 from bot.update_journal import UpdateJournal
 from handlers import create_root_router
 from scheduler import install_scheduler
+
+logger = logging.getLogger("mentorbot")
 
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
@@ -82,11 +85,12 @@ def create_dispatcher(
 ) -> Dispatcher:
     if storage is None or events_isolation is None:
         storage, events_isolation = create_fsm(settings, sessionmaker)
-    dp = SafePollingDispatcher(storage=storage, events_isolation=events_isolation,
-                               journal=UpdateJournal(sessionmaker))
     # The per-user lock outside the update's session (its commit happens under the lock), the
     # state read inside it (one read and one transaction per update, not two).
-    read_state_late(dp)
+    dp = SafePollingDispatcher(storage=storage, events_isolation=events_isolation,
+                               journal=UpdateJournal(sessionmaker),
+                               fsm_middleware=LockingFSMContextMiddleware(
+                                   storage=storage, events_isolation=events_isolation))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
     # Whether the update was handled, the sender's account and the conversation record: one
     # statement for the three reads every update makes.
@@ -98,10 +102,15 @@ def create_dispatcher(
     inline_sync_filters(dp)
 
     async def set_commands(bot: Bot) -> None:
-        await commands.publish_default(bot, translator, settings.default_locale)
-        for owner_id in settings.admin_ids:
-            await commands.publish_for_chat(bot, translator, owner_id, commands.OWNER,
-                                            settings.default_locale)
+        try:
+            await commands.publish_default(bot, translator, settings.default_locale)
+            for owner_id in settings.admin_ids:
+                await commands.publish_for_chat(bot, translator, owner_id, commands.OWNER,
+                                                settings.default_locale)
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            # Telegram went away right after start-up's getMe: the bot works without the menu.
+            logger.warning("command menu not published (%s); it will be at the next start",
+                           type(exc).__name__)
 
     dp.startup.register(set_commands)
     # Bot-initiated messages: the outbox sender and periodic jobs start and stop with polling.

@@ -19,8 +19,10 @@ from babel.messages.pofile import read_po
 from babel.plural import PluralRule
 
 from bot.config import SUPPORTED_LOCALES
+from bot.package_data import package_dir
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# The top-level `locales` package, wherever the bot is installed (not a path beside bot/).
+LOCALES_DIR = package_dir("locales")
 
 
 class MissingTranslation(KeyError):

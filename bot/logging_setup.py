@@ -43,3 +43,6 @@ def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
     root.setLevel(level)
     # aiohttp's access log would print request paths, which contain the token in Bot API URLs.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # Alembic tells of every plugin and every migration at INFO on each start: noise unless
+    # someone debugs (a failed migration still raises, and is logged as an error).
+    logging.getLogger("alembic").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)

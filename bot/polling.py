@@ -22,11 +22,13 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, ClassVar
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.methods import GetUpdates
 from aiogram.types import TelegramObject, Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 from pydantic import ValidationError
 
+from bot.telegram.tuning import listen_loop_hook
 from bot.update_journal import UpdateJournal
 
 logger = logging.getLogger("mentorbot.polling")
@@ -69,15 +71,22 @@ class GetRawUpdates(GetUpdates):
     __returning__: ClassVar[Any] = list[dict[str, Any]]
 
 
-class SafePollingDispatcher(Dispatcher):
-    def __init__(self, *args: Any, journal: UpdateJournal | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+class SafePollingDispatcher(listen_loop_hook(Dispatcher)):  # type: ignore[misc]
+    """The Dispatcher whose polling reads `listen_updates` below. `fsm_middleware` replaces
+    aiogram's FSM middleware (registered where aiogram registers its own)."""
+
+    def __init__(self, *args: Any, journal: UpdateJournal | None = None,
+                 fsm_middleware: FSMContextMiddleware | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, disable_fsm=fsm_middleware is not None, **kwargs)
+        if fsm_middleware is not None:
+            self.fsm = fsm_middleware
+            self.update.outer_middleware(fsm_middleware)
         self.journal = journal
         self._keeping: set[int] = set()  # fetched updates whose journal rows are being written
         self.update_tracker = UpdateTracker()
         self.update.outer_middleware(self.update_tracker)
 
-    async def _listen_updates(  # type: ignore[override]
+    async def listen_updates(
         self,
         bot: Bot,
         polling_timeout: int = 30,

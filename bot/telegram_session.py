@@ -16,6 +16,8 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiohttp import ClientError
 
+from bot.telegram.tuning import json_request_fields
+
 if TYPE_CHECKING:
     from aiogram import Bot
 
@@ -33,15 +35,10 @@ class JsonBodySession(AiohttpSession):
         super().__init__(**kwargs)
 
     def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
-        """The request as JSON, or None when it uploads a file. Empty values are left out,
-        as aiogram's form leaves them out."""
-        files: dict[str, Any] = {}
-        body = {}
-        for key, value in method.model_dump(warnings=False).items():
-            prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
-            if prepared:
-                body[key] = prepared
-        return None if files else orjson.dumps(body)
+        """The request as JSON, or None when it uploads a file (bot/telegram/tuning.py,
+        json_requests)."""
+        fields = json_request_fields(self, bot, method)
+        return None if fields is None else orjson.dumps(fields)
 
     async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
                            timeout: int | None = None) -> TelegramType:  # noqa: ASYNC109 (aiogram's signature)

@@ -167,11 +167,18 @@ async def run_webhook(settings: Settings, bot: Bot | None = None,
                       handle_signals: bool = True) -> None:
     from bot.factory import create_application, create_bot
     from bot.heap import prepare_for_updates
+    from bot.telegram.startup import wait_for_bot_api
     from models.migrate import upgrade_async
 
     await upgrade_async(settings.database_url)
     application = create_application(settings)
     bot = bot or create_bot(settings)
+    try:
+        await wait_for_bot_api(bot)  # setWebhook at start-up needs it
+    except BaseException:
+        await application.close()
+        await bot.session.close()
+        raise
     prepare_for_updates()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+from bot.package_data import package_dir
+
+MIGRATIONS_DIR = package_dir("models", "migrations")
 
 
 def alembic_config(database_url: str) -> Config:

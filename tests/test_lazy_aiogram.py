@@ -1,4 +1,4 @@
-"""aiogram's Telegram types are built on first use (bot/lazy_aiogram.py): every type and every
+"""aiogram's Telegram types are built on first use (bot/telegram/tuning.py, lazy_types): every type and every
 method still builds, from its own module alone, and the bot's process is much smaller for it."""
 
 from __future__ import annotations

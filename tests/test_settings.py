@@ -81,3 +81,74 @@ async def test_the_database_pool_keeps_the_configured_connections(tmp_path, monk
     monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///:memory:")
     app = create_application(load_settings())  # one shared connection: no pool to size
     await app.close()
+
+
+@pytest.mark.parametrize(("typed", "used"), [
+    ("postgresql://bot:pw@db.school.example:5432/mentorbot",
+     "postgresql+asyncpg://bot:pw@db.school.example:5432/mentorbot"),
+    ("postgres://bot@db/mentorbot?sslmode=require", "postgresql+asyncpg://bot@db/mentorbot?ssl=require"),
+    ("postgresql+asyncpg://bot@db/mentorbot", "postgresql+asyncpg://bot@db/mentorbot"),
+    ("sqlite:///./data/bot.db", "sqlite+aiosqlite:///./data/bot.db"),
+])
+def test_database_url_as_people_type_it_uses_the_async_driver(typed, used):
+    assert load_settings(database_url=typed, _env_file=None).database_url == used
+
+
+async def test_postgresql_url_without_driver_migrates_a_real_database(tmp_path):
+    """`DATABASE_URL=postgres://…`, what a hosting panel prints, runs `mentorbot migrate`."""
+    import asyncpg
+
+    from tests.conftest import POSTGRES_URL, TEST_DATABASE_PREFIX, unique_run_name
+
+    name = TEST_DATABASE_PREFIX + unique_run_name()
+    admin_dsn = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
+    try:
+        connection = await asyncpg.connect(admin_dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        from tests.conftest import service_missing
+
+        service_missing("PostgreSQL", str(exc))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+        url = admin_dsn.replace("postgresql://", "postgres://").rsplit("/", 1)[0] + f"/{name}"
+        result = run_cli("migrate", env={"DATABASE_URL": url}, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "Database is up to date." in result.stdout
+        migrated = await asyncpg.connect(admin_dsn.rsplit("/", 1)[0] + f"/{name}", timeout=5)
+        try:
+            assert await migrated.fetchval("SELECT count(*) FROM alembic_version") == 1
+        finally:
+            await migrated.close()
+    finally:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
+def test_misspelt_setting_is_named_with_the_closest_real_one(tmp_path):
+    (tmp_path / ".env").write_text("WEBHOOK_SECRET_TOKEN=abc\n")
+    result = run_cli("migrate", env={
+        "OUTBOX_CONCURENCY": "4", "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "OUTBOX_TICK_SECONDS": "1", "LOG_FORMAT": "json",
+    }, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = [line.split(": ", 1)[1] for line in result.stderr.splitlines()
+                if "mentorbot.config" in line]
+    assert warnings == [
+        "OUTBOX_CONCURENCY is not a mentorbot setting and is ignored; "
+        "did you mean OUTBOX_CONCURRENCY?",
+        "WEBHOOK_SECRET_TOKEN is not a mentorbot setting and is ignored; "
+        "did you mean WEBHOOK_SECRET?",
+    ], result.stderr
+
+
+def test_settings_left_empty_in_the_env_file_take_their_defaults(tmp_path, monkeypatch):
+    """deploy/env.example filled in as the README says: WEBHOOK_* left empty for polling."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("WEBHOOK_PATH", "WEBHOOK_PORT", "WEBHOOK_URL", "OUTBOX_TICK_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text("WEBHOOK_URL=\nWEBHOOK_PATH=\nWEBHOOK_PORT=\n"
+                                   "OUTBOX_TICK_SECONDS=\n")
+    settings = load_settings()
+    assert (settings.webhook_url, settings.webhook_path, settings.webhook_port) == (
+        None, "/telegram", 8080)
+    assert settings.outbox_tick_seconds == 2.0

@@ -63,6 +63,7 @@ class BotAPIEmulator:
         self._last_activity = time.monotonic()
         self._users: dict[int, SimUser] = {}
         self._groups: dict[int, SimGroup] = {}
+        self.revoked: set[str] = set()  # tokens answered 401, as Telegram answers a revoked one
 
     # --- lifecycle --------------------------------------------------------------
     def make_app(self) -> web.Application:
@@ -153,7 +154,7 @@ class BotAPIEmulator:
     async def _handle_method(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]
         method = request.match_info["method"]
-        if not TOKEN_RE.match(token):
+        if not TOKEN_RE.match(token) or token in self.revoked:
             return self._answer(_UNAUTHORIZED)
         try:
             params, files = await read_params(request)

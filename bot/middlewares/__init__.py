@@ -2,9 +2,9 @@
 
 from bot.middlewares.context import UserContextMiddleware
 from bot.middlewares.dedupe import UpdateDedupeMiddleware
-from bot.middlewares.fsm import StateReadMiddleware, read_state_late
+from bot.middlewares.fsm import StateReadMiddleware
 from bot.middlewares.prefetch import UpdatePrefetchMiddleware
 from bot.middlewares.session import DbSessionMiddleware
 
 __all__ = ["DbSessionMiddleware", "StateReadMiddleware", "UpdateDedupeMiddleware",
-           "UpdatePrefetchMiddleware", "UserContextMiddleware", "read_state_late"]
+           "UpdatePrefetchMiddleware", "UserContextMiddleware"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
-from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram import BaseMiddleware, Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject
@@ -50,14 +50,3 @@ class StateReadMiddleware(BaseMiddleware):
         if context is not None:
             data["raw_state"] = await context.get_state()
         return await handler(event, data)
-
-
-def read_state_late(dp: Dispatcher) -> None:
-    """Swap the dispatcher's FSM middleware for the locking-only one; the caller registers
-    StateReadMiddleware after its session middleware."""
-    old = dp.fsm
-    new = LockingFSMContextMiddleware(storage=old.storage, events_isolation=old.events_isolation,
-                                      strategy=old.strategy)
-    chain = dp.update.outer_middleware._middlewares
-    chain[chain.index(old)] = new
-    dp.fsm = new

@@ -1,4 +1,6 @@
-"""The three real roadmaps: every item, written out by hand from the documents."""
+"""Every item of each roadmap, written out by hand from the documents: the project's own
+fixtures (tests/roadmap/fixtures) and the three real seed roadmaps (../shared/seeds, skipped
+when absent)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import date
 import pytest
 
 from bot.services.roadmap import parse_roadmap
+from tests.roadmap.conftest import ALL
 
 D = date
 P000 = (D(2021, 1, 1), D(2021, 12, 31))
@@ -106,6 +109,63 @@ EXPECTED_002 = [
 ]
 
 
+PC = (D(2024, 1, 1), D(2024, 12, 31))
+PS = (D(2024, 8, 1), D(2025, 6, 30))
+PV = (D(2023, 9, 1), D(2024, 8, 31))
+DEC24 = (D(2024, 12, 1), D(2024, 12, 31))
+AUG_SEP24 = (D(2024, 8, 1), D(2024, 9, 30))
+SEP24 = (D(2024, 9, 1), D(2024, 9, 30))
+MAY25 = (D(2025, 5, 1), D(2025, 5, 31))
+
+EXPECTED_COLLEGE = [
+    ("1.1", "Подготовка проекта дорожной карты наставничества", on(D(2024, 2, 12))),
+    ("1.2", "Утверждение дорожной карты приказом директора", on(D(2024, 2, 19))),
+    ("1.3", "Подготовка положения о наставничестве", PC),  # «в течение года»
+    ("1.4", "Договоры о сотрудничестве с предприятиями", PC),
+    ("2.1", "Формирование базы наставников и наставляемых", PC),  # «… всего периода …»
+    ("2.2", "Публикации о наставничестве на сайте техникума", PC),  # «ежеквартально декабрь 2024»
+    ("2.3", "Семинары для наставников", PC),  # «ежеквартально»
+    ("3.1", "Формирование наставнических пар и групп", on(D(2024, 3, 30))),
+    ("3.2", "Встречи пар: знакомство", NONE),  # «в соответствии со сроками … плана»
+    ("3.3", "Итоговая конференция наставников и наставляемых", DEC24),
+    ("4.1", "Анкетирование участников об удовлетворенности", DEC24),
+]
+
+EXPECTED_SCHOOL = [
+    ("1.1", "Анализ опыта наставничества в МАОУ СОШ № 7 г. Вологды", AUG_SEP24),
+    ("1.2", "Подготовка локальных актов программы", AUG_SEP24),
+    ("1.3", "Информирование коллектива о программе наставничества", SEP24),
+    ("2.1", "Выявление запросов молодых педагогов", SEP24),
+    ("3.1", "Отбор и обучение наставников", PS),  # «В течение периода»
+    ("4.1", "Закрепление наставнических пар", SEP24),
+    ("4.2", "Индивидуальные планы наставничества", (D(2024, 10, 1), D(2024, 10, 31))),
+    ("5.1", "Регулярные встречи наставников и наставляемых", (D(2024, 10, 1), D(2025, 5, 31))),
+    ("5.2", "Промежуточный контроль", (D(2025, 1, 1), D(2025, 1, 31))),
+    ("6.1", "Итоговая оценка программы", MAY25),
+    ("6.2", "Поощрение наставников", MAY25),
+]
+
+EXPECTED_VILLAGE = [
+    ("1.6", "Разработка положения о наставничестве в МКОУ Береговской СОШ", on(D(2023, 10, 18))),
+    ("1.7", "Подготовка приказов о программе наставничества", on(D(2023, 11, 20))),
+    ("1.8", "Соглашения с организациями-партнерами", on(D(2024, 12, 21))),
+    ("2.1", "Родительское собрание о программе наставничества", on(D(2023, 9, 25))),
+    ("2.2", "Формирование базы наставников из учителей", PV),
+    ("3.1", "Формирование базы наставляемых", (D(2023, 10, 2), D(2023, 10, 20))),
+    ("3.2", "Обучение наставников", NONE),  # «по отдельному графику»
+    ("3.3", "Формирование наставнических пар", on(D(2023, 12, 20))),
+    ("3.4", "Встречи выпускников с учениками", (D(2023, 11, 1), D(2024, 5, 31))),
+    ("4.1", "Внутренний мониторинг программы", (D(2023, 9, 1), D(2024, 2, 29))),
+    ("4.2", "Мониторинг удовлетворенности участников", NONE),  # no deadline in the document
+    ("4.3", "Оценка результатов программы", (D(2024, 5, 1), D(2024, 5, 31))),
+    ("5.1.1", "на уровне школы: - контроль сроков", (D(2023, 10, 1), D(2023, 12, 29))),
+    ("5.2.1", "На уровне школы", PV),
+]
+
+EXPECTED = {"college": EXPECTED_COLLEGE, "school": EXPECTED_SCHOOL, "village": EXPECTED_VILLAGE,
+            "000": EXPECTED_000, "001": EXPECTED_001, "002": EXPECTED_002}
+
+
 def _check(items, expected):
     got = [(i.number, i.title, (i.deadline.start, i.deadline.end)) for i in items]
     assert len(got) == len(expected), [g[0] for g in got]
@@ -115,13 +175,80 @@ def _check(items, expected):
         assert dates == e_dates, (number, dates)
 
 
-@pytest.mark.parametrize(
-    ("key", "expected"), [("000", EXPECTED_000), ("001", EXPECTED_001), ("002", EXPECTED_002)]
-)
-def test_seed_items(seed, key, expected):
+@pytest.mark.parametrize("key", ALL)
+def test_seed_items(seed, key):
     name, content, period = seed(key)
     parsed = parse_roadmap(content, name, period)
-    _check(parsed.items, expected)
+    _check(parsed.items, EXPECTED[key])
+
+
+def test_college_details(seed):
+    """The shapes of seed 000 in the project's own words."""
+    name, content, period = seed("college")
+    items = {i.number: i for i in parse_roadmap(content, name, period).items}
+    assert items["1.1"].section == (
+        "1. Нормативное обеспечение наставничества студентов и молодых преподавателей техникума")
+    assert items["4.1"].section == "4. Мониторинг программы наставничества"
+    assert items["1.1"].responsible == ["А.С. Воронцова"]
+    assert items["1.1"].deadline.kind == "by"
+    assert items["1.1"].result == "Дорожная карта"
+    # Rows continued over a page break are merged into the row they belong to.
+    assert items["2.1"].result == (
+        "База участников программы наставничества, в том числе: - студенты первого курса; "
+        "- выпускники прошлых лет; - мастера производственного обучения")
+    assert items["3.3"].result == (
+        "Программа конференции и итоговые материалы, лучшие практики наставничества")
+    assert items["2.2"].deadline.recurrence == "quarterly"
+    assert items["2.3"].deadline.recurrence == "quarterly"
+    assert items["3.2"].deadline.kind == "schedule"
+    assert items["3.2"].result is None
+    assert all(i.content is None for i in items.values())  # no content column
+
+
+def test_school_details(seed):
+    """The shapes of seed 001 in the project's own words."""
+    name, content, period = seed("school")
+    items = {i.number: i for i in parse_roadmap(content, name, period).items}
+    assert items["1.2"].section == "1. Подготовка к запуску программы наставничества"
+    assert items["6.2"].section == "6. Завершение программы"
+    assert items["1.2"].content.startswith("1. Приказ о внедрении программы наставничества.")
+    # 1.3 spills over a page break in three columns.
+    assert items["1.3"].title == "Информирование коллектива о программе наставничества"
+    assert items["1.3"].content == (
+        "1. Выступление на педагогическом совете. 2. Новость на сайте школы. "
+        "3. Памятка для родителей.")
+    assert items["1.3"].responsible == ["Администрация МАОУ СОШ № 7 г. Вологды"]
+    assert items["4.1"].content.endswith("2. Приказ о закреплении наставнических пар.")
+    assert items["4.2"].responsible == ["Кураторы программы наставничества", "Наставники"]
+    assert items["6.2"].responsible == [
+        "Администрация МАОУ СОШ № 7 г. Вологды",
+        "кураторы программы наставничества",
+    ]
+    assert all(i.result is None for i in items.values())  # the document has no result column
+
+
+def test_village_details(seed):
+    """The shapes of seed 002 in the project's own words."""
+    name, content, period = seed("village")
+    parsed = parse_roadmap(content, name, period)
+    items = {i.number: i for i in parsed.items}
+    assert items["1.6"].section is None  # the file starts mid-table, inside section 1
+    assert items["2.1"].section == "2. Информирование и поддержка участников программы"
+    assert items["5.1.1"].section == (
+        "5. Управление программой наставничества / 5.1 Контроль реализации программы")
+    assert items["5.2.1"].section.endswith("/ 5.2 Координация программы")
+    assert items["1.7"].responsible == ["Зимина Е.А.", "Орлова Т.В."]
+    assert items["3.1"].responsible == ["Орлова Т.В.", "Ковалев С.Д."]
+    assert items["4.3"].responsible == ["Орлова Т.В.", "Зимина Е.А.", "организации - партнеры"]
+    # HTML list markup is gone, the list text stays.
+    assert "<" not in items["1.7"].title and "- сроки запуска программы в школе" in items["1.7"].title
+    assert "<" not in items["2.2"].result and "- специалисты сельского поселения" in items["2.2"].result
+    assert items["3.4"].title.endswith("представителями сельских предприятий о выборе профессии")
+    assert items["3.4"].result == "Выступления выпускников перед учениками"
+    assert items["3.2"].deadline.kind == "schedule"
+    assert items["4.2"].deadline.kind == "undated" and items["4.2"].warnings
+    assert any("outside the programme period" in w for w in items["1.8"].warnings)
+    assert items["3.2"].result is None
 
 
 def test_seed_000_details(seed):
@@ -198,11 +325,11 @@ def test_seed_002_details(seed):
     assert items["3.4"].result is None
 
 
-@pytest.mark.parametrize("key", ["000", "001", "002"])
+@pytest.mark.parametrize("key", ALL)
 def test_seeds_without_period_keep_every_item(seed, key):
     name, content, _ = seed(key)
     parsed = parse_roadmap(content, name)
-    expected = {"000": EXPECTED_000, "001": EXPECTED_001, "002": EXPECTED_002}[key]
+    expected = EXPECTED[key]
     assert [i.number for i in parsed.items] == [e[0] for e in expected]
     for item in parsed.items:
         if not item.is_dated:

@@ -19,18 +19,16 @@ from models.base import utcnow
 from scheduler.jobs import JobContext
 from scheduler.roadmap_job import roadmap_reminders
 from tests.e2e.helpers import press, press_data
-from tests.roadmap.conftest import SEEDS, SEEDS_DIR
+from tests.roadmap.conftest import ROADMAPS, roadmap_path
 
 CURATOR = 701
 DENIED = "Это действие вам недоступно."
 
 
 def seed_bytes(key: str) -> tuple[str, bytes, tuple[date, date]]:
-    name, period = SEEDS[key]
-    path = SEEDS_DIR / name
-    if not path.is_file():
-        pytest.skip(f"seed roadmaps not found at {SEEDS_DIR}")
-    return name, path.read_bytes(), period
+    """A roadmap of tests/roadmap (the project's own, or a seed: skipped when absent)."""
+    path = roadmap_path(key)
+    return path.name, path.read_bytes(), ROADMAPS[key].period
 
 
 async def setup(live, period: tuple[date, date], curator_name: str = "Светличная Мария Ивановна",
@@ -82,7 +80,9 @@ async def items_of(live, programme_id: int) -> list[RoadmapItem]:
             RoadmapItem.programme_id == programme_id).order_by(RoadmapItem.position))).all())
 
 
-@pytest.mark.parametrize("key, count, undated", [("000", 22, 1), ("001", 16, 0), ("002", 32, 5)])
+@pytest.mark.parametrize("key, count, undated", [
+    ("college", 11, 1), ("school", 11, 0), ("village", 14, 2),
+    ("000", 22, 1), ("001", 16, 0), ("002", 32, 5)])
 async def test_seed_roadmaps_import_through_the_bot(live, emulator, key, count, undated):
     name, content, period = seed_bytes(key)
     _, programme_id = await setup(live, period)
@@ -106,6 +106,9 @@ async def test_seed_roadmaps_import_through_the_bot(live, emulator, key, count, 
             date(2022, 10, 1), date(2023, 5, 31))
     if key == "002":
         assert by_number["1.8"].ends_on == date(2020, 10, 19)
+        assert "по отдельному графику" in preview
+    if key == "village":
+        assert by_number["1.6"].ends_on == date(2023, 10, 18)
         assert "по отдельному графику" in preview
 
 

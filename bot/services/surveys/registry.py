@@ -9,9 +9,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.package_data import package_dir
+
 from .models import Survey
 
-DEFINITIONS_DIR = Path(__file__).with_name("definitions")
+DEFINITIONS_DIR = package_dir("bot.services.surveys.definitions")
 _DEFAULT_DIRECTORY = DEFINITIONS_DIR.resolve()
 
 

@@ -1,0 +1,244 @@
+"""Every use of aiogram's internals, in one module: what aiogram does not offer through its
+public API and the bot needs (the polling loop) or measurably gains (the rest).
+
+Each piece stays only while bench/updates.py shows it is worth it (figures in bench/README.md,
+«aiogram tuning»), and each of the optional ones can be switched off to measure again or to run
+on an aiogram that changed: `MENTORBOT_TUNING_OFF=response_types,json_requests` (names below).
+tests/test_aiogram_tuning.py fails, naming the piece, when the installed aiogram lacks an
+internal one relies on; pyproject.toml pins aiogram to the minor versions that test has passed on.
+
+- `lazy_types` — aiogram ends `aiogram/types/__init__.py` with a loop calling `model_rebuild()`
+  on its ~400 Telegram types (declared with pydantic's `defer_build=True`), which builds them
+  all: ~110 MB and seconds of start-up. Importing aiogram with that loop's builds skipped leaves
+  each type to be built on first use, as `defer_build` intends; the loop's namespace is added to
+  the types' modules so a lazy build resolves the same forward references. Must run before
+  anything imports aiogram (bot/__init__.py); if aiogram was imported already it does nothing.
+- `response_types` — aiogram validates each Bot API answer with `Response[method.__returning__]`,
+  a parametrised pydantic class that pydantic caches only weakly: rebuilt after each garbage
+  collection, ~2–4 ms of CPU per API call. The common ones are built once and held.
+- `json_requests` — requests as one JSON body (orjson) instead of aiogram's form, whose nested
+  values are each JSON-encoded, then URL-encoded through a multipart writer per request: uses
+  the session's `prepare_value(..., _dumps_json=False)` (bot/telegram_session.py).
+- `inline_filters` — aiogram runs a synchronous filter (magic filters such as `F.text` included)
+  in a thread (`asyncio.to_thread`) on every check; ours are cheap and pure, so they are made
+  coroutine functions once the routers are built: the `CallableObject`s of every observer's
+  handlers and of its router-level `_handler`.
+- the listen loop (not optional) — long polling that keeps fetched updates in the update journal
+  before the next getUpdates confirms them (bot/polling.py) replaces the Dispatcher's
+  `_listen_updates`, the generator its `_polling` reads; aiogram has no public hook there."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import os
+import sys
+from collections.abc import AsyncGenerator, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from aiogram import Bot, Dispatcher, Router
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.dispatcher.event.handler import CallableObject
+    from aiogram.methods import TelegramMethod
+    from aiogram.types import Update
+
+logger = logging.getLogger("mentorbot.tuning")
+
+_lazy = {"applied": False}
+OPTIONAL = ("lazy_types", "response_types", "json_requests", "inline_filters")
+TYPES_PACKAGE = "aiogram.types"
+
+
+def enabled(piece: str) -> bool:
+    assert piece in OPTIONAL, piece
+    off = {p.strip() for p in os.environ.get("MENTORBOT_TUNING_OFF", "").split(",")}
+    return piece not in off
+
+
+# --- lazy_types ---------------------------------------------------------------------------------
+
+def import_aiogram_lazily() -> bool:
+    """True if aiogram.types was imported now with its builds deferred."""
+    if TYPES_PACKAGE in sys.modules or not enabled("lazy_types"):
+        return False
+    eager = BaseModel.__dict__["model_rebuild"]
+    namespaces: list[dict[str, Any]] = []
+
+    def deferring_rebuild(cls: type[BaseModel], **kwargs: Any) -> bool | None:
+        namespace = kwargs.get("_types_namespace")
+        if not cls.__module__.startswith(TYPES_PACKAGE + ".") or namespace is None:
+            return eager.__func__(cls, **kwargs)
+        if not namespaces:
+            namespaces.append(dict(namespace))
+        return None  # built on first use
+
+    BaseModel.model_rebuild = classmethod(deferring_rebuild)  # type: ignore[assignment]
+    try:
+        import aiogram  # noqa: F401  (aiogram.types, and the methods that refer to them)
+    finally:
+        BaseModel.model_rebuild = eager  # type: ignore[assignment]
+    if not namespaces:  # an aiogram without that loop: nothing was deferred
+        logger.warning("tuning lazy_types: aiogram built its types at import (no rebuild loop)")
+        return False
+    _lazy["applied"] = True
+    # Only now, so that the methods' models, defined while aiogram was imported, could not
+    # resolve the types either and are deferred too.
+    for name, module in list(sys.modules.items()):
+        if name.startswith(TYPES_PACKAGE + ".") and module is not None:
+            for key, value in namespaces[0].items():
+                module.__dict__.setdefault(key, value)
+    return True
+
+
+def build_common_types() -> None:
+    """Build, before the first update, what nearly every update needs: the update itself and the
+    requests a reply makes. Built lazily, they cost the first person after a start ~200 ms."""
+    from aiogram import methods, types
+
+    for model in (types.Update, methods.SendMessage, methods.EditMessageText,
+                  methods.AnswerCallbackQuery, methods.EditMessageReplyMarkup,
+                  methods.DeleteMessage, types.InlineKeyboardMarkup, types.ReplyKeyboardMarkup):
+        model.model_rebuild()
+
+
+# --- response_types -------------------------------------------------------------------------------
+
+_pinned: list[Any] = []
+# What handlers and the sender call all the time (building all ~185 would cost seconds).
+COMMON_METHODS = ("GetUpdates", "SendMessage", "EditMessageText", "EditMessageReplyMarkup",
+                  "AnswerCallbackQuery", "DeleteMessage", "SendDocument", "SendPhoto",
+                  "SendChatAction", "GetMe", "SetMyCommands", "SetWebhook", "CopyMessage",
+                  "ForwardMessage")
+
+
+def pin_response_types() -> int:
+    if _pinned or not enabled("response_types"):
+        return len(_pinned)
+    from aiogram import methods
+    from aiogram.methods.base import Response
+
+    for name in COMMON_METHODS:
+        returning = getattr(getattr(methods, name), "__returning__", None)
+        if returning is None:
+            continue
+        try:
+            _pinned.append(Response[returning])
+        except Exception:  # a type pydantic cannot build up front: left to aiogram, as before
+            continue
+    _pinned.append(Response[list[dict[str, Any]]])  # bot/polling.py GetRawUpdates
+    return len(_pinned)
+
+
+# --- json_requests --------------------------------------------------------------------------------
+
+def json_request_fields(session: AiohttpSession, bot: Bot, method: TelegramMethod[Any]
+                        ) -> dict[str, Any] | None:
+    """The request's fields as plain JSON values, or None when it uploads a file (or this
+    piece is off): aiogram's own form is used then. Empty values are left out, as its form
+    leaves them out."""
+    if not enabled("json_requests"):
+        return None
+    files: dict[str, Any] = {}
+    body = {}
+    for key, value in method.model_dump(warnings=False).items():
+        prepared = session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+        if prepared:
+            body[key] = prepared
+    return None if files else body
+
+
+# --- inline_filters -------------------------------------------------------------------------------
+
+def _as_coroutine(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    async def inline(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return inline
+
+
+def _filters(router: Router) -> Iterator[CallableObject]:
+    for observer in router.observers.values():
+        handlers = list(observer.handlers)
+        own = getattr(observer, "_handler", None)  # the router-level filters of this event
+        if own is not None:
+            handlers.append(own)
+        for handler in handlers:
+            yield from handler.filters or ()
+    for sub_router in router.sub_routers:
+        yield from _filters(sub_router)
+
+
+def inline_sync_filters(router: Router) -> int:
+    """Makes every synchronous filter of `router` and its sub-routers run inline; returns how
+    many were changed. Handlers are left alone (a slow one must not block the loop)."""
+    if not enabled("inline_filters"):
+        return 0
+    changed = 0
+    for item in _filters(router):
+        if not item.awaitable:
+            item.callback = _as_coroutine(item.callback)
+            item.awaitable = True
+            changed += 1
+    return changed
+
+
+# --- the listen loop ------------------------------------------------------------------------------
+
+def listen_loop_hook(dispatcher_class: type[Dispatcher]) -> type[Dispatcher]:
+    """A Dispatcher subclass whose polling reads updates from `self.listen_updates(bot, ...)`
+    (defined by the subclass of the result) instead of aiogram's own `_listen_updates`."""
+
+    class ListenLoopHook(dispatcher_class):  # type: ignore[valid-type,misc]
+        def _listen_updates(self, bot: Bot, *args: Any, **kwargs: Any
+                            ) -> AsyncGenerator[Update, None]:
+            return self.listen_updates(bot, *args, **kwargs)
+
+    return ListenLoopHook
+
+
+# --- what the installed aiogram must have ----------------------------------------------------------
+
+def missing_internals() -> list[str]:
+    """What the installed aiogram lacks of the internals the tuning relies on, one line each
+    naming the piece; empty when everything is there."""
+    from aiogram import Dispatcher, Router
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.dispatcher.event.handler import CallableObject
+
+    problems = []
+    if enabled("lazy_types") and not _lazy["applied"]:
+        problems.append("lazy_types: aiogram.types were built at import (its rebuild loop with "
+                        "_types_namespace changed, or aiogram was imported before bot)")
+    try:
+        from aiogram.methods import SendMessage
+        from aiogram.methods.base import Response
+
+        Response[SendMessage.__returning__]
+    except Exception as exc:
+        problems.append(f"response_types: aiogram.methods.base.Response[T] unusable ({exc})")
+    parameters = inspect.signature(AiohttpSession.prepare_value).parameters
+    if "_dumps_json" not in parameters:
+        problems.append("json_requests: AiohttpSession.prepare_value has no _dumps_json")
+    for name in ("check_response", "create_session"):
+        if not hasattr(AiohttpSession, name):
+            problems.append(f"json_requests: AiohttpSession.{name} is gone")
+    observer = Router().message
+    if not hasattr(observer, "_handler") or not hasattr(observer._handler, "filters"):
+        problems.append("inline_filters: TelegramEventObserver._handler (router filters) is gone")
+    fields = {f.name for f in getattr(CallableObject, "__dataclass_fields__", {}).values()}
+    if not {"callback", "awaitable"} <= fields:
+        problems.append("inline_filters: CallableObject has no callback/awaitable fields")
+    listen = getattr(Dispatcher, "_listen_updates", None)
+    polling = inspect.getsource(Dispatcher._polling) if hasattr(Dispatcher, "_polling") else ""
+    if listen is None or "self._listen_updates(" not in polling:
+        problems.append("listen loop: Dispatcher._polling no longer reads self._listen_updates")
+    elif [p for p in inspect.signature(listen).parameters if p not in ("self", "cls")][:4] != [
+            "bot", "polling_timeout", "backoff_config", "allowed_updates"]:
+        problems.append("listen loop: Dispatcher._listen_updates takes other arguments: "
+                        f"{list(inspect.signature(listen).parameters)}")
+    return problems
