@@ -13,7 +13,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import commands
+from bot import commands, log_privacy
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_after_commit import AfterCommitStorage
@@ -125,6 +125,7 @@ class Application:
 
 
 def create_application(settings: Settings, translator: Translator | None = None) -> Application:
+    log_privacy.install()  # wherever the bot runs, its log gets no data from exception messages
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size,
                            max_overflow=settings.database_max_overflow)
     sessionmaker = create_sessionmaker(engine)
