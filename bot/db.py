@@ -63,6 +63,13 @@ class WriteTurn:
             self.held = False
             self.lock.release()  # type: ignore[union-attr]
 
+    def reopen(self) -> None:
+        """After a commit in the middle of an update: its next write is a new transaction,
+        which takes its own turn (bot/update_unit.py)."""
+        self.release()
+        self.closed = False
+        self.wrote = False
+
 
 current_turn: ContextVar[WriteTurn | None] = ContextVar("current_write_turn", default=None)
 

@@ -34,6 +34,7 @@ from bot.telegram_retry import RetryAfterMiddleware
 from bot.telegram_session import JsonBodySession
 from bot.telegram_types import pin_response_types
 from bot.update_journal import UpdateJournal
+from bot.update_unit import AfterCommitRequests
 from handlers import create_root_router
 from scheduler import install_scheduler
 
@@ -47,6 +48,10 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
     session = JsonBodySession(
         api=TelegramAPIServer.from_base(settings.telegram_api_base)
     ) if settings.telegram_api_base else JsonBodySession()
+    # Outermost: a request made after the update wrote waits for its commit (or commits first),
+    # so no write is held while Telegram answers (bot/update_unit.py); the kept request goes
+    # through the retries below when it is sent.
+    session.middleware(AfterCommitRequests())
     session.middleware(RetryAfterMiddleware())
     session.middleware(RepeatIsSuccess())
     pin_response_types()
