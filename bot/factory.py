@@ -124,6 +124,9 @@ class Application:
     extras: dict[str, object] = field(default_factory=dict)
 
     async def close(self) -> None:
+        from bot.services.roadmap import isolation
+
+        isolation.shutdown()  # roadmap files still being read
         await self.dispatcher.storage.close()
         await self.dispatcher.fsm.events_isolation.close()
         await self.engine.dispose()
