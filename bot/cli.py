@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from bot.config import (
@@ -45,11 +46,25 @@ def _settings(**overrides: object) -> Settings:
     return settings
 
 
+def _database(settings: Settings) -> AbstractContextManager[None]:
+    """Check the database can be written before anything starts (one line and exit 2 if not),
+    and report SQLite refusing a write during start-up the same way."""
+    from bot.db import ensure_sqlite_directory, unwritable_sqlite_as_setting_error
+
+    ensure_sqlite_directory(settings.database_url)
+    return unwritable_sqlite_as_setting_error(settings.database_url)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(**({"bot_mode": "webhook"} if args.webhook else {}))
     if settings.bot_token is None:
         print(NO_TOKEN_MESSAGE.format(prog=program_name()), file=sys.stderr)
         return 2
+    with _database(settings):
+        return _run(settings)
+
+
+def _run(settings: Settings) -> int:
     if settings.bot_mode == "webhook":
         from bot.webhook import run_webhook, webhook_problem
 
@@ -67,9 +82,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     settings = _settings()
-    from models.migrate import upgrade
+    with _database(settings):
+        from models.migrate import upgrade
 
-    upgrade(settings.database_url)
+        upgrade(settings.database_url)
     print("Database is up to date.")
     return 0
 

@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot.services.roadmap import RoadmapFormatError, RoadmapItem, parse_roadmap
+from bot.services.roadmap import RoadmapFormatError, RoadmapItem
+from bot.services.roadmap.isolation import parse_isolated_sync
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -55,7 +56,9 @@ def run_preview(args: argparse.Namespace, out: TextIO | None = None,
         print(f"error: cannot read {path}: {exc.strerror or exc}", file=err)
         return EXIT_BAD_INPUT
     try:
-        parsed = parse_roadmap(content, path.name, args.period)
+        # A worker process with the bot's limits on size, rows, time and memory: a hostile
+        # file cannot take the machine it is checked on.
+        parsed = parse_isolated_sync(content, path.name, args.period)
     except (RoadmapFormatError, ValueError) as exc:
         print(f"error: {path}: {exc}", file=err)
         return EXIT_BAD_INPUT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.util import await_only
+
+from bot.config import SettingsError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -59,6 +62,13 @@ class WriteTurn:
         if self.held:
             self.held = False
             self.lock.release()  # type: ignore[union-attr]
+
+    def reopen(self) -> None:
+        """After a commit in the middle of an update: its next write is a new transaction,
+        which takes its own turn (bot/update_unit.py)."""
+        self.release()
+        self.closed = False
+        self.wrote = False
 
 
 current_turn: ContextVar[WriteTurn | None] = ContextVar("current_write_turn", default=None)
@@ -105,10 +115,62 @@ def _sqlite_in_memory(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
-def ensure_sqlite_directory(database_url: str) -> None:
+class DatabaseNotWritable(SettingsError):
+    """The SQLite database (or its directory) cannot be written by this process."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(
+            f"Invalid setting DATABASE_URL: the SQLite database {path} cannot be written "
+            f"({reason}). Give the bot's user write access to the file and its directory "
+            "(SQLite writes its journal beside the file), or point DATABASE_URL elsewhere.")
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a SQLite database; None for an in-memory one or another database."""
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and not _sqlite_in_memory(url):
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if url.get_backend_name() != "sqlite" or _sqlite_in_memory(url):
+        return None
+    return Path(url.database).expanduser().absolute()
+
+
+def ensure_sqlite_directory(database_url: str) -> None:
+    """Create the database's directory and check that SQLite can write there: a read-only file
+    or directory would otherwise fail at the first write, deep inside a migration or an update
+    (a traceback of hundreds of lines), or pass start-up and fail every update that writes."""
+    path = sqlite_path(database_url)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseNotWritable(path, f"its directory cannot be created: "
+                                        f"{exc.strerror or exc}") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseNotWritable(path, f"the directory {path.parent} is read-only")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseNotWritable(path, "the file is read-only")
+
+
+_SQLITE_CANNOT_WRITE = ("attempt to write a readonly database", "unable to open database file",
+                        "readonly database")
+
+
+@contextmanager
+def unwritable_sqlite_as_setting_error(database_url: str) -> Iterator[None]:
+    """Start-up: SQLite refusing to write for a reason `ensure_sqlite_directory` cannot see
+    (e.g. a file system mounted read-only after the check) ends in the same one line."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        path = sqlite_path(database_url)
+        reason = str(getattr(exc, "orig", None) or exc)
+        if path is None or not reason.startswith(_SQLITE_CANNOT_WRITE):
+            raise
+        raise DatabaseNotWritable(path, reason) from None
 
 
 def _configure_sqlite(dbapi_connection: object, _record: object) -> None:

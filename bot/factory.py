@@ -15,7 +15,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import commands
+from bot import commands, log_privacy
 from bot.config import Settings
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_after_commit import AfterCommitStorage
@@ -35,6 +35,7 @@ from bot.telegram_repeats import RepeatIsSuccess
 from bot.telegram_retry import RetryAfterMiddleware
 from bot.telegram_session import JsonBodySession
 from bot.update_journal import UpdateJournal
+from bot.update_unit import AfterCommitRequests
 from handlers import create_root_router
 from scheduler import install_scheduler
 
@@ -50,6 +51,10 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
     session = JsonBodySession(
         api=TelegramAPIServer.from_base(settings.telegram_api_base)
     ) if settings.telegram_api_base else JsonBodySession()
+    # Outermost: a request made after the update wrote waits for its commit (or commits first),
+    # so no write is held while Telegram answers (bot/update_unit.py); the kept request goes
+    # through the retries below when it is sent.
+    session.middleware(AfterCommitRequests())
     session.middleware(RetryAfterMiddleware())
     session.middleware(RepeatIsSuccess())
     pin_response_types()
@@ -128,12 +133,16 @@ class Application:
     extras: dict[str, object] = field(default_factory=dict)
 
     async def close(self) -> None:
+        from bot.services.roadmap import isolation
+
+        isolation.shutdown()  # roadmap files still being read
         await self.dispatcher.storage.close()
         await self.dispatcher.fsm.events_isolation.close()
         await self.engine.dispose()
 
 
 def create_application(settings: Settings, translator: Translator | None = None) -> Application:
+    log_privacy.install()  # wherever the bot runs, its log gets no data from exception messages
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size,
                            max_overflow=settings.database_max_overflow)
     sessionmaker = create_sessionmaker(engine)

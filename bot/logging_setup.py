@@ -1,4 +1,5 @@
-"""Logging that never writes a bot token: every record passes a redacting filter."""
+"""Logging that never writes a bot token (every record passes a redacting filter) nor the
+personal data an exception's message may carry (bot/log_privacy.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ class RedactTokensFilter(logging.Filter):
 
 
 def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
+    from bot import log_privacy
+
+    log_privacy.install()  # exceptions logged without the data their messages carry
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokensFilter(secrets))

@@ -57,6 +57,8 @@ class UpdateTracker(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        # A polled update is in the update journal until it finished (bot/update_unit.py).
+        data["journaled"] = event.update_id in self.unfinished  # type: ignore[attr-defined]
         try:
             return await handler(event, data)
         finally:

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import sqlite_writer_lock, write_turn
+from models.processed_update import ProcessedUpdate
 from models.update_journal import JournaledUpdate
 
 
@@ -43,7 +44,8 @@ class UpdateJournal:
                 await session.commit()
 
     async def remove(self, bot_id: int, update_ids: Iterable[int]) -> None:
-        """Forget finished updates."""
+        """Forget finished updates, and the replies they kept until their commit: they are
+        sent (bot/update_unit.py)."""
         ids = sorted(update_ids)
         if not ids:
             return
@@ -51,4 +53,7 @@ class UpdateJournal:
             async with self.sessionmaker() as session:
                 await session.execute(delete(JournaledUpdate).where(
                     JournaledUpdate.bot_id == bot_id, JournaledUpdate.update_id.in_(ids)))
+                await session.execute(update(ProcessedUpdate).where(
+                    ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id.in_(ids),
+                    ProcessedUpdate.replies.is_not(None)).values(replies=None))
                 await session.commit()

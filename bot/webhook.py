@@ -4,7 +4,9 @@
   handled (`handle_in_background=False`): a crash before the answer makes Telegram deliver the
   update again (de-duplicated by update_id), and one chat's next update is not sent before
   this one is done. A missing or wrong `X-Telegram-Bot-Api-Secret-Token` gets 401 and a log
-  line (never the secret itself).
+  line (never the secret itself). A body that is not an update (not JSON, empty, not an
+  object, not valid as an Update, of no kind the bot knows) gets 400 and one short log line
+  saying why, never its text: it cannot become valid by being sent again.
 - `GET /health`: 200 `{"database": "ok", "redis": "ok" | "not configured", "scheduler": …}`
   when the database and Redis answer, else 503 naming what failed; for load balancers.
 - Shutdown: stop accepting, let in-flight updates finish (WEBHOOK_SHUTDOWN_SECONDS), then stop
@@ -22,9 +24,13 @@ import logging
 import signal
 from typing import Any
 
+import orjson
 from aiogram import Bot
+from aiogram.types import Update
+from aiogram.types.update import UpdateTypeLookupError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from pydantic import ValidationError
 from sqlalchemy import text
 
 from bot.config import Settings
@@ -59,9 +65,39 @@ def webhook_problem(settings: Settings) -> str | None:
     return None
 
 
+class UnreadableUpdate(Exception):
+    """The body of a webhook request is not an update; the message says why, without data."""
+
+
+async def read_update(request: web.Request, bot: Bot) -> Update:
+    body = await request.read()
+    if not body.strip():
+        raise UnreadableUpdate("empty body")
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise UnreadableUpdate("not JSON") from None
+    if not isinstance(data, dict):
+        raise UnreadableUpdate(f"a JSON {type(data).__name__}, not an object")
+    try:
+        update = Update.model_validate(data, context={"bot": bot})
+    except ValidationError as exc:
+        # Field paths and error kinds only: the input itself may be a person's text.
+        where = ", ".join(".".join(str(p) for p in e["loc"]) or "(root)"
+                          for e in exc.errors(include_url=False, include_input=False,
+                                              include_context=False)[:5])
+        raise UnreadableUpdate(f"not a valid update ({where})") from None
+    try:
+        update.event_type  # noqa: B018 (raises when the update holds no known event)
+    except UpdateTypeLookupError:
+        raise UnreadableUpdate(f"update {update.update_id} holds no known event") from None
+    return update
+
+
 class SecretCheckingRequestHandler(SimpleRequestHandler):
     """aiogram's handler compares the secret in constant time and answers 401; this one also
-    logs the refusal (kind and peer address only)."""
+    logs the refusal (kind and peer address only), and answers 400 to a body that is not an
+    update (aiogram's handler would fail on it with 500, and log its text in the traceback)."""
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -69,7 +105,16 @@ class SecretCheckingRequestHandler(SimpleRequestHandler):
             logger.warning("webhook: %s secret token from %s refused with 401",
                            "missing" if not given else "wrong", request.remote)
             return web.Response(status=401, text="Unauthorized")
-        return await super().handle(request)
+        try:
+            update = await read_update(request, self.bot)
+        except UnreadableUpdate as exc:
+            logger.warning("webhook: unreadable update from %s refused with 400: %s",
+                           request.remote, exc)
+            return web.Response(status=400, text="Bad Request")
+        result = await self.dispatcher.feed_webhook_update(self.bot, update, **self.data)
+        # As aiogram's own handler answers (a method returned by a handler goes back in the
+        # response body).
+        return web.Response(body=self._build_response_writer(bot=self.bot, result=result))
 
 
 async def check_health(application: Application) -> tuple[bool, dict[str, str]]:

@@ -181,6 +181,8 @@ class _Collector(logging.Handler):
             return
         if record.exc_info:
             line += "\n" + logging.Formatter().formatException(record.exc_info)
+        elif record.exc_text:  # rendered already (bot/log_privacy.py)
+            line += "\n" + record.exc_text
         self.lines.append(f"{record.name}: {line}")
 
 

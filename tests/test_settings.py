@@ -1,8 +1,10 @@
 """Settings: a bad value stops start-up with one readable line and exit code 2."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,49 @@ def test_settings_left_empty_in_the_env_file_take_their_defaults(tmp_path, monke
     assert (settings.webhook_url, settings.webhook_path, settings.webhook_port) == (
         None, "/telegram", 8080)
     assert settings.outbox_tick_seconds == 2.0
+
+
+def _unprivileged() -> list[str]:
+    """Root writes any file whatever its mode: the bot then runs as nobody (setpriv)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: file modes would not apply")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.fixture
+def open_dir():
+    """A directory anyone may enter (pytest's tmp_path is private to its owner)."""
+    path = Path(tempfile.mkdtemp(prefix="mb_ro_"))
+    path.chmod(0o777)
+    yield path
+    for item in [path, *path.rglob("*")]:
+        item.chmod(0o777)
+    shutil.rmtree(path)
+
+
+@pytest.mark.parametrize("case", ["file", "directory", "missing directory"])
+@pytest.mark.parametrize("command", ["run", "migrate"])
+def test_unwritable_database_is_one_line_naming_database_url_and_the_path(open_dir, case,
+                                                                           command):
+    database = open_dir / "data" / "mentorbot.db"
+    url = f"sqlite+aiosqlite:///{database}"
+    env = {"DATABASE_URL": url, "BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+           "TELEGRAM_API_BASE": "http://127.0.0.1:9"}
+    if case == "missing directory":
+        open_dir.chmod(0o555)
+    else:
+        assert run_cli("migrate", env=env, cwd=open_dir).returncode == 0
+        database.parent.chmod(0o777)
+        database.chmod(0o666)
+        (database.parent if case == "directory" else database).chmod(0o555)
+    result = subprocess.run([*_unprivileged(), sys.executable, "-m", "bot", command],
+                            env={**os.environ, "PYTHONPATH": str(ROOT), **env}, cwd=open_dir,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr[-3000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr[-3000:]
+    assert "DATABASE_URL" in lines[0] and str(database) in lines[0]
+    assert "Traceback" not in result.stderr

@@ -69,7 +69,9 @@ async def live_bot(settings: Settings, emulator: BotAPIEmulator,
         prepare(app)
     bot = create_bot(settings, token=emulator.token)
     in_flight = InFlight()
-    app.dispatcher.update.outer_middleware(in_flight)
+    # Outermost: an update is finished once its commit, the replies sent after it
+    # (bot/update_unit.py) and an error's apology are done.
+    app.dispatcher.update.outer_middleware._middlewares.insert(0, in_flight)
     task = asyncio.create_task(app.dispatcher.start_polling(
         bot, handle_signals=False, close_bot_session=False, polling_timeout=1,
         allowed_updates=app.dispatcher.resolve_used_update_types()))

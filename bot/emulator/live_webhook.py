@@ -51,7 +51,9 @@ async def live_webhook_bot(settings: Settings, emulator: BotAPIEmulator
     app = create_application(settings, create_translator(settings.default_locale, strict=True))
     bot = create_bot(settings, token=emulator.token)
     in_flight = InFlight()
-    app.dispatcher.update.outer_middleware(in_flight)
+    # Outermost: an update is finished once its commit, the replies sent after it
+    # (bot/update_unit.py) and an error's apology are done.
+    app.dispatcher.update.outer_middleware._middlewares.insert(0, in_flight)
     stop, started = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(app, bot, stop, started))
     app.extras["stop"] = stop

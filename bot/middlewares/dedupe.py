@@ -8,21 +8,22 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import current_turn
-from bot.fsm_after_commit import pending_writes
-from bot.services.updates import claim_update, was_handled
+from bot.services.updates import handled_replies
+from bot.update_unit import current_unit
 
 logger = logging.getLogger("mentorbot.updates")
 
 
 class UpdateDedupeMiddleware(BaseMiddleware):
-    """A redelivered update whose changes were committed is skipped.
+    """A redelivered update whose changes were committed is not handled again.
 
-    The update id is recorded in the update's own transaction, after the handler, and only when
-    that transaction writes (or changes the conversation state): if the changes were committed, so was the id, and a second delivery
-    is skipped; if they were rolled back (crash, error), the id was too, and the redelivery is
-    handled again. An update that wrote nothing leaves no record (no write, so no wait for
-    SQLite's single writer): a redelivery of it is answered again, which changes nothing."""
+    The update id is recorded in the update's own transaction (bot/update_unit.py), and only
+    when that transaction writes (or changes the conversation state): if the changes were
+    committed, so was the id, and a second delivery is skipped; if they were rolled back
+    (crash, error), the id was too, and the redelivery is handled again. An update that wrote
+    nothing leaves no record (no write, so no wait for SQLite's single writer): a redelivery
+    of it is answered again, which changes nothing. A committed update whose record still holds
+    replies (a crash came before they were all sent) sends those instead."""
 
     async def __call__(
         self,
@@ -34,18 +35,17 @@ class UpdateDedupeMiddleware(BaseMiddleware):
         update: Update = event  # type: ignore[assignment]
         bot_id = data["bot"].id
         prefetched = data.get("prefetched")
-        if (prefetched.handled if prefetched is not None
-                else await was_handled(session, bot_id, update.update_id)):
-            logger.info("update %s was already handled; skipped", update.update_id)
+        handled, replies = ((prefetched.handled, prefetched.replies) if prefetched is not None
+                            else await handled_replies(session, bot_id, update.update_id))
+        unit = current_unit.get()
+        if unit is not None:
+            unit.update_id = update.update_id  # its commit records the update
+        if handled:
+            if replies and unit is not None:
+                logger.info("update %s was committed before its replies went out; sending them",
+                            update.update_id)
+                await unit.replay(replies)
+            else:
+                logger.info("update %s was already handled; skipped", update.update_id)
             return None
-        result = await handler(event, data)
-        await session.flush()  # changes still pending in the session are writes too
-        turn = current_turn.get()
-        # Conversation state kept in Redis changes with the commit too: a step counts as a write.
-        if turn is None or turn.wrote or pending_writes.get():
-            if not await claim_update(session, bot_id, update.update_id):
-                # Handled at the same time elsewhere and committed first: keep that one.
-                logger.info("update %s was handled concurrently; rolled back", update.update_id)
-                await session.rollback()
-                return None
-        return result
+        return await handler(event, data)

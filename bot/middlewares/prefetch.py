@@ -28,6 +28,7 @@ from models.processed_update import ProcessedUpdate
 @dataclass(frozen=True, slots=True)
 class Prefetched:
     handled: bool  # the update's id is recorded: its changes were committed
+    replies: str | None  # what a committed update still owes Telegram (bot/update_unit.py)
     user: User | None  # the sender's account; None: no sender, a bot, or not created yet
 
 
@@ -46,9 +47,11 @@ class UpdatePrefetchMiddleware(BaseMiddleware):
         session: AsyncSession = data["session"]
         sender: TelegramUser | None = data.get("event_from_user")
         context: FSMContext | None = data.get("state")
-        handled = exists().where(ProcessedUpdate.bot_id == data["bot"].id,
-                                 ProcessedUpdate.update_id == event.update_id)  # type: ignore[attr-defined]
-        statement = select(handled.label("handled")).select_from(
+        mine = (ProcessedUpdate.bot_id == data["bot"].id,
+                ProcessedUpdate.update_id == event.update_id)  # type: ignore[attr-defined]
+        handled = exists().where(*mine)
+        replies = select(ProcessedUpdate.replies).where(*mine).scalar_subquery()
+        statement = select(handled.label("handled"), replies.label("replies")).select_from(
             select(literal(1).label("one")).subquery())
         with_user = sender is not None and not sender.is_bot
         if with_user:
@@ -61,5 +64,5 @@ class UpdatePrefetchMiddleware(BaseMiddleware):
         row = (await session.execute(statement)).one()
         if key is not None:
             self.storage.remember(session, key, row[-1])  # type: ignore[union-attr]
-        data["prefetched"] = Prefetched(bool(row[0]), row[1] if with_user else None)
+        data["prefetched"] = Prefetched(bool(row[0]), row[1], row[2] if with_user else None)
         return await handler(event, data)

@@ -8,6 +8,7 @@ survives a restart and is only written into items when the curator confirms."""
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
 from bot.services.errors import AccessDenied, DomainError
-from bot.services.roadmap import RoadmapFormatError, parse_deadline, parse_roadmap
+from bot.services.roadmap import RoadmapFormatError, parse_deadline
+from bot.services.roadmap.isolation import parse_isolated
+from bot.services.roadmap.limits import RoadmapLimitError
 from bot.services.roadmap.people import HELD_ROLES, Person, match_all
 from bot.services.roadmap_schedule import NEVER_REMIND, next_occurrence
 from models import (
@@ -33,6 +36,8 @@ from models import (
     RoadmapStatus,
 )
 from models.base import utcnow
+
+logger = logging.getLogger("mentorbot.roadmap")
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 EXTENSIONS = (".docx", ".xlsx", ".csv", ".txt", ".tsv")
@@ -79,7 +84,13 @@ async def create_draft(session: AsyncSession, programme: Programme, user_id: int
     if len(content) > MAX_FILE_BYTES:
         raise DomainError("roadmap.error.too_big", mb=MAX_FILE_BYTES // (1024 * 1024))
     try:
-        parsed = parse_roadmap(content, filename, (programme.starts_on, programme.ends_on))
+        # In a worker process with limits on size, rows, time and memory: a hostile or huge
+        # file must not freeze the bot for everybody (bot/services/roadmap/isolation.py).
+        parsed = await parse_isolated(content, filename,
+                                      (programme.starts_on, programme.ends_on))
+    except RoadmapLimitError as exc:
+        logger.info("roadmap upload refused: over the %s limit", exc.kind)
+        raise DomainError(f"roadmap.limit.{exc.kind}", **exc.params) from exc
     except (RoadmapFormatError, ValueError) as exc:
         raise DomainError("roadmap.error.unreadable") from exc
     if not parsed.items:

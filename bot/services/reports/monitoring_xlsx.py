@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.services.forms import form_title
 from bot.services.lifecycle import CONDITIONS_SURVEY
 from bot.services.monitoring import ROLES, MonitoringReport, Stage1, Stage2
+from bot.services.reports.cells import append_row, put, workbook_bytes
 from bot.services.reports.registry_xlsx import finish_table, style_header
 
 if TYPE_CHECKING:  # openpyxl and matplotlib are imported only when a report is built
@@ -44,10 +45,10 @@ def _table(sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[obj
     """Header, rows, number formats (by 1-based column), widths, frozen header, autofilter."""
     from openpyxl.utils import get_column_letter
 
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     style_header(sheet)
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format
@@ -77,13 +78,14 @@ def write_completion(sheet: Worksheet, report: MonitoringReport, t: T) -> None:
     _table(sheet, headers, rows, {5: PERCENT})
     # Beside the table, outside its autofilter range.
     share = report.future_mentors
-    sheet["G1"] = t("monitoring.xlsx.future_mentors")
     from openpyxl.styles import Font
 
+    for coordinate, value in (("G1", t("monitoring.xlsx.future_mentors")),
+                              ("G2", t("monitoring.xlsx.answered")), ("H2", share.total),
+                              ("G3", t("monitoring.xlsx.want_yes")), ("H3", share.count),
+                              ("G4", t("monitoring.xlsx.rate")), ("H4", share.rate)):
+        put(sheet[coordinate], value)
     sheet["G1"].font = Font(bold=True)
-    sheet["G2"], sheet["H2"] = t("monitoring.xlsx.answered"), share.total
-    sheet["G3"], sheet["H3"] = t("monitoring.xlsx.want_yes"), share.count
-    sheet["G4"], sheet["H4"] = t("monitoring.xlsx.rate"), share.rate
     sheet["H4"].number_format = PERCENT
     sheet.column_dimensions["G"].width = max(len(t("monitoring.xlsx.future_mentors")) + 2, 20)
 
@@ -189,7 +191,4 @@ def build(report: MonitoringReport, t: T, title: str,
     write_stage2(workbook.create_sheet(), report.stage2, t)
     write_participants(workbook.create_sheet(), report.stage2, t, names)
     write_conditions(workbook.create_sheet(), conditions, t)
-    workbook.properties.title = title[:255]
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook, title)

@@ -7,7 +7,6 @@ same ones the digest and /status show."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from io import BytesIO
 
 from bot.services.curation import ExportRow
 from bot.services.forms import form_title
@@ -21,6 +20,7 @@ from bot.services.programme_stats import (
     PairRow,
     ProgrammeFigures,
 )
+from bot.services.reports.cells import append_row, workbook_bytes
 from bot.services.reports.registry_xlsx import (
     DATE_FORMAT,
     fill_registry,
@@ -39,10 +39,10 @@ PERCENT_FORMAT = "0%"
 def _pairs(sheet, rows: Sequence[PairRow], t: T) -> None:
     headers = [t(f"report.pairs.{name}") for name in
                ("number", "mentor", "mentee", "form", "state", "stage", "created", "ended")]
-    sheet.append(headers)
+    append_row(sheet, headers)
     style_header(sheet)
     for row in rows:
-        sheet.append([row.number, row.mentor, row.mentee, form_title(row.form, t),
+        append_row(sheet, [row.number, row.mentor, row.mentee, form_title(row.form, t),
                       t(f"report.pair_state.{row.state}"), t(f"report.stage.{row.stage}"),
                       row.created_on, row.ended_on])
     for (created, ended) in sheet.iter_rows(min_row=2, min_col=7, max_col=8):
@@ -53,7 +53,7 @@ def _pairs(sheet, rows: Sequence[PairRow], t: T) -> None:
 
 def _summary(sheet, figures: ProgrammeFigures, t: T) -> None:
     no_data = t("report.no_data")
-    sheet.append([t("report.summary.indicator"), t("report.summary.value")])
+    append_row(sheet, [t("report.summary.indicator"), t("report.summary.value")])
     style_header(sheet)
     rows: list[tuple[str, object, str | None]] = [
         (t("report.summary.date"), figures.today, DATE_FORMAT),
@@ -96,7 +96,7 @@ def _summary(sheet, figures: ProgrammeFigures, t: T) -> None:
         (t("report.summary.failed"), figures.failed_deliveries, None),
     ]
     for label, value, number_format in rows:
-        sheet.append([label, value])
+        append_row(sheet, [label, value])
         if number_format and not isinstance(value, str):
             sheet.cell(row=sheet.max_row, column=2).number_format = number_format
     fit_columns(sheet)
@@ -107,10 +107,10 @@ def _summary(sheet, figures: ProgrammeFigures, t: T) -> None:
 def _meetings(sheet, rows: Sequence[MeetingRow], t: T) -> None:
     headers = [t(f"report.meetings.{name}") for name in
                ("date", "pair", "kind", "duration", "state")]
-    sheet.append(headers)
+    append_row(sheet, headers)
     style_header(sheet)
     for row in rows:
-        sheet.append([row.day, row.pair, t(f"meetings.kind.{row.kind}"), row.duration_minutes,
+        append_row(sheet, [row.day, row.pair, t(f"meetings.kind.{row.kind}"), row.duration_minutes,
                       t(f"report.meeting_state.{row.state}")])
     for (cell,) in sheet.iter_rows(min_row=2, min_col=1, max_col=1):
         cell.number_format = DATE_FORMAT
@@ -130,13 +130,13 @@ def _option_labels(locale: str) -> dict[str, str]:
 def _feedback(sheet, rows: Sequence[FeedbackRow], t: T) -> None:
     headers = [t(f"report.feedback.{name}") for name in
                ("date", "role", "usefulness", "valuable", "to_change")]
-    sheet.append(headers)
+    append_row(sheet, headers)
     style_header(sheet)
     labels = _option_labels(getattr(t, "locale", "ru"))
     for row in rows:
         valuable = [row.valuable_other if v == "other" and row.valuable_other
                     else labels.get(v, v) for v in row.valuable]
-        sheet.append([row.meeting_day, t(f"role.{row.role}"), row.usefulness,
+        append_row(sheet, [row.meeting_day, t(f"role.{row.role}"), row.usefulness,
                       "; ".join(valuable), row.to_change or ""])
     for (cell,) in sheet.iter_rows(min_row=2, min_col=1, max_col=1):
         cell.number_format = DATE_FORMAT
@@ -147,18 +147,18 @@ def _feedback(sheet, rows: Sequence[FeedbackRow], t: T) -> None:
 def _fsn(sheet, figures: ProgrammeFigures, t: T) -> None:
     headers = [t("report.fsn.role"), t("report.fsn.form"), t("report.fsn.age_group"),
                t("report.fsn.count")]
-    sheet.append(headers)
+    append_row(sheet, headers)
     style_header(sheet)
     count = 0
     for (role, form, age), n in sorted(
             figures.by_role_form_age.items(),
             key=lambda item: (ROLES.index(item[0][0]) if item[0][0] in ROLES else 9, item[0][1],
                               AGE_GROUPS.index(item[0][2]) if item[0][2] in AGE_GROUPS else 9)):
-        sheet.append([t(f"role.{role}"), form_title(form, t) if form else "—",
+        append_row(sheet, [t(f"role.{role}"), form_title(form, t) if form else "—",
                       t(f"age_group.{age}"), n])
         count += 1
     for role in ROLES:
-        sheet.append([t("report.fsn.total", role=t(f"role.{role}")), "", "", figures.active(role)])
+        append_row(sheet, [t("report.fsn.total", role=t(f"role.{role}")), "", "", figures.active(role)])
         count += 1
     fit_columns(sheet)
     finish_table(sheet, len(headers), count)
@@ -171,7 +171,7 @@ def _practices(sheet, rows: Sequence[Practice], t: T, programme: str, timezone: 
 
     headers = [t(f"practices.xlsx.{name}") for name in
                ("programme", "form", "mentor", "mentee", "author", "text", "date")]
-    sheet.append(headers)
+    append_row(sheet, headers)
     style_header(sheet)
     zone = ZoneInfo(timezone)
     hidden = t("practices.xlsx.anonymous")
@@ -179,7 +179,7 @@ def _practices(sheet, rows: Sequence[Practice], t: T, programme: str, timezone: 
         mentor = hidden if row.anonymous else row.mentor_name or t("practices.no_name")
         mentee = hidden if row.anonymous else row.mentee_name or t("practices.no_name")
         day = row.submitted_at.astimezone(zone).date() if row.submitted_at else None
-        sheet.append([programme, form_title(row.form, t), mentor, mentee,
+        append_row(sheet, [programme, form_title(row.form, t), mentor, mentee,
                       t(f"practices.author.{row.author_role}"), row.text, day])
     for (cell,) in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
         cell.number_format = DATE_FORMAT
@@ -203,7 +203,4 @@ def build(figures: ProgrammeFigures, registry: Sequence[ExportRow], pairs: Seque
     _fsn(workbook.create_sheet(t("report.sheet.fsn")[:31]), figures, t)
     _practices(workbook.create_sheet(t("practices.xlsx.sheet")[:31]), practices, t,
                figures.title, figures.timezone)
-    workbook.properties.title = figures.title[:255]
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook, figures.title)

@@ -4,11 +4,11 @@ Excel and LibreOffice: a header row, real dates, an autofilter, a frozen header.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from io import BytesIO
 from typing import TYPE_CHECKING
 
 from bot.services.curation import ExportRow
 from bot.services.forms import form_title
+from bot.services.reports.cells import append_row, workbook_bytes
 
 if TYPE_CHECKING:  # openpyxl (~35 MB) is imported only when a workbook is built
     from openpyxl.worksheet.worksheet import Worksheet
@@ -27,10 +27,7 @@ def build(rows: Sequence[ExportRow], t: Callable[..., str], title: str) -> bytes
     sheet = workbook.active
     sheet.title = t("reg.xlsx.sheet")[:31]
     fill_registry(sheet, rows, t)
-    workbook.properties.title = title[:255]
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook, title)
 
 
 def style_header(sheet: Worksheet) -> None:
@@ -64,10 +61,10 @@ def finish_table(sheet: Worksheet, columns: int, rows: int) -> None:
 def fill_registry(sheet: Worksheet, rows: Sequence[ExportRow], t: Callable[..., str]) -> None:
     """The registry table on `sheet` (empty): header, rows, dates, filter, frozen header."""
     headers = [t(f"reg.xlsx.{name}") for name in COLUMNS]
-    sheet.append(headers)
+    append_row(sheet, headers)
     style_header(sheet)
     for row in rows:
-        sheet.append([
+        append_row(sheet, [
             row.number,
             row.full_name or "",
             t(f"role.{row.role}"),

@@ -209,7 +209,11 @@ def _xlsx_value(value: object) -> str:
 
 
 def read_tables(content: bytes, filename: str) -> list[Table]:
-    """Pick a reader by extension, falling back to sniffing the content."""
+    """Pick a reader by extension, falling back to sniffing the content; a file too big to
+    be a roadmap is refused before any reader opens it (limits.py)."""
+    from .limits import check
+
+    check(content)
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".docx":
         return read_docx(content)
