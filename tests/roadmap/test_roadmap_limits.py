@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_roadmap_formats import _seed_as_docx, _seed_as_xlsx  # same folder (prepend mode)
 
 from bench._roadmap_files import (
     biggest_accepted,
@@ -25,6 +24,8 @@ from bench._roadmap_files import (
 from bot.services.roadmap import parse_roadmap
 from bot.services.roadmap.isolation import parse_isolated, parse_isolated_sync
 from bot.services.roadmap.limits import MB, Limits, RoadmapLimitError, check
+from tests.roadmap.conftest import ALL
+from tests.roadmap.test_roadmap_formats import _seed_as_docx, _seed_as_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +38,7 @@ def kind_of(content: bytes, **limits: int) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("key", ["000", "001", "002"])
+@pytest.mark.parametrize("key", ALL)
 def test_real_roadmaps_in_every_format_are_within_the_limits(seed, key):
     _, content, _ = seed(key)
     text = content.decode("utf-8")
@@ -106,7 +107,7 @@ def test_a_worker_over_its_memory_is_stopped():
 
 
 async def test_the_worker_reads_like_the_bot_did_and_the_loop_goes_on(seed):
-    _, content, period = seed("001")
+    _, content, period = seed("school")
     document = _seed_as_docx(content.decode("utf-8"))
     ticks = 0
 
