@@ -265,7 +265,7 @@ def create_router() -> Router:
         participation = await participants.owned(session, callback_data.participation_id, user.id)
         programme = await session.get(Programme, participation.programme_id)
         if not 0 <= callback_data.index < len(programme.forms) or participation.form is not None:
-            await query.answer(t("survey.stale"))
+            await query.answer(t.plain("survey.stale"))
             return
         form = programme.forms[callback_data.index]
         await participants.set_form(session, participation, form)

@@ -73,8 +73,10 @@ async def proposal(session: AsyncSession, meeting: Meeting, everyone: Sequence[A
 
 def _calendar(meeting: Meeting, attendee: Attendee, translator: Translator, cancel: bool
               ) -> dict[str, Any]:
-    summary = {locale: translator.get("meetings.ics.summary", locale,
-                                      kind=translator.get(f"meetings.kind.{meeting.kind}", locale))
+    # A calendar file is plain text: nothing HTML-escaped.
+    summary = {locale: translator.plain("meetings.ics.summary", locale,
+                                        kind=translator.plain(f"meetings.kind.{meeting.kind}",
+                                                              locale))
                for locale in translator.locales}
     args = ics_args(meeting_id=meeting.id, sequence=meeting.sequence,
                     starts_at=meeting.starts_at, duration_minutes=meeting.duration_minutes,
