@@ -216,7 +216,7 @@ def create_router(translator: Translator) -> Router:
         now = now_of(scheduler)
         prepared = await letters_flow.prepare(session, programme, chosen, user.id, now.date(),
                                               locale=t.locale)
-        queued = await letters_flow.send(session, programme, prepared, now)
+        queued = await letters_flow.send(session, programme, prepared, now, user.id)
         wake_after_commit(session, scheduler)
         await query.answer()
         await query.message.edit_reply_markup(reply_markup=None)

@@ -223,7 +223,8 @@ def create_router() -> Router:
                 text_key="onboarding.guardian_agreed" if callback_data.accept
                 else "onboarding.guardian_refused",
                 buttons=buttons if callback_data.accept else None,
-                dedupe_key=f"participation:{participation.id}:guardian_decision")
+                dedupe_key=f"participation:{participation.id}:guardian_decision",
+                about=outbox.NOBODY)
 
     @router.callback_query(StartProfileCallback.filter())
     async def start_profile(query: CallbackQuery, callback_data: StartProfileCallback,

@@ -206,7 +206,7 @@ async def queue_digest(session: AsyncSession, translator: Translator, programme_
             buttons=[[outbox.button(text=label, callback_data=data)]
                      for label, data in nudge_buttons(figures, plain)
                      + survey_buttons(figures, plain)]
-            or None)
+            or None, about=outbox.about(figures.named_participations))
         if figures.has_meetings:
             await outbox.enqueue(
                 session, chat_id=chat_id, kind="digest", due_at=now, locale=locale,
@@ -215,7 +215,7 @@ async def queue_digest(session: AsyncSession, translator: Translator, programme_
                     "meetings_label": t("digest.chart_meetings"),
                     "score_label": t("digest.chart_score"),
                     "series": [[p.week_start.isoformat(), p.meetings, p.avg_score]
-                               for p in figures.chart_series]}}, now=now)
+                               for p in figures.chart_series]}}, now=now, about=outbox.NOBODY)
     return queued
 
 
@@ -255,5 +255,6 @@ async def nudge_mentor(session: AsyncSession, user_id: int, pair_id: int, now: d
         session, chat_id=person.telegram_id, user_id=person.id, kind="reminder", due_at=now,
         dedupe_key=f"pair:{pair.id}:curator_nudge:{day}", text_key="digest.nudge.mentor",
         params={"mentee": (mentee.full_name if mentee else None) or "—"},
-        buttons=[[button]], expires_at=now + NUDGE_EXPIRES, now=now)
+        buttons=[[button]], expires_at=now + NUDGE_EXPIRES, now=now,
+        about=outbox.about([pair.mentee_id]))
     return bool(queued), mentor.full_name or f"#{mentor.id}"
