@@ -51,7 +51,7 @@ async def run(messages: int, rate: float, server_limit: int | None, concurrency:
             now = datetime.now(UTC)
             async with sessionmaker() as session, session.begin():
                 for chat_id in chat_ids:
-                    await outbox.enqueue(session, chat_id=chat_id, kind="announcement",
+                    await outbox.enqueue(session, about=outbox.NOBODY, chat_id=chat_id, kind="announcement",
                                          text_key="announcement.text",
                                          params={"text": f"bench {chat_id}"}, due_at=now,
                                          dedupe_key=f"bench:{chat_id}")

@@ -181,6 +181,9 @@ def _configure_sqlite(dbapi_connection: object, _record: object) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten content is zeroed, not left in free pages of the file: /forget
+    # must not leave a name behind (152-ФЗ).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -11,7 +11,7 @@ none of this: it writes through the update's own session."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -22,16 +22,21 @@ _MISSING = object()
 
 
 class PendingWrites:
-    """The state/data writes of one update, in order, until its commit."""
+    """The state/data writes of one update, in order, until its commit; and other work that
+    must wait for the commit (`after`: shredding the write-ahead log after an erasure)."""
 
     def __init__(self) -> None:
         self._writes: list[tuple[BaseStorage, StorageKey, str, Any]] = []
+        self._after: list[Callable[[], Awaitable[object]]] = []
+
+    def after(self, action: Callable[[], Awaitable[object]]) -> None:
+        self._after.append(action)
 
     def add(self, storage: BaseStorage, key: StorageKey, field: str, value: Any) -> None:
         self._writes.append((storage, key, field, value))
 
     def __bool__(self) -> bool:
-        return bool(self._writes)
+        return bool(self._writes or self._after)
 
     def latest(self, storage: BaseStorage, key: StorageKey, field: str) -> Any:
         for owner, k, f, value in reversed(self._writes):
@@ -46,6 +51,9 @@ class PendingWrites:
                 await storage.set_state(key, value)
             else:
                 await storage.set_data(key, value)
+        actions, self._after = self._after, []
+        for action in actions:
+            await action()
 
 
 pending_writes: ContextVar[PendingWrites | None] = ContextVar("fsm_pending_writes", default=None)

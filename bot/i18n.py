@@ -88,6 +88,17 @@ class Translator:
 
     def get(self, key: str, locale: str | None = None, /, count: int | None = None,
             **params: object) -> str:
+        """The text for a message (parse_mode HTML): string parameters are escaped."""
+        return self._render(key, locale, count, params, escape_params=True)
+
+    def plain(self, key: str, locale: str | None = None, /, count: int | None = None,
+              **params: object) -> str:
+        """The text of a button or a callback answer, which Telegram shows as it is (no
+        parse_mode): parameters go in unescaped, or «Школа & Co» would read «Школа &amp; Co»."""
+        return self._render(key, locale, count, params, escape_params=False)
+
+    def _render(self, key: str, locale: str | None, count: int | None,
+                params: dict[str, object], escape_params: bool) -> str:
         catalogue = self.catalogues.get(locale or self.default_locale) or self.catalogues[
             self.default_locale]
         entry = catalogue.messages.get(key)
@@ -101,7 +112,9 @@ class Translator:
             params.setdefault("n", number)
         else:
             text = entry
-        return text.format(**_escape_params(params)) if params else text
+        if not params:
+            return text
+        return text.format(**(_escape_params(params) if escape_params else params))
 
     def bind(self, locale: str) -> BoundTranslator:
         return BoundTranslator(self, locale)
@@ -113,9 +126,20 @@ class BoundTranslator:
 
     translator: Translator
     locale: str
+    # False for text that is not HTML (a workbook's cells): parameters go in as they are.
+    html: bool = True
 
     def __call__(self, key: str, /, count: int | None = None, **params: object) -> str:
-        return self.translator.get(key, self.locale, count=count, **params)
+        render = self.translator.get if self.html else self.translator.plain
+        return render(key, self.locale, count=count, **params)
+
+    def plain(self, key: str, /, count: int | None = None, **params: object) -> str:
+        """For a button's text or a callback answer: see Translator.plain."""
+        return self.translator.plain(key, self.locale, count=count, **params)
+
+    def as_plain(self) -> BoundTranslator:
+        """The same translator for plain text: spreadsheets, charts, file names."""
+        return BoundTranslator(self.translator, self.locale, html=False)
 
 
 def load_catalogues(directory: Path = LOCALES_DIR) -> dict[str, Catalogue]:

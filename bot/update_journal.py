@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import sqlite_writer_lock, write_turn
+from bot.shred import shred_if_requested
 from models.processed_update import ProcessedUpdate
 from models.update_journal import JournaledUpdate
 
@@ -57,3 +58,5 @@ class UpdateJournal:
                     ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id.in_(ids),
                     ProcessedUpdate.replies.is_not(None)).values(replies=None))
                 await session.commit()
+        # An update that erased someone held their Telegram profile here until now.
+        await shred_if_requested(self.sessionmaker.kw.get("bind"))

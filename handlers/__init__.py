@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot import commands as menus
 from bot.config import Settings
 from bot.i18n import Translator
+from bot.middlewares.step_commands import StepCommandMiddleware, registered_commands
 from handlers import (
     announce,
     common,
@@ -71,4 +73,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         roadmap.create_router(),
         common.create_fallback_router(),
     )
+    # Ahead of every step handler: a command typed at a step is never taken as its answer.
+    known = registered_commands(root) | {*menus.EVERYONE, *menus.CURATOR, *menus.OWNER}
+    root.message.outer_middleware(StepCommandMiddleware(known))
     return root

@@ -66,7 +66,7 @@ def create_router() -> Router:
             if (await state.get_state() != AnnounceFlow.confirm.state
                     or data.get("programme_id") != programme.id
                     or data.get("audience") != audience):
-                await query.answer(t("ann.stale"), show_alert=True)
+                await query.answer(t.plain("ann.stale"), show_alert=True)
                 return
             sent = await announcements.send(
                 session, programme_id=programme.id, author_user_id=user.id, audience=audience,

@@ -105,8 +105,8 @@ def create_router() -> Router:
                 # Every open pair completes; both members get the final surveys.
                 await lifecycle.complete_programme(session, programme.id, now_of(scheduler))
                 wake_after_commit(session, scheduler)
-            await query.answer(t("cur.card.state_changed",
-                                 state=t(f"cur.state.{programme.state}")))
+            await query.answer(t.plain("cur.card.state_changed",
+                                       state=t.plain(f"cur.state.{programme.state}")))
             text, markup = await card_view(session, programme.id, t)
             await query.message.edit_text(text, reply_markup=markup)
             return

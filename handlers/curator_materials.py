@@ -53,7 +53,7 @@ def create_router() -> Router:
             if material.programme_id != programme.id:
                 raise AccessDenied()
             await materials.delete(session, material)
-            await query.answer(t("mat.deleted"))
+            await query.answer(t.plain("mat.deleted"))
             await show_materials(query.message, session, programme.id, t)
         else:
             raise AccessDenied()

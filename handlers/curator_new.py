@@ -118,7 +118,7 @@ def create_router(translator: Translator, send_card) -> Router:
             return
         if index == -1:
             if not chosen:
-                await query.answer(t("programme.error.forms"), show_alert=True)
+                await query.answer(t.plain("programme.error.forms"), show_alert=True)
                 return
             await state.set_state(NewProgramme.cadence)
             await query.answer()

@@ -110,7 +110,7 @@ def create_router() -> Router:
                      user: User, t: BoundTranslator) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         rows = await curation.export_rows(session, programme.id)
-        content = registry_xlsx.build(rows, t, programme.title)
+        content = registry_xlsx.build(rows, t.as_plain(), programme.title)
         await query.answer()
         await query.message.answer_document(
             BufferedInputFile(content, filename=f"registry_{programme.id}.xlsx"),

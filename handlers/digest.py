@@ -45,7 +45,7 @@ async def send_status(message: Message, session: AsyncSession, programme_id: int
     text = digest.render_figures(figures, t, heading=t(
         "status.heading", title=figures.title, date=figures.today.strftime("%d.%m.%Y")))
     await message.answer(text, reply_markup=kb.nudges(
-        digest.nudge_buttons(figures, t) + digest.survey_buttons(figures, t)))
+        digest.nudge_buttons(figures, t.as_plain()) + digest.survey_buttons(figures, t.as_plain())))
 
 
 async def send_report(message: Message, session: AsyncSession, programme: Programme,
@@ -56,7 +56,7 @@ async def send_report(message: Message, session: AsyncSession, programme: Progra
     meetings = await programme_stats.meeting_rows(session, programme.id, figures.timezone)
     feedback = await programme_stats.feedback_rows(session, programme.id, figures.timezone)
     marked = await practices.marked(session, programme.id)
-    content = programme_xlsx.build(figures, registry, pairs, t, meetings=meetings,
+    content = programme_xlsx.build(figures, registry, pairs, t.as_plain(), meetings=meetings,
                                    feedback=feedback, practices=marked)
     await message.answer_document(
         BufferedInputFile(content, filename=f"report_{programme.id}.xlsx"),
@@ -107,8 +107,8 @@ def create_router() -> Router:
                     user: User, t: BoundTranslator, scheduler: object | None = None) -> None:
         queued, mentor = await digest.nudge_mentor(session, user.id, callback_data.pair_id,
                                                    now_of(scheduler))
-        await query.answer(t("digest.nudge.sent" if queued else "digest.nudge.already",
-                             mentor=mentor), show_alert=False)
+        await query.answer(t.plain("digest.nudge.sent" if queued else "digest.nudge.already",
+                                   mentor=mentor), show_alert=False)
         if queued:
             wake_after_commit(session, scheduler)
 
@@ -124,7 +124,9 @@ def create_router() -> Router:
             await query.answer()
             await query.message.answer(t("completion.reminded", survey=survey, n=queued))
         else:
-            await query.answer(t("completion.reminded_none", survey=survey), show_alert=True)
+            await query.answer(t.plain("completion.reminded_none",
+                                       survey=t.plain(f"completion.survey.{callback_data.kind}")),
+                               show_alert=True)
 
     @router.callback_query(DigestCallback.filter())
     async def digest_setting(query: CallbackQuery, callback_data: DigestCallback,

@@ -211,12 +211,12 @@ def create_router(translator: Translator) -> Router:
         if callback_data.action != "go":
             raise AccessDenied()
         if not chosen:
-            await query.answer(t("lifecycle.letters.nobody"), show_alert=True)
+            await query.answer(t.plain("lifecycle.letters.nobody"), show_alert=True)
             return
         now = now_of(scheduler)
         prepared = await letters_flow.prepare(session, programme, chosen, user.id, now.date(),
                                               locale=t.locale)
-        queued = await letters_flow.send(session, programme, prepared, now)
+        queued = await letters_flow.send(session, programme, prepared, now, user.id)
         wake_after_commit(session, scheduler)
         await query.answer()
         await query.message.edit_reply_markup(reply_markup=None)
@@ -241,7 +241,7 @@ async def send_monitoring_workbook(message: Message, session: AsyncSession, prog
     data = await monitoring_data.load(session, programme.id)
     if not data.records and not data.conditions:
         return False
-    content = monitoring_xlsx.build(data.report(), t, programme.title, names=data.names,
+    content = monitoring_xlsx.build(data.report(), t.as_plain(), programme.title, names=data.names,
                                     conditions=data.conditions)
     await message.answer_document(
         BufferedInputFile(content, filename=f"monitoring_{programme.id}.xlsx"),

@@ -15,7 +15,7 @@ from models import User
 
 def _markup(rows: list[list[dict]], t: BoundTranslator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=b.get("text") or t(b["text_key"]),
+        [InlineKeyboardButton(text=b.get("text") or t.plain(b["text_key"]),
                               callback_data=b["callback_data"]) for b in row] for row in rows])
 
 
@@ -35,7 +35,7 @@ def create_router() -> Router:
                                               callback_data.chosen_id)
         people = await match_prefs.candidates(session, chooser)
         chosen = await match_prefs.chosen_ids(session, chooser.id)
-        await query.answer(t("match.prefs.saved", count=len(chosen)))
+        await query.answer(t.plain("match.prefs.saved", count=len(chosen)))
         await query.message.edit_reply_markup(
             reply_markup=_markup(match_prefs.buttons(chooser.id, people, chosen), t))
 

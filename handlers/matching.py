@@ -198,7 +198,7 @@ def create_router(translator: Translator) -> Router:
         if action in ("open", "new"):
             draft = await match_flow.open_draft(session, user.id, programme.id,
                                                 fresh=action == "new")
-            await query.answer(t("match.recomputed") if action == "new" else None)
+            await query.answer(t.plain("match.recomputed") if action == "new" else None)
             await show_draft(query.message, session, draft, t)
         elif action == "prefs":
             asked = await match_prefs.open_round(session, user.id, programme.id)
@@ -222,7 +222,7 @@ def create_router(translator: Translator) -> Router:
             await show_draft(query.message, session, draft, t, page, edit=True)
         elif action == "drop":
             await match_flow.drop_pair(session, draft, mentee_id)
-            await query.answer(t("match.dropped"))
+            await query.answer(t.plain("match.dropped"))
             await show_draft(query.message, session, draft, t, page, edit=True)
         elif action == "sw":
             name, found = await match_flow.swap_candidates(session, draft, mentee_id)
@@ -233,7 +233,7 @@ def create_router(translator: Translator) -> Router:
                 reply_markup=kb.candidates(draft.id, "swto", mentee_id, found, page, back))
         elif action == "swto":
             await match_flow.swap(session, draft, mentee_id, mentor_id)
-            await query.answer(t("match.swapped"))
+            await query.answer(t.plain("match.swapped"))
             await show_draft(query.message, session, draft, t, page, edit=True)
         elif action == "add":
             found = await match_flow.manual_mentees(session, draft)
@@ -263,7 +263,7 @@ def create_router(translator: Translator) -> Router:
                         mentor_id=mentor_id)))
                 return
             await match_flow.add_manual(session, draft, mentee_id, mentor_id)
-            await query.answer(t("match.added"))
+            await query.answer(t.plain("match.added"))
             await show_draft(query.message, session, draft, t)
         elif action == "ok":
             shown = await match_flow.view(session, draft)
@@ -309,7 +309,7 @@ def create_router(translator: Translator) -> Router:
                 # The final surveys and the reflection go to both members (docs/lifecycle.md).
                 await lifecycle.completion(session, [pair], now_of(scheduler))
                 wake_after_commit(session, scheduler)
-            await query.answer(t(f"pair.changed.{action}"))
+            await query.answer(t.plain(f"pair.changed.{action}"))
         elif action == "card":
             await query.answer()
         else:

@@ -264,7 +264,7 @@ def create_router(translator: Translator) -> Router:
         if callback_data.action == "ok":
             meeting = await meetings.confirm(session, translator, **options)
             wake_after_commit(session, scheduler)
-            await query.answer(t("meetings.plan.confirmed_toast"))
+            await query.answer(t.plain("meetings.plan.confirmed_toast"))
             if isinstance(query.message, Message):
                 await query.message.edit_reply_markup(reply_markup=None)
             return
@@ -285,7 +285,7 @@ def create_router(translator: Translator) -> Router:
         if callback_data.action == "cx":
             meeting = await meetings.cancel(session, translator, **options)
             wake_after_commit(session, scheduler)
-            await query.answer(t("meetings.plan.cancelled_toast"))
+            await query.answer(t.plain("meetings.plan.cancelled_toast"))
             if isinstance(query.message, Message):
                 await query.message.edit_reply_markup(reply_markup=None)
             return
@@ -418,7 +418,7 @@ def create_router(translator: Translator) -> Router:
             wake_after_commit(session, scheduler)
             await _edit_or_send(query, await logged_text(session, result.meeting, t, zone),
                                 kb.logged_keyboard(t, result.meeting.id))
-            await query.answer(t("meetings.log.saved_toast"))
+            await query.answer(t.plain("meetings.log.saved_toast"))
             return
         else:  # c, d, K, T: the card with the choice applied
             if card.action == "d" and card.dur not in meetings.DURATIONS:

@@ -223,7 +223,8 @@ def create_router() -> Router:
                 text_key="onboarding.guardian_agreed" if callback_data.accept
                 else "onboarding.guardian_refused",
                 buttons=buttons if callback_data.accept else None,
-                dedupe_key=f"participation:{participation.id}:guardian_decision")
+                dedupe_key=f"participation:{participation.id}:guardian_decision",
+                about=outbox.NOBODY)
 
     @router.callback_query(StartProfileCallback.filter())
     async def start_profile(query: CallbackQuery, callback_data: StartProfileCallback,
@@ -265,7 +266,7 @@ def create_router() -> Router:
         participation = await participants.owned(session, callback_data.participation_id, user.id)
         programme = await session.get(Programme, participation.programme_id)
         if not 0 <= callback_data.index < len(programme.forms) or participation.form is not None:
-            await query.answer(t("survey.stale"))
+            await query.answer(t.plain("survey.stale"))
             return
         form = programme.forms[callback_data.index]
         await participants.set_form(session, participation, form)

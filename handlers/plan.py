@@ -110,7 +110,7 @@ def create_router() -> Router:
                 return
             await plans.add_goal(session, pair, data["title"], None)
             await state.clear()
-            await query.answer(t("plan.added"))
+            await query.answer(t.plain("plan.added"))
             await show_plan(query.message, session, pair.id, t)
             return
         goal = await plans.goal_of(session, pair, callback_data.goal_id)
@@ -121,7 +121,7 @@ def create_router() -> Router:
             await show_goal(query.message, pair.id, goal, number, t)
         elif action == "st":
             await plans.set_status(session, pair, goal, callback_data.value)
-            await query.answer(t("plan.status_saved"))
+            await query.answer(t.plain("plan.status_saved"))
             await show_goal(query.message, pair.id, goal, number, t)
         elif action == "cm":
             plans.require_editable(pair)
@@ -131,7 +131,7 @@ def create_router() -> Router:
             await query.message.answer(t("plan.ask_comment", max=plans.MAX_COMMENT))
         elif action == "del":
             await plans.delete_goal(session, pair, goal)
-            await query.answer(t("plan.deleted"))
+            await query.answer(t.plain("plan.deleted"))
             await show_plan(query.message, session, pair.id, t)
         else:
             raise AccessDenied()

@@ -71,7 +71,7 @@ def create_router() -> Router:
         if callback_data.action == "t":
             now_marked = await practices.toggle(session, programme.id, callback_data.response,
                                                 user.id, now_of(scheduler))
-            await query.answer(t("practices.marked" if now_marked else "practices.unmarked"))
+            await query.answer(t.plain("practices.marked" if now_marked else "practices.unmarked"))
             text, markup = await practices_view(session, programme, callback_data.page, t)
             if isinstance(query.message, Message):
                 await query.message.edit_text(text, reply_markup=markup)

@@ -108,7 +108,7 @@ def create_router() -> Router:
             else:
                 raise questionnaire.StaleQuestion()
         except questionnaire.StaleQuestion:
-            await query.answer(t("survey.stale"), show_alert=False)
+            await query.answer(t.plain("survey.stale"), show_alert=False)
             # The message shows another question than the current one (an old keyboard, a
             # double tap, or a reply whose update then failed and rolled back): bring it back
             # to the current question, so its buttons work again.
@@ -119,7 +119,8 @@ def create_router() -> Router:
         except AccessDenied:
             raise  # someone else's survey: the one refusal path (answered and logged)
         except DomainError as exc:
-            text = survey_message(exc.key, t.locale) if exc.key.startswith("survey.") else t(exc.key)
+            text = (survey_message(exc.key, t.locale) if exc.key.startswith("survey.")
+                    else t.plain(exc.key))
             await query.answer(text, show_alert=True)
             return
         if isinstance(result, Invalid):

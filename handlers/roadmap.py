@@ -5,6 +5,7 @@ done or ask for more time; /roadmap lists items by status. Flow: docs/roadmap-fl
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -20,7 +21,7 @@ from bot.callbacks_roadmap import (
     RoadmapItemCallback,
     RoadmapProgrammeCallback,
 )
-from bot.i18n import BoundTranslator
+from bot.i18n import BoundTranslator, Html
 from bot.keyboards import roadmap as kb
 from bot.services import access, invitations
 from bot.services import roadmap_items as items_service
@@ -79,6 +80,18 @@ async def _answer_or_edit(query: CallbackQuery, text: str, markup) -> None:
 # --- preview rendering ------------------------------------------------------------------------
 
 
+def warning_text(t: BoundTranslator, warning: dict | str) -> Html:
+    """A parser warning of a draft, translated (bot/services/roadmap/notes.py): its parameters
+    come from the file, so they are cut and escaped like any other text from it."""
+    if isinstance(warning, str) or "code" not in warning:
+        # Written by an older version, or a parser note without a code: as it is, escaped.
+        text = warning if isinstance(warning, str) else str(warning.get("text", ""))
+        return Html(escape(_cut(text, 90), quote=False))
+    params = {key: warning_text(t, value) if isinstance(value, dict)
+              else _cut(str(value), 40) for key, value in (warning.get("params") or {}).items()}
+    return Html(t(f"roadmap.warning.{warning['code']}", **params))
+
+
 def _person_line(t: BoundTranslator, entry: dict) -> str:
     if entry["kind"] == "role":
         key = (f"roadmap.people.role_{entry['role']}"
@@ -103,7 +116,8 @@ async def preview_text(session: AsyncSession, draft: RoadmapDraft, t: BoundTrans
                removed=len(diff.removed))]
     if diff.removed:
         lines.append(t("roadmap.preview.removed"))
-        lines += [f"  • {number or '—'} {_cut(title, 60)}" for number, title in diff.removed[:10]]
+        lines += [t("roadmap.preview.removed_line", number=number or "—", title=_cut(title, 60))
+                  for number, title in diff.removed[:10]]
     if undated:
         lines.append(t("roadmap.preview.undated"))
         lines += [t("roadmap.preview.undated_line", number=i["number"] or "—",
@@ -111,11 +125,13 @@ async def preview_text(session: AsyncSession, draft: RoadmapDraft, t: BoundTrans
                   for i in undated]
     lines.append(t("roadmap.preview.people"))
     lines += ["  " + _person_line(t, e) for e in payload["people"]]
-    warnings = list(payload["warnings"]) + [
-        f"{i['number'] or '—'}: {w}" for i in items for w in i["warnings"]]
+    warnings = [t("roadmap.preview.warning", text=warning_text(t, w))
+                for w in payload["warnings"]] + [
+        t("roadmap.preview.item_warning", number=i["number"] or "—", text=warning_text(t, w))
+        for i in items for w in i["warnings"]]
     if warnings:
         lines.append(t("roadmap.preview.warnings", n=len(warnings)))
-        lines += [f"  ⚠️ {_cut(w, 90)}" for w in warnings[:8]]
+        lines += warnings[:8]
     lines.append(t("roadmap.preview.hint"))
     return _fit(lines)
 
@@ -154,7 +170,7 @@ def _item_line(t: BoundTranslator, item: ItemView) -> str:
     line = t("roadmap.list.line", number=item.number or "—", title=_cut(item.title, 70),
              date=when, people=_cut(item.responsible_text or "—", 50))
     if item.status == "done" and item.done_comment:
-        line += "\n    💬 " + _cut(item.done_comment, 100)
+        line += "\n" + t("roadmap.list.comment", comment=_cut(item.done_comment, 100))
     return line
 
 
@@ -368,7 +384,7 @@ def create_router() -> Router:
         label = _cut(f"{item.number or ''} {item.title}".strip(), 80)
         if callback_data.action == "done":
             if item.status == "done":
-                await query.answer(t("roadmap.done.already"), show_alert=True)
+                await query.answer(t.plain("roadmap.done.already"), show_alert=True)
                 return
             await state.set_state(RoadmapInput.done_note)
             await state.set_data({"item_id": item.id})
@@ -445,7 +461,7 @@ def create_router() -> Router:
                                                               callback_data.item_id)
         label = _cut(f"{item.number or ''} {item.title}".strip(), 80)
         if item.extension_new_date is None:
-            await query.answer(t("roadmap.error.no_request"), show_alert=True)
+            await query.answer(t.plain("roadmap.error.no_request"), show_alert=True)
             return
         moved = await status.decide_extension(session, item, callback_data.approve, utcnow())
         await query.answer()

@@ -5,7 +5,7 @@ from models.base import Base
 from models.fsm import FsmRecord
 from models.matching import MatchDraft, MatchPreference
 from models.meeting import MEETING_KINDS, Meeting, MeetingFormat, MeetingPair, MeetingState
-from models.outbox import OutboxMessage, OutboxState
+from models.outbox import OutboxMessage, OutboxState, OutboxSubject
 from models.pair import PAIR_STAGES, Pair, PairState, PlanGoal
 from models.participation import (
     ConsentRecord,
@@ -47,6 +47,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutboxState",
+    "OutboxSubject",
     "PAIR_STAGES",
     "Pair",
     "PairState",

@@ -8,7 +8,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -49,3 +58,19 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Scheduling the same thing twice creates it once: "meeting:42:reminder:24h:user:7".
     dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class OutboxSubject(Base):
+    """Whose personal data a message holds besides its recipient's own: a participation (a
+    name, an answer) or an account (text the person typed, a curator's name). /forget of any
+    of them erases the message's content, pending or sent (bot/services/privacy.py)."""
+
+    __tablename__ = "outbox_subjects"
+    __table_args__ = (
+        PrimaryKeyConstraint("outbox_id", "kind", "subject_id"),
+        Index("ix_outbox_subjects_kind_subject_id", "kind", "subject_id"),
+    )
+
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # "participation" or "user"
+    subject_id: Mapped[int] = mapped_column(Integer)

@@ -107,12 +107,15 @@ class Renderer:
                 raise RenderError(f"cannot render {value['$t']!r}: {exc!r}") from None
         return format_param(value, locale, tz)
 
-    def _text(self, spec: Mapping[str, Any], locale: str, tz: ZoneInfo) -> str:
+    def _text(self, spec: Mapping[str, Any], locale: str, tz: ZoneInfo, *,
+              html: bool = True) -> str:
+        """A message's text (HTML: parameters escaped) or a button's label (plain: Telegram
+        shows it as it is)."""
         params = {k: self._param(v, locale, tz) for k, v in (spec.get("params") or {}).items()}
         if spec.get("text_key"):
+            render = self.translator.get if html else self.translator.plain
             try:
-                return self.translator.get(spec["text_key"], locale, count=spec.get("count"),
-                                           **params)
+                return render(spec["text_key"], locale, count=spec.get("count"), **params)
             except (KeyError, IndexError, ValueError) as exc:
                 raise RenderError(f"cannot render {spec['text_key']!r}: {exc!r}") from None
         if spec.get("text") is not None:
@@ -130,7 +133,7 @@ class Renderer:
             for row in payload["buttons"]:
                 buttons = []
                 for spec in row:
-                    label = self._text(spec, locale, tz)
+                    label = self._text(spec, locale, tz, html=False)
                     if spec.get("url"):
                         buttons.append(InlineKeyboardButton(text=label, url=spec["url"]))
                     elif spec.get("callback_data"):

@@ -13,8 +13,16 @@ Layout: server (app, pipeline, public API), registry/methods/chat_methods (Bot A
 methods), checks/formatting/markdown (Telegram's content checks), delivery/webhook/updates
 (getUpdates and webhooks), limits, faults, players (simulated users and groups), state.
 
-Deliberate differences from Telegram: a bare "&" in HTML is rejected unless
-BotAPIEmulator(strict_html_amp=False); webhooks accept http:// URLs on any port.
+Refused with Telegram's own 400 texts: malformed HTML (an unescaped «<», an unknown tag, an
+unclosed one), text over 4,096 characters after entity parsing, captions over 1,024, callback
+data over 64 bytes, callback answers over 200 characters.
+
+Deliberate differences from Telegram, each on by default (tests and the demo) so that every
+end-to-end run guards against a class of bug: a bare "&" in HTML is rejected unless
+BotAPIEmulator(strict_html_amp=False); an HTML entity such as «&amp;», «&lt;» or «&quot;» in a
+button text or a callback answer (which Telegram shows as it is: a text escaped for HTML by
+mistake) is rejected unless BotAPIEmulator(strict_plain_text=False); webhooks accept http://
+URLs on any port.
 """
 
 from bot.emulator.faults import Fault

@@ -10,6 +10,10 @@ from bot.emulator.models import ApiError, bad_request
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+MAX_CALLBACK_ANSWER = 200
+
+# What HTML escaping writes («&amp;», «&lt;», «&#x27;», …): in a text Telegram shows as it is.
+_ENTITY_LIKE = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 
 
 def check_text(
@@ -40,15 +44,29 @@ def check_caption(params: dict[str, Any], strict_amp: bool) -> dict[str, Any]:
     return fields
 
 
+def check_plain_text(text: str, where: str, strict: bool) -> None:
+    """Button texts and callback answers have no parse_mode: Telegram shows «&amp;» there as
+    it is, so one in such a text is a text escaped for HTML by mistake («Школа &amp; Co» on a
+    button). Telegram accepts it; the strict emulator (the default) refuses it so tests see it."""
+    if not strict:
+        return
+    match = _ENTITY_LIKE.search(text)
+    if match:
+        raise bad_request(
+            f"{where}: the HTML entity \"{match.group(0)}\" would be shown as it is (plain text "
+            "escaped as HTML; refused by the emulator's strict_plain_text, Telegram accepts it)")
+
+
 def _button_error(detail: str) -> ApiError:
     return bad_request(f"can't parse inline keyboard button: {detail}")
 
 
-def _check_inline_button(button: Any) -> None:
+def _check_inline_button(button: Any, strict_plain: bool) -> None:
     if not isinstance(button, dict):
         raise _button_error("InlineKeyboardButton must be an Object")
     if not str(button.get("text") or "").strip():
         raise _button_error("Text must be non-empty")
+    check_plain_text(str(button["text"]), "can't parse inline keyboard button", strict_plain)
     if "callback_data" in button:
         data = button["callback_data"]
         if not isinstance(data, str) or not 1 <= len(data.encode()) <= 64:
@@ -72,7 +90,7 @@ def _check_inline_button(button: Any) -> None:
         raise _button_error("Text buttons are unallowed in the inline keyboard")
 
 
-def validate_markup(markup: Any) -> dict[str, Any] | None:
+def validate_markup(markup: Any, strict_plain: bool = True) -> dict[str, Any] | None:
     if markup in (None, ""):
         return None
     if not isinstance(markup, dict):
@@ -85,13 +103,14 @@ def validate_markup(markup: Any) -> dict[str, Any] | None:
             )
         for row in rows:
             for button in row:
-                _check_inline_button(button)
+                _check_inline_button(button, strict_plain)
     elif "keyboard" in markup:
         for row in markup["keyboard"]:
             for button in row:
                 text = button if isinstance(button, str) else (button or {}).get("text")
                 if not text:
                     raise bad_request("can't parse keyboard button: Text must be non-empty")
+                check_plain_text(str(text), "can't parse keyboard button", strict_plain)
     elif not {"remove_keyboard", "force_reply"} & markup.keys():
         raise bad_request('can\'t find field "inline_keyboard"')
     return markup

@@ -7,7 +7,13 @@ import time
 from typing import Any
 
 from bot.emulator.call import Call
-from bot.emulator.checks import check_caption, check_text, validate_markup
+from bot.emulator.checks import (
+    MAX_CALLBACK_ANSWER,
+    check_caption,
+    check_plain_text,
+    check_text,
+    validate_markup,
+)
 from bot.emulator.models import (
     ApiError,
     BotMessage,
@@ -70,7 +76,7 @@ def send_message(state: EmulatorState, call: Call) -> dict[str, Any]:
     chat = state.target_chat(params.get("chat_id"))
     parse_mode = params.get("parse_mode")
     text, entities = check_text(params.get("text"), parse_mode, state.strict_html_amp)
-    markup = validate_markup(params.get("reply_markup"))
+    markup = validate_markup(params.get("reply_markup"), state.strict_plain_text)
     fields: dict[str, Any] = {**_reply_fields(state, chat, params), "text": text}
     if entities:
         fields["entities"] = entities
@@ -83,7 +89,7 @@ def send_document(state: EmulatorState, call: Call) -> dict[str, Any]:
     chat = state.target_chat(call.params.get("chat_id"))
     upload, stored = _resolve_upload(state, call, "document")
     caption = check_caption(call.params, state.strict_html_amp)
-    markup = validate_markup(call.params.get("reply_markup"))
+    markup = validate_markup(call.params.get("reply_markup"), state.strict_plain_text)
     reply = _reply_fields(state, chat, call.params)
     call.rate_check(chat.id)
     if stored is None:
@@ -107,7 +113,7 @@ def send_photo(state: EmulatorState, call: Call) -> dict[str, Any]:
     chat = state.target_chat(call.params.get("chat_id"))
     upload, stored = _resolve_upload(state, call, "photo")
     caption = check_caption(call.params, state.strict_html_amp)
-    markup = validate_markup(call.params.get("reply_markup"))
+    markup = validate_markup(call.params.get("reply_markup"), state.strict_plain_text)
     reply = _reply_fields(state, chat, call.params)
     call.rate_check(chat.id)
     if stored is None:
@@ -174,7 +180,7 @@ def edit_message_text(state: EmulatorState, call: Call) -> dict[str, Any]:
         raise bad_request("there is no text in the message to edit")
     parse_mode = call.params.get("parse_mode")
     text, entities = check_text(call.params.get("text"), parse_mode, state.strict_html_amp)
-    markup = _inline_only(validate_markup(call.params.get("reply_markup")))
+    markup = _inline_only(validate_markup(call.params.get("reply_markup"), state.strict_plain_text))
     same = (
         text == message.raw.get("text")
         and entities == message.raw.get("entities", [])
@@ -191,7 +197,7 @@ def edit_message_caption(state: EmulatorState, call: Call) -> dict[str, Any]:
     if "text" in message.raw:
         raise bad_request("there is no caption in the message to edit")
     fields = check_caption(call.params, state.strict_html_amp)
-    markup = _inline_only(validate_markup(call.params.get("reply_markup")))
+    markup = _inline_only(validate_markup(call.params.get("reply_markup"), state.strict_plain_text))
     same = (
         fields.get("caption") == message.raw.get("caption")
         and fields.get("caption_entities") == message.raw.get("caption_entities")
@@ -205,7 +211,7 @@ def edit_message_caption(state: EmulatorState, call: Call) -> dict[str, Any]:
 
 def edit_message_reply_markup(state: EmulatorState, call: Call) -> dict[str, Any]:
     _, message = _editable(state, call)
-    markup = _inline_only(validate_markup(call.params.get("reply_markup")))
+    markup = _inline_only(validate_markup(call.params.get("reply_markup"), state.strict_plain_text))
     if markup == message.raw.get("reply_markup"):
         raise _not_modified()
     return _apply_edit(state, message, {"reply_markup": markup})
@@ -231,8 +237,10 @@ def answer_callback_query(state: EmulatorState, call: Call) -> bool:
     if pending is None or pending.answered:
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     text = call.params.get("text")
-    if text is not None and len(str(text)) > 200:
+    if text is not None and len(str(text)) > MAX_CALLBACK_ANSWER:
         raise bad_request("MESSAGE_TOO_LONG")
+    if text is not None:
+        check_plain_text(str(text), "callback query answer", state.strict_plain_text)
     pending.answered = True
     answer = CallbackAnswer(
         query_id, text, get_bool(call.params, "show_alert"), call.params.get("url")

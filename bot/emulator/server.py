@@ -41,13 +41,15 @@ class BotAPIEmulator:
         token: str = DEFAULT_TOKEN,
         rng: random.Random | None = None,
         strict_html_amp: bool = True,
+        strict_plain_text: bool = True,
         webhook_retry_delay: float = 0.2,
         webhook_parallel: bool = False,
     ) -> None:
         if not TOKEN_RE.match(token):
             raise ValueError(f"malformed token {token!r}")
         self.token = token
-        self.state = EmulatorState(int(token.split(":")[0]), bot_username, strict_html_amp)
+        self.state = EmulatorState(int(token.split(":")[0]), bot_username, strict_html_amp,
+                                   strict_plain_text)
         self.limits = limits
         self.limiter = RateLimiter(limits) if limits else None
         self.rng = rng or random.Random(0)

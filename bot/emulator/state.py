@@ -37,11 +37,13 @@ class PendingCallback:
 
 
 class EmulatorState:
-    def __init__(self, bot_id: int, bot_username: str, strict_html_amp: bool = True) -> None:
+    def __init__(self, bot_id: int, bot_username: str, strict_html_amp: bool = True,
+                 strict_plain_text: bool = True) -> None:
         self.bot_id = bot_id
         self.bot_username = bot_username
         self.bot_first_name = "Mentorbot"
         self.strict_html_amp = strict_html_amp
+        self.strict_plain_text = strict_plain_text
         self.chats: dict[int, ChatState] = {}
         self.users: dict[int, dict[str, Any]] = {}
         self.history: dict[int, list[dict[str, Any]]] = {}

@@ -42,7 +42,7 @@ from models import Organisation, Programme
 def organisation_kinds(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for kind in ORGANISATION_KINDS:
-        builder.button(text=t(f"owner.kind.{kind}"), callback_data=OrgKindCallback(kind=kind))
+        builder.button(text=t.plain(f"owner.kind.{kind}"), callback_data=OrgKindCallback(kind=kind))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -59,7 +59,7 @@ def organisation_links(t: BoundTranslator, organisations: Iterable[Organisation]
                        ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for organisation in organisations:
-        builder.button(text=t("owner.orgs.link_button", name=organisation.name),
+        builder.button(text=t.plain("owner.orgs.link_button", name=organisation.name),
                        callback_data=OrgLinkCallback(organisation_id=organisation.id))
     builder.adjust(1)
     return builder.as_markup()
@@ -80,8 +80,8 @@ def forms_picker(t: BoundTranslator, chosen: Iterable[str]) -> InlineKeyboardMar
     for index, form in enumerate(STANDARD_FORMS):
         mark = "✅ " if form in chosen else ""
         builder.button(text=mark + form_title(form, t), callback_data=FormPickCallback(index=index))
-    builder.button(text=t("cur.new.custom_button"), callback_data=FormPickCallback(index=-2))
-    builder.button(text=t("cur.new.forms_done"), callback_data=FormPickCallback(index=-1))
+    builder.button(text=t.plain("cur.new.custom_button"), callback_data=FormPickCallback(index=-2))
+    builder.button(text=t.plain("cur.new.forms_done"), callback_data=FormPickCallback(index=-1))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -90,7 +90,7 @@ def cadences(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for days in CADENCES:
         key = "cur.new.cadence_default" if days == DEFAULT_CADENCE else "cur.new.cadence_days"
-        builder.button(text=t(key, days=days), callback_data=CadenceCallback(days=days))
+        builder.button(text=t.plain(key, days=days), callback_data=CadenceCallback(days=days))
     builder.adjust(2)
     return builder.as_markup()
 
@@ -108,19 +108,19 @@ def programme_card(t: BoundTranslator, summary: ProgrammeSummary) -> InlineKeybo
     pid = summary.card.id
     builder = InlineKeyboardBuilder()
     for role in PARTICIPANT_ROLES:
-        builder.button(text=t(f"cur.card.link_{role}"),
+        builder.button(text=t.plain(f"cur.card.link_{role}"),
                        callback_data=LinkCallback(action="show", programme_id=pid, role=role))
     if summary.next_state == "running":
-        builder.button(text=t("cur.card.run"),
+        builder.button(text=t.plain("cur.card.run"),
                        callback_data=ProgrammeCallback(action="run", programme_id=pid))
     elif summary.next_state == "completed":
-        builder.button(text=t("cur.card.complete"),
+        builder.button(text=t.plain("cur.card.complete"),
                        callback_data=ProgrammeCallback(action="done", programme_id=pid))
-    builder.button(text=t("cur.card.participants"),
+    builder.button(text=t.plain("cur.card.participants"),
                    callback_data=RegistryCallback(programme_id=pid))
-    builder.button(text=t("cur.card.materials"),
+    builder.button(text=t.plain("cur.card.materials"),
                    callback_data=ProgrammeCallback(action="mats", programme_id=pid))
-    builder.button(text=t("cur.card.community"),
+    builder.button(text=t.plain("cur.card.community"),
                    callback_data=ProgrammeCallback(action="comm", programme_id=pid))
     builder.adjust(2)
     return builder.as_markup()
@@ -129,12 +129,12 @@ def programme_card(t: BoundTranslator, summary: ProgrammeSummary) -> InlineKeybo
 def link_card(t: BoundTranslator, programme_id: int, role: str, invitation_id: int
               ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("cur.link.new"),
+    builder.button(text=t.plain("cur.link.new"),
                    callback_data=LinkCallback(action="life", programme_id=programme_id, role=role))
-    builder.button(text=t("cur.link.revoke"),
+    builder.button(text=t.plain("cur.link.revoke"),
                    callback_data=LinkCallback(action="revoke", programme_id=programme_id,
                                               role=role, invitation_id=invitation_id))
-    builder.button(text=t("cur.back"),
+    builder.button(text=t.plain("cur.back"),
                    callback_data=ProgrammeCallback(action="card", programme_id=programme_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -143,7 +143,7 @@ def link_card(t: BoundTranslator, programme_id: int, role: str, invitation_id: i
 def link_lifetimes(t: BoundTranslator, programme_id: int, role: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for days in LINK_LIFETIMES:
-        text = t("cur.link.life_days", days=days) if days else t("cur.link.life_forever")
+        text = t.plain("cur.link.life_days", days=days) if days else t.plain("cur.link.life_forever")
         builder.button(text=text, callback_data=LinkCallback(
             action="uses", programme_id=programme_id, role=role, days=days))
     builder.adjust(3)
@@ -153,7 +153,7 @@ def link_lifetimes(t: BoundTranslator, programme_id: int, role: str) -> InlineKe
 def link_uses(t: BoundTranslator, programme_id: int, role: str, days: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for uses in LINK_USES:
-        text = t("cur.link.uses_n", n=uses) if uses else t("cur.link.uses_unlimited")
+        text = t.plain("cur.link.uses_n", n=uses) if uses else t.plain("cur.link.uses_unlimited")
         builder.button(text=text, callback_data=LinkCallback(
             action="new", programme_id=programme_id, role=role, days=days, uses=uses))
     builder.adjust(3)
@@ -182,18 +182,18 @@ def registry(t: BoundTranslator, programme_id: int, role: str, state: str, page:
         sizes.append(nav)
     for value in ("", *PARTICIPANT_ROLES):
         mark = "• " if value == role else ""
-        builder.button(text=mark + (t(f"cur.reg.role_{value}") if value else t("cur.reg.all_roles")),
+        builder.button(text=mark + (t.plain(f"cur.reg.role_{value}") if value else t.plain("cur.reg.all_roles")),
                        callback_data=RegistryCallback(programme_id=programme_id, role=value,
                                                       state=state))
     sizes.append(3)
     for value in ("", *REGISTRY_STATES):
         mark = "• " if value == state else ""
-        builder.button(text=mark + (t(f"state.{value}") if value else t("cur.reg.all_states")),
+        builder.button(text=mark + (t.plain(f"state.{value}") if value else t.plain("cur.reg.all_states")),
                        callback_data=RegistryCallback(programme_id=programme_id, role=role,
                                                       state=value))
     sizes += [2, 2, 2]
-    builder.button(text=t("cur.reg.export"), callback_data=ExportCallback(programme_id=programme_id))
-    builder.button(text=t("cur.back"),
+    builder.button(text=t.plain("cur.reg.export"), callback_data=ExportCallback(programme_id=programme_id))
+    builder.button(text=t.plain("cur.back"),
                    callback_data=ProgrammeCallback(action="card", programme_id=programme_id))
     sizes.append(2)
     builder.adjust(*sizes)
@@ -202,7 +202,7 @@ def registry(t: BoundTranslator, programme_id: int, role: str, state: str, page:
 
 def participant_card(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("cur.back"), callback_data=RegistryCallback(programme_id=programme_id))
+    builder.button(text=t.plain("cur.back"), callback_data=RegistryCallback(programme_id=programme_id))
     return builder.as_markup()
 
 
@@ -210,12 +210,12 @@ def materials_admin(t: BoundTranslator, programme_id: int, items: Iterable[Mater
                     ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for item in items:
-        builder.button(text=t("mat.delete_button", title=item.title[:40]),
+        builder.button(text=t.plain("mat.delete_button", title=item.title[:40]),
                        callback_data=MaterialCallback(action="del", programme_id=programme_id,
                                                       material_id=item.id))
-    builder.button(text=t("mat.add_button"),
+    builder.button(text=t.plain("mat.add_button"),
                    callback_data=MaterialCallback(action="add", programme_id=programme_id))
-    builder.button(text=t("cur.back"),
+    builder.button(text=t.plain("cur.back"),
                    callback_data=ProgrammeCallback(action="card", programme_id=programme_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -238,7 +238,7 @@ def mentor_links(t: BoundTranslator, items: Iterable[MaterialView], community: s
             builder.button(text=item.title[:60], url=item.url)
             count += 1
     if community:
-        builder.button(text=t("mat.community_button"), url=community)
+        builder.button(text=t.plain("mat.community_button"), url=community)
         count += 1
     builder.adjust(1)
     return builder.as_markup() if count else None

@@ -15,7 +15,7 @@ from models import Programme
 def card_button(t: BoundTranslator, programme: Programme) -> InlineKeyboardButton:
     """«Дайджест: пн 09:00» on the programme card."""
     return InlineKeyboardButton(
-        text=t("digest.card_button", day=t(f"digest.short_day.{programme.digest_weekday}"),
+        text=t.plain("digest.card_button", day=t.plain(f"digest.short_day.{programme.digest_weekday}"),
                time=programme.digest_time),
         callback_data=DigestCallback(action="day", programme_id=programme.id).pack())
 
@@ -23,7 +23,7 @@ def card_button(t: BoundTranslator, programme: Programme) -> InlineKeyboardButto
 def weekdays(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for day in WEEKDAYS:
-        builder.button(text=t(f"digest.day.{day}"), callback_data=DigestCallback(
+        builder.button(text=t.plain(f"digest.day.{day}"), callback_data=DigestCallback(
             action="time", programme_id=programme_id, weekday=day))
     builder.adjust(2)
     return builder.as_markup()
@@ -41,7 +41,7 @@ def times(programme_id: int, weekday: int) -> InlineKeyboardMarkup:
 def audiences(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for audience in AUDIENCES:
-        builder.button(text=t(f"ann.audience.{audience}"), callback_data=AnnounceCallback(
+        builder.button(text=t.plain(f"ann.audience.{audience}"), callback_data=AnnounceCallback(
             action="aud", programme_id=programme_id, audience=audience))
     builder.adjust(1)
     return builder.as_markup()
@@ -49,9 +49,9 @@ def audiences(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
 
 def confirm(t: BoundTranslator, programme_id: int, audience: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("ann.send"), callback_data=AnnounceCallback(
+    builder.button(text=t.plain("ann.send"), callback_data=AnnounceCallback(
         action="send", programme_id=programme_id, audience=audience))
-    builder.button(text=t("ann.drop"), callback_data=AnnounceCallback(
+    builder.button(text=t.plain("ann.drop"), callback_data=AnnounceCallback(
         action="drop", programme_id=programme_id, audience=audience))
     builder.adjust(2)
     return builder.as_markup()

@@ -22,13 +22,13 @@ def card_rows(t: BoundTranslator, programme: Programme) -> list[list[InlineKeybo
             action=action, programme_id=programme.id).pack())
 
     if programme.state == "completed":
-        return [[button("let", t("lifecycle.card.letters")),
-                 button("new", t("lifecycle.card.next_cycle"))],
+        return [[button("let", t.plain("lifecycle.card.letters")),
+                 button("new", t.plain("lifecycle.card.next_cycle"))],
                 *completion_rows(t, programme.id)]
     when = final_surveys_date(programme)
-    final = (t("completion.card.button", date=when.strftime("%d.%m.%Y")) if when
-             else t("completion.card.button_off"))
-    return [[button("mid", t("lifecycle.card.midterm",
+    final = (t.plain("completion.card.button", date=when.strftime("%d.%m.%Y")) if when
+             else t.plain("completion.card.button_off"))
+    return [[button("mid", t.plain("lifecycle.card.midterm",
                              date=midterm_date(programme).strftime("%d.%m.%Y")))],
             [button("fin", final)],
             *completion_rows(t, programme.id)]
@@ -38,9 +38,9 @@ def completion_rows(t: BoundTranslator, programme_id: int) -> list[list[InlineKe
     """The base of good practices and the curator's questionnaire about the conditions: on the
     programme card and under the monitoring chart."""
     return [[
-        InlineKeyboardButton(text=t("practices.button.list"), callback_data=PracticeCallback(
+        InlineKeyboardButton(text=t.plain("practices.button.list"), callback_data=PracticeCallback(
             action="l", programme_id=programme_id).pack()),
-        InlineKeyboardButton(text=t("practices.button.conditions"),
+        InlineKeyboardButton(text=t.plain("practices.button.conditions"),
                              callback_data=LifecycleCardCallback(
                                  action="cond", programme_id=programme_id).pack())]]
 
@@ -50,7 +50,7 @@ def practices_page(t: BoundTranslator, programme_id: int, shown: Sequence[Practi
     builder = InlineKeyboardBuilder()
     for number, practice in enumerate(shown, start=first_number):
         key = "practices.button.unmark" if practice.marked else "practices.button.mark"
-        builder.button(text=t(key, number=number), callback_data=PracticeCallback(
+        builder.button(text=t.plain(key, number=number), callback_data=PracticeCallback(
             action="t", programme_id=programme_id, page=page, response=practice.response_id))
     sizes = [1] * len(shown)
     if pages > 1:
@@ -72,7 +72,7 @@ def letters_picker(t: BoundTranslator, programme_id: int, found: Sequence[Mentor
         mark = "✅" if mentor.participation_id in chosen else "▫️"
         builder.button(text=f"{mark} {mentor.name}"[:60], callback_data=LetterPickCallback(
             action="t", programme_id=programme_id, participation=mentor.participation_id))
-    builder.button(text=t("lifecycle.letters.send", count=len(chosen), n=len(chosen)),
+    builder.button(text=t.plain("lifecycle.letters.send", count=len(chosen), n=len(chosen)),
                    callback_data=LetterPickCallback(action="go", programme_id=programme_id))
     builder.adjust(1)
     return builder.as_markup()

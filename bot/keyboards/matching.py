@@ -26,9 +26,9 @@ def draft_page(t: BoundTranslator, shown: DraftView, page: int, pages: int, firs
     builder = InlineKeyboardBuilder()
     sizes = []
     for number, pair in enumerate(shown.pairs[first:first + 5], start=first + 1):
-        builder.button(text=t("match.btn.drop", number=number), callback_data=MatchCallback(
+        builder.button(text=t.plain("match.btn.drop", number=number), callback_data=MatchCallback(
             action="drop", draft_id=shown.draft_id, page=page, mentee_id=pair.mentee_id))
-        builder.button(text=t("match.btn.swap", number=number), callback_data=MatchCallback(
+        builder.button(text=t.plain("match.btn.swap", number=number), callback_data=MatchCallback(
             action="sw", draft_id=shown.draft_id, page=page, mentee_id=pair.mentee_id))
         sizes.append(2)
     nav = 0
@@ -42,17 +42,17 @@ def draft_page(t: BoundTranslator, shown: DraftView, page: int, pages: int, firs
         nav += 1
     if nav:
         sizes.append(nav)
-    builder.button(text=t("match.btn.add"),
+    builder.button(text=t.plain("match.btn.add"),
                    callback_data=MatchCallback(action="add", draft_id=shown.draft_id))
-    builder.button(text=t("match.btn.approve"),
+    builder.button(text=t.plain("match.btn.approve"),
                    callback_data=MatchCallback(action="ok", draft_id=shown.draft_id))
-    builder.button(text=t("match.btn.recompute"),
+    builder.button(text=t.plain("match.btn.recompute"),
                    callback_data=MatchProgrammeCallback(programme_id=shown.programme_id,
                                                         action="new"))
-    builder.button(text=t("match.btn.prefs"),
+    builder.button(text=t.plain("match.btn.prefs"),
                    callback_data=MatchProgrammeCallback(programme_id=shown.programme_id,
                                                         action="prefs"))
-    builder.button(text=t("match.btn.pairs"),
+    builder.button(text=t.plain("match.btn.pairs"),
                    callback_data=MatchProgrammeCallback(programme_id=shown.programme_id,
                                                         action="pairs"))
     sizes += [1, 1, 2, 1]
@@ -86,8 +86,8 @@ def manual_mentees(draft_id: int, found: list[tuple[int, str]], back: str
 
 def confirm(t: BoundTranslator, draft_id: int, yes: MatchCallback) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("match.btn.yes"), callback_data=yes)
-    builder.button(text=t("match.btn.back"), callback_data=MatchCallback(action="pg",
+    builder.button(text=t.plain("match.btn.yes"), callback_data=yes)
+    builder.button(text=t.plain("match.btn.back"), callback_data=MatchCallback(action="pg",
                                                                          draft_id=draft_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -112,7 +112,7 @@ def pair_list(t: BoundTranslator, shown: list[tuple[int, PairView]], programme_i
         sizes.append(nav)
     for name in FILTERS:
         mark = "• " if name == current else ""
-        builder.button(text=mark + t(f"pairs.filter.{name}"), callback_data=PairListCallback(
+        builder.button(text=mark + t.plain(f"pairs.filter.{name}"), callback_data=PairListCallback(
             programme_id=programme_id, view=name))
     sizes += [2, 2, 3]
     builder.adjust(*sizes)
@@ -124,7 +124,7 @@ def pair_card(t: BoundTranslator, pair: PairView) -> InlineKeyboardMarkup:
     actions = {PairState.ACTIVE: ("pause", "done", "end"),
                PairState.PAUSED: ("resume", "done", "end")}.get(pair.state, ())
     for action in (*actions, "plan"):
-        builder.button(text=t(f"pair.btn.{action}"),
+        builder.button(text=t.plain(f"pair.btn.{action}"),
                        callback_data=PairCallback(action=action, pair_id=pair.id))
     builder.adjust(2)
     return builder.as_markup()
@@ -134,7 +134,7 @@ def pick_pair(t: BoundTranslator, found: list[tuple[PairView, str]]) -> InlineKe
     builder = InlineKeyboardBuilder()
     for pair, role in found:
         other = pair.mentee_name if role == "mentor" else pair.mentor_name
-        builder.button(text=t("plan.pick_line", other=other, programme=pair.programme_title)[:60],
+        builder.button(text=t.plain("plan.pick_line", other=other, programme=pair.programme_title)[:60],
                        callback_data=PlanCallback(action="show", pair_id=pair.id))
     builder.adjust(1)
     return builder.as_markup()
@@ -149,7 +149,7 @@ def plan(t: BoundTranslator, pair_id: int, goals: list[PlanGoal], editable: bool
         builder.button(text=f"{number}. {STATUS_ICONS.get(goal.status, '')} {goal.title}"[:60],
                        callback_data=PlanCallback(action="goal", pair_id=pair_id,
                                                   goal_id=goal.id))
-    builder.button(text=t("plan.btn.add"), callback_data=PlanCallback(action="add",
+    builder.button(text=t.plain("plan.btn.add"), callback_data=PlanCallback(action="add",
                                                                       pair_id=pair_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -158,13 +158,13 @@ def plan(t: BoundTranslator, pair_id: int, goals: list[PlanGoal], editable: bool
 def goal(t: BoundTranslator, pair_id: int, goal_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for status in STATUS_ICONS:
-        builder.button(text=t(f"plan.btn.{status}"), callback_data=PlanCallback(
+        builder.button(text=t.plain(f"plan.btn.{status}"), callback_data=PlanCallback(
             action="st", pair_id=pair_id, goal_id=goal_id, value=status))
-    builder.button(text=t("plan.btn.comment"), callback_data=PlanCallback(
+    builder.button(text=t.plain("plan.btn.comment"), callback_data=PlanCallback(
         action="cm", pair_id=pair_id, goal_id=goal_id))
-    builder.button(text=t("plan.btn.delete"), callback_data=PlanCallback(
+    builder.button(text=t.plain("plan.btn.delete"), callback_data=PlanCallback(
         action="del", pair_id=pair_id, goal_id=goal_id))
-    builder.button(text=t("plan.btn.back"), callback_data=PlanCallback(action="show",
+    builder.button(text=t.plain("plan.btn.back"), callback_data=PlanCallback(action="show",
                                                                        pair_id=pair_id))
     builder.adjust(3, 2, 1)
     return builder.as_markup()
@@ -172,6 +172,6 @@ def goal(t: BoundTranslator, pair_id: int, goal_id: int) -> InlineKeyboardMarkup
 
 def no_date(t: BoundTranslator, pair_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("plan.btn.no_date"), callback_data=PlanCallback(action="nodate",
+    builder.button(text=t.plain("plan.btn.no_date"), callback_data=PlanCallback(action="nodate",
                                                                           pair_id=pair_id))
     return builder.as_markup()

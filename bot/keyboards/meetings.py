@@ -42,9 +42,9 @@ def persistent_keyboard(t: BoundTranslator, *, mentor: bool, mentee: bool
                         ) -> ReplyKeyboardMarkup | None:
     row = []
     if mentor:
-        row.append(KeyboardButton(text=t(LOG_BUTTON_KEY)))
+        row.append(KeyboardButton(text=t.plain(LOG_BUTTON_KEY)))
     if mentee:
-        row.append(KeyboardButton(text=t(HELP_BUTTON_KEY)))
+        row.append(KeyboardButton(text=t.plain(HELP_BUTTON_KEY)))
     if not row:
         return None
     return ReplyKeyboardMarkup(keyboard=[row], resize_keyboard=True, is_persistent=True)
@@ -65,7 +65,7 @@ def pairs_keyboard(t: BoundTranslator, pairs: list[PairView], *, plan: bool,
     if with_group:
         data = (PlanTargetCallback(pair=pairs[0].pair_id, group=True) if plan
                 else LogCallback(action="c", pair=pairs[0].pair_id, group=True))
-        builder.button(text=t("meetings.button.whole_group"), callback_data=data)
+        builder.button(text=t.plain("meetings.button.whole_group"), callback_data=data)
     builder.adjust(1)
     return builder.as_markup()
 
@@ -74,7 +74,7 @@ def kinds_keyboard(t: BoundTranslator, preselected: str) -> InlineKeyboardMarkup
     builder = InlineKeyboardBuilder()
     for kind in MEETING_KINDS:
         mark = "✓ " if kind == preselected else ""
-        builder.button(text=mark + t(f"meetings.kind.{kind}"),
+        builder.button(text=mark + t.plain(f"meetings.kind.{kind}"),
                        callback_data=PlanKindCallback(kind=kind))
     builder.adjust(1)
     return builder.as_markup()
@@ -95,9 +95,9 @@ def days_keyboard(t: BoundTranslator, today: date, page: int) -> InlineKeyboardM
     builder.adjust(3)
     nav = InlineKeyboardBuilder()
     if page > 0:
-        nav.button(text=t("meetings.button.prev_week"), callback_data=PlanPageCallback(page=page - 1))
+        nav.button(text=t.plain("meetings.button.prev_week"), callback_data=PlanPageCallback(page=page - 1))
     if page < 8:
-        nav.button(text=t("meetings.button.other_week"), callback_data=PlanPageCallback(page=page + 1))
+        nav.button(text=t.plain("meetings.button.other_week"), callback_data=PlanPageCallback(page=page + 1))
     builder.attach(nav)
     return builder.as_markup()
 
@@ -120,15 +120,15 @@ def times_keyboard(t: BoundTranslator, slots: list[str]) -> InlineKeyboardMarkup
         builder.button(text=f"{hm[:2]}:{hm[2:]}", callback_data=PlanTimeCallback(hm=hm))
     builder.adjust(5)
     nav = InlineKeyboardBuilder()
-    nav.button(text=t("meetings.button.other_day"), callback_data=PlanPageCallback(page=0))
+    nav.button(text=t.plain("meetings.button.other_day"), callback_data=PlanPageCallback(page=0))
     builder.attach(nav)
     return builder.as_markup()
 
 
 def format_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("meetings.format.offline"), callback_data=PlanFormatCallback(fmt="offline"))
-    builder.button(text=t("meetings.format.online"), callback_data=PlanFormatCallback(fmt="online"))
+    builder.button(text=t.plain("meetings.format.offline"), callback_data=PlanFormatCallback(fmt="offline"))
+    builder.button(text=t.plain("meetings.format.online"), callback_data=PlanFormatCallback(fmt="online"))
     return builder.as_markup()
 
 
@@ -137,18 +137,18 @@ def log_card_keyboard(t: BoundTranslator, card: LogCallback) -> InlineKeyboardMa
     builder = InlineKeyboardBuilder()
     for minutes in DURATIONS:
         mark = "✓ " if minutes == card.dur else ""
-        builder.button(text=mark + t("meetings.log.minutes", minutes=minutes),
+        builder.button(text=mark + t.plain("meetings.log.minutes", minutes=minutes),
                        callback_data=card.model_copy(update={"action": "d", "dur": minutes}))
     builder.adjust(4)
     extra = InlineKeyboardBuilder()
-    extra.button(text=t("meetings.button.change_kind"),
+    extra.button(text=t.plain("meetings.button.change_kind"),
                  callback_data=card.model_copy(update={"action": "k"}))
-    extra.button(text=t("meetings.button.change_day"),
+    extra.button(text=t.plain("meetings.button.change_day"),
                  callback_data=card.model_copy(update={"action": "t"}))
     builder.attach(extra)
     if card.dur:
         done = InlineKeyboardBuilder()
-        done.button(text=t("meetings.button.done"),
+        done.button(text=t.plain("meetings.button.done"),
                     callback_data=card.model_copy(update={"action": "ok"}))
         builder.attach(done)
     return builder.as_markup()
@@ -158,7 +158,7 @@ def log_kinds_keyboard(t: BoundTranslator, card: LogCallback) -> InlineKeyboardM
     builder = InlineKeyboardBuilder()
     for kind in MEETING_KINDS:
         mark = "✓ " if kind == card.kind else ""
-        builder.button(text=mark + t(f"meetings.kind.{kind}"),
+        builder.button(text=mark + t.plain(f"meetings.kind.{kind}"),
                        callback_data=card.model_copy(update={"action": "K", "kind": kind}))
     builder.adjust(1)
     return builder.as_markup()
@@ -168,8 +168,8 @@ def log_days_keyboard(t: BoundTranslator, card: LogCallback, today: date) -> Inl
     builder = InlineKeyboardBuilder()
     for back in range(PAST_DAYS + 1):
         day = today - timedelta(days=back)
-        label = (t("meetings.log.today") if back == 0 else
-                 t("meetings.log.yesterday") if back == 1 else day_label(day, t.locale))
+        label = (t.plain("meetings.log.today") if back == 0 else
+                 t.plain("meetings.log.yesterday") if back == 1 else day_label(day, t.locale))
         builder.button(text=label, callback_data=card.model_copy(
             update={"action": "T", "day": day.strftime("%Y%m%d")}))
     builder.adjust(3)
@@ -178,11 +178,11 @@ def log_days_keyboard(t: BoundTranslator, card: LogCallback, today: date) -> Inl
 
 def overdue_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("meetings.button.took_place"),
+    builder.button(text=t.plain("meetings.button.took_place"),
                    callback_data=OverdueCallback(answer="y", meeting=meeting_id))
-    builder.button(text=t("meetings.button.did_not"),
+    builder.button(text=t.plain("meetings.button.did_not"),
                    callback_data=OverdueCallback(answer="n", meeting=meeting_id))
-    builder.button(text=t("meetings.button.another"),
+    builder.button(text=t.plain("meetings.button.another"),
                    callback_data=OverdueCallback(answer="o", meeting=meeting_id))
     builder.adjust(2, 1)
     return builder.as_markup()
@@ -191,7 +191,7 @@ def overdue_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarku
 def logged_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for action in ("note", "topics", "edit", "del"):
-        builder.button(text=t(f"meetings.button.{action}"),
+        builder.button(text=t.plain(f"meetings.button.{action}"),
                        callback_data=LoggedCallback(action=action, meeting=meeting_id))
     builder.adjust(2)
     return builder.as_markup()
@@ -199,9 +199,9 @@ def logged_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup
 
 def delete_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("meetings.button.delete_confirm"),
+    builder.button(text=t.plain("meetings.button.delete_confirm"),
                    callback_data=LoggedCallback(action="delok", meeting=meeting_id))
-    builder.button(text=t("meetings.button.keep"),
+    builder.button(text=t.plain("meetings.button.keep"),
                    callback_data=LoggedCallback(action="back", meeting=meeting_id))
     return builder.as_markup()
 
@@ -210,11 +210,11 @@ def topics_keyboard(t: BoundTranslator, meeting_id: int, chosen: list[str]) -> I
     builder = InlineKeyboardBuilder()
     for index, topic in enumerate(TOPICS):
         mark = "✓ " if topic in chosen else ""
-        builder.button(text=mark + t(f"meetings.topic.{topic}"),
+        builder.button(text=mark + t.plain(f"meetings.topic.{topic}"),
                        callback_data=TopicCallback(meeting=meeting_id, index=index))
     builder.adjust(2)
     done = InlineKeyboardBuilder()
-    done.button(text=t("meetings.button.done"), callback_data=TopicCallback(meeting=meeting_id,
+    done.button(text=t.plain("meetings.button.done"), callback_data=TopicCallback(meeting=meeting_id,
                                                                            index=-1))
     builder.attach(done)
     return builder.as_markup()
@@ -224,7 +224,7 @@ def help_me_keyboard(t: BoundTranslator, pairs: list[PairView], confirm: bool
                      ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if confirm:
-        builder.button(text=t("meetings.help.confirm"),
+        builder.button(text=t.plain("meetings.help.confirm"),
                        callback_data=HelpMeCallback(pair=pairs[0].pair_id, confirm=True))
     else:
         for pair in pairs:

@@ -28,10 +28,10 @@ def programmes(items: Iterable[Programme]) -> InlineKeyboardMarkup:
 
 def menu(t: BoundTranslator, programme_id: int, counts: dict[str, int]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("roadmap.btn.upload"), callback_data=RoadmapProgrammeCallback(
+    builder.button(text=t.plain("roadmap.btn.upload"), callback_data=RoadmapProgrammeCallback(
         action="upload", programme_id=programme_id))
     for bucket in BUCKETS:
-        builder.button(text=t(f"roadmap.bucket.{bucket}", n=counts.get(bucket, 0)),
+        builder.button(text=t.plain(f"roadmap.bucket.{bucket}", n=counts.get(bucket, 0)),
                        callback_data=RoadmapProgrammeCallback(
                            action="list", programme_id=programme_id, bucket=bucket))
     builder.adjust(1, 2, 2)
@@ -53,7 +53,7 @@ def bucket_page(t: BoundTranslator, programme_id: int, bucket: str, page: int, p
         nav += 1
     if nav:
         sizes.append(nav)
-    builder.button(text=t("roadmap.btn.back"), callback_data=RoadmapProgrammeCallback(
+    builder.button(text=t.plain("roadmap.btn.back"), callback_data=RoadmapProgrammeCallback(
         action="menu", programme_id=programme_id))
     sizes.append(1)
     builder.adjust(*sizes)
@@ -62,13 +62,13 @@ def bucket_page(t: BoundTranslator, programme_id: int, bucket: str, page: int, p
 
 def preview(t: BoundTranslator, draft_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("roadmap.btn.items"),
+    builder.button(text=t.plain("roadmap.btn.items"),
                    callback_data=RoadmapDraftCallback(action="items", draft_id=draft_id))
-    builder.button(text=t("roadmap.btn.people"),
+    builder.button(text=t.plain("roadmap.btn.people"),
                    callback_data=RoadmapDraftCallback(action="people", draft_id=draft_id))
-    builder.button(text=t("roadmap.btn.save"),
+    builder.button(text=t.plain("roadmap.btn.save"),
                    callback_data=RoadmapDraftCallback(action="save", draft_id=draft_id))
-    builder.button(text=t("roadmap.btn.drop"),
+    builder.button(text=t.plain("roadmap.btn.drop"),
                    callback_data=RoadmapDraftCallback(action="drop", draft_id=draft_id))
     builder.adjust(2, 2)
     return builder.as_markup()
@@ -79,7 +79,7 @@ def draft_items(t: BoundTranslator, draft_id: int, page: int, pages: int,
     builder = InlineKeyboardBuilder()
     labels = list(labels)
     for index, label in labels:
-        builder.button(text=t("roadmap.btn.fix", item=label),
+        builder.button(text=t.plain("roadmap.btn.fix", item=label),
                        callback_data=RoadmapDraftCallback(action="fix", draft_id=draft_id,
                                                           index=index))
     sizes = [2] * (len(labels) // 2) + ([1] if len(labels) % 2 else [])
@@ -94,7 +94,7 @@ def draft_items(t: BoundTranslator, draft_id: int, page: int, pages: int,
         nav += 1
     if nav:
         sizes.append(nav)
-    builder.button(text=t("roadmap.btn.back"),
+    builder.button(text=t.plain("roadmap.btn.back"),
                    callback_data=RoadmapDraftCallback(action="summary", draft_id=draft_id))
     sizes.append(1)
     builder.adjust(*sizes)
@@ -107,7 +107,7 @@ def draft_people(t: BoundTranslator, draft_id: int, entries: Iterable[tuple[int,
     for index, raw in entries:
         builder.button(text=f"👤 {raw}"[:60], callback_data=RoadmapDraftCallback(
             action="person", draft_id=draft_id, index=index))
-    builder.button(text=t("roadmap.btn.back"),
+    builder.button(text=t.plain("roadmap.btn.back"),
                    callback_data=RoadmapDraftCallback(action="summary", draft_id=draft_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -119,11 +119,11 @@ def draft_person(t: BoundTranslator, draft_id: int, index: int, candidates: list
     for choice, (_, _, name) in enumerate(candidates):
         builder.button(text=f"✅ {name}"[:60], callback_data=RoadmapDraftCallback(
             action="pick", draft_id=draft_id, index=index, choice=choice))
-    builder.button(text=t("roadmap.btn.nobody"), callback_data=RoadmapDraftCallback(
+    builder.button(text=t.plain("roadmap.btn.nobody"), callback_data=RoadmapDraftCallback(
         action="skip", draft_id=draft_id, index=index))
-    builder.button(text=t("roadmap.btn.invite"), callback_data=RoadmapDraftCallback(
+    builder.button(text=t.plain("roadmap.btn.invite"), callback_data=RoadmapDraftCallback(
         action="invite", draft_id=draft_id, index=index))
-    builder.button(text=t("roadmap.btn.back"),
+    builder.button(text=t.plain("roadmap.btn.back"),
                    callback_data=RoadmapDraftCallback(action="people", draft_id=draft_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -131,7 +131,7 @@ def draft_person(t: BoundTranslator, draft_id: int, index: int, candidates: list
 
 def no_comment(t: BoundTranslator, item_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("roadmap.btn.no_comment"),
+    builder.button(text=t.plain("roadmap.btn.no_comment"),
                    callback_data=RoadmapItemCallback(action="nocomment", item_id=item_id))
     return builder.as_markup()
 
@@ -140,7 +140,7 @@ def my_items(t: BoundTranslator, items: Iterable[tuple[int, str]]) -> InlineKeyb
     builder = InlineKeyboardBuilder()
     count = 0
     for item_id, label in items:
-        builder.button(text=t("roadmap.btn.done_item", item=label),
+        builder.button(text=t.plain("roadmap.btn.done_item", item=label),
                        callback_data=RoadmapItemCallback(action="done", item_id=item_id))
         count += 1
     builder.adjust(1)

@@ -16,7 +16,7 @@ from bot.services.timezones import RUSSIAN_ZONES
 def language_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code in SUPPORTED_LOCALES:
-        builder.button(text=t(f"language.name.{code}"), callback_data=LanguageCallback(code=code))
+        builder.button(text=t.plain(f"language.name.{code}"), callback_data=LanguageCallback(code=code))
     return builder.as_markup()
 
 

@@ -78,7 +78,8 @@ async def send(session: AsyncSession, *, programme_id: int, author_user_id: int,
         queued += await outbox.enqueue(
             session, chat_id=person.telegram_id, user_id=person.user_id, kind="announcement",
             due_at=now, text=text,
-            dedupe_key=f"{dedupe_prefix(announcement.id)}user:{person.user_id}", now=now)
+            dedupe_key=f"{dedupe_prefix(announcement.id)}user:{person.user_id}", now=now,
+            about=outbox.NOBODY)  # the organisation's message, not a person's data
     announcement.recipients, announcement.skipped_unreachable = queued, skipped
     return announcement
 
@@ -119,5 +120,6 @@ async def queue_summaries(session: AsyncSession, now: datetime) -> int:
             session, chat_id=author.telegram_id, user_id=author.id, kind="announcement",
             due_at=now, text_key="ann.summary",
             params={"sent": result.sent, "unreachable": result.unreachable},
-            dedupe_key=f"{dedupe_prefix(announcement.id)}summary", now=now)
+            dedupe_key=f"{dedupe_prefix(announcement.id)}summary", now=now,
+            about=outbox.NOBODY)
     return queued

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import lifecycle
+from bot.services import lifecycle, outbox
 from bot.services.errors import DomainError
 from bot.services.notify import notify_curators
 from models import Organisation, Pair, Programme
@@ -81,7 +81,8 @@ async def final_due(session: AsyncSession, now: datetime) -> int:
             await notify_curators(
                 session, programme_id, kind="reminder", text_key="completion.final_sent",
                 dedupe_key=f"completion:final_sent:{programme_id}", now=now,
-                params={"n": len(reached), "title": due[programme_id].title})
+                params={"n": len(reached), "title": due[programme_id].title},
+                about=outbox.NOBODY)
     return sent
 
 

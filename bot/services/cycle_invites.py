@@ -71,7 +71,7 @@ async def start_next_cycle(session: AsyncSession, translator: Translator, source
                     "end": new.ends_on.strftime("%d.%m.%Y"), "previous": source.title},
             buttons=[[outbox.button(text_key="lifecycle.cycle.join_button",
                                     url=invitations.deep_link(bot_username, link.token))]],
-            expires_at=link.expires_at, now=now)
+            expires_at=link.expires_at, now=now, about=outbox.NOBODY)
 
     def names(group: dict[int, tuple[Participation, User]]) -> list[str]:
         return [p.full_name or f"#{p.id}" for p, _ in group.values()]

@@ -124,7 +124,7 @@ def render_figures(figures: ProgrammeFigures, t: T, *, heading: str) -> str:
 
 def nudge_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
     """(label, callback data) of a «nudge the mentor» button per pair at risk (the first ones
-    named in the text)."""
+    named in the text). `t` renders plain text (a button's label is shown as it is)."""
     return [(t("digest.nudge_button", mentor=pair.mentor, mentee=pair.mentee)[:64],
              NudgeCallback(pair_id=pair.pair_id).pack())
             for pair in figures.at_risk[:MAX_NAMES]]
@@ -132,7 +132,7 @@ def nudge_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
 
 def survey_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
     """(label, callback data) of «remind those who have not answered» per open survey with
-    people still to answer."""
+    people still to answer; `t` renders plain text."""
     return [(t("completion.remind_button", survey=t(f"completion.survey.{survey.kind}")),
              SurveyRemindCallback(programme_id=figures.programme_id, kind=survey.kind).pack())
             for survey in figures.surveys if survey.waiting > 0]
@@ -194,14 +194,19 @@ async def queue_digest(session: AsyncSession, translator: Translator, programme_
               ) -> str:
             return translator.get(key, _locale, count=count, **params)
 
+        def plain(key: str, /, count: int | None = None, _locale: str = locale,
+                  **params: object) -> str:  # button labels: Telegram shows them as they are
+            return translator.plain(key, _locale, count=count, **params)
+
         text = render_figures(figures, t, heading=t("digest.heading", title=figures.title,
                                                       date=figures.today.strftime("%d.%m.%Y")))
         queued += await outbox.enqueue(
             session, chat_id=chat_id, kind="digest", due_at=now, text=text, locale=locale,
             dedupe_key=f"{prefix}:chat:{chat_id}", now=now,
             buttons=[[outbox.button(text=label, callback_data=data)]
-                     for label, data in nudge_buttons(figures, t) + survey_buttons(figures, t)]
-            or None)
+                     for label, data in nudge_buttons(figures, plain)
+                     + survey_buttons(figures, plain)]
+            or None, about=outbox.about(figures.named_participations))
         if figures.has_meetings:
             await outbox.enqueue(
                 session, chat_id=chat_id, kind="digest", due_at=now, locale=locale,
@@ -210,7 +215,7 @@ async def queue_digest(session: AsyncSession, translator: Translator, programme_
                     "meetings_label": t("digest.chart_meetings"),
                     "score_label": t("digest.chart_score"),
                     "series": [[p.week_start.isoformat(), p.meetings, p.avg_score]
-                               for p in figures.chart_series]}}, now=now)
+                               for p in figures.chart_series]}}, now=now, about=outbox.NOBODY)
     return queued
 
 
@@ -250,5 +255,6 @@ async def nudge_mentor(session: AsyncSession, user_id: int, pair_id: int, now: d
         session, chat_id=person.telegram_id, user_id=person.id, kind="reminder", due_at=now,
         dedupe_key=f"pair:{pair.id}:curator_nudge:{day}", text_key="digest.nudge.mentor",
         params={"mentee": (mentee.full_name if mentee else None) or "—"},
-        buttons=[[button]], expires_at=now + NUDGE_EXPIRES, now=now)
+        buttons=[[button]], expires_at=now + NUDGE_EXPIRES, now=now,
+        about=outbox.about([pair.mentee_id]))
     return bool(queued), mentor.full_name or f"#{mentor.id}"

@@ -87,8 +87,9 @@ def generator(translator: Translator):
 
 async def send(session: AsyncSession, programme: Programme,
                prepared: Sequence[tuple[Participation, User | None, letters.Letter]],
-               now: datetime) -> int:
-    """Each mentor's letter through the outbox; returns how many were queued."""
+               now: datetime, curator_user_id: int | None = None) -> int:
+    """Each mentor's letter through the outbox; returns how many were queued. The letter
+    carries the signing curator's name: it is about them too."""
     queued = 0
     for participation, user, letter in prepared:
         if user is None:
@@ -98,5 +99,5 @@ async def send(session: AsyncSession, programme: Programme,
             dedupe_key=f"letter:{programme.id}:{participation.id}:{now.date().isoformat()}",
             text_key="lifecycle.letters.for_mentor", params={"programme": programme.title},
             attachment={"type": "document", "generator": GENERATOR, "args": letter_args(letter)},
-            now=now)
+            now=now, about=outbox.about(users=[curator_user_id]))
     return queued

@@ -124,7 +124,8 @@ async def send(session: AsyncSession, kinds: Sequence[str], pair_list: Sequence[
                     callback_data=LifecycleSurveyCallback(kind=kind, pair=pair.id).pack())]]
                 params = {"programme": programme.title}
                 fields = dict(chat_id=user.telegram_id, user_id=user.id, kind="survey_prompt",
-                              params=params, buttons=button, expires_at=expires, now=now)
+                              params=params, buttons=button, expires_at=expires, now=now,
+                              about=outbox.NOBODY)
                 if await outbox.enqueue(session, due_at=now, dedupe_key=key,
                                         text_key=prompt_key.format(kind=kind), **fields):
                     sent += 1
@@ -174,7 +175,7 @@ async def curator_conditions(session: AsyncSession, programme_id: int, now: date
         key = _key(CONDITIONS_SURVEY, context, f"u{user_id}")
         fields = dict(chat_id=telegram_id, user_id=user_id, kind="survey_prompt",
                       params={"programme": programme.title}, buttons=button,
-                      expires_at=expires_of(programme), now=now)
+                      expires_at=expires_of(programme), now=now, about=outbox.NOBODY)
         if await outbox.enqueue(session, due_at=now, dedupe_key=key,
                                 text_key="practices.prompt.conditions", **fields):
             sent += 1

@@ -351,7 +351,8 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
             session, chat_id=user.telegram_id, user_id=user.id, kind="announcement", due_at=now,
             dedupe_key=f"pair:{pair.id}:intro:mentee", text_key="match.intro.mentee",
             params={"mentor": ctx.name(pair.mentor_id), "form": form_for(user, pair.form),
-                    "programme": ctx.programme.title}, now=now)
+                    "programme": ctx.programme.title}, now=now,
+            about=outbox.about([pair.mentor_id]))
     for mentor_id in sorted(mentor_ids):
         user = recipient(mentor_id)
         if user is None:
@@ -364,4 +365,5 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
             dedupe_key=f"pair:{first}:intro:mentor", text_key="match.intro.mentor",
             count=len(mentees),
             params={"mentees": "\n".join(f"• {n}" for n in mentees),
-                    "form": form_for(user, form), "programme": ctx.programme.title}, now=now)
+                    "form": form_for(user, form), "programme": ctx.programme.title}, now=now,
+            about=outbox.about(groups[mentor_id]))

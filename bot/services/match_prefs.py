@@ -72,7 +72,8 @@ async def open_round(session: AsyncSession, user_id: int, programme_id: int,
                 due_at=now, dedupe_key=f"prefs:{participation.id}:{now.date().isoformat()}",
                 text_key=f"match.prefs.ask_{participation.role}",
                 params={"programme": programme.title, "max": MAX_PICKS},
-                buttons=buttons(participation.id, people, chosen), now=now):
+                buttons=buttons(participation.id, people, chosen), now=now,
+                about=outbox.about(pid for pid, _ in people)):  # the candidates' names
             asked += 1
     return asked
 

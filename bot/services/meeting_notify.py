@@ -48,10 +48,13 @@ def _action_buttons(meeting: Meeting, *actions: tuple[str, str]) -> list[list[di
         action=action, meeting=meeting.id).pack()) for action, key in actions]]
 
 
-async def _send(session: AsyncSession, attendee: Attendee, **fields: Any) -> bool:
+async def _send(session: AsyncSession, attendee: Attendee, everyone: Sequence[Attendee],
+                **fields: Any) -> bool:
     if attendee.telegram_id is None:
         return False  # a withdrawn participant: nobody to tell
+    # Every meeting message names the other side and the place one of them typed.
     return await outbox.enqueue(session, chat_id=attendee.telegram_id, user_id=attendee.user_id,
+                                about=outbox.about(a.participation_id for a in everyone),
                                 **fields)
 
 
@@ -62,7 +65,7 @@ async def proposal(session: AsyncSession, meeting: Meeting, everyone: Sequence[A
     for attendee in recipients:
         params = _params(meeting, attendee, everyone)
         params["proposer"] = proposer.name if proposer and proposer.name else "—"
-        await _send(session, attendee, kind="announcement", due_at=now,
+        await _send(session, attendee, everyone, kind="announcement", due_at=now,
                     dedupe_key=f"meeting:{meeting.id}:proposal{_seq(meeting)}:user:"
                                f"{attendee.user_id}",
                     text_key=f"meetings.notify.proposed.{meeting.format}", params=params,
@@ -73,8 +76,10 @@ async def proposal(session: AsyncSession, meeting: Meeting, everyone: Sequence[A
 
 def _calendar(meeting: Meeting, attendee: Attendee, translator: Translator, cancel: bool
               ) -> dict[str, Any]:
-    summary = {locale: translator.get("meetings.ics.summary", locale,
-                                      kind=translator.get(f"meetings.kind.{meeting.kind}", locale))
+    # A calendar file is plain text: nothing HTML-escaped.
+    summary = {locale: translator.plain("meetings.ics.summary", locale,
+                                        kind=translator.plain(f"meetings.kind.{meeting.kind}",
+                                                              locale))
                for locale in translator.locales}
     args = ics_args(meeting_id=meeting.id, sequence=meeting.sequence,
                     starts_at=meeting.starts_at, duration_minutes=meeting.duration_minutes,
@@ -88,7 +93,7 @@ async def scheduled(session: AsyncSession, meeting: Meeting, everyone: Sequence[
     """A confirmed (or moved) meeting: the calendar file now, reminders before it."""
     for attendee in everyone:
         params = _params(meeting, attendee, everyone)
-        await _send(session, attendee, kind="announcement", due_at=now,
+        await _send(session, attendee, everyone, kind="announcement", due_at=now,
                     dedupe_key=f"meeting:{meeting.id}:ics{_seq(meeting)}:user:{attendee.user_id}",
                     text_key="meetings.notify.moved" if moved else "meetings.notify.confirmed",
                     params=params, attachment=_calendar(meeting, attendee, translator, False),
@@ -99,7 +104,7 @@ async def scheduled(session: AsyncSession, meeting: Meeting, everyone: Sequence[
             due = meeting.starts_at - before
             if due <= now:
                 continue  # planned less than a day ahead: no 24-hour reminder
-            await _send(session, attendee, kind="reminder", due_at=due,
+            await _send(session, attendee, everyone, kind="reminder", due_at=due,
                         dedupe_key=f"meeting:{meeting.id}:reminder:{label}:user:"
                                    f"{attendee.user_id}{_seq(meeting)}",
                         text_key=f"meetings.reminder.{label}", params=params,
@@ -122,7 +127,7 @@ async def cancelled(session: AsyncSession, meeting: Meeting, everyone: Sequence[
         if attendee.participation_id == by_participation and not was_confirmed:
             continue  # a withdrawn proposal: its author knows
         attachment = _calendar(meeting, attendee, translator, True) if was_confirmed else None
-        await _send(session, attendee, kind="announcement", due_at=now,
+        await _send(session, attendee, everyone, kind="announcement", due_at=now,
                     dedupe_key=f"meeting:{meeting.id}:cancelled:user:{attendee.user_id}",
                     text_key="meetings.notify.cancelled",
                     params=_params(meeting, attendee, everyone), attachment=attachment)
@@ -141,11 +146,11 @@ async def feedback(session: AsyncSession, meeting: Meeting, everyone: Sequence[A
     for attendee in everyone:
         prefix = _feedback_key(meeting.id, attendee.participation_id)
         params = _params(meeting, attendee, everyone)
-        await _send(session, attendee, kind="survey_prompt", due_at=now,
+        await _send(session, attendee, everyone, kind="survey_prompt", due_at=now,
                     dedupe_key=prefix + "prompt", text_key="meetings.feedback.prompt",
                     params=params, buttons=button)
         for label, after in FEEDBACK_REMINDERS:
-            await _send(session, attendee, kind="survey_prompt", due_at=now + after,
+            await _send(session, attendee, everyone, kind="survey_prompt", due_at=now + after,
                         dedupe_key=prefix + label,
                         text_key=f"meetings.feedback.reminder.{label}", params=params,
                         buttons=button)

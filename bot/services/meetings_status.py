@@ -139,7 +139,7 @@ async def nudge_mentors(session: AsyncSession, now: datetime) -> int:
             dedupe_key=f"pair:{pair.pair_id}:nudge:{pair.since.date().isoformat()}",
             text_key="meetings.nudge", count=pair.days_without,
             params={"mentee": pair.mentee_name or "—", "n": pair.days_without},
-            buttons=[[button]])
+            buttons=[[button]], about=outbox.about([pair.mentee_id]))
     return sent
 
 
@@ -161,7 +161,8 @@ async def report_no_answer(session: AsyncSession, *, user_id: int, pair_id: int,
             text_key="meetings.help.alert",
             params={"mentee": pair.mentee_name or "—", "mentor": pair.mentor_name or "—",
                     "days": last.days_without if last else 0},
-            expires_at=now + timedelta(days=3))
+            expires_at=now + timedelta(days=3),
+            about=outbox.about([pair.mentee_id, pair.mentor_id]))
     if not sent:
         raise DomainError("meetings.help.already")
     return sent

@@ -45,7 +45,8 @@ async def curator_chat_ids(session: AsyncSession, programme_id: int) -> list[int
 
 
 async def notify_curators(session: AsyncSession, programme_id: int, *, kind: str, text_key: str,
-                          dedupe_key: str, params: Mapping[str, object] | None = None,
+                          dedupe_key: str, about: outbox.About,
+                          params: Mapping[str, object] | None = None,
                           buttons: Sequence[Sequence[Mapping[str, Any]]] | None = None,
                           now: datetime | None = None) -> int:
     """One message per curator chat, due now; returns how many were queued."""
@@ -54,15 +55,17 @@ async def notify_curators(session: AsyncSession, programme_id: int, *, kind: str
     for chat_id in await curator_chat_ids(session, programme_id):
         queued += await outbox.enqueue(
             session, chat_id=chat_id, kind=kind, due_at=now, text_key=text_key, params=params,
-            buttons=buttons, dedupe_key=f"{dedupe_key}:chat:{chat_id}", now=now)
+            buttons=buttons, dedupe_key=f"{dedupe_key}:chat:{chat_id}", now=now, about=about)
     return queued
 
 
 async def notify_user(session: AsyncSession, user: User, *, kind: str, text_key: str,
-                      dedupe_key: str, params: Mapping[str, object] | None = None,
+                      dedupe_key: str, about: outbox.About,
+                      params: Mapping[str, object] | None = None,
                       buttons: Sequence[Sequence[Mapping[str, Any]]] | None = None,
                       now: datetime | None = None) -> bool:
     now = now or utcnow()
     return await outbox.enqueue(
         session, chat_id=user.telegram_id, user_id=user.id, kind=kind, due_at=now,
-        text_key=text_key, params=params, buttons=buttons, dedupe_key=dedupe_key, now=now)
+        text_key=text_key, params=params, buttons=buttons, dedupe_key=dedupe_key, now=now,
+        about=about)

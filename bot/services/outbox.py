@@ -5,21 +5,53 @@ the sender (bot/delivery) delivers it once, in time and within Telegram's limits
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxMessage, OutboxState, User
+from models import OutboxMessage, OutboxState, OutboxSubject, User
 from models.base import utcnow
 
 KINDS = ("reminder", "survey_prompt", "digest", "announcement")
 UNREACHABLE = "unreachable"
 EXPIRED = "expired"
+ERASED = "erased"  # last_error of a pending row whose content went with a person's /forget
+ERASED_PAYLOAD: dict[str, Any] = {"text": "", "erased": True}
+
+
+@dataclass(frozen=True)
+class About:
+    """Whose personal data a message holds besides its recipient's own: the participations it
+    names or quotes (a name, an answer) and the accounts whose typed text or curator's name it
+    carries. Every enqueue says it (NOBODY when only the recipient's own data or none is in
+    it), so /forget finds every message that holds the person, pending or sent, without
+    reading payloads (bot/services/privacy.py)."""
+
+    participations: frozenset[int] = frozenset()
+    users: frozenset[int] = frozenset()
+
+    def __or__(self, other: About) -> About:
+        return About(self.participations | other.participations, self.users | other.users)
+
+    def rows(self, outbox_id: int) -> list[dict[str, Any]]:
+        return ([{"outbox_id": outbox_id, "kind": "participation", "subject_id": i}
+                 for i in sorted(self.participations)]
+                + [{"outbox_id": outbox_id, "kind": "user", "subject_id": i}
+                   for i in sorted(self.users)])
+
+
+NOBODY = About()
+
+
+def about(participations: Iterable[int | None] = (), users: Iterable[int | None] = ()) -> About:
+    """About(...) from ids that may be missing (None: a person without an account)."""
+    return About(frozenset(i for i in participations if i is not None),
+                 frozenset(i for i in users if i is not None))
 
 
 def typed_param(value: object) -> object:
@@ -76,11 +108,13 @@ async def enqueue(
     locale: str | None = None,
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    about: About,
 ) -> bool:
     """Schedule one message; False when a row with this dedupe key already exists.
 
     `attachment`: {"type": "document"|"photo", "path": ...} or {"type": ..., "generator": name,
-    "args": {...}}; the text then becomes the caption."""
+    "args": {...}}; the text then becomes the caption. `about`: whose personal data the
+    message holds besides the recipient's (required: see About)."""
     if (text_key is None) == (text is None):
         raise ValueError("give exactly one of text_key or text")
     if due_at.tzinfo is None or (expires_at is not None and expires_at.tzinfo is None):
@@ -98,9 +132,51 @@ async def enqueue(
         chat_id=chat_id, user_id=user_id, kind=kind, payload=payload, locale=locale,
         due_at=due_at, next_attempt_at=due_at, expires_at=expires_at,
         state=OutboxState.PENDING, attempts=0, created_at=now or utcnow(), dedupe_key=dedupe_key,
-    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    result = await session.execute(statement)
-    return result.rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
+    created = (await session.execute(statement)).scalar_one_or_none()
+    if created is None:
+        return False
+    subjects = about.rows(created)
+    if subjects:
+        await session.execute(_insert_subjects(session), subjects)
+    return True
+
+
+def _insert_subjects(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(OutboxSubject).on_conflict_do_nothing()
+
+
+async def about_of(session: AsyncSession, outbox_id: int) -> About:
+    """The subjects of a row (a reminder repeating it says the same)."""
+    rows = (await session.execute(select(OutboxSubject.kind, OutboxSubject.subject_id).where(
+        OutboxSubject.outbox_id == outbox_id))).all()
+    return About(frozenset(i for kind, i in rows if kind == "participation"),
+                 frozenset(i for kind, i in rows if kind == "user"))
+
+
+async def erase_about(session: AsyncSession, subjects: About) -> int:
+    """/forget: every message holding these people's data loses its content, pending or sent;
+    a pending one is not sent. The row itself stays (its dedupe key still stops a job from
+    queueing the same message again). Returns how many rows were erased."""
+    if not subjects.participations and not subjects.users:
+        return 0
+    match = or_(
+        and_(OutboxSubject.kind == "participation",
+             OutboxSubject.subject_id.in_(sorted(subjects.participations))),
+        and_(OutboxSubject.kind == "user", OutboxSubject.subject_id.in_(sorted(subjects.users))))
+    ids = select(OutboxSubject.outbox_id).where(match)
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.state.in_(
+            (OutboxState.PENDING, OutboxState.SENDING)))
+        .values(state=OutboxState.CANCELLED, last_error=ERASED)
+        .execution_options(synchronize_session=False))
+    erased = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(payload=ERASED_PAYLOAD)
+        .execution_options(synchronize_session=False))
+    await session.execute(delete(OutboxSubject).where(match))
+    return erased.rowcount
 
 
 def _escape_like(value: str) -> str:

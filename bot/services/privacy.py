@@ -8,8 +8,10 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import notify
+from bot.services import notify, outbox
+from bot.services.erasure import erase_traces
 from bot.services.surveys import load_definitions, summarise
+from bot.shred import shred_after_commit
 from models import (
     ConsentRecord,
     ConsentText,
@@ -103,7 +105,10 @@ class ForgetResult:
 
 async def forget_user(session: AsyncSession, user: User) -> ForgetResult:
     """Erase the person's personal data. Participations stay as anonymous rows (role, form, age
-    group, dates) so the programme's numbers still add up; answers, names and the account go."""
+    group, dates) so the programme's numbers still add up; answers, names and the account go,
+    and so does every copy of them elsewhere (bot/services/erasure.py). On SQLite the file
+    keeps nothing either: deleted content is overwritten (secure_delete) and the write-ahead
+    log is emptied once the erasure is committed."""
     now = utcnow()
     result = ForgetResult()
     # A guardian's withdrawal removes the basis of the child's participation too.
@@ -131,6 +136,11 @@ async def forget_user(session: AsyncSession, user: User) -> ForgetResult:
         participation.guardian_user_id = None
         participation.state = ParticipationState.WITHDRAWN
         participation.withdrawn_at = now
+    curator_ids = list((await session.scalars(select(Curator.id).where(
+        Curator.user_id == user.id))).all())
+    await erase_traces(session, user_id=user.id,
+                       participation_ids=[pid for pid, _, _ in participations_roles],
+                       curator_ids=curator_ids)
     await session.execute(update(ConsentRecord).where(ConsentRecord.decided_by_user_id == user.id)
                           .values(decided_by_user_id=None))
     # Messages to the person, pending or sent, name their chat: none of them may remain.
@@ -143,6 +153,7 @@ async def forget_user(session: AsyncSession, user: User) -> ForgetResult:
     await session.execute(delete(SurveyResponse).where(SurveyResponse.user_id == user.id))
     await session.delete(user)
     await session.flush()
+    shred_after_commit(session)
     return result
 
 
@@ -154,11 +165,12 @@ async def _tell_others(session: AsyncSession, result: ForgetResult,
         await notify.notify_curators(
             session, programme_id, kind="withdrawal", text_key="curator.notice.withdrawn",
             params={"role": {"$t": f"role.{role}"}},
-            dedupe_key=f"participation:{participation_id}:withdrawn", now=now)
+            dedupe_key=f"participation:{participation_id}:withdrawn", now=now,
+            about=outbox.NOBODY)  # the role only: the name is gone
     for child_id in result.child_user_ids:
         child = await session.get(User, child_id)
         if child is not None:
             await notify.notify_user(session, child, kind="withdrawal",
                                      text_key="onboarding.guardian_withdrew",
                                      dedupe_key=f"user:{child_id}:guardian_withdrew:{now.date()}",
-                                     now=now)
+                                     now=now, about=outbox.NOBODY)

@@ -70,6 +70,8 @@ class RiskPair:
     mentor: str
     mentee: str
     days_without: int
+    mentor_id: int | None = None  # participation ids: whom a digest naming the pair is about
+    mentee_id: int | None = None
 
     @property
     def label(self) -> str:
@@ -125,6 +127,13 @@ class ProgrammeFigures:
     roadmap_overdue: list[RoadmapLine] = field(default_factory=list)
     roadmap_upcoming: list[RoadmapLine] = field(default_factory=list)  # next 14 days
     surveys: list[SurveyLine] = field(default_factory=list)  # open monitoring surveys
+    unreachable_ids: list[int] = field(default_factory=list)  # participations named above
+
+    @property
+    def named_participations(self) -> set[int]:
+        """Whose names the figures show (a digest holding them is about them)."""
+        return ({i for p in self.at_risk for i in (p.mentor_id, p.mentee_id) if i is not None}
+                | set(self.unreachable_ids))
 
     def active(self, role: str) -> int:
         """Participants of a role who have not withdrawn."""
@@ -276,13 +285,13 @@ async def programme_figures(session: AsyncSession, programme_id: int,
         if state in OPEN_PAIR_STATES:
             pairs_by_stage[stage] = pairs_by_stage.get(stage, 0) + count
 
-    unreachable = [
-        name or f"#{pid}" for pid, name in await session.execute(
-            select(Participation.id, Participation.full_name)
-            .join(User, User.id == Participation.user_id)
-            .where(Participation.programme_id == programme_id, User.unreachable.is_(True),
-                   Participation.state != ParticipationState.WITHDRAWN)
-            .order_by(Participation.full_name, Participation.id))]
+    unreachable_rows = (await session.execute(
+        select(Participation.id, Participation.full_name)
+        .join(User, User.id == Participation.user_id)
+        .where(Participation.programme_id == programme_id, User.unreachable.is_(True),
+               Participation.state != ParticipationState.WITHDRAWN)
+        .order_by(Participation.full_name, Participation.id))).all()
+    unreachable = [name or f"#{pid}" for pid, name in unreachable_rows]
 
     people = select(Participation.user_id).where(Participation.programme_id == programme_id,
                                                  Participation.user_id.is_not(None))
@@ -306,6 +315,7 @@ async def programme_figures(session: AsyncSession, programme_id: int,
         timezone=timezone, today=today, participants=participants,
         by_role_form_age=by_role_form_age, pairs_by_state=pairs_by_state,
         pairs_by_stage=pairs_by_stage, unreachable=unreachable,
+        unreachable_ids=[pid for pid, _ in unreachable_rows],
         failed_deliveries=int(failed or 0), cadence_days=programme.cadence_days or 14,
         meetings_this_week=this_week.meetings, meetings_last_week=last_week.meetings,
         feedback_avg=this_week.avg, feedback_avg_prev=last_week.avg,
@@ -315,7 +325,8 @@ async def programme_figures(session: AsyncSession, programme_id: int,
         feedback_completed=sum(w.completed for w in weeks),
         avg_by_form={form: total / n for form, (total, n) in by_form.items() if n},
         at_risk=[RiskPair(p.pair_id, p.mentor_name or f"#{p.mentor_id}",
-                          p.mentee_name or f"#{p.mentee_id}", p.days_without)
+                          p.mentee_name or f"#{p.mentee_id}", p.days_without,
+                          p.mentor_id, p.mentee_id)
                  for p in sorted(risky, key=lambda p: (-p.days_without, p.pair_id))],
         chart_series=[WeekPoint(bound.astimezone(zone).date(), week.meetings, week.avg)
                       for bound, week in zip(bounds, weeks, strict=False)],

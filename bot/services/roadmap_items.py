@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
 from bot.services.errors import AccessDenied, DomainError
-from bot.services.roadmap import RoadmapFormatError, parse_deadline
+from bot.services.roadmap import RoadmapFormatError, notes, parse_deadline
 from bot.services.roadmap.isolation import parse_isolated
 from bot.services.roadmap.limits import RoadmapLimitError
 from bot.services.roadmap.people import HELD_ROLES, Person, match_all
@@ -102,6 +102,7 @@ async def create_draft(session: AsyncSession, programme: Programme, user_id: int
     for item in parsed.items:
         data = item.to_json()
         data["kind"] = item.deadline.kind
+        data["warnings"] = [notes.stored(w) for w in item.warnings]  # codes, translated when shown
         key = _key(item.number, item.title)
         seen[key] = seen.get(key, 0) + 1
         data["match_key"] = key if seen[key] == 1 else f"{key}#{seen[key]}"
@@ -119,7 +120,8 @@ async def create_draft(session: AsyncSession, programme: Programme, user_id: int
     await session.execute(delete(RoadmapDraft).where(RoadmapDraft.user_id == user_id,
                                                      RoadmapDraft.programme_id == programme.id))
     draft = RoadmapDraft(programme_id=programme.id, user_id=user_id, filename=filename[:255],
-                         payload={"items": items, "warnings": parsed.warnings, "people": people})
+                         payload={"items": items, "people": people,
+                                  "warnings": [notes.stored(w) for w in parsed.warnings]})
     session.add(draft)
     await session.flush()
     return draft

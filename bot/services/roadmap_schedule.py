@@ -224,5 +224,5 @@ async def _enqueue(session: AsyncSession, item: RoadmapItem, programme: Programm
                                   f":user:{person.user_id}",
         text_key="roadmap.remind.before" if offset else "roadmap.remind.today",
         count=offset if offset else None, params=params, buttons=reminder_buttons(item.id),
-        now=now)
+        now=now, about=outbox.NOBODY)  # the organisation's document, the recipient's own item
     return 1 if created else 0

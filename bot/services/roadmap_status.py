@@ -71,7 +71,8 @@ async def mark_done(session: AsyncSession, item: RoadmapItem, user_id: int, *,
             session, chat_id=chat_id, user_id=curator_user, kind="announcement", due_at=now,
             dedupe_key=f"roadmapnote:{item.id}:done:user:{curator_user}",
             text_key="roadmap.notice.done",
-            params={"item": _label(item)[:300], "comment": comment or "—"}, now=now)
+            params={"item": _label(item)[:300], "comment": comment or "—"}, now=now,
+            about=outbox.about(users=[user_id]))  # the comment they typed
 
 
 async def undo_done(session: AsyncSession, item: RoadmapItem) -> None:
@@ -106,7 +107,7 @@ async def request_extension(session: AsyncSession, item: RoadmapItem, user_id: i
             params={"item": _label(item)[:300], "reason": item.extension_reason,
                     "old": item.ends_on.strftime("%d.%m.%Y") if item.ends_on else "—",
                     "new": new_date.strftime("%d.%m.%Y")},
-            buttons=buttons, now=now)
+            buttons=buttons, now=now, about=outbox.about(users=[user_id]))  # their reason
 
 
 async def decide_extension(session: AsyncSession, item: RoadmapItem, approve: bool,
@@ -137,7 +138,7 @@ async def decide_extension(session: AsyncSession, item: RoadmapItem, approve: bo
                                        f":user:{user.id}",
                 text_key="roadmap.notice.approved" if approve else "roadmap.notice.declined",
                 params={"item": _label(item)[:300], "date": new_date.strftime("%d.%m.%Y")},
-                now=now)
+                now=now, about=outbox.NOBODY)
     return new_date if approve else None
 
 

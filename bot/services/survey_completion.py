@@ -100,8 +100,8 @@ async def remind(session: AsyncSession, user_id: int, programme_id: int, kind: s
     day = now.astimezone(ZoneInfo(timezone or "UTC")).date().isoformat()
     base = _prompts(programme.id).subquery()
     rows = await session.execute(
-        select(OutboxMessage.dedupe_key, OutboxMessage.chat_id, OutboxMessage.user_id,
-               OutboxMessage.payload, OutboxMessage.expires_at)
+        select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.chat_id,
+               OutboxMessage.user_id, OutboxMessage.payload, OutboxMessage.expires_at)
         .join(base, base.c.prompt_id == OutboxMessage.id)
         .join(User, User.id == OutboxMessage.user_id)
         .where(base.c.kind == kind, base.c.response_id.is_(None),
@@ -109,11 +109,12 @@ async def remind(session: AsyncSession, user_id: int, programme_id: int, kind: s
                or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now))
         .order_by(OutboxMessage.id))
     queued = 0
-    for key, chat_id, person, payload, expires in rows:
+    for prompt_id, key, chat_id, person, payload, expires in rows:
         # ":r…" so that completing the survey cancels it like the automatic reminders.
         queued += await outbox.enqueue(
             session, chat_id=chat_id, user_id=person, kind="survey_prompt", due_at=now,
             dedupe_key=f"{key}:rc{day}", text_key=f"lifecycle.reminder.{kind}",
             params=payload.get("params"), buttons=payload.get("buttons"),
-            expires_at=_aware(expires) if expires else None, now=now)
+            expires_at=_aware(expires) if expires else None, now=now,
+            about=await outbox.about_of(session, prompt_id))  # what the prompt it repeats holds
     return queued

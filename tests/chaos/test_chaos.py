@@ -84,7 +84,7 @@ async def enqueue_reminders(app, chat_ids: list[int], rng: random.Random) -> lis
             for n in range(REMINDERS_PER_PERSON):
                 key = f"chaos:{chat_id}:{n}"
                 assert await outbox.enqueue(
-                    session, chat_id=chat_id, kind="reminder", dedupe_key=key,
+                    session, about=outbox.NOBODY, chat_id=chat_id, kind="reminder", dedupe_key=key,
                     text=reminder_text(chat_id, n),
                     due_at=now + timedelta(seconds=rng.uniform(-1, 8)))
                 keys.append(key)

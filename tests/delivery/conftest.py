@@ -95,7 +95,7 @@ async def enqueue_texts(db, chat_ids: list[int], *, due_at: datetime = T0, prefi
                         **options: Any) -> None:
     async with db() as session, session.begin():
         for index, chat_id in enumerate(chat_ids):
-            await outbox.enqueue(session, chat_id=chat_id, kind="announcement", due_at=due_at,
+            await outbox.enqueue(session, about=outbox.NOBODY, chat_id=chat_id, kind="announcement", due_at=due_at,
                                  dedupe_key=f"{prefix}:{index}:{chat_id}",
                                  text=f"{prefix} #{index} to {chat_id}", **options)
 

@@ -22,7 +22,7 @@ def member_update(update_id: int, user_id: int, old, new) -> Update:
 
 async def test_block_and_unblock_via_my_chat_member(app):
     async with app.sessionmaker() as session, session.begin():
-        await outbox.enqueue(session, chat_id=77, kind="reminder", text="x", due_at=T0,
+        await outbox.enqueue(session, about=outbox.NOBODY, chat_id=77, kind="reminder", text="x", due_at=T0,
                              dedupe_key="r:77")
     bot = create_recording_bot()
     kicked = ChatMemberBanned(user=BOT, until_date=0)

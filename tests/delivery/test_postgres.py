@@ -61,9 +61,9 @@ async def pg(pg_url):
 
 async def test_enqueue_dedupe_and_cancel_on_postgres(pg):
     async with pg() as session, session.begin():
-        assert await outbox.enqueue(session, chat_id=1, kind="reminder", text="x", due_at=T0,
+        assert await outbox.enqueue(session, about=outbox.NOBODY, chat_id=1, kind="reminder", text="x", due_at=T0,
                                     dedupe_key="meeting:1:user:1")
-        assert not await outbox.enqueue(session, chat_id=1, kind="reminder", text="x",
+        assert not await outbox.enqueue(session, about=outbox.NOBODY, chat_id=1, kind="reminder", text="x",
                                         due_at=T0, dedupe_key="meeting:1:user:1")
         assert await outbox.cancel(session, dedupe_prefix="meeting:1:") == 1
 

@@ -43,7 +43,7 @@ async def test_everything_due_during_downtime_goes_out_once_on_start(
     async def digest(ctx):
         runs.append(ctx.clock.now())
         async with ctx.sessionmaker() as session, session.begin():
-            await outbox.enqueue(session, chat_id=ids[0], kind="digest", text="digest",
+            await outbox.enqueue(session, about=outbox.NOBODY, chat_id=ids[0], kind="digest", text="digest",
                                  due_at=ctx.clock.now(), dedupe_key=f"digest:{len(runs)}")
         ctx.wake_sender()
 

@@ -110,7 +110,7 @@ async def test_403_marks_unreachable_and_later_messages_are_not_attempted(
         assert user.unreachable and user.unreachable_since == clock.now()
     # scheduled later: still not attempted while the person stays unreachable
     async with db() as session, session.begin():
-        await outbox.enqueue(session, chat_id=51, user_id=uid, kind="reminder", text="later",
+        await outbox.enqueue(session, about=outbox.NOBODY, chat_id=51, user_id=uid, kind="reminder", text="later",
                              due_at=T0, dedupe_key="later:51")
     await sender.run_until_idle()
     assert len(send_calls(emu, 51)) == 1
@@ -133,7 +133,7 @@ async def test_chat_not_found_is_unreachable_too(make_sender, db, emu):
 async def test_other_400_fails_the_row(make_sender, db, emu):
     await known_users(emu, [62])
     async with db() as session, session.begin():
-        await outbox.enqueue(session, chat_id=62, kind="announcement", text="<b>broken",
+        await outbox.enqueue(session, about=outbox.NOBODY, chat_id=62, kind="announcement", text="<b>broken",
                              due_at=T0, dedupe_key="bad-html")
     stats = await make_sender(emu).run_until_idle()
     [row] = await rows(db)
@@ -203,7 +203,7 @@ async def test_texts_rendered_in_the_current_language_and_timezone(make_sender, 
     async with db() as session, session.begin():
         for uid, chat in ((ru_id, 101), (en_id, 102)):
             await outbox.enqueue(
-                session, chat_id=chat, user_id=uid, kind="reminder",
+                session, about=outbox.NOBODY, chat_id=chat, user_id=uid, kind="reminder",
                 text_key="reminder.meeting", due_at=T0, dedupe_key=f"meeting:1:user:{uid}",
                 params={"title": "Intro", "when": T0.replace(hour=9)},
                 buttons=[[outbox.button(text_key="reminder.details_button",
@@ -224,11 +224,11 @@ async def test_document_attachment_from_a_generator(make_sender, db, emu, tmp_pa
         return f"report-{locale}.txt", f"pair {args['pair']}".encode()
 
     async with db() as session, session.begin():
-        await outbox.enqueue(session, chat_id=111, kind="digest", text="Отчёт", due_at=T0,
+        await outbox.enqueue(session, about=outbox.NOBODY, chat_id=111, kind="digest", text="Отчёт", due_at=T0,
                              dedupe_key="digest:1",
                              attachment={"type": "document", "generator": "report",
                                          "args": {"pair": 3}})
-        await outbox.enqueue(session, chat_id=111, kind="digest", text="missing", due_at=T0,
+        await outbox.enqueue(session, about=outbox.NOBODY, chat_id=111, kind="digest", text="missing", due_at=T0,
                              dedupe_key="digest:2",
                              attachment={"type": "document", "path": str(tmp_path / "nope")})
     sender = make_sender(emu)

@@ -276,7 +276,7 @@ async def test_mydata_then_forget_erases_the_person(live, emulator):
     # draft kept in the conversation state (in a table, or in Redis).
     async with live.app.sessionmaker() as session, session.begin():
         person = await session.scalar(select(User).where(User.telegram_id == 3040))
-        await outbox.enqueue(session, chat_id=3040, user_id=person.id, kind="reminder",
+        await outbox.enqueue(session, about=outbox.NOBODY, chat_id=3040, user_id=person.id, kind="reminder",
                              dedupe_key="forget-test", text="Гертрудова, встреча завтра",
                              due_at=datetime.now(UTC) + timedelta(days=1))
     # In a group chat: the /forget conversation itself is cleared anyway.

@@ -217,3 +217,57 @@ async def test_markdown_v2_over_http(bot, user):
     assert sent.text == "Анна К." and sent.entities[0].type == "bold"
     with pytest.raises(TelegramBadRequest, match="unsupported parse_mode"):
         await bot.send_message(1001, "x", parse_mode="BBCode")
+
+
+async def test_callback_answer_over_200_characters(bot, user):
+    await bot.send_message(1001, "menu", reply_markup=keyboard())
+    query = await user.press("OK")
+    with pytest.raises(TelegramBadRequest, match="Bad Request: MESSAGE_TOO_LONG"):
+        await bot.answer_callback_query(query["id"], text="я" * 201, show_alert=True)
+    assert await bot.answer_callback_query(query["id"], text="я" * 200) is True
+
+
+@pytest.mark.parametrize("label", ["Школа «Бета» &amp; Co", "&lt;b&gt;", "&quot;Альфа&quot;",
+                                   "Д&#x27;Артаньян"])
+async def test_a_button_text_escaped_for_html_is_refused(raw, bot, user, label):
+    """Telegram shows a button's text as it is: «&amp;» there is a bug of the bot (text escaped
+    for a message), which the strict emulator makes an error tests see."""
+    markup = {"inline_keyboard": [[{"text": label, "callback_data": "a"}]]}
+    status, body = await raw.call("sendMessage", chat_id=1001, text="x", reply_markup=markup)
+    assert status == 400
+    assert body["description"].startswith("Bad Request: can't parse inline keyboard button: ")
+    assert "would be shown as it is" in body["description"]
+    reply = {"keyboard": [[{"text": label}]]}
+    status, body = await raw.call("sendMessage", chat_id=1001, text="x", reply_markup=reply)
+    assert status == 400 and "can't parse keyboard button" in body["description"]
+    sent = await bot.send_message(1001, "menu", reply_markup=keyboard())
+    status, _ = await raw.call("editMessageReplyMarkup", chat_id=1001,
+                               message_id=sent.message_id, reply_markup=markup)
+    assert status == 400
+    # What the bot should send: the raw text, «&», «<» and quotes as they are.
+    plain = "Школа «Бета» & Co <1> \"Q&A\""
+    await bot.send_message(1001, "x", reply_markup=keyboard(text=plain))
+    assert user.last_message.buttons == [plain]
+
+
+async def test_a_callback_answer_escaped_for_html_is_refused(bot, user):
+    await bot.send_message(1001, "menu", reply_markup=keyboard())
+    query = await user.press("OK")
+    with pytest.raises(TelegramBadRequest, match="callback query answer: the HTML entity"):
+        await bot.answer_callback_query(query["id"], text="Школа &amp; Co", show_alert=True)
+    assert await bot.answer_callback_query(query["id"], text="Школа & Co") is True
+
+
+async def test_plain_text_strictness_can_be_turned_off():
+    from bot.emulator import BotAPIEmulator
+    from tests.emulator.conftest import make_bot
+
+    async with BotAPIEmulator(strict_plain_text=False) as emulator:
+        person = emulator.user(1001)
+        await person.send("/start")
+        lenient = make_bot(emulator)
+        try:
+            await lenient.send_message(1001, "x", reply_markup=keyboard(text="A &amp; B"))
+        finally:
+            await lenient.session.close()
+        assert person.last_message.buttons == ["A &amp; B"]  # as Telegram would show it

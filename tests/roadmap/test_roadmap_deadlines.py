@@ -156,3 +156,20 @@ def test_never_raises_on_deadline_like_text(text, period):
         assert d.start <= d.end
     if d.kind == "undated":
         assert d.start is None and d.end is None and d.warnings
+
+
+def test_warnings_are_codes_with_parameters_and_english_as_text():
+    """The bot translates a warning by its code (issue 16); the CLI prints the English text."""
+    from bot.services.roadmap.notes import ParseWarning
+
+    (warning,) = parse_deadline("ноябрь <2026>", (date(2026, 9, 1), date(2027, 5, 31))).warnings
+    assert isinstance(warning, ParseWarning)
+    assert warning.code == "unreadable_deadline"
+    assert warning.params["reason"].code == "unexpected"
+    assert warning.params["reason"].params == {"token": "<"}
+    assert warning == "unreadable deadline: unexpected «<»"
+    assert warning.to_json() == {"code": "unreadable_deadline", "params": {
+        "reason": {"code": "unexpected", "params": {"token": "<"}}}}
+    (outside,) = parse_deadline("июнь 2030", (date(2026, 9, 1), date(2027, 5, 31))).warnings
+    assert outside.code == "outside_period"
+    assert str(outside) == "the deadline lies outside the programme period"

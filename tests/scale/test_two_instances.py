@@ -269,7 +269,7 @@ async def test_two_instances_behind_nginx_survive_a_killed_leader(
                 for n, user in enumerate(users):
                     for k in range(REMINDERS_PER_USER):
                         await outbox.enqueue(
-                            session, chat_id=user.chat_id, kind="reminder",
+                            session, about=outbox.NOBODY, chat_id=user.chat_id, kind="reminder",
                             due_at=now + timedelta(seconds=(n % 10) * 0.4 + k * 1.5),
                             dedupe_key=f"scale:{user.chat_id}:{k}",
                             text_key="announcement.text",

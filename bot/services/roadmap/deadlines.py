@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .notes import ParseWarning
+
 Period = tuple[date, date]
 
 KINDS = ("date", "by", "range", "month", "recurring", "period", "on_request", "schedule", "undated")
@@ -39,7 +41,7 @@ class Deadline:
     end: date | None = None
     kind: str = "undated"
     recurrence: str | None = None
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[ParseWarning, ...] = field(default=())
 
     @property
     def is_dated(self) -> bool:
@@ -148,7 +150,11 @@ class _Part:
 
 
 class _Unreadable(Exception):
-    pass
+    """Why a deadline cannot be read: a warning code (see notes.py) with its parameters."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.warning = ParseWarning(code, **params)
+        super().__init__(str(self.warning))
 
 
 def _expand_year(y: int) -> int:
@@ -176,7 +182,7 @@ def _parse_parts(text: str) -> tuple[str | None, list[_Part]]:
             month = _month_of(value)
             if month is not None:
                 if cur.month is not None:
-                    raise _Unreadable("two months in one date")
+                    raise _Unreadable("two_months")
                 cur.month = month
             elif value in ("до", "к") or (value == "не" and _peek_word(tokens, i, "позднее")):
                 if not cur.empty() or len(parts) > 1:
@@ -188,21 +194,21 @@ def _parse_parts(text: str) -> tuple[str | None, list[_Part]]:
                     i += 1
             elif value in ("с", "со", "от"):
                 if not cur.empty() or len(parts) > 1:
-                    raise _Unreadable("unexpected «с»")
+                    raise _Unreadable("unexpected_from")
                 prefix = prefix or "from"
             elif value == "по":
                 if cur.empty():
-                    raise _Unreadable("«по» without a start")
+                    raise _Unreadable("to_without_start")
                 parts.append(_Part())
             elif value in ("и",) and not cur.empty():
-                raise _Unreadable("a list of dates")
+                raise _Unreadable("date_list")
             elif value in _FILLER:
                 pass
             else:
-                raise _Unreadable(f"unknown word «{value}»")
+                raise _Unreadable("unknown_word", word=value)
         elif kind == "dash":
             if cur.empty():
-                raise _Unreadable("dash without a start")
+                raise _Unreadable("dash_without_start")
             parts.append(_Part())
         elif kind == "date":
             d, m, y = value.split(".")
@@ -218,11 +224,11 @@ def _parse_parts(text: str) -> tuple[str | None, list[_Part]]:
             cur.day, cur.month = int(d), int(m)
         elif kind == "num":
             if cur.day is not None or cur.month is not None or cur.year is not None:
-                raise _Unreadable("a number in an unexpected place")
+                raise _Unreadable("misplaced_number")
             cur.day = int(value)
         elif kind == "year":
             if cur.year is not None:
-                raise _Unreadable("two years in one date")
+                raise _Unreadable("two_years")
             cur.year = int(value)
         elif kind == "yearrange":
             a, b = re.split(r"\s*[-/]\s*", value)
@@ -230,26 +236,26 @@ def _parse_parts(text: str) -> tuple[str | None, list[_Part]]:
             if y2 < 100:
                 y2 += (y1 // 100) * 100
             if y2 != y1 and y2 != y1 + 1 and not (y1 < y2 <= y1 + 10):
-                raise _Unreadable("odd year range")
+                raise _Unreadable("odd_year_range")
             if cur.year is not None:
-                raise _Unreadable("two years in one date")
+                raise _Unreadable("two_years")
             cur.year, cur.year_end = y1, y2
         elif kind == "quarter":
             q = value.split("квартал")[0].strip(" -й")
             number = _ROMAN.get(q) or (int(q) if q.isdigit() else 0)
             if not 1 <= number <= 4 or not cur.empty():
-                raise _Unreadable("bad quarter")
+                raise _Unreadable("bad_quarter")
             cur.quarter = number
         else:
             if value in ",;().:":
                 pass
             else:
-                raise _Unreadable(f"unexpected «{value}»")
+                raise _Unreadable("unexpected", token=value)
         if len(parts) > 2:
-            raise _Unreadable("more than two dates")
+            raise _Unreadable("more_than_two")
         i += 1
     if any(p.empty() for p in parts):
-        raise _Unreadable("an incomplete date")
+        raise _Unreadable("incomplete")
     return prefix, parts
 
 
@@ -291,11 +297,11 @@ def _resolve(parts: list[_Part], period: Period | None, academic: bool) -> tuple
     if len(parts) == 1:
         p = parts[0]
         if p.day is not None and p.month is None:
-            raise _Unreadable("a day without a month")
+            raise _Unreadable("day_without_month")
         if p.month is not None and p.month not in range(1, 13):
-            raise _Unreadable("month out of range")
+            raise _Unreadable("month_out_of_range")
         if p.year_end is not None and p.month is not None:
-            raise _Unreadable("a month with a year range")
+            raise _Unreadable("month_with_year_range")
         if p.year is None:
             p.year = _occurrence(p.month, period) if p.month else None
             if p.year is None:
@@ -309,16 +315,16 @@ def _resolve(parts: list[_Part], period: Period | None, academic: bool) -> tuple
     if b.year_end is not None and a.year is None:
         a.year, b.year, b.year_end = b.year, b.year_end, None
     if a.year_end is not None or b.year_end is not None:
-        raise _Unreadable("a year range inside a range")
+        raise _Unreadable("year_range_in_range")
     if a.month is None and a.day is not None:
         a.month = b.month  # «с 5 по 23 октября»
     if b.month is None and b.day is not None:
         b.month = a.month  # «с 5 октября по 23»
     for p in (a, b):
         if p.month is None and p.day is not None:
-            raise _Unreadable("a day without a month")
+            raise _Unreadable("day_without_month")
         if p.month is not None and p.month not in range(1, 13):
-            raise _Unreadable("month out of range")
+            raise _Unreadable("month_out_of_range")
     if a.year is None and b.year is not None:
         a.year = b.year
         if a.month and b.month and a.month > b.month:
@@ -343,8 +349,8 @@ def _resolve(parts: list[_Part], period: Period | None, academic: bool) -> tuple
 
 def _no_year_reason(period: Period | None) -> str:
     if period is None:
-        return "no year given and no programme period to take it from"
-    return "the month does not fall inside the programme period"
+        return "no_year_no_period"
+    return "month_outside_period"
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -355,8 +361,9 @@ def parse_deadline(text: str, period: Period | None = None) -> Deadline:
     try:
         return _parse(text, period)
     except Exception as exc:  # the contract is «never raise»: report instead
+        reason = ParseWarning("parser_error", detail=exc)
         return Deadline(text=text if isinstance(text, str) else str(text),
-                        warnings=(f"unreadable deadline: {exc}",))
+                        warnings=(ParseWarning("unreadable_deadline", reason=reason),))
 
 
 def _parse(text: str, period: Period | None) -> Deadline:
@@ -365,7 +372,7 @@ def _parse(text: str, period: Period | None) -> Deadline:
     raw = text
     norm = _normalise(text)
     if not norm:
-        return Deadline(text=raw, warnings=("no deadline given",))
+        return Deadline(text=raw, warnings=(ParseWarning("no_deadline"),))
 
     # Parenthesised remarks never hold the date itself; drop them.
     norm = re.sub(r"\([^)]*\)", " ", norm)
@@ -387,7 +394,8 @@ def _parse(text: str, period: Period | None) -> Deadline:
     try:
         kind, start, end = _dated(norm, period)
     except _Unreadable as exc:
-        return Deadline(text=raw, warnings=(f"unreadable deadline: {exc}",))
+        return Deadline(text=raw,
+                        warnings=(ParseWarning("unreadable_deadline", reason=exc.warning),))
     return _checked(Deadline(text=raw, start=start, end=end, kind=kind), period)
 
 
@@ -406,7 +414,7 @@ def _dated(norm: str, period: Period | None) -> tuple[str, date, date]:
             return "month", start, end
         return "range", start, end
     if prefix == "by":
-        raise _Unreadable("«до» before a range")
+        raise _Unreadable("by_before_range")
     start, end = _resolve(parts, period, academic)
     return "range", start, end
 
@@ -428,14 +436,14 @@ def _split_recurrence(norm: str) -> tuple[str | None, str]:
 
 def _recurring(raw: str, recurrence: str, rest: str, period: Period | None) -> Deadline:
     rec = recurrence or None
-    warnings: list[str] = []
+    warnings: list[ParseWarning] = []
     if not recurrence:
-        warnings.append("recurrence interval not one of yearly/quarterly/monthly/weekly: not recorded")
+        warnings.append(ParseWarning("odd_recurrence"))
         rest = re.sub(r"^(год|квартал|четверть|месяц|неделю)\b", "", rest).strip(" ,;:.")
     rest = re.sub(r"^(в|во)\s+", "", rest)
     if not rest or _PERIOD_RE.search(rest) or re.fullmatch(r"(в )?течени[ея].*", rest):
         if period is None:
-            warnings.append("recurring without dates: no programme period given")
+            warnings.append(ParseWarning("recurring_no_period"))
             return Deadline(text=raw, kind="recurring", recurrence=rec, warnings=tuple(warnings))
         return Deadline(text=raw, start=period[0], end=period[1], kind="recurring",
                         recurrence=rec, warnings=tuple(warnings))
@@ -444,7 +452,7 @@ def _recurring(raw: str, recurrence: str, rest: str, period: Period | None) -> D
         had_year = any(p.year is not None for p in parts)
         start, end = _resolve(parts, period, "учеб" in rest)
     except _Unreadable as exc:
-        warnings.append(f"unreadable recurrence anchor: {exc}")
+        warnings.append(ParseWarning("unreadable_anchor", reason=exc.warning))
         if period is not None:
             return Deadline(text=raw, start=period[0], end=period[1], kind="recurring",
                             recurrence=rec, warnings=tuple(warnings))
@@ -460,7 +468,7 @@ def _recurring(raw: str, recurrence: str, rest: str, period: Period | None) -> D
 def _period(raw: str, period: Period | None) -> Deadline:
     if period is None:
         return Deadline(text=raw, kind="undated",
-                        warnings=("the whole programme period, but no period given",))
+                        warnings=(ParseWarning("period_no_period"),))
     return Deadline(text=raw, start=period[0], end=period[1], kind="period")
 
 
@@ -469,10 +477,10 @@ def _checked(d: Deadline, period: Period | None) -> Deadline:
     if d.start is not None and d.end is not None and d.start > d.end:
         return Deadline(text=d.text, recurrence=d.recurrence,
                         kind="recurring" if d.recurrence else "undated",
-                        warnings=(*d.warnings, "the deadline ends before it starts"))
+                        warnings=(*d.warnings, ParseWarning("ends_before_start")))
     if period is not None and d.start is not None and d.end is not None:
         if d.end < period[0] or d.start > period[1]:
             return Deadline(text=d.text, start=d.start, end=d.end, kind=d.kind,
                             recurrence=d.recurrence,
-                            warnings=(*d.warnings, "the deadline lies outside the programme period"))
+                            warnings=(*d.warnings, ParseWarning("outside_period")))
     return d

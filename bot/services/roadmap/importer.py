@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from .deadlines import Period, parse_deadline
 from .layout import Layout, find_headers
 from .models import RoadmapItem, RoadmapParse
+from .notes import ParseWarning
 from .readers import Row, Table, read_tables
 from .responsible import split_responsible
 from .tables import ROLES, Columns, infer_columns, match_header, parse_number
@@ -112,7 +113,7 @@ def parse_tables(tables: list[Table], period: Period | None = None) -> RoadmapPa
             started = True
             _classify(row, layout.columns_for(row), records, parse, period)
     if layout is None:
-        parse.warnings.append("no roadmap table found")
+        parse.warnings.append(ParseWarning("no_table"))
     parse.items = _build_items(records, period, parse)
     return parse
 
@@ -133,11 +134,11 @@ def _guess_by_width(tables: list[Table], period: Period | None,
     for width, rows in by_width.items():
         columns = infer_columns(rows, period)
         if columns is None:
-            parse.warnings.append("a table without recognisable columns was skipped")
+            parse.warnings.append(ParseWarning("table_skipped"))
         else:
             guessed[width] = columns
     if guessed:
-        parse.warnings.append("no header row found: columns were guessed from the content")
+        parse.warnings.append(ParseWarning("columns_guessed"))
     return guessed
 
 
@@ -175,7 +176,7 @@ def _classify(row: Row, columns: Columns, records: list[_Record], parse: Roadmap
 
     if number is not None:
         if not any(cells[r] for r in ("title", *_TEXT_ROLES)):
-            parse.warnings.append(f"row {number} has a number but no text; skipped")
+            parse.warnings.append(ParseWarning("number_without_text", number=number))
             return
         only_title = not any(cells[r] for r in _TEXT_ROLES)
         records.append(_Draft(number=number, cells=cells, candidate=only_title))
@@ -192,12 +193,12 @@ def _classify(row: Row, columns: Columns, records: list[_Record], parse: Roadmap
     else:
         draft = _Draft(number=None, cells=cells)
         if has_number_column:
-            draft.warnings.append("item without a number")
+            draft.warnings.append(ParseWarning("no_number"))
         records.append(draft)
 
 
-def _orphan(text: str) -> str:
-    return f"text continued from a missing page was ignored: «{text[:40]}»"
+def _orphan(text: str) -> ParseWarning:
+    return ParseWarning("orphan_text", text=text[:40])
 
 
 def _looks_like_item(cells: dict[str, str], period: Period | None) -> bool:
@@ -273,11 +274,11 @@ def _build_items(records: list[_Record], period: Period | None,
         item = _item(rec, " / ".join(h.label for h in stack) or None, period)
         if rec.number is not None:
             if rec.number in seen:
-                item.warnings.append(f"number {rec.number} occurs more than once")
+                item.warnings.append(ParseWarning("duplicate_number", number=rec.number))
             seen.add(rec.number)
         items.append(item)
     if not items and records:
-        parse.warnings.append("the table has headings but no items")
+        parse.warnings.append(ParseWarning("headings_only"))
     return items
 
 
@@ -294,7 +295,7 @@ def _item(rec: _Draft, section: str | None, period: Period | None) -> RoadmapIte
     deadline = parse_deadline(cells.get("deadline", ""), period)
     warnings = [*deadline.warnings, *rec.warnings]
     if not title:
-        warnings.append("no title")
+        warnings.append(ParseWarning("no_title"))
     return RoadmapItem(
         number=rec.number,
         section=section,

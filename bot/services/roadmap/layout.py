@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .deadlines import Period, parse_deadline
+from .notes import ParseWarning
 from .readers import Row, Table
 from .responsible import names_people
 from .tables import Columns, header_role, match_header, parse_number
@@ -281,12 +282,16 @@ def _rebuild(header: Columns, anchors: dict[str, int], profile: _Profile) -> dic
     return roles if "title" in roles else None
 
 
-def _moved_warning(header: Columns, columns: Columns) -> str | None:
+def _moved_warning(header: Columns, columns: Columns) -> ParseWarning | None:
     """«columns read by content, not the header: responsible in column 3, deadline in column
-    4» (short enough for the bot's preview line)."""
-    moved = [f"{role} in column {index + 1}"
+    4» (short enough for the bot's preview line); each part a code of its own, so the bot
+    translates it."""
+    moved = [ParseWarning("column_moved", role=ParseWarning(f"role_{role}"), column=index + 1)
              for role, index in sorted(columns.roles.items(), key=lambda kv: kv[1])
              if role in ANCHORS and header.roles.get(role) != index]
     if not moved:
         return None
-    return "columns read by content, not the header: " + ", ".join(moved)
+    listed = moved[-1]
+    for part in reversed(moved[:-1]):
+        listed = ParseWarning("listed", first=part, rest=listed)
+    return ParseWarning("columns_by_content", moves=listed)
