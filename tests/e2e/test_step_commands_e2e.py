@@ -28,15 +28,21 @@ async def _names(live) -> list[str | None]:
         return list((await session.scalars(select(Participation.full_name))).all())
 
 
-async def test_forget_and_help_at_the_name_step_are_commands_not_a_name(live, emulator):
+async def _at_name_step(live, emulator, user_id: int):
+    """A mentee who opened the link, is an adult and consented: the bot asks for the name."""
     seeded = await seed_programme(live.app)
-    user = emulator.user(3601, first_name="Анна", language_code="ru")
+    user = emulator.user(user_id, first_name="Анна", language_code="ru")
     await user.send(f"/start {seeded.mentee_token}")
     await user.wait_messages(2)
     await user.press("18 лет и старше")
     await user.wait_messages(1)
     await user.press("✅ Даю согласие")
     _, ask_name = await user.wait_messages(2)
+    return user, ask_name
+
+
+async def test_forget_and_help_at_the_name_step_are_commands_not_a_name(live, emulator):
+    user, ask_name = await _at_name_step(live, emulator, 3601)
     assert "Как вас зовут" in ask_name.text
 
     await user.send("/forget")
@@ -62,14 +68,7 @@ async def test_forget_and_help_at_the_name_step_are_commands_not_a_name(live, em
 
 
 async def test_forget_confirmed_at_the_name_step_erases_and_ends_the_step(live, emulator):
-    seeded = await seed_programme(live.app)
-    user = emulator.user(3602, first_name="Анна", language_code="ru")
-    await user.send(f"/start {seeded.mentee_token}")
-    await user.wait_messages(2)
-    await user.press("18 лет и старше")
-    await user.wait_messages(1)
-    await user.press("✅ Даю согласие")
-    await user.wait_messages(2)
+    user, _ = await _at_name_step(live, emulator, 3602)
     await user.send("/forget")
     await user.wait_messages(1)
     await press(live, user, "Да, удалить мои данные")
@@ -84,14 +83,7 @@ async def test_forget_confirmed_at_the_name_step_erases_and_ends_the_step(live, 
 
 
 async def test_a_refused_or_unknown_command_at_a_step_keeps_the_step(live, emulator):
-    seeded = await seed_programme(live.app)
-    user = emulator.user(3603, first_name="Анна", language_code="ru")
-    await user.send(f"/start {seeded.mentee_token}")
-    await user.wait_messages(2)
-    await user.press("18 лет и старше")
-    await user.wait_messages(1)
-    await user.press("✅ Даю согласие")
-    await user.wait_messages(2)
+    user, _ = await _at_name_step(live, emulator, 3603)
     await user.send("/status")
     (refusal,) = await user.wait_messages(1)
     assert refusal.text == "Эта команда доступна только куратору программы."
@@ -106,14 +98,7 @@ async def test_a_refused_or_unknown_command_at_a_step_keeps_the_step(live, emula
 
 
 async def test_a_command_leaves_the_step_then_a_note_says_so(live, emulator):
-    seeded = await seed_programme(live.app)
-    user = emulator.user(3604, first_name="Анна", language_code="ru")
-    await user.send(f"/start {seeded.mentee_token}")
-    await user.wait_messages(2)
-    await user.press("18 лет и старше")
-    await user.wait_messages(1)
-    await user.press("✅ Даю согласие")
-    await user.wait_messages(2)
+    user, _ = await _at_name_step(live, emulator, 3604)
     await user.send("/timezone")
     prompt, note = await user.wait_messages(2)
     assert "часовой пояс" in prompt.text
