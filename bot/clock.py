@@ -36,3 +36,9 @@ class ManualClock(Clock):
 
 
 FrozenClock = ManualClock
+
+
+def now_of(scheduler: object | None) -> datetime:
+    """The scheduler's clock is the bot's one clock (tests set a ManualClock there)."""
+    clock = getattr(scheduler, "clock", None)
+    return clock.now() if clock is not None else datetime.now(UTC)

@@ -27,6 +27,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 # The session of the update being handled, for code aiogram calls without handler data (the FSM
 # storage); set by DbSessionMiddleware.
+# Handlers take AsyncSession from here: they pass the update's session on to services and never
+# use SQLAlchemy themselves (docs/architecture.md, checked by lint-imports).
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 

@@ -2,7 +2,7 @@
 final-surveys date, N days before the end) has come get the surveys sent to every paired
 participant once (the outbox dedupe key makes reruns harmless).
 
-Registered at import (handlers.lifecycle.router imports this module); runs on the leader only."""
+Registered at import (handlers.curator.lifecycle imports this module); runs on the leader only."""
 
 from __future__ import annotations
 

@@ -124,7 +124,7 @@ async def test_forgetting_a_person_in_redis_spares_the_lock_and_other_bots():
 
     from bot.config import load_settings
     from bot.runtime.factory import create_fsm
-    from bot.runtime.fsm_storage import forget_conversations
+    from bot.telegram.conversations import forget_conversations
 
     probe = Redis.from_url(REDIS_URL)
     try:

@@ -30,6 +30,7 @@ from bot.runtime.middlewares import (
 )
 from bot.runtime.middlewares.fsm import LockingFSMContextMiddleware
 from bot.runtime.polling import SafePollingDispatcher
+from bot.runtime.routers import create_root_router
 from bot.runtime.update_journal import UpdateJournal
 from bot.runtime.update_unit import AfterCommitRequests
 from bot.telegram import commands
@@ -37,7 +38,6 @@ from bot.telegram.repeats import RepeatIsSuccess
 from bot.telegram.retry import RetryAfterMiddleware
 from bot.telegram.session import JsonBodySession
 from bot.telegram.tuning import inline_sync_filters, pin_response_types
-from handlers import create_root_router
 from scheduler import install_scheduler
 
 logger = logging.getLogger("mentorbot")

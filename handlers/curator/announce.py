@@ -11,9 +11,9 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.digest import AnnounceCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.notices import announcements

@@ -10,25 +10,27 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.curator import ProgrammeCallback, RegistryCallback
+from bot.clock import now_of
+from bot.db import AsyncSession
+from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator
+from bot.services import lookup
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.people import access
 from bot.services.programmes import curation
 from bot.services.programmes.forms import form_title
 from handlers.curator import digest_views as digest_kb
+from handlers.curator import lifecycle_views as lifecycle_kb
 from handlers.curator import new_programme as curator_new
 from handlers.curator import views as kb
 from handlers.curator.materials import show_materials
 from handlers.curator.registry import short_date, show_registry
-from handlers.lifecycle import views as lifecycle_kb
-from handlers.meetings.router import now_of, wake_after_commit
 from handlers.shared.guards import curator_router
 from handlers.shared.programme_choice import for_curated_programme
-from models import Programme, User
+from models import User
 
 __all__ = ["create_router", "send_card"]
 
@@ -50,7 +52,7 @@ async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
              pending=summary.pending_guardian,
              community=summary.community_link or t("cur.card.no_community"))
     markup = kb.programme_card(t, summary)
-    programme = await session.get(Programme, programme_id)
+    programme = await lookup.programme(session, programme_id)
     markup.inline_keyboard.append([digest_kb.card_button(t, programme)])
     markup.inline_keyboard.extend(lifecycle_kb.card_rows(t, programme))
     return text, markup
@@ -63,7 +65,7 @@ async def send_card(message: Message, session: AsyncSession, programme_id: int,
 
 
 def create_router() -> Router:
-    """Include it before the other curator routers (handlers/__init__.py): its commands must win
+    """Include it before the other curator routers (bot/runtime/routers.py): its commands must win
     over any curator flow's text answer."""
     router = curator_router("curator")
 

@@ -11,7 +11,6 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.digest import (
     DigestCallback,
@@ -20,6 +19,9 @@ from bot.callbacks.digest import (
     StatusCallback,
     SurveyRemindCallback,
 )
+from bot.clock import now_of
+from bot.db import AsyncSession
+from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied
 from bot.services.lifecycle import practices
@@ -29,8 +31,7 @@ from bot.services.programmes import curation
 from bot.services.reports import programme_stats, programme_xlsx
 from bot.services.surveys import completion as survey_completion
 from handlers.curator import digest_views as kb
-from handlers.lifecycle.router import send_monitoring_workbook
-from handlers.meetings.router import now_of, wake_after_commit
+from handlers.curator.lifecycle import send_monitoring_workbook
 from handlers.shared.guards import curator_router
 from handlers.shared.programme_choice import for_curated_programme
 from models import Programme, User

@@ -6,9 +6,9 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.curator import BindCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied
 from bot.services.people import access

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.curator import LinkCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
+from bot.services import lookup
 from bot.services.errors import AccessDenied
 from bot.services.people import access, invitations
 from bot.services.people.invitations import InvitationView
@@ -19,13 +20,13 @@ from bot.services.programmes import curation, programmes
 from bot.services.programmes.curation import PARTICIPANT_ROLES
 from handlers.curator import views as kb
 from handlers.shared.guards import curator_router
-from models import Organisation, User
+from models import User
 
 
 async def send_link(message: Message, bot: Bot, session: AsyncSession, programme_id: int,
                     link: InvitationView, t: BoundTranslator) -> None:
     card = await programmes.card(session, programme_id)
-    organisation = await session.get(Organisation, card.organisation_id)
+    organisation = await lookup.organisation(session, card.organisation_id)
     me = await bot.me()
     url = invitations.deep_link(me.username, link.token)
     if link.expires_at:

@@ -8,9 +8,9 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.curator import CadenceCallback, FormPickCallback, NewProgrammeOrgCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator, Translator
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import access

@@ -9,11 +9,12 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.curator import OrgKindCallback, OrgLinkCallback, OrgZoneCallback
 from bot.config import Settings
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
+from bot.services import lookup
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import invitations
 from bot.services.people.timezones import RUSSIAN_ZONES
@@ -108,7 +109,7 @@ def create_router(settings: Settings) -> Router:
     @router.callback_query(OrgLinkCallback.filter())
     async def fresh_link(query: CallbackQuery, callback_data: OrgLinkCallback,
                          session: AsyncSession, t: BoundTranslator, bot: Bot) -> None:
-        organisation = await session.get(Organisation, callback_data.organisation_id)
+        organisation = await lookup.organisation(session, callback_data.organisation_id)
         if organisation is None:
             raise AccessDenied()
         await query.answer()

@@ -7,9 +7,9 @@ from datetime import date
 
 from aiogram import Router
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.curator import ExportCallback, ParticipantCallback, RegistryCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied
 from bot.services.people import access, participants

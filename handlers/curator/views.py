@@ -229,16 +229,3 @@ def bind_choices(programmes: Iterable[Programme]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def mentor_links(t: BoundTranslator, items: Iterable[MaterialView], community: str | None
-                 ) -> InlineKeyboardMarkup | None:
-    builder = InlineKeyboardBuilder()
-    count = 0
-    for item in items:
-        if item.url:
-            builder.button(text=item.title[:60], url=item.url)
-            count += 1
-    if community:
-        builder.button(text=t.plain("mat.community_button"), url=community)
-        count += 1
-    builder.adjust(1)
-    return builder.as_markup() if count else None

@@ -1,1 +1,1 @@
-"""Everyone's basics: /start, settings, /mydata and /forget, cancel, errors, chat membership."""
+"""Everyone's basics: settings, /mydata and /forget, cancel, errors, chat membership."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import AsyncSession
 from bot.services.notices import outbox
 from bot.services.people import users as user_service
 

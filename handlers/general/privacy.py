@@ -8,13 +8,13 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.onboarding import ForgetCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
-from bot.runtime.fsm_storage import forget_conversations
 from bot.services.people import privacy
-from handlers.onboarding.views import forget_keyboard
+from bot.telegram.conversations import forget_conversations
+from handlers.general.views import forget_keyboard
 from models import User
 
 

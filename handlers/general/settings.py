@@ -7,10 +7,10 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.onboarding import LanguageCallback, TimezoneCallback
 from bot.config import SUPPORTED_LOCALES, Settings
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator, Translator
 from bot.services.people import users as user_service
 from bot.services.people.timezones import local_now, parse_timezone

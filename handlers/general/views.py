@@ -7,7 +7,7 @@ from functools import cache
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks.onboarding import LanguageCallback, TimezoneCallback
+from bot.callbacks.onboarding import ForgetCallback, LanguageCallback, TimezoneCallback
 from bot.config import SUPPORTED_LOCALES
 from bot.i18n import BoundTranslator
 from bot.services.people.timezones import RUSSIAN_ZONES
@@ -26,4 +26,12 @@ def timezone_keyboard() -> InlineKeyboardMarkup:
     for zone, label in RUSSIAN_ZONES:
         builder.button(text=label, callback_data=TimezoneCallback(zone=zone))
     builder.adjust(2)
+    return builder.as_markup()
+
+
+def forget_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("forget.confirm"), callback_data=ForgetCallback(confirm=True))
+    builder.button(text=t.plain("forget.keep"), callback_data=ForgetCallback(confirm=False))
+    builder.adjust(1)
     return builder.as_markup()

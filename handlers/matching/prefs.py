@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.matching import PreferenceCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.matching import prefs as match_prefs
 from models import User

@@ -11,11 +11,14 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.digest import PairListCallback
 from bot.callbacks.matching import MatchCallback, MatchProgrammeCallback, PairCallback
+from bot.clock import now_of
+from bot.db import AsyncSession
+from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
+from bot.services import lookup
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.matching import Reason
@@ -28,7 +31,6 @@ from bot.services.pairs import progress as pair_progress
 from bot.services.people import access
 from bot.services.programmes.forms import form_title
 from handlers.matching import views as kb
-from handlers.meetings.router import now_of, wake_after_commit
 from handlers.shared.guards import curator_router
 from handlers.shared.programme_choice import for_curated_programme
 from models import Programme, User
@@ -164,7 +166,7 @@ def create_router(translator: Translator) -> Router:
         pages = max(1, -(-len(numbered) // pair_progress.PAGE))
         page = min(max(page, 0), pages - 1)
         shown = numbered[page * pair_progress.PAGE:(page + 1) * pair_progress.PAGE]
-        programme = await session.get(Programme, programme_id)
+        programme = await lookup.programme(session, programme_id)
         lines = [t("pair.list_title", title=programme.title, n=len(found))]
         if chosen != "all" or pages > 1:
             lines.append(t("pairs.list_filtered", filter=t(f"pairs.filter.{chosen}"),

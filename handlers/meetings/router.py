@@ -4,7 +4,7 @@ after it; /help_me lets a mentee alert the curator."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -12,8 +12,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from babel.dates import format_datetime
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.meetings import (
     FeedbackCallback,
@@ -30,9 +28,13 @@ from bot.callbacks.meetings import (
     PlanTimeCallback,
     TopicCallback,
 )
+from bot.clock import now_of
 from bot.config import Settings
+from bot.db import AsyncSession
 from bot.delivery.render import register_generator
+from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
+from bot.services import lookup
 from bot.services.errors import AccessDenied, DomainError, StaleButton
 from bot.services.meetings import cadence as meetings_status
 from bot.services.meetings import meetings
@@ -46,7 +48,7 @@ from bot.services.meetings.people import (
 from bot.services.surveys import questionnaire
 from handlers.meetings import views as kb
 from handlers.surveys.router import show_step
-from models import Meeting, MeetingState, Participation, User
+from models import Meeting, MeetingState, User
 from scheduler import meetings_jobs  # noqa: F401  (registers the cadence job)
 
 register_generator(GENERATOR, ics_generator)
@@ -55,27 +57,6 @@ register_generator(GENERATOR, ics_generator)
 class MeetingFlow(StatesGroup):
     place = State()
     note = State()
-
-
-def now_of(scheduler: object | None) -> datetime:
-    """The scheduler's clock is the bot's one clock (tests set a ManualClock there)."""
-    clock = getattr(scheduler, "clock", None)
-    return clock.now() if clock is not None else datetime.now(UTC)
-
-
-def wake_after_commit(session: AsyncSession, scheduler: object | None) -> None:
-    """Rows due now go out right after the update's commit, not at the next tick."""
-    wake = getattr(scheduler, "wake", None)
-    if wake is None:
-        return
-
-    def _wake(_session: object) -> None:
-        try:
-            wake()
-        except RuntimeError:  # no running loop (shutting down): the next tick sends
-            pass
-
-    event.listen(session.sync_session, "after_commit", _wake, once=True)
 
 
 def _day(raw: str) -> date:
@@ -90,18 +71,6 @@ async def _edit_or_send(query: CallbackQuery, text: str, markup=None) -> None:
         await query.message.edit_text(text, reply_markup=markup)
     elif query.from_user is not None:
         await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
-async def send_persistent_keyboard(message: Message, session: AsyncSession, user: User | None,
-                                   t: BoundTranslator) -> None:
-    """Mentors get «📝 Отметить встречу», mentees «🆘 Наставник не отвечает»: once paired."""
-    if user is None:
-        return
-    pairs = await my_pairs(session, user.id)
-    markup = kb.persistent_keyboard(t, mentor=any(p.my_role == "mentor" for p in pairs),
-                                    mentee=any(p.my_role == "mentee" for p in pairs))
-    if markup is not None:
-        await message.answer(t("meetings.keyboard_hint"), reply_markup=markup)
 
 
 def create_router(translator: Translator) -> Router:
@@ -303,7 +272,7 @@ def create_router(translator: Translator) -> Router:
         today = now.astimezone(meetings.ZoneInfo(zone)).date()
         day_text = t("meetings.log.today") if day == today else kb.day_label(day, t.locale)
         duration = t("meetings.log.minutes", minutes=card.dur) if card.dur else "—"
-        meeting = await session.get(Meeting, card.meeting) if card.meeting else None
+        meeting = await lookup.meeting(session, card.meeting) if card.meeting else None
         editing = meeting is not None and meeting.state == MeetingState.DONE
         key = "meetings.log.card_edit" if editing else "meetings.log.card"
         return t(key, who=who, day=day_text, kind=t(f"meetings.kind.{card.kind}"),
@@ -517,7 +486,7 @@ def create_router(translator: Translator) -> Router:
         meeting, me = await require_meeting(session, user.id, callback_data.meeting)
         if meeting.state != MeetingState.DONE:
             raise DomainError("meetings.feedback.not_logged")
-        participation = await session.get(Participation, me.participation_id)
+        participation = await lookup.participation(session, me.participation_id)
         step = await questionnaire.start(session, participation, "meeting_feedback",
                                          context=f"meeting:{meeting.id}")
         await query.answer()

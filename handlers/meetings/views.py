@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 
@@ -25,29 +25,16 @@ from bot.callbacks.meetings import (
 from bot.i18n import BoundTranslator, Translator
 from bot.services.meetings.meetings import DURATIONS, PAST_DAYS, TOPICS
 from bot.services.meetings.people import PairView
+from handlers.shared.persistent_keyboard import HELP_BUTTON_KEY, LOG_BUTTON_KEY  # noqa: F401
 from models import MEETING_KINDS
 
 DAYS_SHOWN = 14
 FIRST_SLOT, LAST_SLOT = time(8, 0), time(20, 0)
-LOG_BUTTON_KEY = "meetings.button.log"
-HELP_BUTTON_KEY = "meetings.button.help_me"
 
 
 def button_texts(translator: Translator, key: str) -> set[str]:
     """The persistent button's label in every language (a press sends it as text)."""
     return {translator.get(key, locale) for locale in translator.locales}
-
-
-def persistent_keyboard(t: BoundTranslator, *, mentor: bool, mentee: bool
-                        ) -> ReplyKeyboardMarkup | None:
-    row = []
-    if mentor:
-        row.append(KeyboardButton(text=t.plain(LOG_BUTTON_KEY)))
-    if mentee:
-        row.append(KeyboardButton(text=t.plain(HELP_BUTTON_KEY)))
-    if not row:
-        return None
-    return ReplyKeyboardMarkup(keyboard=[row], resize_keyboard=True, is_persistent=True)
 
 
 def pair_label(pair: PairView) -> str:

@@ -8,7 +8,6 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.onboarding import (
     AgeGroupCallback,
@@ -18,7 +17,9 @@ from bot.callbacks.onboarding import (
     ReconsiderCallback,
     StartProfileCallback,
 )
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
+from bot.services import lookup
 from bot.services.errors import DomainError, InvitationInvalid
 from bot.services.notices import notify, outbox
 from bot.services.people import invitations, participants
@@ -35,7 +36,7 @@ from handlers.onboarding.views import (
     start_profile_keyboard,
 )
 from handlers.surveys.router import show_step
-from models import Participation, ParticipationState, Programme, User
+from models import Participation, ParticipationState, User
 
 
 class Joining(StatesGroup):
@@ -64,8 +65,8 @@ async def open_invitation(message_or_query: Message | CallbackQuery, token: str,
         await answer(t(exc.key))
         return
     if invitation.role == "guardian":
-        participation = await session.get(Participation, invitation.participation_id)
-        programme = await session.get(Programme, invitation.programme_id)
+        participation = await lookup.participation(session, invitation.participation_id)
+        programme = await lookup.programme(session, invitation.programme_id)
         if participation is None or participation.user_id == user.id:
             await answer(t("guardian.error.self"))
             return
@@ -77,12 +78,14 @@ async def open_invitation(message_or_query: Message | CallbackQuery, token: str,
         await answer(consent, reply_markup=guardian_keyboard(t))
         return
     if invitation.role == "curator":
-        from handlers.curator.join import start_curator_join  # curator onboarding lives there
+        from handlers.onboarding.curator_join import (
+            start_curator_join,  # curator onboarding lives there
+        )
 
         await start_curator_join(message_or_query, invitation, session=session, user=user,
                                  state=state, t=t)
         return
-    programme = await session.get(Programme, invitation.programme_id)
+    programme = await lookup.programme(session, invitation.programme_id)
     already = await participants.existing(session, user.id, programme.id, invitation.role)
     if already is not None:
         # The link opened again mid-questionnaire (a lost question, a new phone): the way on.
@@ -108,7 +111,7 @@ async def ask_name_or_form(bot: Bot, chat_id: int, participation: Participation,
         await state.set_data({"participation_id": participation.id})
         await bot.send_message(chat_id, t("onboarding.ask_name"))
         return
-    programme = await session.get(Programme, participation.programme_id)
+    programme = await lookup.programme(session, participation.programme_id)
     if participation.form is None:
         await state.clear()
         await bot.send_message(chat_id, t("onboarding.ask_form"),
@@ -215,7 +218,7 @@ def create_router() -> Router:
         await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(t("guardian.accepted" if callback_data.accept
                                      else "guardian.declined"))
-        child = await session.get(User, participation.user_id)
+        child = await lookup.user(session, participation.user_id)
         if child is not None:
             # A message to someone else: bot-initiated, so it goes through the outbox.
             buttons = [[outbox.button(
@@ -267,7 +270,7 @@ def create_router() -> Router:
                           session: AsyncSession, user: User, state: FSMContext,
                           t: BoundTranslator, bot: Bot) -> None:
         participation = await participants.owned(session, callback_data.participation_id, user.id)
-        programme = await session.get(Programme, participation.programme_id)
+        programme = await lookup.programme(session, participation.programme_id)
         if not 0 <= callback_data.index < len(programme.forms) or participation.form is not None:
             await query.answer(t.plain("survey.stale"))
             return

@@ -8,7 +8,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks.onboarding import (
     AgeGroupCallback,
     ConsentCallback,
-    ForgetCallback,
     FormChoiceCallback,
     GuardianCallback,
     ReconsiderCallback,
@@ -65,9 +64,3 @@ def form_keyboard(t: BoundTranslator, participation_id: int, forms: list[str]) -
     return builder.as_markup()
 
 
-def forget_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("forget.confirm"), callback_data=ForgetCallback(confirm=True))
-    builder.button(text=t.plain("forget.keep"), callback_data=ForgetCallback(confirm=False))
-    builder.adjust(1)
-    return builder.as_markup()

@@ -13,7 +13,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.roadmap import (
     RoadmapDraftCallback,
@@ -21,7 +20,9 @@ from bot.callbacks.roadmap import (
     RoadmapItemCallback,
     RoadmapProgrammeCallback,
 )
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator, Html
+from bot.services import lookup
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import access, invitations
 from bot.services.roadmap import items as items_service
@@ -175,7 +176,7 @@ def _item_line(t: BoundTranslator, item: ItemView) -> str:
 
 
 async def menu_view(session: AsyncSession, programme: Programme, t: BoundTranslator):
-    organisation = await session.get(Organisation, programme.organisation_id)
+    organisation = await lookup.organisation(session, programme.organisation_id)
     buckets = await items_service.by_bucket(session, programme, _today(organisation))
     counts = {b: len(v) for b, v in buckets.items()}
     text = t("roadmap.menu", programme=programme.title, n=sum(counts.values()))
@@ -184,7 +185,7 @@ async def menu_view(session: AsyncSession, programme: Programme, t: BoundTransla
 
 async def bucket_view(session: AsyncSession, programme: Programme, bucket: str, page: int,
                       t: BoundTranslator):
-    organisation = await session.get(Organisation, programme.organisation_id)
+    organisation = await lookup.organisation(session, programme.organisation_id)
     found = (await items_service.by_bucket(session, programme, _today(organisation)))[bucket]
     pages = max(1, -(-len(found) // PAGE))
     page = min(max(page, 0), pages - 1)
@@ -336,7 +337,7 @@ def create_router() -> Router:
             entries = draft.payload["people"]
             if not 0 <= index < len(entries):
                 raise AccessDenied()
-            programme = await session.get(Programme, draft.programme_id)
+            programme = await lookup.programme(session, draft.programme_id)
             link = await invitations.create(
                 session, organisation_id=programme.organisation_id, role="curator",
                 expires_in=INVITE_LIFETIME, max_uses=1)
@@ -351,7 +352,7 @@ def create_router() -> Router:
             await query.message.edit_text(t("roadmap.saved", new=result.new,
                                             updated=result.updated, removed=len(result.removed)))
         elif action == "drop":
-            await session.delete(draft)
+            await items_service.drop_draft(session, draft)
             await query.answer()
             await query.message.edit_text(t("roadmap.dropped"))
         else:
@@ -362,7 +363,7 @@ def create_router() -> Router:
                              state: FSMContext, t: BoundTranslator) -> None:
         data = await state.get_data()
         draft = await items_service.require_draft(session, user.id, data.get("draft_id", 0))
-        programme = await session.get(Programme, draft.programme_id)
+        programme = await lookup.programme(session, draft.programme_id)
         try:
             item = items_service.fix_deadline(draft, programme, data.get("index", -1),
                                               message.text)
@@ -436,7 +437,7 @@ def create_router() -> Router:
                        t: BoundTranslator) -> None:
         data = await state.get_data()
         item = await status.require_item(session, user.id, data.get("item_id", 0))
-        programme = await session.get(Programme, item.programme_id)
+        programme = await lookup.programme(session, item.programme_id)
         try:
             new_date = status.parse_new_date(message.text, programme)
         except DomainError as exc:

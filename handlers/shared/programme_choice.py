@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.people import access
 from models import Programme, User

@@ -8,9 +8,9 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.onboarding import SurveyCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
@@ -26,8 +26,8 @@ from bot.services.surveys import (
     message as survey_message,
 )
 from bot.services.surveys.questionnaire import Step
-from handlers.meetings.materials import send_materials
-from handlers.surveys.views import question_keyboard
+from handlers.shared.mentor_kit import send_materials
+from handlers.shared.survey_views import question_keyboard
 from models import User
 
 

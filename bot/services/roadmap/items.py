@@ -137,6 +137,11 @@ async def require_draft(session: AsyncSession, user_id: int | None, draft_id: in
     return draft
 
 
+async def drop_draft(session: AsyncSession, draft: RoadmapDraft) -> None:
+    """The curator threw the import away: nothing of the file is kept."""
+    await session.delete(draft)
+
+
 def _save_payload(draft: RoadmapDraft, payload: dict[str, Any]) -> None:
     # A new object (the caller deep-copied): a JSON column only notices reassignment, and an
     # in-place change would compare equal to the loaded value and never be written.

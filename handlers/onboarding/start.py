@@ -5,14 +5,14 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.people import access, participants
 from bot.services.programmes.forms import form_title
-from handlers.meetings.router import send_persistent_keyboard
 from handlers.onboarding.views import start_profile_keyboard
+from handlers.shared.persistent_keyboard import send_persistent_keyboard
 from models import ParticipationState, User
 
 

@@ -10,9 +10,10 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.lifecycle import LifecycleCardCallback, PracticeCallback
+from bot.clock import now_of
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.lifecycle import practices
@@ -20,8 +21,7 @@ from bot.services.lifecycle.practices import PAGE_SIZE, Practice
 from bot.services.people import access
 from bot.services.programmes.forms import form_title
 from bot.services.surveys import questionnaire
-from handlers.lifecycle import views as lifecycle_kb
-from handlers.meetings.router import now_of
+from handlers.curator import lifecycle_views as lifecycle_kb
 from handlers.shared.guards import curator_router
 from handlers.shared.programme_choice import for_curated_programme
 from handlers.surveys.router import show_step

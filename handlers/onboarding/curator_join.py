@@ -6,17 +6,18 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator, Translator
+from bot.services import lookup
 from bot.services.errors import InvitationInvalid
 from bot.services.people import invitations
 from bot.services.people.invitations import InvitationView
 from bot.services.people.participants import MAX_NAME
 from bot.services.programmes import programmes
 from bot.telegram import commands
-from models import Organisation, User
+from models import User
 
 
 class CuratorJoin(StatesGroup):
@@ -28,7 +29,7 @@ async def start_curator_join(message_or_query: Message | CallbackQuery, invitati
                              t: BoundTranslator) -> None:
     answer = (message_or_query.answer if isinstance(message_or_query, Message)
               else message_or_query.message.answer)
-    organisation = await session.get(Organisation, invitation.organisation_id)
+    organisation = await lookup.organisation(session, invitation.organisation_id)
     await state.set_state(CuratorJoin.name)
     await state.set_data({"token": invitation.token})
     await answer(t("curator.join.intro", organisation=organisation.name))
@@ -56,7 +57,7 @@ def create_router() -> Router:
         await programmes.add_curator(session, invitation.organisation_id, user.id, name)
         await commands.publish_for_chat(bot, translator, message.chat.id, commands.CURATOR,
                                         settings.default_locale)
-        organisation = await session.get(Organisation, invitation.organisation_id)
+        organisation = await lookup.organisation(session, invitation.organisation_id)
         await message.answer(t("curator.join.done", organisation=organisation.name))
 
     @router.message(CuratorJoin.name)

@@ -11,15 +11,18 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.lifecycle import (
     LetterPickCallback,
     LifecycleCardCallback,
     LifecycleSurveyCallback,
 )
+from bot.clock import now_of
+from bot.db import AsyncSession
 from bot.delivery.render import register_generator
+from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
+from bot.services import lookup
 from bot.services.errors import AccessDenied, CuratorCommandOnly, DomainError
 from bot.services.lifecycle import cycle_invites
 from bot.services.lifecycle import letters as letters_flow
@@ -30,11 +33,10 @@ from bot.services.people import access
 from bot.services.programmes import curation
 from bot.services.reports import monitoring_data, monitoring_xlsx
 from bot.services.surveys import questionnaire
-from handlers.lifecycle import views as lifecycle_kb
-from handlers.meetings.router import now_of, wake_after_commit
+from handlers.curator import lifecycle_views as lifecycle_kb
 from handlers.shared.programme_choice import for_curated_programme
 from handlers.surveys.router import show_step
-from models import Participation, Programme, User
+from models import Programme, User
 from scheduler import lifecycle_jobs  # noqa: F401  (registers the midterm job)
 
 
@@ -56,8 +58,8 @@ def create_router(translator: Translator) -> Router:
         pair, role = await pairs.require_member(session, user.id, callback_data.pair)
         survey_id, context = lifecycle.survey_of(callback_data.kind, role, pair)
         lifecycle.check_pair_state(callback_data.kind, pair)
-        participation = await session.get(
-            Participation, pair.mentor_id if role == "mentor" else pair.mentee_id)
+        participation = await lookup.participation(
+            session, pair.mentor_id if role == "mentor" else pair.mentee_id)
         step = await questionnaire.start(session, participation, survey_id, context=context)
         await query.answer()
         if step.question is None:

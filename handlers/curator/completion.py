@@ -7,9 +7,9 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.lifecycle import LifecycleCardCallback
+from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import DomainError
 from bot.services.lifecycle import completion

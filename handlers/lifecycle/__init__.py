@@ -1,1 +1,0 @@
-"""The programme's life cycle: monitoring, completion, letters, practices."""
