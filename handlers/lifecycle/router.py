@@ -18,12 +18,11 @@ from bot.callbacks.lifecycle import (
     LifecycleCardCallback,
     LifecycleSurveyCallback,
 )
-from bot.delivery.render import register_generator
+from bot.delivery import letters_pdf as letters
 from bot.i18n import BoundTranslator, Translator
 from bot.services.errors import AccessDenied, CuratorCommandOnly, DomainError
 from bot.services.lifecycle import cycle_invites
 from bot.services.lifecycle import letters as letters_flow
-from bot.services.lifecycle import letters_pdf as letters
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.pairs import pairs
 from bot.services.people import access
@@ -35,7 +34,6 @@ from handlers.meetings.router import now_of, wake_after_commit
 from handlers.shared.programme_choice import for_curated_programme
 from handlers.surveys.router import show_step
 from models import Participation, Programme, User
-from scheduler import lifecycle_jobs  # noqa: F401  (registers the midterm job)
 
 
 class LifecycleInput(StatesGroup):
@@ -47,7 +45,6 @@ class LifecycleInput(StatesGroup):
 
 def create_router(translator: Translator) -> Router:
     router = Router(name="lifecycle")
-    register_generator(letters_flow.GENERATOR, letters_flow.generator(translator))
 
     @router.callback_query(LifecycleSurveyCallback.filter())
     async def start_survey(query: CallbackQuery, callback_data: LifecycleSurveyCallback,
