@@ -274,7 +274,7 @@ def create_router(translator: Translator) -> Router:
                 reply_markup=kb.confirm(t, draft.id, MatchCallback(action="yes",
                                                                    draft_id=draft.id)))
         elif action == "yes":
-            created = await match_flow.confirm(session, draft, translator)
+            created = await match_flow.confirm(session, draft)
             await query.answer()
             await query.message.edit_text(t("match.confirmed", count=len(created)))
         else:
