@@ -15,7 +15,7 @@ from bot.services import invitations, participants, programmes, survey_store
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.invitations import InvitationView
 from bot.services.programmes import MAX_TITLE
-from bot.services.surveys import load_definitions, summarise
+from bot.services.surveys import Texts, load_definitions, summarise
 from models import (
     Invitation,
     Organisation,
@@ -174,7 +174,7 @@ class ParticipantCard:
 
 
 async def participant_card(session: AsyncSession, participation: Participation,
-                           locale: str) -> ParticipantCard:
+                           texts: Texts) -> ParticipantCard:
     answers: list[tuple[str, str]] = []
     response = await session.scalar(
         select(SurveyResponse).where(SurveyResponse.participation_id == participation.id,
@@ -182,7 +182,7 @@ async def participant_card(session: AsyncSession, participation: Participation,
         .order_by(SurveyResponse.id.desc()).limit(1))
     if response is not None and participation.state != ParticipationState.WITHDRAWN:
         survey = load_definitions().get(response.survey_id)
-        answers = summarise(survey, await survey_store.answers(session, response.id), locale)
+        answers = summarise(survey, await survey_store.answers(session, response.id), texts)
     return ParticipantCard(participation.id, participation.programme_id, participation.full_name,
                            participation.role, participation.form, participation.age_group,
                            participation.state, participation.created_at,
