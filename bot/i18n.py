@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
-from bot.config import LOCALES_DIR, SUPPORTED_LOCALES, available_locales
+from bot.config import FIRST_LOCALE, LOCALES_DIR, SUPPORTED_LOCALES, available_locales
 
 
 class MissingTranslation(KeyError):
@@ -75,7 +75,7 @@ class Translator:
     """Renders a key in a locale. Unknown keys raise in tests and degrade to the key itself in
     production via `strict=False`, so a missing text never takes a conversation down."""
 
-    def __init__(self, catalogues: Mapping[str, Catalogue], default_locale: str = "ru",
+    def __init__(self, catalogues: Mapping[str, Catalogue], default_locale: str = FIRST_LOCALE,
                  strict: bool = False) -> None:
         self.catalogues = dict(catalogues)
         self.default_locale = default_locale
@@ -165,7 +165,7 @@ def _cached_catalogues(directory: str) -> dict[str, Catalogue]:
     return load_catalogues(Path(directory))
 
 
-def create_translator(default_locale: str = "ru", strict: bool = False,
+def create_translator(default_locale: str = FIRST_LOCALE, strict: bool = False,
                       directory: Path = LOCALES_DIR) -> Translator:
     return Translator(_cached_catalogues(str(directory)), default_locale, strict)
 
