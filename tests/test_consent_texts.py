@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, select
 
-from bot.services import programmes
+from bot.services.programmes import programmes
 from models import ConsentTextBody, Organisation
 
 

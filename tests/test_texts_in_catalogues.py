@@ -25,15 +25,15 @@ READS_RUSSIAN_FILES = {
     "bot/services/roadmap/notes.py": "quotes «с», «по», «до» of the file in English CLI notes",
     # The operator's command-line preview of a roadmap file (not a bot message): its columns
     # are named like the file's own.
-    "bot/cli_roadmap.py": "column names of the CLI's preview of a Russian roadmap",
+    "bot/cli/roadmap.py": "column names of the CLI's preview of a Russian roadmap",
     # The demo plays Russian-speaking people: the words are what they type and press.
-    "bot/demo.py": "what the demo's simulated people type and press",
+    "bot/cli/demo.py": "what the demo's simulated people type and press",
 }
 # Single literals that are input or data, not texts the bot says.
 DATA_LITERALS = {
-    ("bot/services/roadmap_items.py", "ё"): "folds ё into е to compare titles",
-    ("bot/services/roadmap_items.py", "е"): "folds ё into е to compare titles",
-    ("bot/services/timezones.py", r"^(?:utc|gmt|мск)?\s*([+-])\s*(\d{1,2})(?::00)?$"):
+    ("bot/services/roadmap/items.py", "ё"): "folds ё into е to compare titles",
+    ("bot/services/roadmap/items.py", "е"): "folds ё into е to compare titles",
+    ("bot/services/people/timezones.py", r"^(?:utc|gmt|мск)?\s*([+-])\s*(\d{1,2})(?::00)?$"):
         "reads the «мск+2» a person types",
     ("bot/emulator/seed.py", "МБОУ СОШ № 1"): "a test organisation's name, as a curator writes it",
     ("bot/emulator/seed.py", "Наставничество 2026"): "a test programme's title, as a curator writes it",

@@ -20,12 +20,12 @@ MARK = "[de] "
 
 PROBE = """
 import json
-from bot.commands import EVERYONE, _menu
+from bot.telegram.commands import EVERYONE, _menu
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.i18n import LOCALES_DIR, create_translator, pick_locale
-from bot.keyboards.settings import language_keyboard
+from handlers.general.views import language_keyboard
 from bot.services.surveys import load_definitions, render_intro, render_prompt, render_title
-from bot.services.users import set_locale
+from bot.services.people.users import set_locale
 
 translator = create_translator(strict=True)
 texts = translator.bind("de").plain
