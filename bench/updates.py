@@ -49,7 +49,7 @@ from bot.emulator import BotAPIEmulator
 from bot.emulator.live import live_bot
 from bot.emulator.players import SimUser
 from bot.emulator.seed import SeededProgramme, seed_programme
-from bot.emulator.survey_player import COMPLETED, current_question
+from bot.emulator.survey_player import COMPLETED, current_question, option_label
 from bot.runtime.factory import create_bot
 from bot.services.surveys import (
     DateQuestion,
@@ -262,7 +262,7 @@ async def questionnaire(load: Load, user: SimUser, rng: random.Random) -> None:
             return
         question = current_question(user, "mentor_profile", "ru")
         if isinstance(question, SingleQuestion | MultiQuestion):
-            await load.press(user, question.options[0].text.ru)
+            await load.press(user, option_label(question))
             if isinstance(question, MultiQuestion):
                 await load.press(user, "Готово")
         elif isinstance(question, ScaleQuestion):

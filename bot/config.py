@@ -13,7 +13,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-SUPPORTED_LOCALES = ("ru", "en")
+from bot.package_data import package_dir
+
+# Every text is written in Russian first: the first language, and the one a reader falls back to.
+FIRST_LOCALE = "ru"
+# The top-level `locales` package, wherever the bot is installed (not a path beside bot/).
+LOCALES_DIR = package_dir("locales")
+
+
+def available_locales(directory: Path) -> tuple[str, ...]:
+    """The languages with a catalogue in `directory` (`<lang>/LC_MESSAGES/*.po`): the first
+    language, then the others alphabetically. Adding a language is adding its directory."""
+    found = {path.parent.parent.name for path in directory.glob("*/LC_MESSAGES/*.po")}
+    if FIRST_LOCALE not in found:
+        raise RuntimeError(f"{directory}: no catalogue for the first language ({FIRST_LOCALE})")
+    return (FIRST_LOCALE, *sorted(found - {FIRST_LOCALE}))
+
+
+SUPPORTED_LOCALES = available_locales(LOCALES_DIR)
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mentorbot.db"
 # Telegram's alphabet for secret_token (setWebhook): 1-256 of A-Z a-z 0-9 _ -
 _WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -47,7 +64,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     telegram_api_base: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
-    default_locale: str = "ru"
+    default_locale: str = FIRST_LOCALE
     default_timezone: str = "Europe/Moscow"
     log_level: str = "INFO"
 

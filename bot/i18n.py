@@ -3,26 +3,25 @@ messages.po for the core, curator.po, …) whose msgids are stable keys (`start.
 with Babel when the bot starts.
 
 Keys rather than English source strings let the outbox store a key with parameters and render
-it in the recipient's language at send time."""
+it in the recipient's language at send time.
+
+The languages are the catalogue directories present (bot.config.SUPPORTED_LOCALES): a new
+language is a new `locales/<lang>/` with every file translated, and no change to the code."""
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
-from babel.plural import PluralRule
 
-from bot.config import SUPPORTED_LOCALES
-from bot.package_data import package_dir
-
-# The top-level `locales` package, wherever the bot is installed (not a path beside bot/).
-LOCALES_DIR = package_dir("locales")
+from bot.config import FIRST_LOCALE, LOCALES_DIR, SUPPORTED_LOCALES, available_locales
 
 
 class MissingTranslation(KeyError):
@@ -45,19 +44,22 @@ def _escape_params(params: dict[str, object]) -> dict[str, object]:
 class Catalogue:
     locale: str
     messages: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
-    plural_rule: PluralRule | None = None
+    # gettext's plural expression (the header's Plural-Forms; else the language's standard one)
+    plural_expr: str | None = None
+
+    @cached_property
+    def _plural(self):
+        return gettext.c2py(self.plural_expr or get_plural(self.locale).plural_expr)
 
     def plural_index(self, count: int) -> int:
-        # CLDR categories in the order gettext's Russian plural forms use them.
-        category = (self.plural_rule or Locale.parse(self.locale).plural_form)(count)
-        order = ("one", "few", "many", "other") if self.locale == "ru" else ("one", "other")
-        return order.index(category) if category in order else len(order) - 1
+        """Which msgstr[i] of a plural entry fits `count`."""
+        return self._plural(count)
 
 
 def read_catalogue(path: Path, locale: str) -> Catalogue:
     with path.open("rb") as handle:
         catalog: Catalog = read_po(handle, locale=locale)
-    catalogue = Catalogue(locale=locale, plural_rule=Locale.parse(locale).plural_form)
+    catalogue = Catalogue(locale=locale, plural_expr=catalog.plural_expr)
     for message in catalog:
         if not message.id:
             continue  # the header entry
@@ -73,7 +75,7 @@ class Translator:
     """Renders a key in a locale. Unknown keys raise in tests and degrade to the key itself in
     production via `strict=False`, so a missing text never takes a conversation down."""
 
-    def __init__(self, catalogues: Mapping[str, Catalogue], default_locale: str = "ru",
+    def __init__(self, catalogues: Mapping[str, Catalogue], default_locale: str = FIRST_LOCALE,
                  strict: bool = False) -> None:
         self.catalogues = dict(catalogues)
         self.default_locale = default_locale
@@ -143,15 +145,17 @@ class BoundTranslator:
 
 
 def load_catalogues(directory: Path = LOCALES_DIR) -> dict[str, Catalogue]:
+    """Every language in `directory`, the first language first."""
     catalogues = {}
-    for locale in SUPPORTED_LOCALES:
-        merged = Catalogue(locale=locale, plural_rule=Locale.parse(locale).plural_form)
+    for locale in available_locales(directory):
+        merged = Catalogue(locale=locale)
         for path in sorted((directory / locale / "LC_MESSAGES").glob("*.po")):
             part = read_catalogue(path, locale)
             duplicated = merged.messages.keys() & part.messages.keys()
             if duplicated:
                 raise ValueError(f"{path}: keys defined twice: {sorted(duplicated)[:5]}")
             merged.messages.update(part.messages)
+            merged.plural_expr = merged.plural_expr or part.plural_expr
         catalogues[locale] = merged
     return catalogues
 
@@ -161,7 +165,7 @@ def _cached_catalogues(directory: str) -> dict[str, Catalogue]:
     return load_catalogues(Path(directory))
 
 
-def create_translator(default_locale: str = "ru", strict: bool = False,
+def create_translator(default_locale: str = FIRST_LOCALE, strict: bool = False,
                       directory: Path = LOCALES_DIR) -> Translator:
     return Translator(_cached_catalogues(str(directory)), default_locale, strict)
 

@@ -16,7 +16,15 @@ from models.participation import (
     SurveyResponse,
 )
 from models.processed_update import ProcessedUpdate
-from models.programme import ConsentText, Curator, Invitation, Material, Organisation, Programme
+from models.programme import (
+    ConsentText,
+    ConsentTextBody,
+    Curator,
+    Invitation,
+    Material,
+    Organisation,
+    Programme,
+)
 from models.roadmap import (
     RoadmapDraft,
     RoadmapItem,
@@ -32,6 +40,7 @@ __all__ = [
     "Base",
     "ConsentRecord",
     "ConsentText",
+    "ConsentTextBody",
     "Curator",
     "FsmRecord",
     "JournaledUpdate",

@@ -57,7 +57,8 @@ class Programme(Base):
 
 
 class ConsentText(Base):
-    """A version of a programme's consent text; a consent record names the version accepted."""
+    """A version of a programme's consent text; a consent record names the version accepted.
+    Its words are ConsentTextBody rows, one per language."""
 
     __tablename__ = "consent_texts"
     __table_args__ = (UniqueConstraint("programme_id", "version"),)
@@ -65,9 +66,18 @@ class ConsentText(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
-    body_ru: Mapped[str] = mapped_column(Text)
-    body_en: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConsentTextBody(Base):
+    """A consent text in one language: a new language is new rows, never a new column."""
+
+    __tablename__ = "consent_text_bodies"
+
+    consent_text_id: Mapped[int] = mapped_column(
+        ForeignKey("consent_texts.id", ondelete="CASCADE"), primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
 
 
 class Invitation(Base):

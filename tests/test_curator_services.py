@@ -134,7 +134,8 @@ async def test_participant_card_summarises_answers(app, translator):
         session.add(SurveyAnswer(response_id=response.id, question_id="position",
                                  value="учитель физики"))
         await session.flush()
-        card = await curation.participant_card(session, participation, "ru")
+        card = await curation.participant_card(session, participation,
+                                               translator.bind("ru").plain)
         assert card.full_name == "Иванов Иван"
         assert card.answers == [("Кем вы работаете или где учитесь?", "учитель физики")]
 

@@ -80,3 +80,67 @@ async def test_models_and_migrations_agree(sqlite_url):
             lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata))
     await engine.dispose()
     assert diff == []
+
+
+CONSENT_ROWS = """
+INSERT INTO organisations (id, name, kind, timezone, created_at)
+    VALUES (1, 'Школа', 'school', 'Europe/Moscow', '2026-01-01 00:00:00+00');
+INSERT INTO programmes (id, organisation_id, title, starts_on, ends_on, forms, cadence_days, state,
+                        digest_weekday, digest_time, created_at)
+    VALUES (1, 1, 'Программа', '2026-09-01', '2027-05-31', '["teacher_teacher"]', 14, 'running',
+            0, '09:00', '2026-01-01 00:00:00+00');
+INSERT INTO consent_texts (id, programme_id, version, body_ru, body_en, created_at)
+    VALUES (1, 1, 1, 'Согласие, версия 1', 'Consent, version 1', '2026-01-01 00:00:00+00'),
+           (2, 1, 2, 'Согласие, версия 2', 'Consent, version 2', '2026-02-01 00:00:00+00');
+INSERT INTO participations (id, programme_id, role, state, age_group, created_at)
+    VALUES (1, 1, 'mentor', 'active', '18_plus', '2026-01-01 00:00:00+00');
+INSERT INTO consent_records (id, participation_id, consent_text_id, subject, decision, method,
+                             decided_at)
+    VALUES (1, 1, 1, 'self', 'given', 'telegram_button', '2026-01-01 00:00:00+00');
+"""
+
+
+async def _run(url: str, statements: str) -> list:
+    from sqlalchemy import text
+
+    engine = create_engine(url)
+    rows: list = []
+    async with engine.begin() as connection:
+        for statement in filter(str.strip, statements.split(";")):
+            result = await connection.execute(text(statement))
+            if result.returns_rows:
+                rows = [tuple(row) for row in result]
+    await engine.dispose()
+    return rows
+
+
+async def consent_texts_move_into_rows_and_back(url: str) -> None:
+    """0018 moves every consent text's Russian and English words into per-locale rows and
+    back, without touching the consents that point at them."""
+    await upgrade_async(url, "0017")
+    await _run(url, CONSENT_ROWS)
+    await upgrade_async(url, "0018")
+    assert await _run(url, "SELECT consent_text_id, locale, body FROM consent_text_bodies "
+                           "ORDER BY consent_text_id, locale") == [
+        (1, "en", "Consent, version 1"), (1, "ru", "Согласие, версия 1"),
+        (2, "en", "Consent, version 2"), (2, "ru", "Согласие, версия 2")]
+    assert await _run(url, "SELECT id, consent_text_id FROM consent_records") == [(1, 1)]
+    # A text with only its first language (added by hand, say) comes back in both columns.
+    await _run(url, "INSERT INTO consent_texts (id, programme_id, version, created_at) "
+                    "VALUES (3, 1, 3, '2026-03-01 00:00:00+00');"
+                    "INSERT INTO consent_text_bodies VALUES (3, 'ru', 'Согласие, версия 3')")
+    await downgrade_async(url, "0017")
+    assert await _run(url, "SELECT id, body_ru, body_en FROM consent_texts ORDER BY id") == [
+        (1, "Согласие, версия 1", "Consent, version 1"),
+        (2, "Согласие, версия 2", "Consent, version 2"),
+        (3, "Согласие, версия 3", "Согласие, версия 3")]
+    assert await _run(url, "SELECT id, consent_text_id FROM consent_records") == [(1, 1)]
+    await upgrade_async(url)
+
+
+async def test_consent_texts_migrate_on_sqlite(sqlite_url):
+    await consent_texts_move_into_rows_and_back(sqlite_url)
+
+
+async def test_consent_texts_migrate_on_postgresql(postgres_url):
+    await consent_texts_move_into_rows_and_back(postgres_url)

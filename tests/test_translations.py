@@ -5,7 +5,16 @@ import string
 
 import pytest
 
-from bot.i18n import Translator, create_translator, load_catalogues, pick_locale
+from bot.config import SUPPORTED_LOCALES
+from bot.i18n import (
+    LOCALES_DIR,
+    Translator,
+    create_translator,
+    load_catalogues,
+    pick_locale,
+    read_catalogue,
+)
+from bot.services.surveys import load_definitions
 
 PLACEHOLDER = re.compile(r"\{(\w+)")
 
@@ -17,6 +26,7 @@ def placeholders(entry) -> set[str]:
 
 def test_every_key_is_translated_in_both_languages():
     catalogues = load_catalogues()
+    assert list(catalogues) == ["ru", "en"]
     ru, en = catalogues["ru"].messages, catalogues["en"].messages
     assert set(ru) - set(en) == set(), "keys missing in English"
     assert set(en) - set(ru) == set(), "keys missing in Russian"
@@ -25,6 +35,26 @@ def test_every_key_is_translated_in_both_languages():
             texts = entry if isinstance(entry, tuple) else (entry,)
             assert all(t.strip() for t in texts), f"{locale}:{key} is empty"
         assert placeholders(ru[key]) == placeholders(en[key]), f"{key}: parameters differ"
+
+
+def test_each_language_has_the_same_catalogue_files_with_the_same_keys():
+    """A key lives in the same feature's file in every language (surveys.po included)."""
+    files = {locale: {path.name: set(read_catalogue(path, locale).messages)
+                      for path in sorted((LOCALES_DIR / locale / "LC_MESSAGES").glob("*.po"))}
+             for locale in SUPPORTED_LOCALES}
+    assert "surveys.po" in files["ru"]
+    for locale, by_file in files.items():
+        assert by_file == files["ru"], f"{locale}: files or their keys differ from Russian"
+
+
+def test_survey_texts_are_in_the_catalogues(translator: Translator):
+    """Every title, question, option and hint a definition needs, in both languages."""
+    for survey in load_definitions():
+        for key in survey.text_keys():
+            for locale in ("ru", "en"):
+                assert translator.has(key, locale), f"{locale}:{key}"
+    assert translator.get("survey.meeting_feedback.q.usefulness", "en") == (
+        "How useful was the meeting?")
 
 
 def test_russian_plurals_follow_cldr(translator: Translator):

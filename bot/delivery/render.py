@@ -28,8 +28,9 @@ from bot.delivery.generators import generators as all_generators
 from bot.i18n import Html, Translator
 from bot.services.notices.buttons import CALLBACK_LIMIT
 
-DATETIME_PATTERNS = {"ru": "d MMMM, HH:mm", "en": "d MMMM, HH:mm"}
-DATE_PATTERNS = {"ru": "d MMMM", "en": "d MMMM"}
+# CLDR patterns: Babel writes the month in the reader's language («5 марта», «5 March»).
+DATETIME_PATTERN = "d MMMM, HH:mm"
+DATE_PATTERN = "d MMMM"
 TIME_PATTERN = "HH:mm"
 
 class RenderError(ValueError):
@@ -74,14 +75,13 @@ def format_param(value: object, locale: str, tz: ZoneInfo) -> object:
     try:
         if tag == "$datetime":
             moment = datetime.fromisoformat(raw).astimezone(tz)
-            return format_datetime(moment, DATETIME_PATTERNS.get(locale, DATETIME_PATTERNS["en"]),
-                                   tzinfo=tz, locale=locale)
+            return format_datetime(moment, DATETIME_PATTERN, tzinfo=tz, locale=locale)
         if tag == "$time":
             moment = datetime.fromisoformat(raw).astimezone(tz)
             return format_datetime(moment, TIME_PATTERN, tzinfo=tz, locale=locale)
         if tag == "$date":
             day = date.fromisoformat(raw[:10])
-            return format_date(day, DATE_PATTERNS.get(locale, DATE_PATTERNS["en"]), locale=locale)
+            return format_date(day, DATE_PATTERN, locale=locale)
     except (TypeError, ValueError) as exc:
         raise RenderError(f"bad {tag} parameter {raw!r}: {exc}") from None
     return value

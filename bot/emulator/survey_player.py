@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.config import SUPPORTED_LOCALES
 from bot.emulator.players import SimUser
+from bot.i18n import create_translator
 from bot.services.surveys import (
     DateQuestion,
     MultiQuestion,
@@ -15,16 +17,32 @@ from bot.services.surveys import (
     SingleQuestion,
     TextQuestion,
     load_definitions,
+    option_text,
+    render_text,
 )
 
-COMPLETED = ("Анкета заполнена", "questionnaire is complete")
 Action = Callable[[SimUser, str], Awaitable[None]]
+
+
+def _texts(locale: str):
+    # What a person reads on screen: the catalogue texts, as plain text.
+    return create_translator(strict=True).bind(locale).plain
+
+
+def option_label(question: Question, index: int = 0, locale: str = "ru") -> str:
+    """The text of a choice question's option button, as a person sees it."""
+    return option_text(question, question.options[index].id, _texts(locale))
+
+
+# «The questionnaire is complete», in every language.
+COMPLETED = tuple(_texts(locale)("survey.completed") for locale in SUPPORTED_LOCALES)
 
 
 def find_question(survey_id: str, text: str, locale: str = "ru") -> Question | None:
     survey = load_definitions().get(survey_id)
-    matches = [q for q in survey.questions if (q.text.ru if locale == "ru" else q.text.en) in text]
-    return max(matches, key=lambda q: len(q.text.ru)) if matches else None
+    texts = _texts(locale)
+    matches = [q for q in survey.questions if render_text(q, texts) in text]
+    return max(matches, key=lambda q: len(render_text(q, texts))) if matches else None
 
 
 def current_question(user: SimUser, survey_id: str, locale: str) -> Question:
@@ -65,17 +83,17 @@ async def answer_survey(user: SimUser, survey_id: str, live, locale: str = "ru",
     # The «complete» of a survey answered just before must not end this one: only the messages
     # from this survey's first question on count.
     first = _question_index(user, survey_id, locale)
+    completed = _texts(locale)("survey.completed")
     for _ in range(40):
-        if any(mark in (m.text or "") for m in user.messages[max(first, len(user.messages) - 2):]
-               for mark in COMPLETED):
+        if any(completed in (m.text or "")
+               for m in user.messages[max(first, len(user.messages) - 2):]):
             user.mark_read()
             return answered
         question = current_question(user, survey_id, locale)
         if isinstance(question, SingleQuestion | MultiQuestion):
-            option = question.options[0].text
-            await press(option.ru if locale == "ru" else option.en)
+            await press(option_label(question, 0, locale))
             if isinstance(question, MultiQuestion):
-                await press("Готово" if locale == "ru" else "Done")
+                await press(_texts(locale)("survey.button.done"))
         elif isinstance(question, ScaleQuestion):
             await press("8")
         elif isinstance(question, NumberQuestion):

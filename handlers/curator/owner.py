@@ -90,7 +90,7 @@ def create_router(settings: Settings) -> Router:
         await state.update_data(kind=callback_data.kind)
         await state.set_state(NewOrganisation.zone)
         await query.answer()
-        await query.message.answer(t("owner.new.ask_zone"), reply_markup=kb.organisation_zones())
+        await query.message.answer(t("owner.new.ask_zone"), reply_markup=kb.organisation_zones(t))
 
     @router.callback_query(NewOrganisation.zone, OrgZoneCallback.filter())
     async def zone_chosen(query: CallbackQuery, callback_data: OrgZoneCallback, state: FSMContext,

@@ -85,7 +85,7 @@ def create_router() -> Router:
                                session: AsyncSession, user: User, t: BoundTranslator) -> None:
         participation = await access.require_participation(session, user.id,
                                                            callback_data.participation_id)
-        card = await curation.participant_card(session, participation, t.locale)
+        card = await curation.participant_card(session, participation, t.plain)
         lines = [t("cur.person.card", name=card.full_name or t("cur.reg.no_name", id=card.id),
                    role=t(f"role.{card.role}"),
                    form=form_title(card.form, t) if card.form else "—",

@@ -47,10 +47,10 @@ def organisation_kinds(t: BoundTranslator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def organisation_zones() -> InlineKeyboardMarkup:
+def organisation_zones(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for index, (_, label) in enumerate(RUSSIAN_ZONES):
-        builder.button(text=label, callback_data=OrgZoneCallback(index=index))
+    for index, (zone, _) in enumerate(RUSSIAN_ZONES):
+        builder.button(text=t.plain(f"timezone.zone.{zone}"), callback_data=OrgZoneCallback(index=index))
     builder.adjust(2)
     return builder.as_markup()
 

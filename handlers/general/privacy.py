@@ -25,7 +25,7 @@ def create_router() -> Router:
     @router.message(Command("mydata"))
     async def my_data(message: Message, session: AsyncSession, user: User,
                       t: BoundTranslator) -> None:
-        data = await privacy.export_user_data(session, user, t.locale)
+        data = await privacy.export_user_data(session, user, t.plain)
         content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
         await message.answer_document(BufferedInputFile(content, filename="mentorbot-my-data.json"),
                                       caption=t("mydata.caption"))

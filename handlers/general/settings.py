@@ -44,7 +44,7 @@ def create_router() -> Router:
                            user: User, settings: Settings) -> None:
         await state.set_state(TimezoneForm.waiting)
         current = user.timezone or settings.default_timezone
-        await message.answer(t("timezone.prompt", current=current), reply_markup=timezone_keyboard())
+        await message.answer(t("timezone.prompt", current=current), reply_markup=timezone_keyboard(t))
 
     async def save(zone: str, session: AsyncSession, user: User, state: FSMContext,
                    t: BoundTranslator) -> str:

@@ -49,7 +49,7 @@ def reason_text(t: BoundTranslator, code: str, items, labels: dict[str, str]) ->
 
 
 def reasons_text(t: BoundTranslator, reasons: list[Reason] | list[dict]) -> str:
-    labels = option_labels(t.locale)
+    labels = option_labels(t.plain)
     parts = []
     for r in reasons:
         code, items = (r["code"], r.get("items", ())) if isinstance(r, dict) else (r.code, r.items)

@@ -49,9 +49,11 @@ class GuardianConsent(StatesGroup):
     deciding = State()
 
 
-async def _consent_html(session: AsyncSession, programme_id: int, locale: str) -> tuple[int, str]:
-    text = await programmes.current_consent_text(session, programme_id)
-    return text.id, (text.body_ru if locale == "ru" else text.body_en)
+async def _consent_html(session: AsyncSession, programme_id: int,
+                        t: BoundTranslator) -> tuple[int, str]:
+    text = await programmes.consent_to_read(session, programme_id, t.locale,
+                                            t.translator.default_locale)
+    return text.id, text.body
 
 
 async def open_invitation(message_or_query: Message | CallbackQuery, token: str, *,
@@ -70,7 +72,7 @@ async def open_invitation(message_or_query: Message | CallbackQuery, token: str,
         if participation is None or participation.user_id == user.id:
             await answer(t("guardian.error.self"))
             return
-        _, consent = await _consent_html(session, programme.id, t.locale)
+        _, consent = await _consent_html(session, programme.id, t)
         await state.set_state(GuardianConsent.deciding)
         await state.set_data({"token": token})
         await answer(t("guardian.intro", programme=programme.title,
@@ -170,7 +172,7 @@ def create_router() -> Router:
             await query.message.answer(t(
                 "onboarding.guardian_link", link=invitations.deep_link(me.username, link.token)))
             return
-        consent_id, consent = await _consent_html(session, invitation.programme_id, t.locale)
+        consent_id, consent = await _consent_html(session, invitation.programme_id, t)
         await state.set_state(Joining.consent)
         await state.update_data(age_group=group, consent_text_id=consent_id)
         await query.message.answer(consent, reply_markup=consent_keyboard(t))

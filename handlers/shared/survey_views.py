@@ -5,17 +5,17 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks.onboarding import SurveyCallback
+from bot.i18n import BoundTranslator
 from bot.services.surveys import (
     MultiQuestion,
     Question,
     ScaleQuestion,
     SingleQuestion,
-    message,
     option_text,
 )
 
 
-def question_keyboard(response_id: int, question: Question, locale: str, *, can_go_back: bool,
+def question_keyboard(response_id: int, question: Question, t: BoundTranslator, *, can_go_back: bool,
                       ticked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup | None:
     # Buttons are collected in a plain list: InlineKeyboardBuilder deep-copies every button
     # on each add (quadratic), a measurable share of a questionnaire update's CPU time.
@@ -34,15 +34,15 @@ def question_keyboard(response_id: int, question: Question, locale: str, *, can_
     widths: list[int] = []
     if isinstance(question, SingleQuestion):
         for index, option in enumerate(question.options):
-            builder.button(text=option_text(question, option.id, locale), callback_data=data("o", index))
+            builder.button(text=option_text(question, option.id, t.plain), callback_data=data("o", index))
         widths += [1] * len(question.options)
     elif isinstance(question, MultiQuestion):
         for index, option in enumerate(question.options):
             mark = "✅ " if option.id in ticked else ""
-            builder.button(text=mark + option_text(question, option.id, locale),
+            builder.button(text=mark + option_text(question, option.id, t.plain),
                            callback_data=data("t", index))
         widths += [1] * len(question.options)
-        builder.button(text=message("survey.button.done", locale), callback_data=data("d"))
+        builder.button(text=t.plain("survey.button.done"), callback_data=data("d"))
         widths.append(1)
     elif isinstance(question, ScaleQuestion):
         values = list(range(question.min, question.max + 1))
@@ -52,10 +52,10 @@ def question_keyboard(response_id: int, question: Question, locale: str, *, can_
         widths += [per_row] * (len(values) // per_row) + ([len(values) % per_row] if len(values) % per_row else [])
     navigation = 0
     if question.optional:
-        builder.button(text=message("survey.button.skip", locale), callback_data=data("s"))
+        builder.button(text=t.plain("survey.button.skip"), callback_data=data("s"))
         navigation += 1
     if can_go_back:
-        builder.button(text=message("survey.button.back", locale), callback_data=data("b"))
+        builder.button(text=t.plain("survey.button.back"), callback_data=data("b"))
         navigation += 1
     if navigation:
         widths.append(navigation)

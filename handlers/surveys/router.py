@@ -20,10 +20,9 @@ from bot.services.surveys import (
     MultiQuestion,
     format_error,
     questionnaire,
+    render_intro,
     render_prompt,
-)
-from bot.services.surveys import (
-    message as survey_message,
+    render_title,
 )
 from bot.services.surveys.questionnaire import Step
 from handlers.shared.mentor_kit import send_materials
@@ -43,10 +42,9 @@ async def show_step(bot: Bot, chat_id: int, step: Step, state: FSMContext, t: Bo
                     edit: Message | None = None) -> None:
     """Ask the current question (editing the previous one when a button was pressed), or say
     the survey is complete."""
-    locale = t.locale
     if step.question is None:
         await state.clear()
-        text = escape(survey_message("survey.completed", locale))
+        text = escape(t.plain("survey.completed"))
         if edit is not None:
             await edit.edit_text(text)
         else:
@@ -56,14 +54,14 @@ async def show_step(bot: Bot, chat_id: int, step: Step, state: FSMContext, t: Bo
     data = await state.get_data()
     ticked = frozenset(data.get(ticks_key(step), []))
     await state.update_data(response_id=step.response_id)
-    prompt = escape(render_prompt(step.survey, step.question, step.answers, locale))
+    # Survey texts are plain (surveys.po): escaped here, where they become HTML.
+    prompt = escape(render_prompt(step.survey, step.question, step.answers, t.plain))
     if step.first:
-        title = step.survey.title.ru if locale == "ru" else step.survey.title.en
-        intro = step.survey.intro
-        intro_text = (intro.ru if locale == "ru" else intro.en) if intro else ""
-        header = f"<b>{escape(title)}</b>" + (f"\n{escape(intro_text)}" if intro_text else "")
+        intro = render_intro(step.survey, t.plain)
+        header = f"<b>{escape(render_title(step.survey, t.plain))}</b>" + (
+            f"\n{escape(intro)}" if intro else "")
         prompt = f"{header}\n\n{prompt}"
-    markup = question_keyboard(step.response_id, step.question, locale,
+    markup = question_keyboard(step.response_id, step.question, t,
                                can_go_back=step.can_go_back, ticked=ticked)
     if edit is not None:
         await edit.edit_text(prompt, reply_markup=markup)
@@ -121,14 +119,12 @@ def create_router() -> Router:
         except AccessDenied:
             raise  # someone else's survey: the one refusal path (answered and logged)
         except DomainError as exc:
-            text = (survey_message(exc.key, t.locale) if exc.key.startswith("survey.")
-                    else t.plain(exc.key))
-            await query.answer(text, show_alert=True)
+            await query.answer(t.plain(exc.key, **exc.params), show_alert=True)
             return
         if isinstance(result, Invalid):
-            await query.answer(format_error(result, t.locale), show_alert=True)
+            await query.answer(format_error(result, t.plain), show_alert=True)
             return
-        await query.answer(survey_message("survey.answer_saved", t.locale))
+        await query.answer(t.plain("survey.answer_saved"))
         await show_step(bot, query.from_user.id, result, state, t, edit=message)
         if result.question is None:
             await after_completion(session, result, bot, query.from_user.id, t)
@@ -144,7 +140,7 @@ def create_router() -> Router:
         result = await questionnaire.answer(session, response_id, user.id, step.question.id,
                                             message.text, step=step)
         if isinstance(result, Invalid):
-            await message.answer(escape(format_error(result, t.locale)))
+            await message.answer(escape(format_error(result, t.plain)))
             return
         await show_step(bot, message.chat.id, result, state, t)
         if result.question is None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot.emulator.players import SimUser
-from bot.emulator.survey_player import COMPLETED, find_question
+from bot.emulator.survey_player import COMPLETED, find_question, option_label
 from bot.services.surveys import (
     DateQuestion,
     MultiQuestion,
@@ -162,9 +162,9 @@ class Person:
             buttons = shown[-1].buttons if shown else []
             if any(b.startswith("✅ ") for b in buttons):
                 return lambda: user.press("Готово")
-            return lambda: user.press(question.options[0].text.ru)
+            return lambda: user.press(option_label(question))
         if isinstance(question, SingleQuestion):
-            return lambda: user.press(question.options[0].text.ru)
+            return lambda: user.press(option_label(question))
         if isinstance(question, ScaleQuestion):
             return lambda: user.press("8")
         if isinstance(question, NumberQuestion):

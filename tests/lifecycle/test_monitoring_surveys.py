@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.i18n import load_catalogues
 from bot.services.surveys import ScaleQuestion, load_definitions
 
 ROLES = ("mentee", "mentor")
@@ -26,11 +27,14 @@ def test_entry_and_exit_ask_the_same_scales(registry, role):
     exit_ = registry.get(f"exit_self_assessment_{role}")
     assert _shape(entry) == _shape(exit_)
     # Same wording too: a reworded question would not measure the same thing twice.
-    assert [q.text for q in entry.questions] == [q.text for q in exit_.questions]
+    for catalogue in load_catalogues().values():
+        words = catalogue.messages
+        assert [words[q.key] for q in entry.questions] == [words[q.key] for q in exit_.questions]
     assert all(isinstance(q, ScaleQuestion) and (q.min, q.max) == (1, 10) for q in entry.questions)
     assert {"engagement", "confidence"} <= {q.id for q in entry.questions}
     assert entry.roles == exit_.roles == (role,)
-    assert entry.title != exit_.title
+    assert all(c.messages[entry.title_key] != c.messages[exit_.title_key]
+               for c in load_catalogues().values())
 
 
 def test_role_specific_skills(registry):

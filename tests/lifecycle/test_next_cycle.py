@@ -63,8 +63,9 @@ async def test_clone_copies_settings_and_invites_continuing_mentors(app, transla
 
         consent = await programmes.current_consent_text(session, new.id)
         assert consent.version == result.consent_text_version == 1
-        assert "Наставничество 2026/27" in consent.body_ru and "01.09.2026" in consent.body_ru
-        assert "2025/26" not in consent.body_ru
+        body = (await programmes.consent_to_read(session, new.id, "ru", "ru")).body
+        assert "Наставничество 2026/27" in body and "01.09.2026" in body
+        assert "2025/26" not in body
         assert await session.scalar(select(func.count(ConsentText.id))
                                     .where(ConsentText.programme_id == source.id)) == 1
 

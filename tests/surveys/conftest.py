@@ -2,62 +2,53 @@ from __future__ import annotations
 
 import pytest
 
+from bot.i18n import Catalogue, Translator, load_catalogues
 from bot.services.surveys import Survey, load_definitions
 
-# A compact survey exercising every question type and both show_if forms.
+# A compact survey exercising every question type and both show_if forms: structure only, its
+# texts are DEMO_TEXTS (a definition names ids; the catalogues hold the words).
 DEMO = {
     "id": "demo",
     "version": 1,
     "roles": ["mentee"],
     "forms": ["*"],
-    "title": {"ru": "Демо", "en": "Demo"},
     "questions": [
-        {
-            "id": "status",
-            "type": "single",
-            "text": {"ru": "Статус?", "en": "Status?"},
-            "options": [
-                {"id": "pupil", "text": {"ru": "Ученик", "en": "Pupil"}},
-                {"id": "teacher", "text": {"ru": "Учитель", "en": "Teacher"}},
-            ],
-        },
+        {"id": "status", "type": "single", "options": ["pupil", "teacher"]},
         {
             "id": "grade",
             "type": "number",
             "min": 1,
             "max": 11,
             "show_if": {"question": "status", "equals": "pupil"},
-            "text": {"ru": "Класс?", "en": "Grade?"},
         },
-        {
-            "id": "topics",
-            "type": "multi",
-            "min": 1,
-            "max": 2,
-            "text": {"ru": "Темы?", "en": "Topics?"},
-            "options": [
-                {"id": "exam_prep", "text": {"ru": "ЕГЭ", "en": "Exams"}},
-                {"id": "olympiad_prep", "text": {"ru": "Олимпиады", "en": "Olympiads"}},
-                {"id": "other", "text": {"ru": "Другое", "en": "Other"}},
-            ],
-        },
+        {"id": "topics", "type": "multi", "min": 1, "max": 2,
+         "options": ["exam_prep", "olympiad_prep", "other"]},
         {
             "id": "topics_other",
             "type": "text",
             "max_length": 20,
             "show_if": {"question": "topics", "in": ["other"]},
-            "text": {"ru": "Что именно?", "en": "What exactly?"},
         },
-        {"id": "mood", "type": "scale", "text": {"ru": "Настроение?", "en": "Mood?"}},
-        {
-            "id": "start",
-            "type": "date",
-            "min": "2024-01-01",
-            "max": "2030-12-31",
-            "text": {"ru": "Дата начала?", "en": "Start date?"},
-        },
-        {"id": "note", "type": "text", "optional": True, "text": {"ru": "Заметка?", "en": "Note?"}},
+        {"id": "mood", "type": "scale"},
+        {"id": "start", "type": "date", "min": "2024-01-01", "max": "2030-12-31"},
+        {"id": "note", "type": "text", "optional": True},
     ],
+}
+
+DEMO_TEXTS = {  # key: (ru, en)
+    "survey.demo.title": ("Демо", "Demo"),
+    "survey.demo.q.status": ("Статус?", "Status?"),
+    "survey.demo.q.status.option.pupil": ("Ученик", "Pupil"),
+    "survey.demo.q.status.option.teacher": ("Учитель", "Teacher"),
+    "survey.demo.q.grade": ("Класс?", "Grade?"),
+    "survey.demo.q.topics": ("Темы?", "Topics?"),
+    "survey.demo.q.topics.option.exam_prep": ("ЕГЭ", "Exams"),
+    "survey.demo.q.topics.option.olympiad_prep": ("Олимпиады", "Olympiads"),
+    "survey.demo.q.topics.option.other": ("Другое", "Other"),
+    "survey.demo.q.topics_other": ("Что именно?", "What exactly?"),
+    "survey.demo.q.mood": ("Настроение?", "Mood?"),
+    "survey.demo.q.start": ("Дата начала?", "Start date?"),
+    "survey.demo.q.note": ("Заметка?", "Note?"),
 }
 
 
@@ -69,3 +60,25 @@ def demo() -> Survey:
 @pytest.fixture(scope="session")
 def registry():
     return load_definitions()
+
+
+@pytest.fixture(scope="session")
+def demo_translator() -> Translator:
+    """The project's catalogues plus the demo survey's texts; strict, so a missing key fails."""
+    catalogues = {}
+    for locale, catalogue in load_catalogues().items():
+        index = 0 if locale == "ru" else 1
+        messages = {**catalogue.messages,
+                    **{key: texts[index] for key, texts in DEMO_TEXTS.items()}}
+        catalogues[locale] = Catalogue(locale, messages, catalogue.plural_expr)
+    return Translator(catalogues, "ru", strict=True)
+
+
+@pytest.fixture(scope="session")
+def ru(demo_translator):
+    return demo_translator.bind("ru").plain
+
+
+@pytest.fixture(scope="session")
+def en(demo_translator):
+    return demo_translator.bind("en").plain

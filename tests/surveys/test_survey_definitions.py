@@ -3,13 +3,12 @@ from __future__ import annotations
 import copy
 import json
 import re
-import string
 from pathlib import Path
 
 import pytest
 
+from bot.i18n import load_catalogues
 from bot.services.surveys import (
-    MESSAGES,
     MultiQuestion,
     SingleQuestion,
     Survey,
@@ -24,21 +23,7 @@ from bot.services.surveys.registry import DEFINITIONS_DIR
 from .conftest import DEMO
 
 FILES = sorted(DEFINITIONS_DIR.glob("*.json"))
-TEXT_FIELDS = {"title", "intro", "text", "hint", "min_label", "max_label"}
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
-
-
-def _texts(node, path="$"):
-    """Every translated text in raw JSON: (path, value) for the known text fields."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in TEXT_FIELDS:
-                yield f"{path}.{key}", value
-            if isinstance(value, dict | list):
-                yield from _texts(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _texts(item, f"{path}[{i}]")
 
 
 def test_expected_surveys_load(registry):
@@ -61,34 +46,42 @@ def test_expected_surveys_load(registry):
 
 
 @pytest.mark.parametrize("file", FILES, ids=lambda f: f.stem)
-def test_every_text_has_ru_and_en(file: Path):
-    raw = json.loads(file.read_text(encoding="utf-8"))
-    texts = list(_texts(raw))
-    assert texts
-    for path, value in texts:
-        assert isinstance(value, dict), path
-        assert set(value) == {"ru", "en"}, path
-        assert value["ru"].strip() and value["en"].strip(), path
+def test_every_text_is_in_both_catalogues(file: Path):
+    survey = parse_definition(file.read_text(encoding="utf-8"), file.name)
+    catalogues = load_catalogues()
+    ru, en = catalogues["ru"].messages, catalogues["en"].messages
+    for key in survey.text_keys():
+        assert key in ru and key in en, f"{key} is not in both surveys.po"
+        assert ru[key].strip() and en[key].strip(), key
         # Catches a copy-paste of the wrong language into a slot.
-        assert CYRILLIC.search(value["ru"]), f"{path}: Russian text has no Cyrillic"
-        assert not CYRILLIC.search(value["en"]), f"{path}: English text contains Cyrillic"
+        assert CYRILLIC.search(ru[key]), f"{key}: Russian text has no Cyrillic"
+        assert not CYRILLIC.search(en[key]), f"{key}: English text contains Cyrillic"
 
 
-def test_question_with_only_russian_is_rejected():
+def test_no_survey_text_is_left_without_a_definition(registry):
+    """A key in surveys.po that no definition asks for is a renamed or removed question."""
+    wanted = {key for survey in registry for key in survey.text_keys()}
+    for locale, catalogue in load_catalogues().items():
+        own = {key for key in catalogue.messages
+               if key.startswith("survey.") and (".q." in key or key.endswith((".title", ".intro")))}
+        assert own - wanted == set(), locale
+
+
+@pytest.mark.parametrize("field", ["text", "title", "hint", "min_label"])
+def test_a_definition_carries_no_texts(field):
+    """Texts belong in the catalogues: a definition with words in it is refused at load."""
     broken = copy.deepcopy(DEMO)
-    broken["questions"].append({"id": "extra", "type": "text", "text": {"ru": "Только по-русски"}})
-    with pytest.raises(SurveyDefinitionError, match="en"):
-        parse_definition(json.dumps(broken))
-    broken["questions"][-1]["text"] = {"ru": "Есть", "en": "   "}
+    target = broken if field == "title" else broken["questions"][0]
+    target[field] = {"ru": "Текст", "en": "Text"}
     with pytest.raises(SurveyDefinitionError):
         parse_definition(json.dumps(broken))
 
 
-def test_option_with_only_russian_is_rejected():
-    broken = copy.deepcopy(DEMO)
-    broken["questions"][0]["options"][0]["text"] = {"ru": "Ученик"}
-    with pytest.raises(SurveyDefinitionError):
-        parse_definition(json.dumps(broken))
+def test_keys_are_derived_from_ids(demo):
+    q = demo.question("topics")
+    assert (demo.title_key, demo.intro_key) == ("survey.demo.title", None)
+    assert q.key == "survey.demo.q.topics" and q.hint_key is None
+    assert q.option_key("other") == "survey.demo.q.topics.option.other"
 
 
 @pytest.mark.parametrize("file", FILES, ids=lambda f: f.stem)
@@ -122,7 +115,10 @@ def test_mentor_and_mentee_vocabularies_match(registry, mentor_q, mentee_q):
     mentee = registry.get("mentee_profile").question(mentee_q)
     assert mentor.option_ids == mentee.option_ids
     # Same labels too, so curators see one vocabulary in reports.
-    assert [o.text for o in mentor.options] == [o.text for o in mentee.options]
+    for catalogue in load_catalogues().values():
+        labels = catalogue.messages
+        assert [labels[mentor.option_key(o)] for o in mentor.option_ids] == [
+            labels[mentee.option_key(o)] for o in mentee.option_ids]
 
 
 def test_competency_vocabulary_covers_brief(registry):
@@ -220,7 +216,7 @@ def _broken(mutate) -> str:
         pytest.param(lambda d: d["questions"][5].update(min="2031-01-01"), id="date-reversed"),
         pytest.param(lambda d: d["questions"][6].update(type="essay"), id="unknown-type"),
         pytest.param(
-            lambda d: d["questions"][0]["options"][0].update(id="Pupil"), id="option-not-snake"
+            lambda d: d["questions"][0]["options"].__setitem__(0, "Pupil"), id="option-not-snake"
         ),
         pytest.param(lambda d: d["questions"][0].update(colour="red"), id="unknown-field"),
         pytest.param(lambda d: d.update(roles=["teacher"]), id="unknown-role"),
@@ -256,23 +252,12 @@ def test_directory_checks(tmp_path: Path):
         load_definitions(tmp_path / "bad")
 
 
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def test_messages_have_both_languages_with_same_placeholders():
-    assert list(MESSAGES) == ["ru", "en"]
-    assert MESSAGES["ru"].keys() == MESSAGES["en"].keys()
-    for key, ru in MESSAGES["ru"].items():
-        en = MESSAGES["en"][key]
-        assert ru.strip() and en.strip(), key
-        assert _fields(ru) == _fields(en), key
-
-
 def test_every_error_code_and_ui_string_has_a_message():
     codes = {value for name, value in vars(v).items() if name.startswith("E_")}
-    assert codes <= MESSAGES["ru"].keys()
-    assert MESSAGES["ru"]["survey.progress"] == "Вопрос {index} из {total}"
+    catalogues = load_catalogues()
+    for catalogue in catalogues.values():
+        assert codes <= catalogue.messages.keys()
+    assert catalogues["ru"].messages["survey.progress"] == "Вопрос {index} из {total}"
     for key in (
         "survey.button.skip",
         "survey.button.back",
@@ -280,4 +265,4 @@ def test_every_error_code_and_ui_string_has_a_message():
         "survey.answer_saved",
         "survey.completed",
     ):
-        assert key in MESSAGES["en"]
+        assert key in catalogues["en"].messages

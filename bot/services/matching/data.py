@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.matching import MenteeProfile, MentorProfile, Preferences, Weights
-from bot.services.surveys import MultiQuestion, SingleQuestion, load_definitions
+from bot.services.surveys import MultiQuestion, SingleQuestion, Texts, load_definitions, option_text
 from models import (
     MatchPreference,
     Pair,
@@ -172,7 +172,7 @@ async def preferences(session: AsyncSession, cohort: Cohort) -> Preferences:
     return Preferences(frozenset(by_mentee), frozenset(by_mentor))
 
 
-def option_labels(locale: str) -> dict[str, str]:
+def option_labels(texts: Texts) -> dict[str, str]:
     """Option id → text for every choice question of both profiles (they share vocabularies)."""
     labels: dict[str, str] = {}
     registry = load_definitions()
@@ -180,5 +180,5 @@ def option_labels(locale: str) -> dict[str, str]:
         for question in registry.get(survey_id).questions:
             if isinstance(question, SingleQuestion | MultiQuestion):
                 for option in question.options:
-                    labels.setdefault(option.id, option.text.get(locale))
+                    labels.setdefault(option.id, option_text(question, option.id, texts))
     return labels

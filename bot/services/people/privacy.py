@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import request_wal_shred
 from bot.services.notices import notify, outbox
 from bot.services.people.erasure import erase_traces
-from bot.services.surveys import load_definitions, summarise
+from bot.services.surveys import Texts, load_definitions, summarise
 from models import (
     ConsentRecord,
     ConsentText,
@@ -31,7 +31,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-async def export_user_data(session: AsyncSession, user: User, locale: str) -> dict:
+async def export_user_data(session: AsyncSession, user: User, texts: Texts) -> dict:
     registry = load_definitions()
     data: dict = {
         "telegram_id": user.telegram_id,
@@ -70,7 +70,7 @@ async def export_user_data(session: AsyncSession, user: User, locale: str) -> di
                     select(SurveyAnswer.question_id, SurveyAnswer.value)
                     .where(SurveyAnswer.response_id == response.id))).all())
                 survey = registry.get(response.survey_id) if response.survey_id in registry else None
-                readable = summarise(survey, answers, locale) if survey else list(answers.items())
+                readable = summarise(survey, answers, texts) if survey else list(answers.items())
                 item["questionnaires"].append({
                     "survey": response.survey_id, "context": response.context,
                     "completed": _iso(response.completed_at),
@@ -88,7 +88,7 @@ async def export_user_data(session: AsyncSession, user: User, locale: str) -> di
             select(SurveyAnswer.question_id, SurveyAnswer.value)
             .where(SurveyAnswer.response_id == response.id))).all())
         survey = registry.get(response.survey_id) if response.survey_id in registry else None
-        readable = summarise(survey, answers, locale) if survey else list(answers.items())
+        readable = summarise(survey, answers, texts) if survey else list(answers.items())
         data["curator_questionnaires"].append({
             "programme": programme.title if programme else None, "survey": response.survey_id,
             "completed": _iso(response.completed_at),

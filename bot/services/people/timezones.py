@@ -6,21 +6,22 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-# (IANA zone, button label with the UTC offset): the zones of Russia, west to east.
-RUSSIAN_ZONES: tuple[tuple[str, str], ...] = (
-    ("Europe/Kaliningrad", "Калининград UTC+2"),
-    ("Europe/Moscow", "Москва UTC+3"),
-    ("Europe/Samara", "Самара UTC+4"),
-    ("Asia/Yekaterinburg", "Екатеринбург UTC+5"),
-    ("Asia/Omsk", "Омск UTC+6"),
-    ("Asia/Krasnoyarsk", "Красноярск UTC+7"),
-    ("Asia/Irkutsk", "Иркутск UTC+8"),
-    ("Asia/Yakutsk", "Якутск UTC+9"),
-    ("Asia/Vladivostok", "Владивосток UTC+10"),
-    ("Asia/Magadan", "Магадан UTC+11"),
-    ("Asia/Kamchatka", "Камчатка UTC+12"),
+# (IANA zone, hours from UTC): the zones of Russia, west to east. Their button labels are
+# catalogue texts, "timezone.zone.<zone>" (a city and the offset).
+RUSSIAN_ZONES: tuple[tuple[str, int], ...] = (
+    ("Europe/Kaliningrad", 2),
+    ("Europe/Moscow", 3),
+    ("Europe/Samara", 4),
+    ("Asia/Yekaterinburg", 5),
+    ("Asia/Omsk", 6),
+    ("Asia/Krasnoyarsk", 7),
+    ("Asia/Irkutsk", 8),
+    ("Asia/Yakutsk", 9),
+    ("Asia/Vladivostok", 10),
+    ("Asia/Magadan", 11),
+    ("Asia/Kamchatka", 12),
 )
-_BY_OFFSET = {int(label.rsplit("+", 1)[1]): zone for zone, label in RUSSIAN_ZONES}
+_BY_OFFSET = {offset: zone for zone, offset in RUSSIAN_ZONES}
 _OFFSET = re.compile(r"^(?:utc|gmt|мск)?\s*([+-])\s*(\d{1,2})(?::00)?$", re.IGNORECASE)
 _KNOWN = {zone.lower(): zone for zone in available_timezones()}
 

@@ -16,7 +16,7 @@ from bot.services.people import invitations, participants
 from bot.services.people.invitations import InvitationView
 from bot.services.programmes import programmes
 from bot.services.programmes.programmes import MAX_TITLE
-from bot.services.surveys import load_definitions, summarise
+from bot.services.surveys import Texts, load_definitions, summarise
 from bot.services.surveys import store as survey_store
 from models import (
     Invitation,
@@ -176,7 +176,7 @@ class ParticipantCard:
 
 
 async def participant_card(session: AsyncSession, participation: Participation,
-                           locale: str) -> ParticipantCard:
+                           texts: Texts) -> ParticipantCard:
     answers: list[tuple[str, str]] = []
     response = await session.scalar(
         select(SurveyResponse).where(SurveyResponse.participation_id == participation.id,
@@ -184,7 +184,7 @@ async def participant_card(session: AsyncSession, participation: Participation,
         .order_by(SurveyResponse.id.desc()).limit(1))
     if response is not None and participation.state != ParticipationState.WITHDRAWN:
         survey = load_definitions().get(response.survey_id)
-        answers = summarise(survey, await survey_store.answers(session, response.id), locale)
+        answers = summarise(survey, await survey_store.answers(session, response.id), texts)
     return ParticipantCard(participation.id, participation.programme_id, participation.full_name,
                            participation.role, participation.form, participation.age_group,
                            participation.state, participation.created_at,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import DomainError
 from bot.services.programmes.forms import is_valid_form
-from models import ConsentText, Curator, Organisation, Programme
+from models import ConsentText, ConsentTextBody, Curator, Organisation, Programme
 
 ORGANISATION_KINDS = ("school", "college", "other")
 PROGRAMME_STATES = ("preparing", "running", "completed")
@@ -96,17 +96,19 @@ async def create_programme(session: AsyncSession, translator: ConsentTemplate, *
 async def publish_consent_text(session: AsyncSession, translator: ConsentTemplate,
                                programme: Programme,
                                organisation: Organisation) -> ConsentText:
-    """A new version of the consent text from the current template; earlier consents keep
-    pointing at the version the person read."""
+    """A new version of the consent text from the current template, in every language the bot
+    has a catalogue for; earlier consents keep pointing at the version the person read."""
     latest = await session.scalar(select(func.max(ConsentText.version))
                                   .where(ConsentText.programme_id == programme.id))
     params = dict(organisation=organisation.name, programme=programme.title,
                   start=programme.starts_on.strftime("%d.%m.%Y"),
                   end=programme.ends_on.strftime("%d.%m.%Y"))
-    text = ConsentText(programme_id=programme.id, version=(latest or 0) + 1,
-                       body_ru=translator.get("consent.body", "ru", **params),
-                       body_en=translator.get("consent.body", "en", **params))
+    text = ConsentText(programme_id=programme.id, version=(latest or 0) + 1)
     session.add(text)
+    await session.flush()
+    session.add_all(ConsentTextBody(consent_text_id=text.id, locale=locale,
+                                    body=translator.get("consent.body", locale, **params))
+                    for locale in translator.locales)
     await session.flush()
     return text
 
@@ -117,6 +119,32 @@ async def current_consent_text(session: AsyncSession, programme_id: int) -> Cons
     if text is None:
         raise LookupError(programme_id)
     return text
+
+
+@dataclass(frozen=True)
+class ConsentToRead:
+    id: int
+    version: int
+    body: str  # HTML
+    locale: str  # the language of `body`
+
+
+async def consent_to_read(session: AsyncSession, programme_id: int, locale: str,
+                          first_locale: str) -> ConsentToRead:
+    """The current consent text in the reader's language; without one in that language (a text
+    published before the language was added), in the first language, else in any stored.
+    One statement: every language of the newest version."""
+    newest = (select(ConsentText.id).where(ConsentText.programme_id == programme_id)
+              .order_by(ConsentText.version.desc()).limit(1).scalar_subquery())
+    rows = (await session.execute(
+        select(ConsentText.id, ConsentText.version, ConsentTextBody.locale, ConsentTextBody.body)
+        .join(ConsentTextBody, ConsentTextBody.consent_text_id == ConsentText.id)
+        .where(ConsentText.id == newest).order_by(ConsentTextBody.locale))).all()
+    if not rows:
+        raise LookupError(programme_id)
+    by_locale = {row.locale: row for row in rows}
+    row = by_locale.get(locale) or by_locale.get(first_locale) or rows[0]
+    return ConsentToRead(row.id, row.version, row.body, row.locale)
 
 
 async def card(session: AsyncSession, programme_id: int) -> ProgrammeCard:

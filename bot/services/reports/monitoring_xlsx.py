@@ -116,14 +116,13 @@ def write_participants(sheet: Worksheet, stage2: Stage2, t: T,
 def write_conditions(sheet: Worksheet, conditions: Sequence[CuratorAnswers], t: T) -> None:
     """The curators' questionnaire about the programme's conditions: one row per curator and
     question, scores as numbers (with the mean of the curators), open answers as text."""
-    from bot.services.surveys import ScaleQuestion, load_definitions
+    from bot.services.surveys import ScaleQuestion, load_definitions, render_text
 
     sheet.title = t("practices.xlsx.conditions_sheet")[:31]
     survey = load_definitions().get(CONDITIONS_SURVEY)
-    locale = getattr(t, "locale", "ru")
     rows: list[tuple[object, ...]] = []
     for question in survey.questions:
-        label = question.text.get(locale)
+        label = render_text(question, t)
         scores = []
         for number, curator in enumerate(conditions, start=1):
             value = curator.answers.get(question.id)

@@ -28,7 +28,7 @@ from bot.services.reports.registry_xlsx import (
     fit_columns,
     style_header,
 )
-from bot.services.surveys import load_definitions
+from bot.services.surveys import load_definitions, option_text
 from models import PAIR_STAGES
 
 T = Callable[..., str]
@@ -118,12 +118,12 @@ def _meetings(sheet, rows: Sequence[MeetingRow], t: T) -> None:
     finish_table(sheet, len(headers), len(rows))
 
 
-def _option_labels(locale: str) -> dict[str, str]:
+def _option_labels(t: T) -> dict[str, str]:
     survey = load_definitions().get(FEEDBACK_SURVEY)
     labels: dict[str, str] = {}
     for question in survey.questions:
         for option in getattr(question, "options", ()) or ():
-            labels[option.id] = option.text.get(locale)
+            labels[option.id] = option_text(question, option.id, t)
     return labels
 
 
@@ -132,7 +132,7 @@ def _feedback(sheet, rows: Sequence[FeedbackRow], t: T) -> None:
                ("date", "role", "usefulness", "valuable", "to_change")]
     append_row(sheet, headers)
     style_header(sheet)
-    labels = _option_labels(getattr(t, "locale", "ru"))
+    labels = _option_labels(t)
     for row in rows:
         valuable = [row.valuable_other if v == "other" and row.valuable_other
                     else labels.get(v, v) for v in row.valuable]

@@ -4,10 +4,10 @@ Typical use by the Telegram layer::
 
     survey = load_definitions().get("mentor_profile")
     q = next_question(survey, answers)            # None -> finished
-    text = render_prompt(survey, q, answers, "ru")
+    text = render_prompt(survey, q, answers, t.plain)  # texts from surveys.po
     result = validate(q, raw)                     # Ok(value) | Invalid(code, params)
     if isinstance(result, Ok): store(q.id, result.value, survey.version)
-    else: reply(format_error(result, "ru"))
+    else: reply(format_error(result, t.plain))
 """
 
 from .flow import (
@@ -25,10 +25,8 @@ from .flow import (
     visible_answers,
     visible_questions,
 )
-from .messages import MESSAGES, message, normalise_locale
 from .models import (
     DateQuestion,
-    LocalizedText,
     MultiQuestion,
     NumberQuestion,
     Option,
@@ -41,24 +39,26 @@ from .models import (
 )
 from .registry import SurveyDefinitionError, SurveyRegistry, load_definitions, parse_definition
 from .render import (
+    Texts,
     answer_text,
+    format_date,
     format_error,
     option_text,
     render_hint,
+    render_intro,
     render_prompt,
     render_text,
+    render_title,
     summarise,
 )
 from .validation import AnswerValue, Invalid, Ok, ValidationResult, validate
 
 __all__ = [
-    "MESSAGES",
     "SKIPPED",
     "AnswerValue",
     "Answers",
     "DateQuestion",
     "Invalid",
-    "LocalizedText",
     "MultiQuestion",
     "NumberQuestion",
     "Ok",
@@ -72,24 +72,26 @@ __all__ = [
     "SurveyDefinitionError",
     "SurveyRegistry",
     "TextQuestion",
+    "Texts",
     "ValidationResult",
     "answer_text",
+    "format_date",
     "format_error",
     "hidden_answer_ids",
     "invalid_answers",
     "is_complete",
     "is_visible",
     "load_definitions",
-    "message",
     "next_question",
-    "normalise_locale",
     "option_text",
     "parse_definition",
     "previous_question",
     "progress",
     "render_hint",
+    "render_intro",
     "render_prompt",
     "render_text",
+    "render_title",
     "skip",
     "summarise",
     "validate",

@@ -3,6 +3,15 @@
 Definitions are data (JSON files); these models are the single place that
 decides what a valid definition looks like, so a broken file fails at load
 time instead of in the middle of a user's questionnaire.
+
+A definition holds structure only (ids, types, ranges, option codes). Its texts live in the
+catalogues (locales/<lang>/LC_MESSAGES/surveys.po) under keys derived from the ids, so a new
+language is a new catalogue and never a change to a definition:
+
+    survey.<survey>.title, survey.<survey>.intro (when "intro": true)
+    survey.<survey>.q.<question>, ….hint (when "hint": true)
+    survey.<survey>.q.<question>.min_label / .max_label (a scale with "labels": true)
+    survey.<survey>.q.<question>.option.<option>
 """
 
 from __future__ import annotations
@@ -16,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 # Stable keys are stored in the database and compared by matching, so they are
 # restricted to lowercase snake_case (digits allowed: "14_17", "18_plus").
 KEY_RE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
-LOCALES: tuple[str, ...] = ("ru", "en")  # Russian first: it is the users' language
 ROLES = ("mentor", "mentee", "curator", "guardian")
 
 Role = Literal["mentor", "mentee", "curator", "guardian"]
@@ -36,26 +44,8 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class LocalizedText(_Frozen):
-    """A user-facing text; every locale is mandatory so nothing is shown untranslated."""
-
-    ru: str
-    en: str
-
-    @field_validator("ru", "en")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must not be empty")
-        return value
-
-    def get(self, locale: str) -> str:
-        return self.en if locale == "en" else self.ru
-
-
 class Option(_Frozen):
     id: str
-    text: LocalizedText
 
     @field_validator("id")
     @classmethod
@@ -91,8 +81,9 @@ class ShowIf(_Frozen):
 
 class _QuestionBase(_Frozen):
     id: str
-    text: LocalizedText
-    hint: LocalizedText | None = None
+    # The catalogue key of the question's text, set by the survey from the ids (see above).
+    key: str = ""
+    hint: bool = False  # the definition has its own hint (else a generic one by type)
     optional: bool = False
     show_if: ShowIf | None = None
 
@@ -101,9 +92,21 @@ class _QuestionBase(_Frozen):
     def _key(cls, value: str) -> str:
         return _check_key(value, "question id")
 
+    @property
+    def hint_key(self) -> str | None:
+        return f"{self.key}.hint" if self.hint else None
+
 
 class _ChoiceBase(_QuestionBase):
     options: tuple[Option, ...]
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _option_ids(cls, value: object) -> object:
+        # Options are written as their codes: ["teacher", "pupil"].
+        if isinstance(value, list | tuple):
+            return tuple({"id": o} if isinstance(o, str) else o for o in value)
+        return value
 
     @field_validator("options")
     @classmethod
@@ -117,6 +120,9 @@ class _ChoiceBase(_QuestionBase):
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def option_key(self, option_id: str) -> str:
+        return f"{self.key}.option.{option_id}"
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -155,8 +161,7 @@ class ScaleQuestion(_QuestionBase):
     type: Literal["scale"]
     min: int = 1
     max: int = 10
-    min_label: LocalizedText | None = None
-    max_label: LocalizedText | None = None
+    labels: bool = False  # the ends of the scale have names (….min_label / ….max_label)
 
     @model_validator(mode="after")
     def _range(self) -> ScaleQuestion:
@@ -215,9 +220,42 @@ class Survey(_Frozen):
     stage: Stage = "onboarding"
     # Lower runs first; lets age_group precede the profiles in for_role().
     order: int = 100
-    title: LocalizedText
-    intro: LocalizedText | None = None
+    intro: bool = False  # an introduction shown above the first question
     questions: tuple[Question, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_keys(cls, data: object) -> object:
+        # Every question learns its catalogue key from the survey's and its own id.
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            questions = data.get("questions")
+            if isinstance(questions, list | tuple):
+                data = {**data, "questions": [
+                    {**q, "key": f"survey.{data['id']}.q.{q['id']}"}
+                    if isinstance(q, dict) and isinstance(q.get("id"), str) else q
+                    for q in questions]}
+        return data
+
+    @property
+    def title_key(self) -> str:
+        return f"survey.{self.id}.title"
+
+    @property
+    def intro_key(self) -> str | None:
+        return f"survey.{self.id}.intro" if self.intro else None
+
+    def text_keys(self) -> list[str]:
+        """Every catalogue key the survey's texts need (the translations test checks them)."""
+        keys = [self.title_key, *([self.intro_key] if self.intro_key else [])]
+        for q in self.questions:
+            keys.append(q.key)
+            if q.hint_key:
+                keys.append(q.hint_key)
+            if isinstance(q, ScaleQuestion) and q.labels:
+                keys += [f"{q.key}.min_label", f"{q.key}.max_label"]
+            if isinstance(q, SingleQuestion | MultiQuestion):
+                keys += [q.option_key(o.id) for o in q.options]
+        return keys
 
     @field_validator("id")
     @classmethod

@@ -1,0 +1,59 @@
+"""A programme's consent text is stored once per language, as rows: a third language is new rows
+from its catalogue, and a reader whose language has no text reads the first language's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, select
+
+from bot.services.programmes import programmes
+from models import ConsentTextBody, Organisation
+
+
+async def _programme(session, translator):
+    organisation = await programmes.create_organisation(session, "Школа <№1> & Co", "school",
+                                                        "Europe/Moscow")
+    return await programmes.create_programme(
+        session, translator, organisation_id=organisation.id, title="Наставничество 2026",
+        starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), forms=["teacher_teacher"])
+
+
+async def test_each_language_reads_its_own_text(app, translator):
+    async with app.sessionmaker() as session, session.begin():
+        programme = await _programme(session, translator)
+        count = await session.scalar(select(func.count()).select_from(ConsentTextBody))
+        assert count == len(translator.locales) == 2
+        ru = await programmes.consent_to_read(session, programme.id, "ru", "ru")
+        en = await programmes.consent_to_read(session, programme.id, "en", "ru")
+    assert (ru.locale, en.locale) == ("ru", "en")
+    assert ru.id == en.id and ru.version == en.version == 1
+    params = dict(organisation="Школа <№1> & Co", programme="Наставничество 2026",
+                  start="01.09.2026", end="31.05.2027")
+    assert ru.body == translator.get("consent.body", "ru", **params)
+    assert en.body == translator.get("consent.body", "en", **params)
+    assert "&lt;№1&gt; &amp; Co" in ru.body  # HTML: the curator's words are escaped
+
+
+async def test_a_language_without_a_text_reads_the_first_language(app, translator):
+    async with app.sessionmaker() as session, session.begin():
+        programme = await _programme(session, translator)
+        # A language added after the text was published has no row of its own.
+        unknown = await programmes.consent_to_read(session, programme.id, "de", "ru")
+        assert unknown.locale == "ru"
+        await session.execute(delete(ConsentTextBody).where(ConsentTextBody.locale == "en"))
+        english = await programmes.consent_to_read(session, programme.id, "en", "ru")
+        assert english.locale == "ru"
+
+
+async def test_a_new_version_is_read_and_the_old_one_kept(app, translator):
+    async with app.sessionmaker() as session, session.begin():
+        programme = await _programme(session, translator)
+        first = await programmes.consent_to_read(session, programme.id, "ru", "ru")
+        programme.title = "Наставничество 2026/27"
+        organisation = await session.get(Organisation, programme.organisation_id)
+        await programmes.publish_consent_text(session, translator, programme, organisation)
+        second = await programmes.consent_to_read(session, programme.id, "en", "ru")
+        assert (second.version, second.locale) == (2, "en") and second.id != first.id
+        assert "2026/27" in second.body
+        assert await session.scalar(select(func.count()).select_from(ConsentTextBody)) == 4
