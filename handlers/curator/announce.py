@@ -12,7 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks.digest import AnnounceCallback
+from bot.callbacks.digest import AnnounceAction, AnnounceCallback
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied, DomainError
@@ -45,7 +45,7 @@ def create_router() -> Router:
         await state.clear()
         await for_curated_programme(
             message, session, user, t, choose="ann.choose",
-            button=lambda pid: AnnounceCallback(action="pick", programme_id=pid),
+            button=lambda pid: AnnounceCallback(action=AnnounceAction.PICK, programme_id=pid),
             one=lambda programme: ask_audience(message, programme.id, programme.title, t))
 
     @router.callback_query(AnnounceCallback.filter())

@@ -14,6 +14,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 
 from bot.callbacks.lifecycle import (
     LetterPickCallback,
+    LifecycleCardAction,
     LifecycleCardCallback,
     LifecycleSurveyCallback,
 )
@@ -74,7 +75,7 @@ def create_router(translator: Translator) -> Router:
             raise CuratorCommandOnly()
         await for_curated_programme(
             message, session, user, t, choose="lifecycle.monitoring.choose",
-            button=lambda pid: LifecycleCardCallback(action="mon", programme_id=pid),
+            button=lambda pid: LifecycleCardCallback(action=LifecycleCardAction.MONITORING, programme_id=pid),
             one=lambda programme: send_monitoring_chart(message, session, programme, t))
 
     @router.callback_query(LifecycleCardCallback.filter(F.action == "mon"))

@@ -11,7 +11,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks.lifecycle import LifecycleCardCallback, PracticeCallback
+from bot.callbacks.lifecycle import LifecycleCardCallback, PracticeAction, PracticeCallback
 from bot.clock import now_of
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
@@ -64,7 +64,7 @@ def create_router() -> Router:
 
         await for_curated_programme(
             message, session, user, t, choose="practices.choose", one=show,
-            button=lambda pid: PracticeCallback(action="l", programme_id=pid))
+            button=lambda pid: PracticeCallback(action=PracticeAction.LIST, programme_id=pid))
 
     @router.callback_query(PracticeCallback.filter())
     async def practices_pressed(query: CallbackQuery, callback_data: PracticeCallback,

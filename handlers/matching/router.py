@@ -13,7 +13,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks.digest import PairListCallback
-from bot.callbacks.matching import MatchCallback, MatchProgrammeCallback, PairCallback
+from bot.callbacks.matching import (
+    MatchAction,
+    MatchCallback,
+    MatchProgrammeAction,
+    MatchProgrammeCallback,
+    PairCallback,
+)
 from bot.clock import now_of
 from bot.db import AsyncSession
 from bot.delivery.wake import wake_after_commit
@@ -137,14 +143,14 @@ def create_router(translator: Translator) -> Router:
 
         await for_curated_programme(
             message, session, user, t, choose="match.choose_programme", one=open_draft,
-            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action="open"))
+            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action=MatchProgrammeAction.OPEN))
 
     @router.message(Command("pairs"))
     async def pairs_command(message: Message, session: AsyncSession, user: User,
                             t: BoundTranslator) -> None:
         await for_curated_programme(
             message, session, user, t, choose="match.choose_programme",
-            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action="pairs"),
+            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action=MatchProgrammeAction.PAIRS),
             one=lambda programme: show_pairs(message, session, programme.id, t))
 
     async def show_pairs(message: Message, session: AsyncSession, programme_id: int,
@@ -258,7 +264,7 @@ def create_router(translator: Translator) -> Router:
                     t("match.low_score", mentor=mentor_name, mentee=mentee_name,
                       score=f"{check.pair_score.score:.0f}"),
                     reply_markup=kb.confirm(t, draft.id, MatchCallback(
-                        action="amy", draft_id=draft.id, mentee_id=mentee_id,
+                        action=MatchAction.ADD_LOW_SCORE, draft_id=draft.id, mentee_id=mentee_id,
                         mentor_id=mentor_id)))
                 return
             await match_flow.add_manual(session, draft, mentee_id, mentor_id)
@@ -271,7 +277,7 @@ def create_router(translator: Translator) -> Router:
             await query.answer()
             await query.message.answer(
                 t("match.confirm", count=len(shown.pairs), programme=shown.programme_title),
-                reply_markup=kb.confirm(t, draft.id, MatchCallback(action="yes",
+                reply_markup=kb.confirm(t, draft.id, MatchCallback(action=MatchAction.APPROVE,
                                                                    draft_id=draft.id)))
         elif action == "yes":
             created = await match_flow.confirm(session, draft, translator)

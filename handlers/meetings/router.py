@@ -16,6 +16,7 @@ from babel.dates import format_datetime
 from bot.callbacks.meetings import (
     FeedbackCallback,
     HelpMeCallback,
+    LogAction,
     LogCallback,
     LoggedCallback,
     MeetingActionCallback,
@@ -290,7 +291,7 @@ def create_router(translator: Translator) -> Router:
         target = await meetings.target(session, user.id, pair_id, group)
         if target.me.my_role != "mentor":
             raise AccessDenied()
-        return LogCallback(action="c", pair=pair_id, group=group,
+        return LogCallback(action=LogAction.CARD, pair=pair_id, group=group,
                            kind=meetings.group_next_kind(target))
 
     async def start_logging(message: Message, session: AsyncSession, user: User,
@@ -349,7 +350,7 @@ def create_router(translator: Translator) -> Router:
             zone = await timezone_of(session, user, meeting.programme_id,
                                      settings.default_timezone)
             local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
-            card = LogCallback(action="c", pair=pair_ids[0], group=len(pair_ids) > 1,
+            card = LogCallback(action=LogAction.CARD, pair=pair_ids[0], group=len(pair_ids) > 1,
                                kind=meeting.kind, day=local_day.strftime("%Y%m%d"),
                                meeting=meeting.id)
             await _edit_or_send(query, await card_text(session, user, card, t, zone, now),
@@ -429,7 +430,7 @@ def create_router(translator: Translator) -> Router:
         elif action == "edit":
             pair_ids = await meeting_pair_ids(session, meeting.id)
             local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
-            card = LogCallback(action="c", pair=pair_ids[0], group=len(pair_ids) > 1,
+            card = LogCallback(action=LogAction.CARD, pair=pair_ids[0], group=len(pair_ids) > 1,
                                kind=meeting.kind, dur=meeting.duration_minutes,
                                day=local_day.strftime("%Y%m%d"), meeting=meeting.id)
             await _edit_or_send(query, await card_text(session, user, card, t, zone, now),
