@@ -56,6 +56,8 @@ PACKED: dict[type[CallbackData], list[str]] = {
     me.MeetingActionCallback: ["ma:ok:7", "ma:mv:7", "ma:cx:7"],
     me.LogCallback: ["ml:c:0:0::0::0", "ml:d:0:0::0::0", "ml:k:0:0::0::0", "ml:K:0:0::0::0",
                      "ml:t:0:0::0::0", "ml:T:0:0::0::0", "ml:ok:0:0::0::0"],
+    # before: the field was called `answer`; names are not packed, positions are
+    me.OverdueCallback: ["mo:y:7", "mo:n:7", "mo:o:7"],
     me.LoggedCallback: ["mx:note:7", "mx:topics:7", "mx:edit:7", "mx:del:7", "mx:delok:7",
                         "mx:back:7"],
     co.SurveyCallback: ["sv:7:mentor:o:-1", "sv:7:mentor:t:-1", "sv:7:mentor:d:-1",

@@ -66,8 +66,14 @@ class LogCallback(CallbackData, prefix="ml"):
     meeting: int = 0  # a planned meeting being logged, or a log being edited
 
 
+class OverdueAction(StrEnum):
+    TOOK_PLACE = "y"
+    MISSED = "n"
+    ANOTHER = "o"  # log another meeting
+
+
 class OverdueCallback(CallbackData, prefix="mo"):
-    answer: str  # y: it took place, n: it did not, o: log another one
+    action: OverdueAction
     meeting: int
 
 

@@ -22,6 +22,7 @@ from bot.callbacks.meetings import (
     LoggedCallback,
     MeetingAction,
     MeetingActionCallback,
+    OverdueAction,
     OverdueCallback,
     PlanDayCallback,
     PlanFormatCallback,
@@ -342,30 +343,48 @@ def create_router(translator: Translator) -> Router:
         await state.clear()
         await start_logging(message, session, user, t, settings, now_of(scheduler))
 
-    @router.callback_query(OverdueCallback.filter())
-    async def overdue_answer(query: CallbackQuery, callback_data: OverdueCallback,
-                             session: AsyncSession, user: User, t: BoundTranslator,
-                             settings: Settings, scheduler=None) -> None:
-        now = now_of(scheduler)
+    # «Did the planned meeting take place?»: only the mentor of its pair answers.
+    def overdue_button(action: OverdueAction):
+        return router.callback_query(OverdueCallback.filter(F.action == action))
+
+    async def overdue_meeting(session: AsyncSession, user: User,
+                              callback_data: OverdueCallback) -> Meeting:
         meeting, me = await require_meeting(session, user.id, callback_data.meeting)
         if me.role != "mentor":
             raise AccessDenied()
-        if callback_data.answer == "n":
-            await meetings.mark_missed(session, user_id=user.id, meeting_id=meeting.id, now=now)
-            await _edit_or_send(query, t("meetings.log.marked_missed"))
-        elif callback_data.answer == "y":
-            pair_ids = await meeting_pair_ids(session, meeting.id)
-            zone = await timezone_of(session, user, meeting.programme_id,
-                                     settings.default_timezone)
-            local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
-            card = LogCallback(action=LogAction.CARD, pair=pair_ids[0], group=len(pair_ids) > 1,
-                               kind=meeting.kind, day=local_day.strftime("%Y%m%d"),
-                               meeting=meeting.id)
-            await _edit_or_send(query, await card_text(session, user, card, t, zone, now),
-                                kb.log_card_keyboard(t, card))
-        elif isinstance(query.message, Message):
+        return meeting
+
+    @overdue_button(OverdueAction.MISSED)
+    async def overdue_missed(query: CallbackQuery, callback_data: OverdueCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator,
+                             scheduler=None) -> None:
+        meeting = await overdue_meeting(session, user, callback_data)
+        await meetings.mark_missed(session, user_id=user.id, meeting_id=meeting.id,
+                                   now=now_of(scheduler))
+        await _edit_or_send(query, t("meetings.log.marked_missed"))
+        await query.answer()
+
+    @overdue_button(OverdueAction.TOOK_PLACE)
+    async def overdue_took_place(query: CallbackQuery, callback_data: OverdueCallback,
+                                 session: AsyncSession, user: User, t: BoundTranslator,
+                                 settings: Settings, scheduler=None) -> None:
+        meeting = await overdue_meeting(session, user, callback_data)
+        pair_ids = await meeting_pair_ids(session, meeting.id)
+        zone = await timezone_of(session, user, meeting.programme_id, settings.default_timezone)
+        local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
+        card = LogCallback(action=LogAction.CARD, pair=pair_ids[0], group=len(pair_ids) > 1,
+                           kind=meeting.kind, day=local_day.strftime("%Y%m%d"),
+                           meeting=meeting.id)
+        await show_card(query, session, user, card, t, zone, now_of(scheduler))
+
+    @overdue_button(OverdueAction.ANOTHER)
+    async def overdue_another(query: CallbackQuery, callback_data: OverdueCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator,
+                              settings: Settings, scheduler=None) -> None:
+        await overdue_meeting(session, user, callback_data)
+        if isinstance(query.message, Message):
             await query.message.delete()
-            await start_logging(query.message, session, user, t, settings, now,
+            await start_logging(query.message, session, user, t, settings, now_of(scheduler),
                                 offer_overdue=False)
         await query.answer()
 

@@ -15,6 +15,7 @@ from bot.callbacks.meetings import (
     LogCallback,
     LoggedAction,
     LoggedCallback,
+    OverdueAction,
     OverdueCallback,
     PlanDayCallback,
     PlanFormatCallback,
@@ -168,11 +169,11 @@ def log_days_keyboard(t: BoundTranslator, card: LogCallback, today: date) -> Inl
 def overdue_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("meetings.button.took_place"),
-                   callback_data=OverdueCallback(answer="y", meeting=meeting_id))
+                   callback_data=OverdueCallback(action=OverdueAction.TOOK_PLACE, meeting=meeting_id))
     builder.button(text=t.plain("meetings.button.did_not"),
-                   callback_data=OverdueCallback(answer="n", meeting=meeting_id))
+                   callback_data=OverdueCallback(action=OverdueAction.MISSED, meeting=meeting_id))
     builder.button(text=t.plain("meetings.button.another"),
-                   callback_data=OverdueCallback(answer="o", meeting=meeting_id))
+                   callback_data=OverdueCallback(action=OverdueAction.ANOTHER, meeting=meeting_id))
     builder.adjust(2, 1)
     return builder.as_markup()
 
