@@ -14,7 +14,7 @@ from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import access, invitations, users
 from bot.services.programmes import curation, materials, programmes
 from bot.services.reports import registry_xlsx
-from handlers.meetings.materials import send_materials
+from handlers.shared.mentor_kit import send_materials
 from models import Participation, ParticipationState, SurveyAnswer, SurveyResponse
 from tests.recording_bot import create_recording_bot
 
