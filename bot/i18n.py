@@ -61,11 +61,11 @@ def read_catalogue(path: Path, locale: str) -> Catalogue:
     for message in catalog:
         if not message.id:
             continue  # the header entry
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
-        if isinstance(message.string, tuple):
-            catalogue.messages[key] = tuple(message.string)
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        if isinstance(message.string, str | None):
+            catalogue.messages[key] = message.string or ""  # untranslated: rendered as the key
         else:
-            catalogue.messages[key] = message.string
+            catalogue.messages[key] = tuple(message.string)
     return catalogue
 
 
@@ -107,7 +107,7 @@ class Translator:
                 raise MissingTranslation(f"{catalogue.locale}:{key}")
             return key
         if isinstance(entry, tuple):
-            number = count if count is not None else int(params.get("n", 0))  # type: ignore[arg-type]
+            number = count if count is not None else int(params.get("n", 0))  # type: ignore[call-overload]  # "n" is a count
             text = entry[min(catalogue.plural_index(number), len(entry) - 1)]
             params.setdefault("n", number)
         else:
