@@ -99,7 +99,8 @@ class SurveyAnswer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(64))
-    value: Mapped[object] = mapped_column(JSON)
+    # Text, a number or the chosen options (AnswerValue of bot/services/surveys/validation.py).
+    value: Mapped[str | int | list[str] | None] = mapped_column(JSON)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -63,7 +63,7 @@ async def join_as_minor(session: AsyncSession, invitation: InvitationView, user_
     if not needs_guardian(age_group):
         raise ValueError(age_group)
     await invitations.consume(session, invitation)
-    programme = await session.get(Programme, invitation.programme_id)
+    programme = await session.get_one(Programme, invitation.programme_id)
     participation = Participation(programme_id=programme.id, user_id=user_id, role=invitation.role,
                                   state=ParticipationState.GUARDIAN_PENDING, age_group=age_group,
                                   form=_single_form(programme))
@@ -82,7 +82,7 @@ async def join_with_consent(session: AsyncSession, invitation: InvitationView, u
     if needs_guardian(age_group) or age_group not in AGE_GROUPS:
         raise ValueError(age_group)
     await invitations.consume(session, invitation)
-    programme = await session.get(Programme, invitation.programme_id)
+    programme = await session.get_one(Programme, invitation.programme_id)
     now = utcnow()
     participation = Participation(programme_id=programme.id, user_id=user_id, role=invitation.role,
                                   state=ParticipationState.QUESTIONNAIRE, age_group=age_group,
@@ -130,7 +130,7 @@ async def set_name(session: AsyncSession, participation: Participation, name: st
 
 
 async def set_form(session: AsyncSession, participation: Participation, form: str) -> None:
-    programme = await session.get(Programme, participation.programme_id)
+    programme = await session.get_one(Programme, participation.programme_id)
     if form not in programme.forms:
         raise DomainError("onboarding.error.form")
     participation.form = form

@@ -79,7 +79,7 @@ async def create_programme(session: AsyncSession, translator: Translator, *, org
                           cadence_days=cadence_days, state="preparing")
     session.add(programme)
     await session.flush()
-    organisation = await session.get(Organisation, organisation_id)
+    organisation = await session.get_one(Organisation, organisation_id)
     await publish_consent_text(session, translator, programme, organisation)
     return programme
 
@@ -90,12 +90,14 @@ async def publish_consent_text(session: AsyncSession, translator: Translator, pr
     pointing at the version the person read."""
     latest = await session.scalar(select(func.max(ConsentText.version))
                                   .where(ConsentText.programme_id == programme.id))
-    params = dict(organisation=organisation.name, programme=programme.title,
-                  start=programme.starts_on.strftime("%d.%m.%Y"),
-                  end=programme.ends_on.strftime("%d.%m.%Y"))
+    start, end = programme.starts_on.strftime("%d.%m.%Y"), programme.ends_on.strftime("%d.%m.%Y")
+
+    def body(locale: str) -> str:
+        return translator.get("consent.body", locale, organisation=organisation.name,
+                              programme=programme.title, start=start, end=end)
+
     text = ConsentText(programme_id=programme.id, version=(latest or 0) + 1,
-                       body_ru=translator.get("consent.body", "ru", **params),
-                       body_en=translator.get("consent.body", "en", **params))
+                       body_ru=body("ru"), body_en=body("en"))
     session.add(text)
     await session.flush()
     return text
