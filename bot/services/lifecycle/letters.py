@@ -6,7 +6,7 @@ a ZIP of all of them in the conversation."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -50,7 +50,7 @@ async def _curator_name(session: AsyncSession, organisation_id: int, user_id: in
 async def prepare(session: AsyncSession, programme: Programme, participation_ids: Sequence[int],
                   curator_user_id: int, issued_on: date, locale: str = "ru"
                   ) -> list[tuple[Participation, User | None, letters.Letter]]:
-    organisation = await session.get(Organisation, programme.organisation_id)
+    organisation = await session.get_one(Organisation, programme.organisation_id)
     curator_name = await _curator_name(session, programme.organisation_id, curator_user_id)
     rows = (await session.execute(
         select(Participation, User).outerjoin(User, User.id == Participation.user_id)
@@ -79,7 +79,8 @@ def letter_of(args: Mapping[str, Any]) -> letters.Letter:
     return letters.Letter(**values)
 
 
-def generator(translator: Translator):
+def generator(translator: Translator
+              ) -> Callable[[Mapping[str, Any], str], Awaitable[tuple[str, bytes]]]:
     async def letter_pdf(args: Mapping[str, Any], locale: str) -> tuple[str, bytes]:
         letter = letter_of(args)
         return letters.filename(1, letter)[3:], letters.render(letter, translator)

@@ -57,7 +57,8 @@ def build_ics(args: Mapping[str, Any], locale: str, stamp: datetime | None = Non
             event.add("url", location)
     calendar.add_component(event)
     calendar.add_missing_timezones()  # the VTIMEZONE for the TZID of DTSTART/DTEND
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 async def ics_generator(args: Mapping[str, Any], locale: str) -> tuple[str, bytes]:
