@@ -137,6 +137,11 @@ class BoundTranslator:
         """For a button's text or a callback answer: see Translator.plain."""
         return self.translator.plain(key, self.locale, count=count, **params)
 
+    def with_params(self, key: str, params: Mapping[str, object]) -> str:
+        """The text of a key whose parameters come as one mapping (a refusal's `params`)."""
+        return self.translator._render(key, self.locale, None, dict(params),
+                                       escape_params=self.html)
+
     def as_plain(self) -> BoundTranslator:
         """The same translator for plain text: spreadsheets, charts, file names."""
         return BoundTranslator(self.translator, self.locale, html=False)

@@ -41,7 +41,8 @@ def _view(invitation: Invitation) -> InvitationView:
                           invitation.max_uses, invitation.uses)
 
 
-def deep_link(bot_username: str, token: str) -> str:
+def deep_link(bot_username: str | None, token: str) -> str:
+    # A bot always has a username; aiogram types User.username as optional.
     return f"https://t.me/{bot_username}?start={token}"
 
 

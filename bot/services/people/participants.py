@@ -154,11 +154,14 @@ async def of_user(session: AsyncSession, user_id: int) -> list[ParticipationView
                               p.full_name, p.age_group) for p, title, org in rows]
 
 
-async def owned(session: AsyncSession, participation_id: int, user_id: int) -> Participation:
-    """The participation if it belongs to this person; the same refusal otherwise."""
+async def owned(session: AsyncSession, participation_id: int | None, user_id: int
+                ) -> Participation:
+    """The participation if it belongs to this person; the same refusal otherwise (None: a step
+    that lost its participation)."""
     from bot.services.errors import AccessDenied
 
-    participation = await session.get(Participation, participation_id)
+    participation = (None if participation_id is None
+                     else await session.get(Participation, participation_id))
     if participation is None or participation.user_id != user_id:
         raise AccessDenied()
     return participation
