@@ -21,3 +21,9 @@ def callback_factories() -> set[type]:
                      if issubclass(cls, CallbackData) and cls is not CallbackData
                      and cls.__module__ == loaded.__name__)
     return found
+
+
+def action_values() -> set[str]:
+    """Every value an action of a button may carry (the values of the actions' Enums)."""
+    return {member.value for factory in callback_factories() if "action" in factory.model_fields
+            for member in factory.model_fields["action"].annotation}

@@ -20,7 +20,7 @@ from bot.services.people import participants, users
 from bot.services.programmes import programmes
 from bot.telegram import commands as menus
 from models import Participation
-from tests.bot_surface import callback_factories
+from tests.bot_surface import action_values, callback_factories
 from tests.db_snapshot import snapshot
 from tests.recording_bot import create_recording_bot
 
@@ -42,7 +42,8 @@ texts = st.one_of(st.text(max_size=80), st.sampled_from(ODD_TEXTS), st.sampled_f
 part = st.one_of(st.integers(-3, 2_000_000).map(str), st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12), st.sampled_from(
     ["card", "run", "done", "parts", "mats", "comm", "show", "new", "revoke", "mentor", "mentee",
-     "o", "t", "d", "s", "b", "add", "del", "True", "False", "1", "0"]))
+     "o", "t", "d", "s", "b", "add", "del", "True", "False", "1", "0"]),
+    st.sampled_from(sorted(action_values())))
 callback_data = st.one_of(
     st.text(min_size=1, max_size=90),
     st.builds(lambda prefix, parts: ":".join([prefix, *parts]), st.sampled_from(PREFIXES),
@@ -174,6 +175,17 @@ async def test_every_command_and_every_forged_button_naming_another_programme(wo
             for shape in ([object_id], ["card", object_id], ["show", object_id, "mentor"],
                           [object_id, "position", "o", "1"], ["del", object_id, object_id]):
                 updates.append(make_update("callback", actor, "", ":".join([prefix, *shape])))
+    # every action of every button, each id of programme B's objects in its id fields
+    for factory in callback_factories():
+        if "action" not in factory.model_fields:
+            continue
+        for action in factory.model_fields["action"].annotation:
+            for object_id in ids:
+                parts = [action.value if name == "action" else object_id if info.annotation is int
+                         else "1" if info.annotation is bool else "mentor"
+                         for name, info in factory.model_fields.items()]
+                updates.append(make_update("callback", actor, "",
+                                           ":".join([factory.__prefix__, *parts])))
     requests = await feed_all(world, actor, updates, caplog)
     for request in requests:
         shown = " ".join(str(v) for v in request.model_dump().values() if v)

@@ -229,7 +229,7 @@ def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[s
                                    mine, DENIED),  # the proposer is told the other side confirms
         me.LogCallback: (lambda: me.LogCallback(action="d", pair=w.pair, kind="intro", dur=60),
                          {"mentor"}, DENIED),
-        me.OverdueCallback: (lambda: me.OverdueCallback(answer="o", meeting=w.proposed),
+        me.OverdueCallback: (lambda: me.OverdueCallback(action=me.OverdueAction.ANOTHER, meeting=w.proposed),
                              {"mentor"}, DENIED),
         me.LoggedCallback: (lambda: me.LoggedCallback(action="topics", meeting=w.logged),
                             {"mentor"}, DENIED),

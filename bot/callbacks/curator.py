@@ -5,6 +5,8 @@ someone else's organisation, programme, person or material is refused and logged
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
@@ -32,15 +34,29 @@ class CadenceCallback(CallbackData, prefix="npc"):
     days: int
 
 
+class ProgrammeAction(StrEnum):
+    CARD = "card"
+    RUN = "run"
+    COMPLETE = "done"
+    MATERIALS = "mats"
+    COMMUNITY = "comm"  # the community link
+
+
 class ProgrammeCallback(CallbackData, prefix="pg"):
-    # card, run, done (complete), parts (registry), mats (materials), comm (community link)
-    action: str
+    action: ProgrammeAction
     programme_id: int
 
 
+class LinkAction(StrEnum):
+    SHOW = "show"
+    LIFETIME = "life"  # choose the lifetime
+    USES = "uses"  # choose the limit of uses
+    NEW = "new"
+    REVOKE = "revoke"
+
+
 class LinkCallback(CallbackData, prefix="lk"):
-    # show, life (choose lifetime), uses (choose limit), new, revoke
-    action: str
+    action: LinkAction
     programme_id: int
     role: str
     days: int = 0
@@ -67,7 +83,12 @@ class BindCallback(CallbackData, prefix="bd"):
     programme_id: int
 
 
+class MaterialAction(StrEnum):
+    ADD = "add"
+    DELETE = "del"
+
+
 class MaterialCallback(CallbackData, prefix="mt"):
-    action: str  # add, del
+    action: MaterialAction
     programme_id: int
     material_id: int = 0

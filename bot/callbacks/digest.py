@@ -3,11 +3,19 @@ prefixes, ids only; every id is checked again against the presser (bot.services.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
+class DigestAction(StrEnum):
+    DAY = "day"  # choose the weekday
+    TIME = "time"  # choose the time
+    SET = "set"
+
+
 class DigestCallback(CallbackData, prefix="dg"):
-    action: str  # day (choose weekday), time (choose time), set
+    action: DigestAction
     programme_id: int
     weekday: int = 0
     slot: int = 0  # index into bot.services.notices.digest.DIGEST_TIMES
@@ -21,8 +29,15 @@ class ReportCallback(CallbackData, prefix="rpt"):
     programme_id: int
 
 
+class AnnounceAction(StrEnum):
+    PICK = "pick"  # the programme
+    AUDIENCE = "aud"
+    SEND = "send"
+    DROP = "drop"
+
+
 class AnnounceCallback(CallbackData, prefix="an"):
-    action: str  # pick (programme), aud (audience), send, drop
+    action: AnnounceAction
     programme_id: int
     audience: str = ""
 

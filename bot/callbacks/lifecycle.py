@@ -3,6 +3,8 @@ cycle. Short prefixes and ids only; every id is re-checked against the presser."
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
@@ -11,24 +13,39 @@ class LifecycleSurveyCallback(CallbackData, prefix="ls"):
     pair: int
 
 
+class LifecycleCardAction(StrEnum):
+    MIDTERM = "mid"  # the midterm date
+    FINAL_SURVEYS = "fin"  # the final surveys' days before the end
+    LETTERS = "let"
+    NEXT_CYCLE = "new"
+    MONITORING = "mon"  # the monitoring chart
+    CONDITIONS = "cond"  # the curator's conditions questionnaire
+
+
 class LifecycleCardCallback(CallbackData, prefix="lc"):
-    # mid (midterm date), fin (final surveys' days before the end), let (letters), new (next
-    # cycle), mon (monitoring chart), cond (the curator's conditions questionnaire), prac (the
-    # base of good practices)
-    action: str
+    action: LifecycleCardAction
     programme_id: int
 
 
+class LetterPickAction(StrEnum):
+    TOGGLE = "t"  # a mentor
+    SEND = "go"
+
+
 class LetterPickCallback(CallbackData, prefix="lf"):
-    # t: toggle a mentor, go: send
-    action: str
+    action: LetterPickAction
     programme_id: int
     participation: int = 0
 
 
+class PracticeAction(StrEnum):
+    LIST = "l"  # open the programme's stories
+    PAGE = "p"  # turn a page
+    TOGGLE = "t"  # the mark of one story
+
+
 class PracticeCallback(CallbackData, prefix="pb"):
-    # l: open the programme's stories, p: turn a page, t: toggle the mark of one story
-    action: str
+    action: PracticeAction
     programme_id: int
     page: int = 0
     response: int = 0

@@ -5,32 +5,70 @@ candidate of that draft's programme, a pair must be the presser's own (or curate
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
+
+
+class MatchProgrammeAction(StrEnum):
+    OPEN = "open"
+    RECOMPUTE = "new"
+    ASK_PREFERENCES = "prefs"
+    PAIRS = "pairs"  # the list of pairs
 
 
 class MatchProgrammeCallback(CallbackData, prefix="mpg"):
     programme_id: int
-    action: str = "open"  # open, new (recompute), prefs (ask preferences), pairs (list)
+    action: MatchProgrammeAction = MatchProgrammeAction.OPEN
+
+
+class MatchAction(StrEnum):
+    PAGE = "pg"
+    DROP = "drop"
+    SWAP_LIST = "sw"
+    SWAP_TO = "swto"  # swap to the mentor chosen
+    ADD = "add"  # the mentees one may add by hand
+    ADD_MENTEE = "am"  # a mentee picked
+    ADD_MENTOR = "amm"  # a mentor picked
+    ADD_LOW_SCORE = "amy"  # a low score confirmed
+    ASK_APPROVE = "ok"
+    APPROVE = "yes"
 
 
 class MatchCallback(CallbackData, prefix="mdr"):
-    # pg page, ok ask to approve, yes approve, drop, sw swap list, swto swap to mentor,
-    # add mentees to add, am mentee picked, amm mentor picked, amy low score confirmed
-    action: str
+    action: MatchAction
     draft_id: int
     page: int = 0
     mentee_id: int = 0
     mentor_id: int = 0
 
 
+class PairAction(StrEnum):
+    CARD = "card"
+    PAUSE = "pause"
+    RESUME = "resume"
+    DONE = "done"
+    END = "end"  # end early, with a typed reason
+    PLAN = "plan"
+
+
 class PairCallback(CallbackData, prefix="pr"):
-    action: str  # card, pause, resume, done, end, plan
+    action: PairAction
     pair_id: int
 
 
+class PlanAction(StrEnum):
+    SHOW = "show"
+    ADD = "add"
+    NO_DATE = "nodate"  # a new goal without a target date
+    GOAL = "goal"
+    STATUS = "st"
+    COMMENT = "cm"
+    DELETE = "del"
+
+
 class PlanCallback(CallbackData, prefix="pn"):
-    # show, add, nodate, goal, st (status), cm (comment), del, pick (which pair)
-    action: str
+    action: PlanAction
     pair_id: int
     goal_id: int = 0
     value: str = ""

@@ -3,6 +3,8 @@ the mentee's alarm. Short prefixes and ids only; every id is re-checked against 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
@@ -31,15 +33,31 @@ class PlanFormatCallback(CallbackData, prefix="mf"):
     fmt: str  # offline, online
 
 
+class MeetingAction(StrEnum):
+    CONFIRM = "ok"
+    MOVE = "mv"  # another time
+    CANCEL = "cx"
+
+
 class MeetingActionCallback(CallbackData, prefix="ma"):
-    action: str  # ok: confirm, mv: another time / move, cx: cancel
+    action: MeetingAction
     meeting: int
+
+
+class LogAction(StrEnum):
+    CARD = "c"  # the card as it is
+    DURATION = "d"  # a duration chosen
+    KIND_MENU = "k"
+    KIND = "K"  # a kind chosen
+    DAY_MENU = "t"
+    DAY = "T"  # a day chosen
+    SAVE = "ok"
 
 
 class LogCallback(CallbackData, prefix="ml"):
     """The logging card carries its whole state, so three taps need no conversation state."""
 
-    action: str  # d: duration, k: kind menu, K: kind chosen, t: date menu, T: date chosen, ok
+    action: LogAction
     pair: int = 0
     group: bool = False
     kind: str = ""
@@ -48,13 +66,28 @@ class LogCallback(CallbackData, prefix="ml"):
     meeting: int = 0  # a planned meeting being logged, or a log being edited
 
 
+class OverdueAction(StrEnum):
+    TOOK_PLACE = "y"
+    MISSED = "n"
+    ANOTHER = "o"  # log another meeting
+
+
 class OverdueCallback(CallbackData, prefix="mo"):
-    answer: str  # y: it took place, n: it did not, o: log another one
+    action: OverdueAction
     meeting: int
 
 
+class LoggedAction(StrEnum):
+    NOTE = "note"
+    TOPICS = "topics"
+    EDIT = "edit"
+    DELETE = "del"  # ask
+    DELETE_CONFIRMED = "delok"
+    BACK = "back"
+
+
 class LoggedCallback(CallbackData, prefix="mx"):
-    action: str  # note, topics, edit, del, delok
+    action: LoggedAction
     meeting: int
 
 

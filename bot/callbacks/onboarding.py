@@ -5,6 +5,8 @@ stale button gets the same refusal as a foreign one."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
@@ -41,10 +43,18 @@ class FormChoiceCallback(CallbackData, prefix="pf"):
     index: int
 
 
+class SurveyAction(StrEnum):
+    OPTION = "o"
+    TOGGLE = "t"  # of a multiple choice
+    DONE = "d"  # a multiple choice complete
+    SKIP = "s"
+    BACK = "b"
+
+
 class SurveyCallback(CallbackData, prefix="sv"):
     response_id: int
     question: str
-    action: str  # o: option, t: toggle, d: done (multi), s: skip, b: back
+    action: SurveyAction
     index: int = -1
 
 

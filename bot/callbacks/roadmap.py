@@ -3,30 +3,53 @@ against the person pressing (bot.services.roadmap.status / access)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
+class RoadmapProgrammeAction(StrEnum):
+    MENU = "menu"
+    UPLOAD = "upload"
+    LIST = "list"  # the items of one status bucket, paged
+
+
 class RoadmapProgrammeCallback(CallbackData, prefix="rmp"):
-    # menu, upload, list (by status bucket), mine
-    action: str
+    action: RoadmapProgrammeAction
     programme_id: int
     bucket: str = ""
     page: int = 0
 
 
+class RoadmapDraftAction(StrEnum):
+    SUMMARY = "summary"
+    ITEMS = "items"  # a page of items
+    FIX = "fix"  # an item's deadline (index)
+    PEOPLE = "people"
+    PERSON = "person"  # one responsible person (index)
+    PICK = "pick"  # a candidate for that person (index, choice)
+    SKIP = "skip"
+    INVITE = "invite"  # a curator's invitation for that person (index)
+    SAVE = "save"
+    DROP = "drop"
+
+
 class RoadmapDraftCallback(CallbackData, prefix="rmd"):
-    # items (page), fix (item index), people, person (index), pick (index, choice), skip,
-    # invite (index), save, drop
-    action: str
+    action: RoadmapDraftAction
     draft_id: int
     index: int = 0
     page: int = 0
     choice: int = 0
 
 
+class RoadmapItemAction(StrEnum):
+    DONE = "done"
+    NO_COMMENT = "nocomment"  # done, without a comment
+    EXTEND = "ext"  # ask for more time
+
+
 class RoadmapItemCallback(CallbackData, prefix="rmi"):
-    # done, ext, nocomment, show
-    action: str
+    action: RoadmapItemAction
     item_id: int
 
 

@@ -12,7 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks.digest import AnnounceCallback
+from bot.callbacks.digest import AnnounceAction, AnnounceCallback
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied, DomainError
@@ -22,7 +22,7 @@ from bot.services.programmes import curation
 from handlers.curator import digest_views as kb
 from handlers.shared.guards import curator_router
 from handlers.shared.programme_choice import for_curated_programme
-from models import User
+from models import Programme, User
 
 
 class AnnounceFlow(StatesGroup):
@@ -45,48 +45,69 @@ def create_router() -> Router:
         await state.clear()
         await for_curated_programme(
             message, session, user, t, choose="ann.choose",
-            button=lambda pid: AnnounceCallback(action="pick", programme_id=pid),
+            button=lambda pid: AnnounceCallback(action=AnnounceAction.PICK, programme_id=pid),
             one=lambda programme: ask_audience(message, programme.id, programme.title, t))
 
-    @router.callback_query(AnnounceCallback.filter())
-    async def announce_button(query: CallbackQuery, callback_data: AnnounceCallback,
-                              session: AsyncSession, user: User, state: FSMContext,
-                              t: BoundTranslator, scheduler: Any = None) -> None:
-        programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        action, audience = callback_data.action, callback_data.audience
-        if action == "pick":
-            await query.answer()
-            await ask_audience(query.message, programme.id, programme.title, t)
-        elif action == "aud" and audience in announcements.AUDIENCES:
-            await state.set_state(AnnounceFlow.text)
-            await state.set_data({"programme_id": programme.id, "audience": audience})
-            await query.answer()
-            await query.message.edit_text(t("ann.ask_text", audience=t(
-                f"ann.audience.{audience}"), max=announcements.MAX_TEXT))
-        elif action == "send":
-            data = await state.get_data()
-            if (await state.get_state() != AnnounceFlow.confirm.state
-                    or data.get("programme_id") != programme.id
-                    or data.get("audience") != audience):
-                await query.answer(t.plain("ann.stale"), show_alert=True)
-                return
-            sent = await announcements.send(
-                session, programme_id=programme.id, author_user_id=user.id, audience=audience,
-                text=data["text"], now=curation.now())
-            await state.clear()
-            await query.answer()
-            await query.message.edit_reply_markup(reply_markup=None)
-            await query.message.answer(t("ann.queued", count=sent.recipients,
-                                         unreachable=sent.skipped_unreachable))
-            if scheduler is not None:
-                scheduler.wake()
-        elif action == "drop":
-            await state.clear()
-            await query.answer()
-            await query.message.edit_reply_markup(reply_markup=None)
-            await query.message.answer(t("ann.dropped"))
-        else:
+    def announce_button(action: AnnounceAction):
+        return router.callback_query(AnnounceCallback.filter(F.action == action))
+
+    async def curated(session: AsyncSession, user: User, callback_data: AnnounceCallback
+                      ) -> Programme:
+        return await access.require_curator(session, user.id, callback_data.programme_id)
+
+    @announce_button(AnnounceAction.PICK)
+    async def announce_pick(query: CallbackQuery, callback_data: AnnounceCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
+        await query.answer()
+        await ask_audience(query.message, programme.id, programme.title, t)
+
+    @announce_button(AnnounceAction.AUDIENCE)
+    async def announce_audience(query: CallbackQuery, callback_data: AnnounceCallback,
+                                session: AsyncSession, user: User, state: FSMContext,
+                                t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
+        audience = callback_data.audience
+        if audience not in announcements.AUDIENCES:
             raise AccessDenied()
+        await state.set_state(AnnounceFlow.text)
+        await state.set_data({"programme_id": programme.id, "audience": audience})
+        await query.answer()
+        await query.message.edit_text(t("ann.ask_text", audience=t(
+            f"ann.audience.{audience}"), max=announcements.MAX_TEXT))
+
+    @announce_button(AnnounceAction.SEND)
+    async def announce_send(query: CallbackQuery, callback_data: AnnounceCallback,
+                            session: AsyncSession, user: User, state: FSMContext,
+                            t: BoundTranslator, scheduler: Any = None) -> None:
+        programme = await curated(session, user, callback_data)
+        audience = callback_data.audience
+        data = await state.get_data()
+        if (await state.get_state() != AnnounceFlow.confirm.state
+                or data.get("programme_id") != programme.id
+                or data.get("audience") != audience):
+            await query.answer(t.plain("ann.stale"), show_alert=True)
+            return
+        sent = await announcements.send(
+            session, programme_id=programme.id, author_user_id=user.id, audience=audience,
+            text=data["text"], now=curation.now())
+        await state.clear()
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(t("ann.queued", count=sent.recipients,
+                                     unreachable=sent.skipped_unreachable))
+        if scheduler is not None:
+            scheduler.wake()
+
+    @announce_button(AnnounceAction.DROP)
+    async def announce_drop(query: CallbackQuery, callback_data: AnnounceCallback,
+                            session: AsyncSession, user: User, state: FSMContext,
+                            t: BoundTranslator) -> None:
+        await curated(session, user, callback_data)
+        await state.clear()
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(t("ann.dropped"))
 
     @router.message(AnnounceFlow.text, F.text)
     async def text_given(message: Message, session: AsyncSession, user: User,

@@ -11,13 +11,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks.curator import ProgrammeCallback, RegistryCallback
+from bot.callbacks.curator import ProgrammeAction, ProgrammeCallback, RegistryCallback
 from bot.clock import now_of
 from bot.db import AsyncSession
 from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator
 from bot.services import lookup
-from bot.services.errors import AccessDenied, DomainError
+from bot.services.errors import DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.people import access
 from bot.services.programmes import curation
@@ -30,7 +30,7 @@ from handlers.curator.materials import show_materials
 from handlers.curator.registry import short_date, show_registry
 from handlers.shared.guards import curator_router
 from handlers.shared.programme_choice import for_curated_programme
-from models import User
+from models import Programme, User
 
 __all__ = ["create_router", "send_card"]
 
@@ -96,36 +96,62 @@ def create_router() -> Router:
             one=lambda programme: show_registry(message, session, programme.id, "", "", 0, t))
 
     # The programme card and its buttons.
-    @router.callback_query(ProgrammeCallback.filter())
-    async def programme_action(query: CallbackQuery, callback_data: ProgrammeCallback,
-                               session: AsyncSession, user: User, state: FSMContext,
-                               t: BoundTranslator, scheduler: object | None = None) -> None:
-        programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        action = callback_data.action
-        if action in ("run", "done"):
-            await curation.advance_state(session, programme,
-                                         "running" if action == "run" else "completed")
-            if action == "done":
-                # Every open pair completes; both members get the final surveys.
-                await lifecycle.complete_programme(session, programme.id, now_of(scheduler))
-                wake_after_commit(session, scheduler)
-            await query.answer(t.plain("cur.card.state_changed",
-                                       state=t.plain(f"cur.state.{programme.state}")))
-            text, markup = await card_view(session, programme.id, t)
-            await query.message.edit_text(text, reply_markup=markup)
-            return
+    def programme_button(action: ProgrammeAction):
+        return router.callback_query(ProgrammeCallback.filter(F.action == action))
+
+    async def curated(session: AsyncSession, user: User, callback_data: ProgrammeCallback
+                      ) -> Programme:
+        return await access.require_curator(session, user.id, callback_data.programme_id)
+
+    async def state_changed(query: CallbackQuery, session: AsyncSession, programme: Programme,
+                            t: BoundTranslator) -> None:
+        await query.answer(t.plain("cur.card.state_changed",
+                                   state=t.plain(f"cur.state.{programme.state}")))
+        text, markup = await card_view(session, programme.id, t)
+        await query.message.edit_text(text, reply_markup=markup)
+
+    @programme_button(ProgrammeAction.RUN)
+    async def programme_run(query: CallbackQuery, callback_data: ProgrammeCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
+        await curation.advance_state(session, programme, "running")
+        await state_changed(query, session, programme, t)
+
+    @programme_button(ProgrammeAction.COMPLETE)
+    async def programme_complete(query: CallbackQuery, callback_data: ProgrammeCallback,
+                                 session: AsyncSession, user: User, t: BoundTranslator,
+                                 scheduler: object | None = None) -> None:
+        programme = await curated(session, user, callback_data)
+        await curation.advance_state(session, programme, "completed")
+        # Every open pair completes; both members get the final surveys.
+        await lifecycle.complete_programme(session, programme.id, now_of(scheduler))
+        wake_after_commit(session, scheduler)
+        await state_changed(query, session, programme, t)
+
+    @programme_button(ProgrammeAction.CARD)
+    async def programme_card(query: CallbackQuery, callback_data: ProgrammeCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
         await query.answer()
-        if action == "card":
-            await send_card(query.message, session, programme.id, t)
-        elif action == "mats":
-            await show_materials(query.message, session, programme.id, t)
-        elif action == "comm":
-            await state.set_state(CommunityInput.community)
-            await state.set_data({"programme_id": programme.id})
-            await query.message.answer(t("cur.community.ask", current=programme.community_link
-                                         or t("cur.card.no_community")))
-        else:
-            raise AccessDenied()
+        await send_card(query.message, session, programme.id, t)
+
+    @programme_button(ProgrammeAction.MATERIALS)
+    async def programme_materials(query: CallbackQuery, callback_data: ProgrammeCallback,
+                                  session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
+        await query.answer()
+        await show_materials(query.message, session, programme.id, t)
+
+    @programme_button(ProgrammeAction.COMMUNITY)
+    async def programme_community(query: CallbackQuery, callback_data: ProgrammeCallback,
+                                  session: AsyncSession, user: User, state: FSMContext,
+                                  t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
+        await query.answer()
+        await state.set_state(CommunityInput.community)
+        await state.set_data({"programme_id": programme.id})
+        await query.message.answer(t("cur.community.ask", current=programme.community_link
+                                     or t("cur.card.no_community")))
 
     @router.message(CommunityInput.community, F.text)
     async def community_given(message: Message, session: AsyncSession, user: User,

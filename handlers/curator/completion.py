@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks.lifecycle import LifecycleCardCallback
+from bot.callbacks.lifecycle import LifecycleCardAction, LifecycleCardCallback
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import DomainError
@@ -25,7 +25,7 @@ class CompletionInput(StatesGroup):
 def create_router() -> Router:
     router = curator_router("completion")
 
-    @router.callback_query(LifecycleCardCallback.filter(F.action == "fin"))
+    @router.callback_query(LifecycleCardCallback.filter(F.action == LifecycleCardAction.FINAL_SURVEYS))
     async def ask_days(query: CallbackQuery, callback_data: LifecycleCardCallback,
                        session: AsyncSession, user: User, state: FSMContext,
                        t: BoundTranslator) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.callbacks.digest import (
+    DigestAction,
     DigestCallback,
     NudgeCallback,
     ReportCallback,
@@ -126,27 +127,39 @@ def create_router() -> Router:
                                        survey=t.plain(f"completion.survey.{callback_data.kind}")),
                                show_alert=True)
 
-    @router.callback_query(DigestCallback.filter())
-    async def digest_setting(query: CallbackQuery, callback_data: DigestCallback,
-                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+    def digest_button(action: DigestAction):
+        return router.callback_query(DigestCallback.filter(F.action == action))
+
+    @digest_button(DigestAction.DAY)
+    async def digest_day(query: CallbackQuery, callback_data: DigestCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        action, weekday = callback_data.action, callback_data.weekday
-        if action == "day":
-            await query.answer()
-            await query.message.answer(t("digest.ask_day"),
-                                       reply_markup=kb.weekdays(t, programme.id))
-        elif action == "time" and weekday in digest.WEEKDAYS:
-            await query.answer()
-            await query.message.edit_text(
-                t("digest.ask_time", day=digest.weekday_label(t, weekday)),
-                reply_markup=kb.times(programme.id, weekday))
-        elif action == "set" and 0 <= callback_data.slot < len(digest.DIGEST_TIMES):
-            at = digest.DIGEST_TIMES[callback_data.slot]
-            await digest.set_schedule(session, user.id, programme.id, weekday, at)
-            await query.answer()
-            await query.message.edit_text(t("digest.saved", title=programme.title,
-                                            day=digest.weekday_label(t, weekday), time=at))
-        else:
+        await query.answer()
+        await query.message.answer(t("digest.ask_day"), reply_markup=kb.weekdays(t, programme.id))
+
+    @digest_button(DigestAction.TIME)
+    async def digest_time(query: CallbackQuery, callback_data: DigestCallback,
+                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        weekday = callback_data.weekday
+        if weekday not in digest.WEEKDAYS:
             raise AccessDenied()
+        await query.answer()
+        await query.message.edit_text(
+            t("digest.ask_time", day=digest.weekday_label(t, weekday)),
+            reply_markup=kb.times(programme.id, weekday))
+
+    @digest_button(DigestAction.SET)
+    async def digest_set(query: CallbackQuery, callback_data: DigestCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        weekday, slot = callback_data.weekday, callback_data.slot
+        if not 0 <= slot < len(digest.DIGEST_TIMES):
+            raise AccessDenied()
+        at = digest.DIGEST_TIMES[slot]
+        await digest.set_schedule(session, user.id, programme.id, weekday, at)
+        await query.answer()
+        await query.message.edit_text(t("digest.saved", title=programme.title,
+                                        day=digest.weekday_label(t, weekday), time=at))
 
     return router

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks.digest import AnnounceCallback, DigestCallback
+from bot.callbacks.digest import AnnounceAction, AnnounceCallback, DigestAction, DigestCallback
 from bot.i18n import BoundTranslator
 from bot.services.notices.announcements import AUDIENCES
 from bot.services.notices.digest import DIGEST_TIMES, WEEKDAYS
@@ -17,14 +17,14 @@ def card_button(t: BoundTranslator, programme: Programme) -> InlineKeyboardButto
     return InlineKeyboardButton(
         text=t.plain("digest.card_button", day=t.plain(f"digest.short_day.{programme.digest_weekday}"),
                time=programme.digest_time),
-        callback_data=DigestCallback(action="day", programme_id=programme.id).pack())
+        callback_data=DigestCallback(action=DigestAction.DAY, programme_id=programme.id).pack())
 
 
 def weekdays(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for day in WEEKDAYS:
         builder.button(text=t.plain(f"digest.day.{day}"), callback_data=DigestCallback(
-            action="time", programme_id=programme_id, weekday=day))
+            action=DigestAction.TIME, programme_id=programme_id, weekday=day))
     builder.adjust(2)
     return builder.as_markup()
 
@@ -33,7 +33,7 @@ def times(programme_id: int, weekday: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for slot, at in enumerate(DIGEST_TIMES):
         builder.button(text=at, callback_data=DigestCallback(
-            action="set", programme_id=programme_id, weekday=weekday, slot=slot))
+            action=DigestAction.SET, programme_id=programme_id, weekday=weekday, slot=slot))
     builder.adjust(3)
     return builder.as_markup()
 
@@ -42,7 +42,7 @@ def audiences(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for audience in AUDIENCES:
         builder.button(text=t.plain(f"ann.audience.{audience}"), callback_data=AnnounceCallback(
-            action="aud", programme_id=programme_id, audience=audience))
+            action=AnnounceAction.AUDIENCE, programme_id=programme_id, audience=audience))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -50,9 +50,9 @@ def audiences(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
 def confirm(t: BoundTranslator, programme_id: int, audience: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("ann.send"), callback_data=AnnounceCallback(
-        action="send", programme_id=programme_id, audience=audience))
+        action=AnnounceAction.SEND, programme_id=programme_id, audience=audience))
     builder.button(text=t.plain("ann.drop"), callback_data=AnnounceCallback(
-        action="drop", programme_id=programme_id, audience=audience))
+        action=AnnounceAction.DROP, programme_id=programme_id, audience=audience))
     builder.adjust(2)
     return builder.as_markup()
 

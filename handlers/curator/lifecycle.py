@@ -13,7 +13,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks.lifecycle import (
+    LetterPickAction,
     LetterPickCallback,
+    LifecycleCardAction,
     LifecycleCardCallback,
     LifecycleSurveyCallback,
 )
@@ -74,10 +76,10 @@ def create_router(translator: Translator) -> Router:
             raise CuratorCommandOnly()
         await for_curated_programme(
             message, session, user, t, choose="lifecycle.monitoring.choose",
-            button=lambda pid: LifecycleCardCallback(action="mon", programme_id=pid),
+            button=lambda pid: LifecycleCardCallback(action=LifecycleCardAction.MONITORING, programme_id=pid),
             one=lambda programme: send_monitoring_chart(message, session, programme, t))
 
-    @router.callback_query(LifecycleCardCallback.filter(F.action == "mon"))
+    @router.callback_query(LifecycleCardCallback.filter(F.action == LifecycleCardAction.MONITORING))
     async def monitoring_chosen(query: CallbackQuery, callback_data: LifecycleCardCallback,
                                 session: AsyncSession, user: User, t: BoundTranslator) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
@@ -86,21 +88,26 @@ def create_router(translator: Translator) -> Router:
 
     # -- the programme card: midterm date, letters ------------------------------------------
 
-    @router.callback_query(LifecycleCardCallback.filter(F.action.in_({"mid", "let"})))
-    async def card_action(query: CallbackQuery, callback_data: LifecycleCardCallback,
-                          session: AsyncSession, user: User, state: FSMContext,
-                          t: BoundTranslator) -> None:
+    @router.callback_query(LifecycleCardCallback.filter(F.action == LifecycleCardAction.MIDTERM))
+    async def midterm_asked(query: CallbackQuery, callback_data: LifecycleCardCallback,
+                            session: AsyncSession, user: User, state: FSMContext,
+                            t: BoundTranslator) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        if callback_data.action == "mid":
-            await state.set_state(LifecycleInput.midterm)
-            await state.set_data({"programme_id": programme.id})
-            await query.message.answer(t(
-                "lifecycle.midterm.ask", title=programme.title,
-                current=lifecycle.midterm_date(programme).strftime("%d.%m.%Y"),
-                start=programme.starts_on.strftime("%d.%m.%Y"),
-                end=programme.ends_on.strftime("%d.%m.%Y")))
-            return
+        await state.set_state(LifecycleInput.midterm)
+        await state.set_data({"programme_id": programme.id})
+        await query.message.answer(t(
+            "lifecycle.midterm.ask", title=programme.title,
+            current=lifecycle.midterm_date(programme).strftime("%d.%m.%Y"),
+            start=programme.starts_on.strftime("%d.%m.%Y"),
+            end=programme.ends_on.strftime("%d.%m.%Y")))
+
+    @router.callback_query(LifecycleCardCallback.filter(F.action == LifecycleCardAction.LETTERS))
+    async def letters_asked(query: CallbackQuery, callback_data: LifecycleCardCallback,
+                            session: AsyncSession, user: User, state: FSMContext,
+                            t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
         found = await letters_flow.mentors(session, programme.id)
         if not found:
             await query.message.answer(t("lifecycle.letters.none"))
@@ -111,7 +118,7 @@ def create_router(translator: Translator) -> Router:
             t("lifecycle.letters.pick", title=programme.title),
             reply_markup=lifecycle_kb.letters_picker(t, programme.id, found, chosen))
 
-    @router.callback_query(LifecycleCardCallback.filter(F.action == "new"))
+    @router.callback_query(LifecycleCardCallback.filter(F.action == LifecycleCardAction.NEXT_CYCLE))
     async def next_cycle_asked(query: CallbackQuery, callback_data: LifecycleCardCallback,
                                session: AsyncSession, user: User, state: FSMContext,
                                t: BoundTranslator) -> None:
@@ -188,27 +195,34 @@ def create_router(translator: Translator) -> Router:
         await message.answer(t("lifecycle.midterm.set", title=programme.title,
                                date=chosen.strftime("%d.%m.%Y")))
 
-    @router.callback_query(LetterPickCallback.filter())
-    async def letters_pick(query: CallbackQuery, callback_data: LetterPickCallback,
-                           session: AsyncSession, user: User, state: FSMContext,
-                           t: BoundTranslator, bot: Bot, scheduler: object | None = None
-                           ) -> None:
+    # The letters picker: the mentors ticked are kept in the conversation, per programme.
+    async def letters_choice(session: AsyncSession, user: User, state: FSMContext,
+                             callback_data: LetterPickCallback):
+        """The programme, the mentors one may write to and those ticked (still among them)."""
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        key = _letters_key(programme.id)
         found = await letters_flow.mentors(session, programme.id)
         known = {m.participation_id for m in found}
-        chosen = [pid for pid in (await state.get_data()).get(key, []) if pid in known]
-        if callback_data.action == "t":
-            if callback_data.participation not in known:
-                raise AccessDenied()
-            chosen = sorted(set(chosen) ^ {callback_data.participation})
-            await state.update_data({key: chosen})
-            await query.answer()
-            await query.message.edit_reply_markup(
-                reply_markup=lifecycle_kb.letters_picker(t, programme.id, found, chosen))
-            return
-        if callback_data.action != "go":
+        ticked = (await state.get_data()).get(_letters_key(programme.id), [])
+        return programme, found, [pid for pid in ticked if pid in known]
+
+    @router.callback_query(LetterPickCallback.filter(F.action == LetterPickAction.TOGGLE))
+    async def letters_toggle(query: CallbackQuery, callback_data: LetterPickCallback,
+                             session: AsyncSession, user: User, state: FSMContext,
+                             t: BoundTranslator) -> None:
+        programme, found, chosen = await letters_choice(session, user, state, callback_data)
+        if callback_data.participation not in {m.participation_id for m in found}:
             raise AccessDenied()
+        chosen = sorted(set(chosen) ^ {callback_data.participation})
+        await state.update_data({_letters_key(programme.id): chosen})
+        await query.answer()
+        await query.message.edit_reply_markup(
+            reply_markup=lifecycle_kb.letters_picker(t, programme.id, found, chosen))
+
+    @router.callback_query(LetterPickCallback.filter(F.action == LetterPickAction.SEND))
+    async def letters_send(query: CallbackQuery, callback_data: LetterPickCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator, scheduler: object | None = None) -> None:
+        programme, _, chosen = await letters_choice(session, user, state, callback_data)
         if not chosen:
             await query.answer(t.plain("lifecycle.letters.nobody"), show_alert=True)
             return
@@ -224,7 +238,7 @@ def create_router(translator: Translator) -> Router:
             BufferedInputFile(letters.letters_archive(rendered),
                               filename=f"letters_{programme.id}.zip"),
             caption=t("lifecycle.letters.sent", count=len(prepared), n=len(prepared), queued=queued))
-        await state.update_data({key: []})
+        await state.update_data({_letters_key(programme.id): []})
 
     return router
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from bot.callbacks.curator import LinkCallback
+from bot.callbacks.curator import LinkAction, LinkCallback
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services import lookup
@@ -20,7 +20,7 @@ from bot.services.programmes import curation, programmes
 from bot.services.programmes.curation import PARTICIPANT_ROLES
 from handlers.curator import views as kb
 from handlers.shared.guards import curator_router
-from models import User
+from models import Programme, User
 
 
 async def send_link(message: Message, bot: Bot, session: AsyncSession, programme_id: int,
@@ -46,41 +46,61 @@ async def send_link(message: Message, bot: Bot, session: AsyncSession, programme
 def create_router() -> Router:
     router = curator_router("curator_links")
 
-    @router.callback_query(LinkCallback.filter(F.role.in_(PARTICIPANT_ROLES)))
-    async def link_action(query: CallbackQuery, callback_data: LinkCallback,
-                          session: AsyncSession, user: User, t: BoundTranslator,
-                          bot: Bot) -> None:
-        programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        action, role = callback_data.action, callback_data.role
-        if action == "show":
-            link = await curation.programme_link(session, programme, role)
-            await query.answer()
-            await send_link(query.message, bot, session, programme.id, link, t)
-        elif action == "life":
-            await query.answer()
-            await query.message.answer(t("cur.link.ask_life"),
-                                       reply_markup=kb.link_lifetimes(t, programme.id, role))
-        elif action == "uses":
-            if callback_data.days not in curation.LINK_LIFETIMES:
-                raise AccessDenied()
-            await query.answer()
-            await query.message.edit_text(
-                t("cur.link.ask_uses"),
-                reply_markup=kb.link_uses(t, programme.id, role, callback_data.days))
-        elif action == "new":
-            link = await curation.new_programme_link(session, programme, role,
-                                                     callback_data.days, callback_data.uses)
-            await query.answer()
-            await send_link(query.message, bot, session, programme.id, link, t)
-        elif action == "revoke":
-            invitation = await access.require_invitation(session, user.id, programme.id,
-                                                         callback_data.invitation_id)
-            await curation.revoke_link(session, invitation)
-            await query.answer()
-            await query.message.edit_text(t("cur.link.revoked"),
-                                          reply_markup=kb.link_lifetimes(t, programme.id, role))
-        else:
+    # A programme's invitation links, for a participant role only (anything else is forged).
+    def link_button(action: LinkAction):
+        return router.callback_query(LinkCallback.filter(
+            (F.action == action) & F.role.in_(PARTICIPANT_ROLES)))
+
+    async def curated(session: AsyncSession, user: User, callback_data: LinkCallback
+                      ) -> Programme:
+        return await access.require_curator(session, user.id, callback_data.programme_id)
+
+    @link_button(LinkAction.SHOW)
+    async def link_show(query: CallbackQuery, callback_data: LinkCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator, bot: Bot) -> None:
+        programme = await curated(session, user, callback_data)
+        link = await curation.programme_link(session, programme, callback_data.role)
+        await query.answer()
+        await send_link(query.message, bot, session, programme.id, link, t)
+
+    @link_button(LinkAction.LIFETIME)
+    async def link_lifetime(query: CallbackQuery, callback_data: LinkCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
+        await query.answer()
+        await query.message.answer(t("cur.link.ask_life"), reply_markup=kb.link_lifetimes(
+            t, programme.id, callback_data.role))
+
+    @link_button(LinkAction.USES)
+    async def link_uses(query: CallbackQuery, callback_data: LinkCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
+        if callback_data.days not in curation.LINK_LIFETIMES:
             raise AccessDenied()
+        await query.answer()
+        await query.message.edit_text(
+            t("cur.link.ask_uses"),
+            reply_markup=kb.link_uses(t, programme.id, callback_data.role, callback_data.days))
+
+    @link_button(LinkAction.NEW)
+    async def link_new(query: CallbackQuery, callback_data: LinkCallback,
+                       session: AsyncSession, user: User, t: BoundTranslator, bot: Bot) -> None:
+        programme = await curated(session, user, callback_data)
+        link = await curation.new_programme_link(session, programme, callback_data.role,
+                                                 callback_data.days, callback_data.uses)
+        await query.answer()
+        await send_link(query.message, bot, session, programme.id, link, t)
+
+    @link_button(LinkAction.REVOKE)
+    async def link_revoke(query: CallbackQuery, callback_data: LinkCallback,
+                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await curated(session, user, callback_data)
+        invitation = await access.require_invitation(session, user.id, programme.id,
+                                                     callback_data.invitation_id)
+        await curation.revoke_link(session, invitation)
+        await query.answer()
+        await query.message.edit_text(t("cur.link.revoked"), reply_markup=kb.link_lifetimes(
+            t, programme.id, callback_data.role))
 
     @router.callback_query(LinkCallback.filter())
     async def link_forged(query: CallbackQuery) -> None:

@@ -7,7 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks.curator import MaterialCallback
+from bot.callbacks.curator import MaterialAction, MaterialCallback
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied, DomainError
@@ -39,25 +39,26 @@ def create_router() -> Router:
     router = curator_router("curator_materials")
 
     # Materials.
-    @router.callback_query(MaterialCallback.filter())
-    async def material_action(query: CallbackQuery, callback_data: MaterialCallback,
-                              session: AsyncSession, user: User, state: FSMContext,
-                              t: BoundTranslator) -> None:
+    @router.callback_query(MaterialCallback.filter(F.action == MaterialAction.ADD))
+    async def material_add(query: CallbackQuery, callback_data: MaterialCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        if callback_data.action == "add":
-            await state.set_state(MaterialInput.material)
-            await state.set_data({"programme_id": programme.id})
-            await query.answer()
-            await query.message.answer(t("mat.ask"))
-        elif callback_data.action == "del":
-            material = await access.require_material(session, user.id, callback_data.material_id)
-            if material.programme_id != programme.id:
-                raise AccessDenied()
-            await materials.delete(session, material)
-            await query.answer(t.plain("mat.deleted"))
-            await show_materials(query.message, session, programme.id, t)
-        else:
+        await state.set_state(MaterialInput.material)
+        await state.set_data({"programme_id": programme.id})
+        await query.answer()
+        await query.message.answer(t("mat.ask"))
+
+    @router.callback_query(MaterialCallback.filter(F.action == MaterialAction.DELETE))
+    async def material_delete(query: CallbackQuery, callback_data: MaterialCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        material = await access.require_material(session, user.id, callback_data.material_id)
+        if material.programme_id != programme.id:
             raise AccessDenied()
+        await materials.delete(session, material)
+        await query.answer(t.plain("mat.deleted"))
+        await show_materials(query.message, session, programme.id, t)
 
     @router.message(MaterialInput.material, F.document)
     async def material_file(message: Message, session: AsyncSession, user: User,

@@ -11,7 +11,12 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks.lifecycle import LifecycleCardCallback, PracticeCallback
+from bot.callbacks.lifecycle import (
+    LifecycleCardAction,
+    LifecycleCardCallback,
+    PracticeAction,
+    PracticeCallback,
+)
 from bot.clock import now_of
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
@@ -64,29 +69,46 @@ def create_router() -> Router:
 
         await for_curated_programme(
             message, session, user, t, choose="practices.choose", one=show,
-            button=lambda pid: PracticeCallback(action="l", programme_id=pid))
+            button=lambda pid: PracticeCallback(action=PracticeAction.LIST, programme_id=pid))
 
-    @router.callback_query(PracticeCallback.filter())
-    async def practices_pressed(query: CallbackQuery, callback_data: PracticeCallback,
-                                session: AsyncSession, user: User, t: BoundTranslator,
-                                scheduler: object | None = None) -> None:
+    def practice_button(action: PracticeAction):
+        return router.callback_query(PracticeCallback.filter(F.action == action))
+
+    async def shown_page(session: AsyncSession, user: User, callback_data: PracticeCallback,
+                         t: BoundTranslator) -> tuple[str, InlineKeyboardMarkup | None]:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        if callback_data.action == "t":
-            now_marked = await practices.toggle(session, programme.id, callback_data.response,
-                                                user.id, now_of(scheduler))
-            await query.answer(t.plain("practices.marked" if now_marked else "practices.unmarked"))
-            text, markup = await practices_view(session, programme, callback_data.page, t)
-            if isinstance(query.message, Message):
-                await query.message.edit_text(text, reply_markup=markup)
-            return
+        return await practices_view(session, programme, callback_data.page, t)
+
+    @practice_button(PracticeAction.LIST)
+    async def practices_listed(query: CallbackQuery, callback_data: PracticeCallback,
+                               session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        text, markup = await shown_page(session, user, callback_data, t)
         await query.answer()
-        text, markup = await practices_view(session, programme, callback_data.page, t)
-        if callback_data.action == "p" and isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=markup)
+
+    @practice_button(PracticeAction.PAGE)
+    async def practices_page(query: CallbackQuery, callback_data: PracticeCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        text, markup = await shown_page(session, user, callback_data, t)
+        await query.answer()
+        if isinstance(query.message, Message):
             await query.message.edit_text(text, reply_markup=markup)  # turning a page
         else:
             await query.message.answer(text, reply_markup=markup)
 
-    @router.callback_query(LifecycleCardCallback.filter(F.action == "cond"))
+    @practice_button(PracticeAction.TOGGLE)
+    async def practice_marked(query: CallbackQuery, callback_data: PracticeCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator,
+                              scheduler: object | None = None) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        now_marked = await practices.toggle(session, programme.id, callback_data.response,
+                                            user.id, now_of(scheduler))
+        await query.answer(t.plain("practices.marked" if now_marked else "practices.unmarked"))
+        text, markup = await practices_view(session, programme, callback_data.page, t)
+        if isinstance(query.message, Message):
+            await query.message.edit_text(text, reply_markup=markup)
+
+    @router.callback_query(LifecycleCardCallback.filter(F.action == LifecycleCardAction.CONDITIONS))
     async def conditions_survey(query: CallbackQuery, callback_data: LifecycleCardCallback,
                                 session: AsyncSession, user: User, state: FSMContext,
                                 t: BoundTranslator, bot: Bot) -> None:

@@ -12,13 +12,16 @@ from bot.callbacks.curator import (
     CadenceCallback,
     ExportCallback,
     FormPickCallback,
+    LinkAction,
     LinkCallback,
+    MaterialAction,
     MaterialCallback,
     NewProgrammeOrgCallback,
     OrgKindCallback,
     OrgLinkCallback,
     OrgZoneCallback,
     ParticipantCallback,
+    ProgrammeAction,
     ProgrammeCallback,
     RegistryCallback,
 )
@@ -99,7 +102,7 @@ def programme_list(programmes: Iterable[Programme]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for programme in programmes:
         builder.button(text=programme.title,
-                       callback_data=ProgrammeCallback(action="card", programme_id=programme.id))
+                       callback_data=ProgrammeCallback(action=ProgrammeAction.CARD, programme_id=programme.id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -109,19 +112,19 @@ def programme_card(t: BoundTranslator, summary: ProgrammeSummary) -> InlineKeybo
     builder = InlineKeyboardBuilder()
     for role in PARTICIPANT_ROLES:
         builder.button(text=t.plain(f"cur.card.link_{role}"),
-                       callback_data=LinkCallback(action="show", programme_id=pid, role=role))
+                       callback_data=LinkCallback(action=LinkAction.SHOW, programme_id=pid, role=role))
     if summary.next_state == "running":
         builder.button(text=t.plain("cur.card.run"),
-                       callback_data=ProgrammeCallback(action="run", programme_id=pid))
+                       callback_data=ProgrammeCallback(action=ProgrammeAction.RUN, programme_id=pid))
     elif summary.next_state == "completed":
         builder.button(text=t.plain("cur.card.complete"),
-                       callback_data=ProgrammeCallback(action="done", programme_id=pid))
+                       callback_data=ProgrammeCallback(action=ProgrammeAction.COMPLETE, programme_id=pid))
     builder.button(text=t.plain("cur.card.participants"),
                    callback_data=RegistryCallback(programme_id=pid))
     builder.button(text=t.plain("cur.card.materials"),
-                   callback_data=ProgrammeCallback(action="mats", programme_id=pid))
+                   callback_data=ProgrammeCallback(action=ProgrammeAction.MATERIALS, programme_id=pid))
     builder.button(text=t.plain("cur.card.community"),
-                   callback_data=ProgrammeCallback(action="comm", programme_id=pid))
+                   callback_data=ProgrammeCallback(action=ProgrammeAction.COMMUNITY, programme_id=pid))
     builder.adjust(2)
     return builder.as_markup()
 
@@ -130,12 +133,12 @@ def link_card(t: BoundTranslator, programme_id: int, role: str, invitation_id: i
               ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("cur.link.new"),
-                   callback_data=LinkCallback(action="life", programme_id=programme_id, role=role))
+                   callback_data=LinkCallback(action=LinkAction.LIFETIME, programme_id=programme_id, role=role))
     builder.button(text=t.plain("cur.link.revoke"),
-                   callback_data=LinkCallback(action="revoke", programme_id=programme_id,
+                   callback_data=LinkCallback(action=LinkAction.REVOKE, programme_id=programme_id,
                                               role=role, invitation_id=invitation_id))
     builder.button(text=t.plain("cur.back"),
-                   callback_data=ProgrammeCallback(action="card", programme_id=programme_id))
+                   callback_data=ProgrammeCallback(action=ProgrammeAction.CARD, programme_id=programme_id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -145,7 +148,7 @@ def link_lifetimes(t: BoundTranslator, programme_id: int, role: str) -> InlineKe
     for days in LINK_LIFETIMES:
         text = t.plain("cur.link.life_days", days=days) if days else t.plain("cur.link.life_forever")
         builder.button(text=text, callback_data=LinkCallback(
-            action="uses", programme_id=programme_id, role=role, days=days))
+            action=LinkAction.USES, programme_id=programme_id, role=role, days=days))
     builder.adjust(3)
     return builder.as_markup()
 
@@ -155,7 +158,7 @@ def link_uses(t: BoundTranslator, programme_id: int, role: str, days: int) -> In
     for uses in LINK_USES:
         text = t.plain("cur.link.uses_n", n=uses) if uses else t.plain("cur.link.uses_unlimited")
         builder.button(text=text, callback_data=LinkCallback(
-            action="new", programme_id=programme_id, role=role, days=days, uses=uses))
+            action=LinkAction.NEW, programme_id=programme_id, role=role, days=days, uses=uses))
     builder.adjust(3)
     return builder.as_markup()
 
@@ -194,7 +197,7 @@ def registry(t: BoundTranslator, programme_id: int, role: str, state: str, page:
     sizes += [2, 2, 2]
     builder.button(text=t.plain("cur.reg.export"), callback_data=ExportCallback(programme_id=programme_id))
     builder.button(text=t.plain("cur.back"),
-                   callback_data=ProgrammeCallback(action="card", programme_id=programme_id))
+                   callback_data=ProgrammeCallback(action=ProgrammeAction.CARD, programme_id=programme_id))
     sizes.append(2)
     builder.adjust(*sizes)
     return builder.as_markup()
@@ -211,12 +214,12 @@ def materials_admin(t: BoundTranslator, programme_id: int, items: Iterable[Mater
     builder = InlineKeyboardBuilder()
     for item in items:
         builder.button(text=t.plain("mat.delete_button", title=item.title[:40]),
-                       callback_data=MaterialCallback(action="del", programme_id=programme_id,
+                       callback_data=MaterialCallback(action=MaterialAction.DELETE, programme_id=programme_id,
                                                       material_id=item.id))
     builder.button(text=t.plain("mat.add_button"),
-                   callback_data=MaterialCallback(action="add", programme_id=programme_id))
+                   callback_data=MaterialCallback(action=MaterialAction.ADD, programme_id=programme_id))
     builder.button(text=t.plain("cur.back"),
-                   callback_data=ProgrammeCallback(action="card", programme_id=programme_id))
+                   callback_data=ProgrammeCallback(action=ProgrammeAction.CARD, programme_id=programme_id))
     builder.adjust(1)
     return builder.as_markup()
 

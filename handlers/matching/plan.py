@@ -10,14 +10,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks.matching import PlanCallback
+from bot.callbacks.matching import PlanAction, PlanCallback
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
-from bot.services.errors import AccessDenied, DomainError
+from bot.services.errors import DomainError
 from bot.services.pairs import pairs, plans
 from bot.services.pairs.pairs import PairView
 from handlers.matching import views as kb
-from models import PairState, PlanGoal, User
+from models import Pair, PairState, PlanGoal, User
 
 
 class PlanInput(StatesGroup):
@@ -85,56 +85,89 @@ def create_router() -> Router:
         else:
             await message.answer(t("plan.pick"), reply_markup=kb.pick_pair(t, mine))
 
-    @router.callback_query(PlanCallback.filter())
-    async def plan_action(query: CallbackQuery, callback_data: PlanCallback,
-                          session: AsyncSession, user: User, state: FSMContext,
-                          t: BoundTranslator) -> None:
+    # A plan's buttons: every press names a pair of the presser's; a goal, one of that pair.
+    def plan_button(action: PlanAction):
+        return router.callback_query(PlanCallback.filter(F.action == action))
+
+    async def pressed_pair(session: AsyncSession, user: User, callback_data: PlanCallback):
         pair, _ = await pairs.require_member(session, user.id, callback_data.pair_id)
-        action = callback_data.action
-        if action == "show":
-            await query.answer()
-            await show_plan(query.message, session, pair.id, t)
-            return
-        if action == "add":
-            plans.require_editable(pair)
-            await plans.check_room(session, pair)
-            await state.set_state(PlanInput.title)
-            await state.set_data({"pair_id": pair.id})
-            await query.answer()
-            await query.message.answer(t("plan.ask_title", max=plans.MAX_TITLE))
-            return
-        if action == "nodate":
-            data = await state.get_data()
-            if await state.get_state() != PlanInput.target.state or data.get("pair_id") != pair.id:
-                await query.answer()
-                return
-            await plans.add_goal(session, pair, data["title"], None)
-            await state.clear()
-            await query.answer(t.plain("plan.added"))
-            await show_plan(query.message, session, pair.id, t)
-            return
+        return pair
+
+    async def pressed_goal(session: AsyncSession, user: User, callback_data: PlanCallback
+                           ) -> tuple[Pair, PlanGoal, int]:
+        """The pair, the goal and its number in the plan."""
+        pair = await pressed_pair(session, user, callback_data)
         goal = await plans.goal_of(session, pair, callback_data.goal_id)
         goals = await plans.goals(session, pair.id)
         number = next(i for i, g in enumerate(goals, start=1) if g.id == goal.id)
-        if action == "goal":
+        return pair, goal, number
+
+    @plan_button(PlanAction.SHOW)
+    async def plan_show(query: CallbackQuery, callback_data: PlanCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        pair = await pressed_pair(session, user, callback_data)
+        await query.answer()
+        await show_plan(query.message, session, pair.id, t)
+
+    @plan_button(PlanAction.ADD)
+    async def plan_add(query: CallbackQuery, callback_data: PlanCallback,
+                       session: AsyncSession, user: User, state: FSMContext,
+                       t: BoundTranslator) -> None:
+        pair = await pressed_pair(session, user, callback_data)
+        plans.require_editable(pair)
+        await plans.check_room(session, pair)
+        await state.set_state(PlanInput.title)
+        await state.set_data({"pair_id": pair.id})
+        await query.answer()
+        await query.message.answer(t("plan.ask_title", max=plans.MAX_TITLE))
+
+    @plan_button(PlanAction.NO_DATE)
+    async def plan_no_date(query: CallbackQuery, callback_data: PlanCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator) -> None:
+        pair = await pressed_pair(session, user, callback_data)
+        data = await state.get_data()
+        if await state.get_state() != PlanInput.target.state or data.get("pair_id") != pair.id:
             await query.answer()
-            await show_goal(query.message, pair.id, goal, number, t)
-        elif action == "st":
-            await plans.set_status(session, pair, goal, callback_data.value)
-            await query.answer(t.plain("plan.status_saved"))
-            await show_goal(query.message, pair.id, goal, number, t)
-        elif action == "cm":
-            plans.require_editable(pair)
-            await state.set_state(PlanInput.comment)
-            await state.set_data({"pair_id": pair.id, "goal_id": goal.id})
-            await query.answer()
-            await query.message.answer(t("plan.ask_comment", max=plans.MAX_COMMENT))
-        elif action == "del":
-            await plans.delete_goal(session, pair, goal)
-            await query.answer(t.plain("plan.deleted"))
-            await show_plan(query.message, session, pair.id, t)
-        else:
-            raise AccessDenied()
+            return
+        await plans.add_goal(session, pair, data["title"], None)
+        await state.clear()
+        await query.answer(t.plain("plan.added"))
+        await show_plan(query.message, session, pair.id, t)
+
+    @plan_button(PlanAction.GOAL)
+    async def plan_goal(query: CallbackQuery, callback_data: PlanCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        pair, goal, number = await pressed_goal(session, user, callback_data)
+        await query.answer()
+        await show_goal(query.message, pair.id, goal, number, t)
+
+    @plan_button(PlanAction.STATUS)
+    async def plan_status(query: CallbackQuery, callback_data: PlanCallback,
+                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        pair, goal, number = await pressed_goal(session, user, callback_data)
+        await plans.set_status(session, pair, goal, callback_data.value)
+        await query.answer(t.plain("plan.status_saved"))
+        await show_goal(query.message, pair.id, goal, number, t)
+
+    @plan_button(PlanAction.COMMENT)
+    async def plan_comment(query: CallbackQuery, callback_data: PlanCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator) -> None:
+        pair, goal, _ = await pressed_goal(session, user, callback_data)
+        plans.require_editable(pair)
+        await state.set_state(PlanInput.comment)
+        await state.set_data({"pair_id": pair.id, "goal_id": goal.id})
+        await query.answer()
+        await query.message.answer(t("plan.ask_comment", max=plans.MAX_COMMENT))
+
+    @plan_button(PlanAction.DELETE)
+    async def plan_delete(query: CallbackQuery, callback_data: PlanCallback,
+                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        pair, goal, _ = await pressed_goal(session, user, callback_data)
+        await plans.delete_goal(session, pair, goal)
+        await query.answer(t.plain("plan.deleted"))
+        await show_plan(query.message, session, pair.id, t)
 
     async def member_pair(session: AsyncSession, user: User, state: FSMContext):
         pair, _ = await pairs.require_member(session, user.id,

@@ -13,13 +13,20 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks.digest import PairListCallback
-from bot.callbacks.matching import MatchCallback, MatchProgrammeCallback, PairCallback
+from bot.callbacks.matching import (
+    MatchAction,
+    MatchCallback,
+    MatchProgrammeAction,
+    MatchProgrammeCallback,
+    PairAction,
+    PairCallback,
+)
 from bot.clock import now_of
 from bot.db import AsyncSession
 from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
 from bot.services import lookup
-from bot.services.errors import AccessDenied, DomainError
+from bot.services.errors import DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.matching import Reason
 from bot.services.matching import flow as match_flow
@@ -137,14 +144,14 @@ def create_router(translator: Translator) -> Router:
 
         await for_curated_programme(
             message, session, user, t, choose="match.choose_programme", one=open_draft,
-            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action="open"))
+            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action=MatchProgrammeAction.OPEN))
 
     @router.message(Command("pairs"))
     async def pairs_command(message: Message, session: AsyncSession, user: User,
                             t: BoundTranslator) -> None:
         await for_curated_programme(
             message, session, user, t, choose="match.choose_programme",
-            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action="pairs"),
+            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action=MatchProgrammeAction.PAIRS),
             one=lambda programme: show_pairs(message, session, programme.id, t))
 
     async def show_pairs(message: Message, session: AsyncSession, programme_id: int,
@@ -189,134 +196,227 @@ def create_router(translator: Translator) -> Router:
         await show_pairs(query.message, session, programme.id, t, callback_data.view,
                          callback_data.page, scheduler, edit=True)
 
-    @router.callback_query(MatchProgrammeCallback.filter())
-    async def programme_action(query: CallbackQuery, callback_data: MatchProgrammeCallback,
-                               session: AsyncSession, user: User, t: BoundTranslator) -> None:
+    # The programme's matching: open (or recompute) the draft, ask preferences, the pairs.
+    async def open_draft(query: CallbackQuery, callback_data: MatchProgrammeCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator,
+                         fresh: bool) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        action = callback_data.action
-        if action in ("open", "new"):
-            draft = await match_flow.open_draft(session, user.id, programme.id,
-                                                fresh=action == "new")
-            await query.answer(t.plain("match.recomputed") if action == "new" else None)
-            await show_draft(query.message, session, draft, t)
-        elif action == "prefs":
-            asked = await match_prefs.open_round(session, user.id, programme.id)
-            await query.answer()
-            await query.message.answer(t("match.prefs.sent", count=asked))
-        elif action == "pairs":
-            await query.answer()
-            await show_pairs(query.message, session, programme.id, t)
-        else:
-            raise AccessDenied()
+        draft = await match_flow.open_draft(session, user.id, programme.id, fresh=fresh)
+        await query.answer(t.plain("match.recomputed") if fresh else None)
+        await show_draft(query.message, session, draft, t)
 
-    @router.callback_query(MatchCallback.filter())
-    async def draft_action(query: CallbackQuery, callback_data: MatchCallback,
+    @router.callback_query(MatchProgrammeCallback.filter(F.action == MatchProgrammeAction.OPEN))
+    async def draft_open(query: CallbackQuery, callback_data: MatchProgrammeCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        await open_draft(query, callback_data, session, user, t, fresh=False)
+
+    @router.callback_query(MatchProgrammeCallback.filter(
+        F.action == MatchProgrammeAction.RECOMPUTE))
+    async def draft_recompute(query: CallbackQuery, callback_data: MatchProgrammeCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        await open_draft(query, callback_data, session, user, t, fresh=True)
+
+    @router.callback_query(MatchProgrammeCallback.filter(
+        F.action == MatchProgrammeAction.ASK_PREFERENCES))
+    async def preferences_asked(query: CallbackQuery, callback_data: MatchProgrammeCallback,
+                                session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        asked = await match_prefs.open_round(session, user.id, programme.id)
+        await query.answer()
+        await query.message.answer(t("match.prefs.sent", count=asked))
+
+    @router.callback_query(MatchProgrammeCallback.filter(F.action == MatchProgrammeAction.PAIRS))
+    async def pairs_listed(query: CallbackQuery, callback_data: MatchProgrammeCallback,
                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        draft = await match_flow.require_draft(session, user.id, callback_data.draft_id)
-        action, page = callback_data.action, callback_data.page
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
+        await show_pairs(query.message, session, programme.id, t)
+
+    # The draft: pages, drop, swap, add by hand, approve. Each press names the presser's draft.
+    def draft_button(action: MatchAction):
+        return router.callback_query(MatchCallback.filter(F.action == action))
+
+    async def my_draft(session: AsyncSession, user: User, callback_data: MatchCallback):
+        return await match_flow.require_draft(session, user.id, callback_data.draft_id)
+
+    @draft_button(MatchAction.PAGE)
+    async def draft_page(query: CallbackQuery, callback_data: MatchCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await my_draft(session, user, callback_data)
+        await query.answer()
+        await show_draft(query.message, session, draft, t, callback_data.page, edit=True)
+
+    @draft_button(MatchAction.DROP)
+    async def draft_drop(query: CallbackQuery, callback_data: MatchCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await my_draft(session, user, callback_data)
+        await match_flow.drop_pair(session, draft, callback_data.mentee_id)
+        await query.answer(t.plain("match.dropped"))
+        await show_draft(query.message, session, draft, t, callback_data.page, edit=True)
+
+    @draft_button(MatchAction.SWAP_LIST)
+    async def draft_swap_list(query: CallbackQuery, callback_data: MatchCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await my_draft(session, user, callback_data)
+        mentee_id = callback_data.mentee_id
+        name, found = await match_flow.swap_candidates(session, draft, mentee_id)
+        await query.answer()
+        await query.message.answer(
+            t("match.swap_title", mentee=name) if found else t("match.swap_none", mentee=name),
+            reply_markup=kb.candidates(draft.id, MatchAction.SWAP_TO, mentee_id, found,
+                                       callback_data.page, t("match.btn.back")))
+
+    @draft_button(MatchAction.SWAP_TO)
+    async def draft_swap(query: CallbackQuery, callback_data: MatchCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await my_draft(session, user, callback_data)
+        await match_flow.swap(session, draft, callback_data.mentee_id, callback_data.mentor_id)
+        await query.answer(t.plain("match.swapped"))
+        await show_draft(query.message, session, draft, t, callback_data.page, edit=True)
+
+    @draft_button(MatchAction.ADD)
+    async def draft_add(query: CallbackQuery, callback_data: MatchCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await my_draft(session, user, callback_data)
+        found = await match_flow.manual_mentees(session, draft)
+        await query.answer()
+        await query.message.answer(
+            t("match.add_mentee") if found else t("match.add_none"),
+            reply_markup=kb.manual_mentees(draft.id, found, t("match.btn.back")))
+
+    @draft_button(MatchAction.ADD_MENTEE)
+    async def draft_add_mentee(query: CallbackQuery, callback_data: MatchCallback,
+                               session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await my_draft(session, user, callback_data)
+        mentee_id = callback_data.mentee_id
+        name, found = await match_flow.manual_mentors(session, draft, mentee_id)
+        await query.answer()
+        await query.message.answer(
+            t("match.add_mentor", mentee=name) if found else t("match.swap_none", mentee=name),
+            reply_markup=kb.candidates(draft.id, MatchAction.ADD_MENTOR, mentee_id, found, 0,
+                                       t("match.btn.back")))
+
+    async def add_mentor(query: CallbackQuery, callback_data: MatchCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator,
+                         confirmed: bool) -> None:
+        """A mentor picked by hand for a mentee: refused when a rule forbids the pair; a low
+        score is confirmed first (unless it just was)."""
+        draft = await my_draft(session, user, callback_data)
         mentee_id, mentor_id = callback_data.mentee_id, callback_data.mentor_id
-        back = t("match.btn.back")
-        if action == "pg":
-            await query.answer()
-            await show_draft(query.message, session, draft, t, page, edit=True)
-        elif action == "drop":
-            await match_flow.drop_pair(session, draft, mentee_id)
-            await query.answer(t.plain("match.dropped"))
-            await show_draft(query.message, session, draft, t, page, edit=True)
-        elif action == "sw":
-            name, found = await match_flow.swap_candidates(session, draft, mentee_id)
+        check, mentor_name, mentee_name = await match_flow.check_manual(
+            session, draft, mentee_id, mentor_id)
+        if check.failure is not None:
+            raise DomainError(f"match.refused.{check.failure}")
+        if check.low_score and not confirmed:
             await query.answer()
             await query.message.answer(
-                t("match.swap_title", mentee=name) if found else t("match.swap_none",
-                                                                    mentee=name),
-                reply_markup=kb.candidates(draft.id, "swto", mentee_id, found, page, back))
-        elif action == "swto":
-            await match_flow.swap(session, draft, mentee_id, mentor_id)
-            await query.answer(t.plain("match.swapped"))
-            await show_draft(query.message, session, draft, t, page, edit=True)
-        elif action == "add":
-            found = await match_flow.manual_mentees(session, draft)
-            await query.answer()
-            await query.message.answer(
-                t("match.add_mentee") if found else t("match.add_none"),
-                reply_markup=kb.manual_mentees(draft.id, found, back))
-        elif action == "am":
-            name, found = await match_flow.manual_mentors(session, draft, mentee_id)
-            await query.answer()
-            await query.message.answer(
-                t("match.add_mentor", mentee=name) if found else t("match.swap_none",
-                                                                    mentee=name),
-                reply_markup=kb.candidates(draft.id, "amm", mentee_id, found, 0, back))
-        elif action in ("amm", "amy"):
-            check, mentor_name, mentee_name = await match_flow.check_manual(
-                session, draft, mentee_id, mentor_id)
-            if check.failure is not None:
-                raise DomainError(f"match.refused.{check.failure}")
-            if check.low_score and action == "amm":
-                await query.answer()
-                await query.message.answer(
-                    t("match.low_score", mentor=mentor_name, mentee=mentee_name,
-                      score=f"{check.pair_score.score:.0f}"),
-                    reply_markup=kb.confirm(t, draft.id, MatchCallback(
-                        action="amy", draft_id=draft.id, mentee_id=mentee_id,
-                        mentor_id=mentor_id)))
-                return
-            await match_flow.add_manual(session, draft, mentee_id, mentor_id)
-            await query.answer(t.plain("match.added"))
-            await show_draft(query.message, session, draft, t)
-        elif action == "ok":
-            shown = await match_flow.view(session, draft)
-            if not shown.pairs:
-                raise DomainError("match.empty")
-            await query.answer()
-            await query.message.answer(
-                t("match.confirm", count=len(shown.pairs), programme=shown.programme_title),
-                reply_markup=kb.confirm(t, draft.id, MatchCallback(action="yes",
-                                                                   draft_id=draft.id)))
-        elif action == "yes":
-            created = await match_flow.confirm(session, draft, translator)
-            await query.answer()
-            await query.message.edit_text(t("match.confirmed", count=len(created)))
-        else:
-            raise AccessDenied()
+                t("match.low_score", mentor=mentor_name, mentee=mentee_name,
+                  score=f"{check.pair_score.score:.0f}"),
+                reply_markup=kb.confirm(t, draft.id, MatchCallback(
+                    action=MatchAction.ADD_LOW_SCORE, draft_id=draft.id, mentee_id=mentee_id,
+                    mentor_id=mentor_id)))
+            return
+        await match_flow.add_manual(session, draft, mentee_id, mentor_id)
+        await query.answer(t.plain("match.added"))
+        await show_draft(query.message, session, draft, t)
+
+    @draft_button(MatchAction.ADD_MENTOR)
+    async def draft_add_mentor(query: CallbackQuery, callback_data: MatchCallback,
+                               session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        await add_mentor(query, callback_data, session, user, t, confirmed=False)
+
+    @draft_button(MatchAction.ADD_LOW_SCORE)
+    async def draft_add_low_score(query: CallbackQuery, callback_data: MatchCallback,
+                                  session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        await add_mentor(query, callback_data, session, user, t, confirmed=True)
+
+    @draft_button(MatchAction.ASK_APPROVE)
+    async def draft_ask_approve(query: CallbackQuery, callback_data: MatchCallback,
+                                session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await my_draft(session, user, callback_data)
+        shown = await match_flow.view(session, draft)
+        if not shown.pairs:
+            raise DomainError("match.empty")
+        await query.answer()
+        await query.message.answer(
+            t("match.confirm", count=len(shown.pairs), programme=shown.programme_title),
+            reply_markup=kb.confirm(t, draft.id, MatchCallback(action=MatchAction.APPROVE,
+                                                               draft_id=draft.id)))
+
+    @draft_button(MatchAction.APPROVE)
+    async def draft_approve(query: CallbackQuery, callback_data: MatchCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await my_draft(session, user, callback_data)
+        created = await match_flow.confirm(session, draft, translator)
+        await query.answer()
+        await query.message.edit_text(t("match.confirmed", count=len(created)))
 
     # Pairs and their life.
-    @router.callback_query(PairCallback.filter())
-    async def pair_action(query: CallbackQuery, callback_data: PairCallback,
-                          session: AsyncSession, user: User, state: FSMContext,
-                          t: BoundTranslator, scheduler: object | None = None) -> None:
-        pair = await pairs.require_for_curator(session, user.id, callback_data.pair_id)
-        action = callback_data.action
-        if action == "plan":
-            from handlers.matching.plan import plan_text
-
-            goals = await plans.goals(session, pair.id)
-            await query.answer()
-            await query.message.answer(plan_text(t, await pairs.view(session, pair.id), goals,
-                                                 read_only=True))
-            return
-        if action == "end":
-            await state.set_state(PairInput.end_reason)
-            await state.set_data({"pair_id": pair.id})
-            await query.answer()
-            await query.message.answer(t("pair.ask_reason", max=pairs.MAX_END_REASON))
-            return
-        changes = {"pause": pairs.pause, "resume": pairs.resume, "done": pairs.complete}
-        if action in changes:
-            await changes[action](session, pair)
-            if action == "done":
-                # The final surveys and the reflection go to both members (docs/lifecycle.md).
-                await lifecycle.completion(session, [pair], now_of(scheduler))
-                wake_after_commit(session, scheduler)
-            await query.answer(t.plain(f"pair.changed.{action}"))
-        elif action == "card":
-            await query.answer()
-        else:
-            raise AccessDenied()
-        shown = await pairs.view(session, pair.id)
+    async def send_pair_card(query: CallbackQuery, session: AsyncSession, pair_id: int,
+                             t: BoundTranslator) -> None:
+        shown = await pairs.view(session, pair_id)
         found = await pair_progress.progress(session, shown.programme_id, [shown.id])
         await query.message.answer(pair_card_text(t, shown, found.get(shown.id)),
                                    reply_markup=kb.pair_card(t, shown))
+
+    async def curated_pair(session: AsyncSession, user: User, callback_data: PairCallback):
+        return await pairs.require_for_curator(session, user.id, callback_data.pair_id)
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.CARD))
+    async def pair_card(query: CallbackQuery, callback_data: PairCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        pair = await curated_pair(session, user, callback_data)
+        await query.answer()
+        await send_pair_card(query, session, pair.id, t)
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.PLAN))
+    async def pair_plan(query: CallbackQuery, callback_data: PairCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        from handlers.matching.plan import plan_text
+
+        pair = await curated_pair(session, user, callback_data)
+        goals = await plans.goals(session, pair.id)
+        await query.answer()
+        await query.message.answer(plan_text(t, await pairs.view(session, pair.id), goals,
+                                             read_only=True))
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.END))
+    async def pair_end(query: CallbackQuery, callback_data: PairCallback,
+                       session: AsyncSession, user: User, state: FSMContext,
+                       t: BoundTranslator) -> None:
+        pair = await curated_pair(session, user, callback_data)
+        await state.set_state(PairInput.end_reason)
+        await state.set_data({"pair_id": pair.id})
+        await query.answer()
+        await query.message.answer(t("pair.ask_reason", max=pairs.MAX_END_REASON))
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.PAUSE))
+    async def pair_pause(query: CallbackQuery, callback_data: PairCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        pair = await curated_pair(session, user, callback_data)
+        await pairs.pause(session, pair)
+        await query.answer(t.plain("pair.changed.pause"))
+        await send_pair_card(query, session, pair.id, t)
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.RESUME))
+    async def pair_resume(query: CallbackQuery, callback_data: PairCallback,
+                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        pair = await curated_pair(session, user, callback_data)
+        await pairs.resume(session, pair)
+        await query.answer(t.plain("pair.changed.resume"))
+        await send_pair_card(query, session, pair.id, t)
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.DONE))
+    async def pair_done(query: CallbackQuery, callback_data: PairCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator,
+                        scheduler: object | None = None) -> None:
+        pair = await curated_pair(session, user, callback_data)
+        await pairs.complete(session, pair)
+        # The final surveys and the reflection go to both members (docs/lifecycle.md).
+        await lifecycle.completion(session, [pair], now_of(scheduler))
+        wake_after_commit(session, scheduler)
+        await query.answer(t.plain("pair.changed.done"))
+        await send_pair_card(query, session, pair.id, t)
 
     @router.message(PairInput.end_reason, F.text)
     async def end_reason_given(message: Message, session: AsyncSession, user: User,

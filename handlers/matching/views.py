@@ -7,9 +7,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks.digest import PairListCallback
 from bot.callbacks.matching import (
+    MatchAction,
     MatchCallback,
+    MatchProgrammeAction,
     MatchProgrammeCallback,
+    PairAction,
     PairCallback,
+    PlanAction,
     PlanCallback,
 )
 from bot.i18n import BoundTranslator
@@ -27,47 +31,47 @@ def draft_page(t: BoundTranslator, shown: DraftView, page: int, pages: int, firs
     sizes = []
     for number, pair in enumerate(shown.pairs[first:first + 5], start=first + 1):
         builder.button(text=t.plain("match.btn.drop", number=number), callback_data=MatchCallback(
-            action="drop", draft_id=shown.draft_id, page=page, mentee_id=pair.mentee_id))
+            action=MatchAction.DROP, draft_id=shown.draft_id, page=page, mentee_id=pair.mentee_id))
         builder.button(text=t.plain("match.btn.swap", number=number), callback_data=MatchCallback(
-            action="sw", draft_id=shown.draft_id, page=page, mentee_id=pair.mentee_id))
+            action=MatchAction.SWAP_LIST, draft_id=shown.draft_id, page=page, mentee_id=pair.mentee_id))
         sizes.append(2)
     nav = 0
     if page > 0:
-        builder.button(text="◀", callback_data=MatchCallback(action="pg", draft_id=shown.draft_id,
+        builder.button(text="◀", callback_data=MatchCallback(action=MatchAction.PAGE, draft_id=shown.draft_id,
                                                              page=page - 1))
         nav += 1
     if page + 1 < pages:
-        builder.button(text="▶", callback_data=MatchCallback(action="pg", draft_id=shown.draft_id,
+        builder.button(text="▶", callback_data=MatchCallback(action=MatchAction.PAGE, draft_id=shown.draft_id,
                                                              page=page + 1))
         nav += 1
     if nav:
         sizes.append(nav)
     builder.button(text=t.plain("match.btn.add"),
-                   callback_data=MatchCallback(action="add", draft_id=shown.draft_id))
+                   callback_data=MatchCallback(action=MatchAction.ADD, draft_id=shown.draft_id))
     builder.button(text=t.plain("match.btn.approve"),
-                   callback_data=MatchCallback(action="ok", draft_id=shown.draft_id))
+                   callback_data=MatchCallback(action=MatchAction.ASK_APPROVE, draft_id=shown.draft_id))
     builder.button(text=t.plain("match.btn.recompute"),
                    callback_data=MatchProgrammeCallback(programme_id=shown.programme_id,
-                                                        action="new"))
+                                                        action=MatchProgrammeAction.RECOMPUTE))
     builder.button(text=t.plain("match.btn.prefs"),
                    callback_data=MatchProgrammeCallback(programme_id=shown.programme_id,
-                                                        action="prefs"))
+                                                        action=MatchProgrammeAction.ASK_PREFERENCES))
     builder.button(text=t.plain("match.btn.pairs"),
                    callback_data=MatchProgrammeCallback(programme_id=shown.programme_id,
-                                                        action="pairs"))
+                                                        action=MatchProgrammeAction.PAIRS))
     sizes += [1, 1, 2, 1]
     builder.adjust(*sizes)
     return builder.as_markup()
 
 
-def candidates(draft_id: int, action: str, mentee_id: int, found: list[Candidate], page: int,
+def candidates(draft_id: int, action: MatchAction, mentee_id: int, found: list[Candidate], page: int,
                back: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for c in found[:20]:
         builder.button(text=f"{c.name[:40]} · {c.score:.0f}", callback_data=MatchCallback(
             action=action, draft_id=draft_id, page=page, mentee_id=mentee_id,
             mentor_id=c.mentor_id))
-    builder.button(text=back, callback_data=MatchCallback(action="pg", draft_id=draft_id,
+    builder.button(text=back, callback_data=MatchCallback(action=MatchAction.PAGE, draft_id=draft_id,
                                                           page=page))
     builder.adjust(1)
     return builder.as_markup()
@@ -78,8 +82,8 @@ def manual_mentees(draft_id: int, found: list[tuple[int, str]], back: str
     builder = InlineKeyboardBuilder()
     for mentee_id, name in found[:30]:
         builder.button(text=name[:60], callback_data=MatchCallback(
-            action="am", draft_id=draft_id, mentee_id=mentee_id))
-    builder.button(text=back, callback_data=MatchCallback(action="pg", draft_id=draft_id))
+            action=MatchAction.ADD_MENTEE, draft_id=draft_id, mentee_id=mentee_id))
+    builder.button(text=back, callback_data=MatchCallback(action=MatchAction.PAGE, draft_id=draft_id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -87,7 +91,7 @@ def manual_mentees(draft_id: int, found: list[tuple[int, str]], back: str
 def confirm(t: BoundTranslator, draft_id: int, yes: MatchCallback) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("match.btn.yes"), callback_data=yes)
-    builder.button(text=t.plain("match.btn.back"), callback_data=MatchCallback(action="pg",
+    builder.button(text=t.plain("match.btn.back"), callback_data=MatchCallback(action=MatchAction.PAGE,
                                                                          draft_id=draft_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -100,7 +104,7 @@ def pair_list(t: BoundTranslator, shown: list[tuple[int, PairView]], programme_i
     sizes = []
     for number, pair in shown:
         builder.button(text=f"{number}. {pair.mentor_name} ↔ {pair.mentee_name}"[:60],
-                       callback_data=PairCallback(action="card", pair_id=pair.id))
+                       callback_data=PairCallback(action=PairAction.CARD, pair_id=pair.id))
         sizes.append(1)
     nav = 0
     for target, label in ((page - 1, "◀"), (page + 1, "▶")):
@@ -121,9 +125,10 @@ def pair_list(t: BoundTranslator, shown: list[tuple[int, PairView]], programme_i
 
 def pair_card(t: BoundTranslator, pair: PairView) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    actions = {PairState.ACTIVE: ("pause", "done", "end"),
-               PairState.PAUSED: ("resume", "done", "end")}.get(pair.state, ())
-    for action in (*actions, "plan"):
+    actions = {PairState.ACTIVE: (PairAction.PAUSE, PairAction.DONE, PairAction.END),
+               PairState.PAUSED: (PairAction.RESUME, PairAction.DONE, PairAction.END)
+               }.get(pair.state, ())
+    for action in (*actions, PairAction.PLAN):
         builder.button(text=t.plain(f"pair.btn.{action}"),
                        callback_data=PairCallback(action=action, pair_id=pair.id))
     builder.adjust(2)
@@ -135,7 +140,7 @@ def pick_pair(t: BoundTranslator, found: list[tuple[PairView, str]]) -> InlineKe
     for pair, role in found:
         other = pair.mentee_name if role == "mentor" else pair.mentor_name
         builder.button(text=t.plain("plan.pick_line", other=other, programme=pair.programme_title)[:60],
-                       callback_data=PlanCallback(action="show", pair_id=pair.id))
+                       callback_data=PlanCallback(action=PlanAction.SHOW, pair_id=pair.id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -147,9 +152,9 @@ def plan(t: BoundTranslator, pair_id: int, goals: list[PlanGoal], editable: bool
     builder = InlineKeyboardBuilder()
     for number, goal in enumerate(goals, start=1):
         builder.button(text=f"{number}. {STATUS_ICONS.get(goal.status, '')} {goal.title}"[:60],
-                       callback_data=PlanCallback(action="goal", pair_id=pair_id,
+                       callback_data=PlanCallback(action=PlanAction.GOAL, pair_id=pair_id,
                                                   goal_id=goal.id))
-    builder.button(text=t.plain("plan.btn.add"), callback_data=PlanCallback(action="add",
+    builder.button(text=t.plain("plan.btn.add"), callback_data=PlanCallback(action=PlanAction.ADD,
                                                                       pair_id=pair_id))
     builder.adjust(1)
     return builder.as_markup()
@@ -159,12 +164,12 @@ def goal(t: BoundTranslator, pair_id: int, goal_id: int) -> InlineKeyboardMarkup
     builder = InlineKeyboardBuilder()
     for status in STATUS_ICONS:
         builder.button(text=t.plain(f"plan.btn.{status}"), callback_data=PlanCallback(
-            action="st", pair_id=pair_id, goal_id=goal_id, value=status))
+            action=PlanAction.STATUS, pair_id=pair_id, goal_id=goal_id, value=status))
     builder.button(text=t.plain("plan.btn.comment"), callback_data=PlanCallback(
-        action="cm", pair_id=pair_id, goal_id=goal_id))
+        action=PlanAction.COMMENT, pair_id=pair_id, goal_id=goal_id))
     builder.button(text=t.plain("plan.btn.delete"), callback_data=PlanCallback(
-        action="del", pair_id=pair_id, goal_id=goal_id))
-    builder.button(text=t.plain("plan.btn.back"), callback_data=PlanCallback(action="show",
+        action=PlanAction.DELETE, pair_id=pair_id, goal_id=goal_id))
+    builder.button(text=t.plain("plan.btn.back"), callback_data=PlanCallback(action=PlanAction.SHOW,
                                                                        pair_id=pair_id))
     builder.adjust(3, 2, 1)
     return builder.as_markup()
@@ -172,6 +177,6 @@ def goal(t: BoundTranslator, pair_id: int, goal_id: int) -> InlineKeyboardMarkup
 
 def no_date(t: BoundTranslator, pair_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("plan.btn.no_date"), callback_data=PlanCallback(action="nodate",
+    builder.button(text=t.plain("plan.btn.no_date"), callback_data=PlanCallback(action=PlanAction.NO_DATE,
                                                                           pair_id=pair_id))
     return builder.as_markup()

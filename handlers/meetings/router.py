@@ -16,9 +16,13 @@ from babel.dates import format_datetime
 from bot.callbacks.meetings import (
     FeedbackCallback,
     HelpMeCallback,
+    LogAction,
     LogCallback,
+    LoggedAction,
     LoggedCallback,
+    MeetingAction,
     MeetingActionCallback,
+    OverdueAction,
     OverdueCallback,
     PlanDayCallback,
     PlanFormatCallback,
@@ -225,42 +229,48 @@ def create_router(translator: Translator) -> Router:
         await message.answer(t("meetings.plan.sent", kind=t(f"meetings.kind.{meeting.kind}"),
                                when=_when(meeting, zone, t)))
 
-    @router.callback_query(MeetingActionCallback.filter())
-    async def meeting_action(query: CallbackQuery, callback_data: MeetingActionCallback,
-                             session: AsyncSession, user: User, state: FSMContext,
-                             t: BoundTranslator, settings: Settings, scheduler=None) -> None:
-        now = now_of(scheduler)
-        options = {"user_id": user.id, "meeting_id": callback_data.meeting, "now": now,
-                   "default_timezone": settings.default_timezone}
-        if callback_data.action == "ok":
-            meeting = await meetings.confirm(session, translator, **options)
-            wake_after_commit(session, scheduler)
-            await query.answer(t.plain("meetings.plan.confirmed_toast"))
-            if isinstance(query.message, Message):
-                await query.message.edit_reply_markup(reply_markup=None)
-            return
-        if callback_data.action == "mv":
-            meeting, _ = await require_meeting(session, user.id, callback_data.meeting)
-            if meeting.state not in (MeetingState.PROPOSED, MeetingState.CONFIRMED):
-                raise DomainError("meetings.plan.not_open")
-            await state.set_state(None)
-            await state.set_data({"plan": {"move": meeting.id}})
-            zone = await timezone_of(session, user, meeting.programme_id,
-                                     settings.default_timezone)
-            today = now.astimezone(meetings.ZoneInfo(zone)).date()
-            await query.bot.send_message(query.from_user.id,
-                                         t("meetings.plan.choose_day", zone=zone),
-                                         reply_markup=kb.days_keyboard(t, today, 0))
-            await query.answer()
-            return
-        if callback_data.action == "cx":
-            meeting = await meetings.cancel(session, translator, **options)
-            wake_after_commit(session, scheduler)
-            await query.answer(t.plain("meetings.plan.cancelled_toast"))
-            if isinstance(query.message, Message):
-                await query.message.edit_reply_markup(reply_markup=None)
-            return
-        raise AccessDenied()
+    def meeting_button(action: MeetingAction):
+        return router.callback_query(MeetingActionCallback.filter(F.action == action))
+
+    @meeting_button(MeetingAction.CONFIRM)
+    async def meeting_confirm(query: CallbackQuery, callback_data: MeetingActionCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator,
+                              settings: Settings, scheduler=None) -> None:
+        await meetings.confirm(session, translator, user_id=user.id,
+                               meeting_id=callback_data.meeting, now=now_of(scheduler),
+                               default_timezone=settings.default_timezone)
+        wake_after_commit(session, scheduler)
+        await query.answer(t.plain("meetings.plan.confirmed_toast"))
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=None)
+
+    @meeting_button(MeetingAction.MOVE)
+    async def meeting_move(query: CallbackQuery, callback_data: MeetingActionCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator, settings: Settings, scheduler=None) -> None:
+        meeting, _ = await require_meeting(session, user.id, callback_data.meeting)
+        if meeting.state not in (MeetingState.PROPOSED, MeetingState.CONFIRMED):
+            raise DomainError("meetings.plan.not_open")
+        await state.set_state(None)
+        await state.set_data({"plan": {"move": meeting.id}})
+        zone = await timezone_of(session, user, meeting.programme_id, settings.default_timezone)
+        today = now_of(scheduler).astimezone(meetings.ZoneInfo(zone)).date()
+        await query.bot.send_message(query.from_user.id,
+                                     t("meetings.plan.choose_day", zone=zone),
+                                     reply_markup=kb.days_keyboard(t, today, 0))
+        await query.answer()
+
+    @meeting_button(MeetingAction.CANCEL)
+    async def meeting_cancel(query: CallbackQuery, callback_data: MeetingActionCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator,
+                             settings: Settings, scheduler=None) -> None:
+        await meetings.cancel(session, translator, user_id=user.id,
+                              meeting_id=callback_data.meeting, now=now_of(scheduler),
+                              default_timezone=settings.default_timezone)
+        wake_after_commit(session, scheduler)
+        await query.answer(t.plain("meetings.plan.cancelled_toast"))
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=None)
 
     # -- logging --------------------------------------------------------------------------
 
@@ -290,7 +300,7 @@ def create_router(translator: Translator) -> Router:
         target = await meetings.target(session, user.id, pair_id, group)
         if target.me.my_role != "mentor":
             raise AccessDenied()
-        return LogCallback(action="c", pair=pair_id, group=group,
+        return LogCallback(action=LogAction.CARD, pair=pair_id, group=group,
                            kind=meetings.group_next_kind(target))
 
     async def start_logging(message: Message, session: AsyncSession, user: User,
@@ -333,74 +343,148 @@ def create_router(translator: Translator) -> Router:
         await state.clear()
         await start_logging(message, session, user, t, settings, now_of(scheduler))
 
-    @router.callback_query(OverdueCallback.filter())
-    async def overdue_answer(query: CallbackQuery, callback_data: OverdueCallback,
-                             session: AsyncSession, user: User, t: BoundTranslator,
-                             settings: Settings, scheduler=None) -> None:
-        now = now_of(scheduler)
+    # «Did the planned meeting take place?»: only the mentor of its pair answers.
+    def overdue_button(action: OverdueAction):
+        return router.callback_query(OverdueCallback.filter(F.action == action))
+
+    async def overdue_meeting(session: AsyncSession, user: User,
+                              callback_data: OverdueCallback) -> Meeting:
         meeting, me = await require_meeting(session, user.id, callback_data.meeting)
         if me.role != "mentor":
             raise AccessDenied()
-        if callback_data.answer == "n":
-            await meetings.mark_missed(session, user_id=user.id, meeting_id=meeting.id, now=now)
-            await _edit_or_send(query, t("meetings.log.marked_missed"))
-        elif callback_data.answer == "y":
-            pair_ids = await meeting_pair_ids(session, meeting.id)
-            zone = await timezone_of(session, user, meeting.programme_id,
-                                     settings.default_timezone)
-            local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
-            card = LogCallback(action="c", pair=pair_ids[0], group=len(pair_ids) > 1,
-                               kind=meeting.kind, day=local_day.strftime("%Y%m%d"),
-                               meeting=meeting.id)
-            await _edit_or_send(query, await card_text(session, user, card, t, zone, now),
-                                kb.log_card_keyboard(t, card))
-        elif isinstance(query.message, Message):
+        return meeting
+
+    @overdue_button(OverdueAction.MISSED)
+    async def overdue_missed(query: CallbackQuery, callback_data: OverdueCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator,
+                             scheduler=None) -> None:
+        meeting = await overdue_meeting(session, user, callback_data)
+        await meetings.mark_missed(session, user_id=user.id, meeting_id=meeting.id,
+                                   now=now_of(scheduler))
+        await _edit_or_send(query, t("meetings.log.marked_missed"))
+        await query.answer()
+
+    @overdue_button(OverdueAction.TOOK_PLACE)
+    async def overdue_took_place(query: CallbackQuery, callback_data: OverdueCallback,
+                                 session: AsyncSession, user: User, t: BoundTranslator,
+                                 settings: Settings, scheduler=None) -> None:
+        meeting = await overdue_meeting(session, user, callback_data)
+        pair_ids = await meeting_pair_ids(session, meeting.id)
+        zone = await timezone_of(session, user, meeting.programme_id, settings.default_timezone)
+        local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
+        card = LogCallback(action=LogAction.CARD, pair=pair_ids[0], group=len(pair_ids) > 1,
+                           kind=meeting.kind, day=local_day.strftime("%Y%m%d"),
+                           meeting=meeting.id)
+        await show_card(query, session, user, card, t, zone, now_of(scheduler))
+
+    @overdue_button(OverdueAction.ANOTHER)
+    async def overdue_another(query: CallbackQuery, callback_data: OverdueCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator,
+                              settings: Settings, scheduler=None) -> None:
+        await overdue_meeting(session, user, callback_data)
+        if isinstance(query.message, Message):
             await query.message.delete()
-            await start_logging(query.message, session, user, t, settings, now,
+            await start_logging(query.message, session, user, t, settings, now_of(scheduler),
                                 offer_overdue=False)
         await query.answer()
 
-    @router.callback_query(LogCallback.filter())
-    async def log_card(query: CallbackQuery, callback_data: LogCallback, session: AsyncSession,
-                       user: User, t: BoundTranslator, settings: Settings,
-                       scheduler=None) -> None:
+    # The logging card: every press carries the whole card; each is checked again.
+    def card_button(action: LogAction):
+        return router.callback_query(LogCallback.filter(F.action == action))
+
+    async def checked_zone(session: AsyncSession, user: User, card: LogCallback,
+                           settings: Settings) -> str:
+        """The mentor's zone, once the card is checked: only a mentor of the pair, and only
+        their own planned meeting or log."""
+        zone = await card_zone(session, user, card, settings)
+        if card.meeting:
+            await require_meeting(session, user.id, card.meeting)
+        return zone
+
+    async def show_card(query: CallbackQuery, session: AsyncSession, user: User,
+                        card: LogCallback, t: BoundTranslator, zone: str, now: datetime) -> None:
+        await _edit_or_send(query, await card_text(session, user, card, t, zone, now),
+                            kb.log_card_keyboard(t, card))
+        await query.answer()
+
+    @card_button(LogAction.CARD)
+    async def card_shown(query: CallbackQuery, callback_data: LogCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator,
+                         settings: Settings, scheduler=None) -> None:
+        card = callback_data
+        if not card.kind:  # a bare «log a meeting» button: a fresh card
+            card = await new_card(session, user, card.pair, card.group)
+        zone = await checked_zone(session, user, card, settings)
+        await show_card(query, session, user, card, t, zone, now_of(scheduler))
+
+    @card_button(LogAction.DURATION)
+    async def card_duration(query: CallbackQuery, callback_data: LogCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            settings: Settings, scheduler=None) -> None:
+        card = callback_data
+        zone = await checked_zone(session, user, card, settings)
+        if card.dur not in meetings.DURATIONS:
+            raise AccessDenied()
+        await show_card(query, session, user, card, t, zone, now_of(scheduler))
+
+    @card_button(LogAction.KIND)
+    async def card_kind(query: CallbackQuery, callback_data: LogCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator,
+                        settings: Settings, scheduler=None) -> None:
+        card = callback_data
+        zone = await checked_zone(session, user, card, settings)
+        meetings.check_kind(card.kind)
+        await show_card(query, session, user, card, t, zone, now_of(scheduler))
+
+    @card_button(LogAction.DAY)
+    async def card_day(query: CallbackQuery, callback_data: LogCallback,
+                       session: AsyncSession, user: User, t: BoundTranslator,
+                       settings: Settings, scheduler=None) -> None:
         now = now_of(scheduler)
         card = callback_data
-        if card.action == "c" and not card.kind:
-            card = await new_card(session, user, card.pair, card.group)
-        zone = await card_zone(session, user, card, settings)
-        if card.meeting:  # a planned meeting or a log: only one's own
-            await require_meeting(session, user.id, card.meeting)
-        if card.action == "k":
-            await _edit_or_send(query, t("meetings.plan.choose_kind"),
-                                kb.log_kinds_keyboard(t, card))
-        elif card.action == "t":
-            today = now.astimezone(meetings.ZoneInfo(zone)).date()
-            await _edit_or_send(query, t("meetings.log.choose_day"),
-                                kb.log_days_keyboard(t, card, today))
-        elif card.action == "ok":
-            message = query.message if isinstance(query.message, Message) else None
-            log_key = f"card:{user.id}:{message.message_id if message else query.id}"
-            day = _day(card.day) if card.day else now.astimezone(meetings.ZoneInfo(zone)).date()
-            result = await meetings.log(
-                session, translator, user_id=user.id, pair_id=card.pair, group=card.group,
-                kind=card.kind, duration=card.dur, day=day, meeting_id=card.meeting,
-                log_key=log_key, zone=zone, now=now, default_timezone=settings.default_timezone)
-            wake_after_commit(session, scheduler)
-            await _edit_or_send(query, await logged_text(session, result.meeting, t, zone),
-                                kb.logged_keyboard(t, result.meeting.id))
-            await query.answer(t.plain("meetings.log.saved_toast"))
-            return
-        else:  # c, d, K, T: the card with the choice applied
-            if card.action == "d" and card.dur not in meetings.DURATIONS:
-                raise AccessDenied()
-            if card.action == "K":
-                meetings.check_kind(card.kind)
-            if card.action == "T":
-                meetings.check_log_day(_day(card.day), zone, now)
-            await _edit_or_send(query, await card_text(session, user, card, t, zone, now),
-                                kb.log_card_keyboard(t, card))
+        zone = await checked_zone(session, user, card, settings)
+        meetings.check_log_day(_day(card.day), zone, now)
+        await show_card(query, session, user, card, t, zone, now)
+
+    @card_button(LogAction.KIND_MENU)
+    async def card_kind_menu(query: CallbackQuery, callback_data: LogCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator,
+                             settings: Settings) -> None:
+        card = callback_data
+        await checked_zone(session, user, card, settings)
+        await _edit_or_send(query, t("meetings.plan.choose_kind"),
+                            kb.log_kinds_keyboard(t, card))
         await query.answer()
+
+    @card_button(LogAction.DAY_MENU)
+    async def card_day_menu(query: CallbackQuery, callback_data: LogCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            settings: Settings, scheduler=None) -> None:
+        card = callback_data
+        zone = await checked_zone(session, user, card, settings)
+        today = now_of(scheduler).astimezone(meetings.ZoneInfo(zone)).date()
+        await _edit_or_send(query, t("meetings.log.choose_day"),
+                            kb.log_days_keyboard(t, card, today))
+        await query.answer()
+
+    @card_button(LogAction.SAVE)
+    async def card_saved(query: CallbackQuery, callback_data: LogCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator,
+                         settings: Settings, scheduler=None) -> None:
+        now = now_of(scheduler)
+        card = callback_data
+        zone = await checked_zone(session, user, card, settings)
+        message = query.message if isinstance(query.message, Message) else None
+        log_key = f"card:{user.id}:{message.message_id if message else query.id}"
+        day = _day(card.day) if card.day else now.astimezone(meetings.ZoneInfo(zone)).date()
+        result = await meetings.log(
+            session, translator, user_id=user.id, pair_id=card.pair, group=card.group,
+            kind=card.kind, duration=card.dur, day=day, meeting_id=card.meeting,
+            log_key=log_key, zone=zone, now=now, default_timezone=settings.default_timezone)
+        wake_after_commit(session, scheduler)
+        await _edit_or_send(query, await logged_text(session, result.meeting, t, zone),
+                            kb.logged_keyboard(t, result.meeting.id))
+        await query.answer(t.plain("meetings.log.saved_toast"))
 
     async def logged_text(session: AsyncSession, meeting: Meeting, t: BoundTranslator,
                           zone: str) -> str:
@@ -410,41 +494,76 @@ def create_router(translator: Translator) -> Router:
                                                           minutes=meeting.duration_minutes),
                  note=meeting.note or "—", topics=topics)
 
-    @router.callback_query(LoggedCallback.filter())
-    async def logged_action(query: CallbackQuery, callback_data: LoggedCallback,
-                            session: AsyncSession, user: User, state: FSMContext,
-                            t: BoundTranslator, settings: Settings, scheduler=None) -> None:
-        now = now_of(scheduler)
+    # A logged meeting's buttons: only the mentor's own log.
+    def logged_button(action: LoggedAction):
+        return router.callback_query(LoggedCallback.filter(F.action == action))
+
+    async def pressed_log(session: AsyncSession, user: User, callback_data: LoggedCallback,
+                          settings: Settings, now: datetime) -> tuple[Meeting, str]:
         meeting = await meetings.own_log(session, user.id, callback_data.meeting, now)
         zone = await timezone_of(session, user, meeting.programme_id, settings.default_timezone)
-        action = callback_data.action
-        if action == "note":
-            await state.set_state(MeetingFlow.note)
-            await state.set_data({"note_for": meeting.id})
-            await query.bot.send_message(query.from_user.id,
-                                         t("meetings.log.ask_note", limit=meetings.MAX_NOTE))
-        elif action == "topics":
-            await _edit_or_send(query, t("meetings.log.choose_topics"),
-                                kb.topics_keyboard(t, meeting.id, list(meeting.topics or [])))
-        elif action == "edit":
-            pair_ids = await meeting_pair_ids(session, meeting.id)
-            local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
-            card = LogCallback(action="c", pair=pair_ids[0], group=len(pair_ids) > 1,
-                               kind=meeting.kind, dur=meeting.duration_minutes,
-                               day=local_day.strftime("%Y%m%d"), meeting=meeting.id)
-            await _edit_or_send(query, await card_text(session, user, card, t, zone, now),
-                                kb.log_card_keyboard(t, card))
-        elif action == "del":
-            await _edit_or_send(query, t("meetings.log.delete_question"),
-                                kb.delete_keyboard(t, meeting.id))
-        elif action == "delok":
-            await meetings.delete_log(session, user_id=user.id, meeting_id=meeting.id, now=now)
-            await _edit_or_send(query, t("meetings.log.deleted"))
-        elif action == "back":
-            await _edit_or_send(query, await logged_text(session, meeting, t, zone),
-                                kb.logged_keyboard(t, meeting.id))
-        else:
-            raise AccessDenied()
+        return meeting, zone
+
+    @logged_button(LoggedAction.NOTE)
+    async def logged_note(query: CallbackQuery, callback_data: LoggedCallback,
+                          session: AsyncSession, user: User, state: FSMContext,
+                          t: BoundTranslator, settings: Settings, scheduler=None) -> None:
+        meeting, _ = await pressed_log(session, user, callback_data, settings, now_of(scheduler))
+        await state.set_state(MeetingFlow.note)
+        await state.set_data({"note_for": meeting.id})
+        await query.bot.send_message(query.from_user.id,
+                                     t("meetings.log.ask_note", limit=meetings.MAX_NOTE))
+        await query.answer()
+
+    @logged_button(LoggedAction.TOPICS)
+    async def logged_topics(query: CallbackQuery, callback_data: LoggedCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            settings: Settings, scheduler=None) -> None:
+        meeting, _ = await pressed_log(session, user, callback_data, settings, now_of(scheduler))
+        await _edit_or_send(query, t("meetings.log.choose_topics"),
+                            kb.topics_keyboard(t, meeting.id, list(meeting.topics or [])))
+        await query.answer()
+
+    @logged_button(LoggedAction.EDIT)
+    async def logged_edit(query: CallbackQuery, callback_data: LoggedCallback,
+                          session: AsyncSession, user: User, t: BoundTranslator,
+                          settings: Settings, scheduler=None) -> None:
+        now = now_of(scheduler)
+        meeting, zone = await pressed_log(session, user, callback_data, settings, now)
+        pair_ids = await meeting_pair_ids(session, meeting.id)
+        local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
+        card = LogCallback(action=LogAction.CARD, pair=pair_ids[0], group=len(pair_ids) > 1,
+                           kind=meeting.kind, dur=meeting.duration_minutes,
+                           day=local_day.strftime("%Y%m%d"), meeting=meeting.id)
+        await show_card(query, session, user, card, t, zone, now)
+
+    @logged_button(LoggedAction.DELETE)
+    async def logged_delete(query: CallbackQuery, callback_data: LoggedCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            settings: Settings, scheduler=None) -> None:
+        meeting, _ = await pressed_log(session, user, callback_data, settings, now_of(scheduler))
+        await _edit_or_send(query, t("meetings.log.delete_question"),
+                            kb.delete_keyboard(t, meeting.id))
+        await query.answer()
+
+    @logged_button(LoggedAction.DELETE_CONFIRMED)
+    async def logged_deleted(query: CallbackQuery, callback_data: LoggedCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator,
+                             settings: Settings, scheduler=None) -> None:
+        now = now_of(scheduler)
+        meeting, _ = await pressed_log(session, user, callback_data, settings, now)
+        await meetings.delete_log(session, user_id=user.id, meeting_id=meeting.id, now=now)
+        await _edit_or_send(query, t("meetings.log.deleted"))
+        await query.answer()
+
+    @logged_button(LoggedAction.BACK)
+    async def logged_back(query: CallbackQuery, callback_data: LoggedCallback,
+                          session: AsyncSession, user: User, t: BoundTranslator,
+                          settings: Settings, scheduler=None) -> None:
+        meeting, zone = await pressed_log(session, user, callback_data, settings,
+                                          now_of(scheduler))
+        await _edit_or_send(query, await logged_text(session, meeting, t, zone),
+                            kb.logged_keyboard(t, meeting.id))
         await query.answer()
 
     @router.callback_query(TopicCallback.filter())

@@ -11,8 +11,11 @@ from babel.dates import format_date
 
 from bot.callbacks.meetings import (
     HelpMeCallback,
+    LogAction,
     LogCallback,
+    LoggedAction,
     LoggedCallback,
+    OverdueAction,
     OverdueCallback,
     PlanDayCallback,
     PlanFormatCallback,
@@ -47,11 +50,11 @@ def pairs_keyboard(t: BoundTranslator, pairs: list[PairView], *, plan: bool,
     builder = InlineKeyboardBuilder()
     for pair in pairs:
         data = (PlanTargetCallback(pair=pair.pair_id) if plan
-                else LogCallback(action="c", pair=pair.pair_id))
+                else LogCallback(action=LogAction.CARD, pair=pair.pair_id))
         builder.button(text=pair_label(pair), callback_data=data)
     if with_group:
         data = (PlanTargetCallback(pair=pairs[0].pair_id, group=True) if plan
-                else LogCallback(action="c", pair=pairs[0].pair_id, group=True))
+                else LogCallback(action=LogAction.CARD, pair=pairs[0].pair_id, group=True))
         builder.button(text=t.plain("meetings.button.whole_group"), callback_data=data)
     builder.adjust(1)
     return builder.as_markup()
@@ -125,18 +128,18 @@ def log_card_keyboard(t: BoundTranslator, card: LogCallback) -> InlineKeyboardMa
     for minutes in DURATIONS:
         mark = "✓ " if minutes == card.dur else ""
         builder.button(text=mark + t.plain("meetings.log.minutes", minutes=minutes),
-                       callback_data=card.model_copy(update={"action": "d", "dur": minutes}))
+                       callback_data=card.model_copy(update={"action": LogAction.DURATION, "dur": minutes}))
     builder.adjust(4)
     extra = InlineKeyboardBuilder()
     extra.button(text=t.plain("meetings.button.change_kind"),
-                 callback_data=card.model_copy(update={"action": "k"}))
+                 callback_data=card.model_copy(update={"action": LogAction.KIND_MENU}))
     extra.button(text=t.plain("meetings.button.change_day"),
-                 callback_data=card.model_copy(update={"action": "t"}))
+                 callback_data=card.model_copy(update={"action": LogAction.DAY_MENU}))
     builder.attach(extra)
     if card.dur:
         done = InlineKeyboardBuilder()
         done.button(text=t.plain("meetings.button.done"),
-                    callback_data=card.model_copy(update={"action": "ok"}))
+                    callback_data=card.model_copy(update={"action": LogAction.SAVE}))
         builder.attach(done)
     return builder.as_markup()
 
@@ -146,7 +149,7 @@ def log_kinds_keyboard(t: BoundTranslator, card: LogCallback) -> InlineKeyboardM
     for kind in MEETING_KINDS:
         mark = "✓ " if kind == card.kind else ""
         builder.button(text=mark + t.plain(f"meetings.kind.{kind}"),
-                       callback_data=card.model_copy(update={"action": "K", "kind": kind}))
+                       callback_data=card.model_copy(update={"action": LogAction.KIND, "kind": kind}))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -158,7 +161,7 @@ def log_days_keyboard(t: BoundTranslator, card: LogCallback, today: date) -> Inl
         label = (t.plain("meetings.log.today") if back == 0 else
                  t.plain("meetings.log.yesterday") if back == 1 else day_label(day, t.locale))
         builder.button(text=label, callback_data=card.model_copy(
-            update={"action": "T", "day": day.strftime("%Y%m%d")}))
+            update={"action": LogAction.DAY, "day": day.strftime("%Y%m%d")}))
     builder.adjust(3)
     return builder.as_markup()
 
@@ -166,18 +169,18 @@ def log_days_keyboard(t: BoundTranslator, card: LogCallback, today: date) -> Inl
 def overdue_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("meetings.button.took_place"),
-                   callback_data=OverdueCallback(answer="y", meeting=meeting_id))
+                   callback_data=OverdueCallback(action=OverdueAction.TOOK_PLACE, meeting=meeting_id))
     builder.button(text=t.plain("meetings.button.did_not"),
-                   callback_data=OverdueCallback(answer="n", meeting=meeting_id))
+                   callback_data=OverdueCallback(action=OverdueAction.MISSED, meeting=meeting_id))
     builder.button(text=t.plain("meetings.button.another"),
-                   callback_data=OverdueCallback(answer="o", meeting=meeting_id))
+                   callback_data=OverdueCallback(action=OverdueAction.ANOTHER, meeting=meeting_id))
     builder.adjust(2, 1)
     return builder.as_markup()
 
 
 def logged_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for action in ("note", "topics", "edit", "del"):
+    for action in (LoggedAction.NOTE, LoggedAction.TOPICS, LoggedAction.EDIT, LoggedAction.DELETE):
         builder.button(text=t.plain(f"meetings.button.{action}"),
                        callback_data=LoggedCallback(action=action, meeting=meeting_id))
     builder.adjust(2)
@@ -187,9 +190,9 @@ def logged_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup
 def delete_keyboard(t: BoundTranslator, meeting_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("meetings.button.delete_confirm"),
-                   callback_data=LoggedCallback(action="delok", meeting=meeting_id))
+                   callback_data=LoggedCallback(action=LoggedAction.DELETE_CONFIRMED, meeting=meeting_id))
     builder.button(text=t.plain("meetings.button.keep"),
-                   callback_data=LoggedCallback(action="back", meeting=meeting_id))
+                   callback_data=LoggedCallback(action=LoggedAction.BACK, meeting=meeting_id))
     return builder.as_markup()
 
 

@@ -15,9 +15,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks.roadmap import (
+    RoadmapDraftAction,
     RoadmapDraftCallback,
     RoadmapExtensionCallback,
+    RoadmapItemAction,
     RoadmapItemCallback,
+    RoadmapProgrammeAction,
     RoadmapProgrammeCallback,
 )
 from bot.db import AsyncSession
@@ -233,29 +236,42 @@ def create_router() -> Router:
         if await status.my_items(session, user.id):
             await send_my_items(message, session, user, t)
 
-    @router.callback_query(RoadmapProgrammeCallback.filter())
-    async def programme_action(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
+    def programme_button(action: RoadmapProgrammeAction):
+        return router.callback_query(RoadmapProgrammeCallback.filter(F.action == action))
+
+    async def pressed_programme(session: AsyncSession, user: User,
+                                callback_data: RoadmapProgrammeCallback) -> Programme:
+        return await access.require_curator(session, user.id, callback_data.programme_id)
+
+    @programme_button(RoadmapProgrammeAction.MENU)
+    async def programme_menu(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await pressed_programme(session, user, callback_data)
+        text, markup = await menu_view(session, programme, t)
+        await query.answer()
+        await query.message.answer(text, reply_markup=markup)
+
+    @programme_button(RoadmapProgrammeAction.UPLOAD)
+    async def programme_upload(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
                                session: AsyncSession, user: User, state: FSMContext,
                                t: BoundTranslator) -> None:
-        programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        if callback_data.action == "menu":
-            text, markup = await menu_view(session, programme, t)
-            await query.answer()
-            await query.message.answer(text, reply_markup=markup)
-        elif callback_data.action == "upload":
-            await state.set_state(RoadmapInput.upload)
-            await state.set_data({"programme_id": programme.id})
-            await query.answer()
-            await query.message.answer(t("roadmap.ask_file", programme=programme.title,
-                                         mb=items_service.MAX_FILE_BYTES // (1024 * 1024)))
-        elif callback_data.action == "list" and callback_data.bucket in BUCKETS \
-                and callback_data.page >= 0:
-            text, markup = await bucket_view(session, programme, callback_data.bucket,
-                                             callback_data.page, t)
-            await query.answer()
-            await query.message.answer(text, reply_markup=markup)
-        else:
+        programme = await pressed_programme(session, user, callback_data)
+        await state.set_state(RoadmapInput.upload)
+        await state.set_data({"programme_id": programme.id})
+        await query.answer()
+        await query.message.answer(t("roadmap.ask_file", programme=programme.title,
+                                     mb=items_service.MAX_FILE_BYTES // (1024 * 1024)))
+
+    @programme_button(RoadmapProgrammeAction.LIST)
+    async def programme_list(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await pressed_programme(session, user, callback_data)
+        if callback_data.bucket not in BUCKETS or callback_data.page < 0:
             raise AccessDenied()
+        text, markup = await bucket_view(session, programme, callback_data.bucket,
+                                         callback_data.page, t)
+        await query.answer()
+        await query.message.answer(text, reply_markup=markup)
 
     async def _draft_from(message: Message, session: AsyncSession, user: User,
                           state: FSMContext, t: BoundTranslator, content: bytes,
@@ -296,67 +312,112 @@ def create_router() -> Router:
                                formats=", ".join(items_service.EXTENSIONS)))
 
     # The preview.
-    @router.callback_query(RoadmapDraftCallback.filter())
-    async def draft_action(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                           session: AsyncSession, user: User, state: FSMContext,
-                           t: BoundTranslator, bot: Bot) -> None:
-        draft = await items_service.require_draft(session, user.id, callback_data.draft_id)
-        action, index = callback_data.action, callback_data.index
-        if action == "summary":
-            await _answer_or_edit(query, await preview_text(session, draft, t),
-                                  kb.preview(t, draft.id))
-        elif action == "items":
-            text, markup = draft_items_view(draft, callback_data.page, t)
-            await _answer_or_edit(query, text, markup)
-        elif action == "fix":
-            items = draft.payload["items"]
-            if not 0 <= index < len(items):
-                raise AccessDenied()
-            await state.set_state(RoadmapInput.fix)
-            await state.set_data({"draft_id": draft.id, "index": index})
-            await query.answer()
-            await query.message.answer(t("roadmap.ask_deadline", number=items[index]["number"]
-                                         or "—", title=_cut(items[index]["title"], 80),
-                                         text=items[index]["deadline_text"] or "—"))
-        elif action == "people":
-            text, markup = people_view(draft, t)
-            await _answer_or_edit(query, text, markup)
-        elif action == "person":
-            entries = draft.payload["people"]
-            if not 0 <= index < len(entries) or entries[index]["kind"] == "role":
-                raise AccessDenied()
-            entry = entries[index]
-            await _answer_or_edit(query, t("roadmap.person.ask", raw=entry["raw"]),
-                                  kb.draft_person(t, draft.id, index, entry["candidates"]))
-        elif action in ("pick", "skip"):
-            items_service.choose_person(draft, index,
-                                        callback_data.choice if action == "pick" else None)
-            text, markup = people_view(draft, t)
-            await _answer_or_edit(query, text, markup)
-        elif action == "invite":
-            entries = draft.payload["people"]
-            if not 0 <= index < len(entries):
-                raise AccessDenied()
-            programme = await lookup.programme(session, draft.programme_id)
-            link = await invitations.create(
-                session, organisation_id=programme.organisation_id, role="curator",
-                expires_in=INVITE_LIFETIME, max_uses=1)
-            me = await bot.me()
-            await query.answer()
-            await query.message.answer(t("roadmap.person.invite", raw=entries[index]["raw"],
-                                         link=invitations.deep_link(me.username, link.token),
-                                         days=INVITE_LIFETIME.days))
-        elif action == "save":
-            result = await items_service.confirm_draft(session, draft)
-            await query.answer()
-            await query.message.edit_text(t("roadmap.saved", new=result.new,
-                                            updated=result.updated, removed=len(result.removed)))
-        elif action == "drop":
-            await items_service.drop_draft(session, draft)
-            await query.answer()
-            await query.message.edit_text(t("roadmap.dropped"))
-        else:
+    def draft_button(action: RoadmapDraftAction):
+        return router.callback_query(RoadmapDraftCallback.filter(F.action == action))
+
+    async def pressed_draft(session: AsyncSession, user: User,
+                            callback_data: RoadmapDraftCallback) -> RoadmapDraft:
+        return await items_service.require_draft(session, user.id, callback_data.draft_id)
+
+    @draft_button(RoadmapDraftAction.SUMMARY)
+    async def draft_summary(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        await _answer_or_edit(query, await preview_text(session, draft, t),
+                              kb.preview(t, draft.id))
+
+    @draft_button(RoadmapDraftAction.ITEMS)
+    async def draft_items(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        text, markup = draft_items_view(draft, callback_data.page, t)
+        await _answer_or_edit(query, text, markup)
+
+    @draft_button(RoadmapDraftAction.FIX)
+    async def draft_fix(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                        session: AsyncSession, user: User, state: FSMContext,
+                        t: BoundTranslator) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        index, items = callback_data.index, draft.payload["items"]
+        if not 0 <= index < len(items):
             raise AccessDenied()
+        await state.set_state(RoadmapInput.fix)
+        await state.set_data({"draft_id": draft.id, "index": index})
+        await query.answer()
+        await query.message.answer(t("roadmap.ask_deadline", number=items[index]["number"]
+                                     or "—", title=_cut(items[index]["title"], 80),
+                                     text=items[index]["deadline_text"] or "—"))
+
+    @draft_button(RoadmapDraftAction.PEOPLE)
+    async def draft_people(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        text, markup = people_view(draft, t)
+        await _answer_or_edit(query, text, markup)
+
+    @draft_button(RoadmapDraftAction.PERSON)
+    async def draft_person(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        index, entries = callback_data.index, draft.payload["people"]
+        if not 0 <= index < len(entries) or entries[index]["kind"] == "role":
+            raise AccessDenied()
+        entry = entries[index]
+        await _answer_or_edit(query, t("roadmap.person.ask", raw=entry["raw"]),
+                              kb.draft_person(t, draft.id, index, entry["candidates"]))
+
+    async def choose_person(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            choice: int | None) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        items_service.choose_person(draft, callback_data.index, choice)
+        text, markup = people_view(draft, t)
+        await _answer_or_edit(query, text, markup)
+
+    @draft_button(RoadmapDraftAction.PICK)
+    async def draft_pick(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        await choose_person(query, callback_data, session, user, t, callback_data.choice)
+
+    @draft_button(RoadmapDraftAction.SKIP)
+    async def draft_skip(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        await choose_person(query, callback_data, session, user, t, None)
+
+    @draft_button(RoadmapDraftAction.INVITE)
+    async def draft_invite(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                           session: AsyncSession, user: User, t: BoundTranslator,
+                           bot: Bot) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        index, entries = callback_data.index, draft.payload["people"]
+        if not 0 <= index < len(entries):
+            raise AccessDenied()
+        programme = await lookup.programme(session, draft.programme_id)
+        link = await invitations.create(
+            session, organisation_id=programme.organisation_id, role="curator",
+            expires_in=INVITE_LIFETIME, max_uses=1)
+        me = await bot.me()
+        await query.answer()
+        await query.message.answer(t("roadmap.person.invite", raw=entries[index]["raw"],
+                                     link=invitations.deep_link(me.username, link.token),
+                                     days=INVITE_LIFETIME.days))
+
+    @draft_button(RoadmapDraftAction.SAVE)
+    async def draft_save(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        result = await items_service.confirm_draft(session, draft)
+        await query.answer()
+        await query.message.edit_text(t("roadmap.saved", new=result.new,
+                                        updated=result.updated, removed=len(result.removed)))
+
+    @draft_button(RoadmapDraftAction.DROP)
+    async def draft_drop(query: CallbackQuery, callback_data: RoadmapDraftCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await pressed_draft(session, user, callback_data)
+        await items_service.drop_draft(session, draft)
+        await query.answer()
+        await query.message.edit_text(t("roadmap.dropped"))
 
     @router.message(RoadmapInput.fix, F.text)
     async def deadline_given(message: Message, session: AsyncSession, user: User,
@@ -377,34 +438,49 @@ def create_router() -> Router:
                              reply_markup=kb.preview(t, draft.id))
 
     # Responsible people: done, more time.
-    @router.callback_query(RoadmapItemCallback.filter())
-    async def item_action(query: CallbackQuery, callback_data: RoadmapItemCallback,
+    def item_button(action: RoadmapItemAction):
+        return router.callback_query(RoadmapItemCallback.filter(F.action == action))
+
+    async def pressed_item(session: AsyncSession, user: User,
+                           callback_data: RoadmapItemCallback) -> tuple[RoadmapItem, str]:
+        """The item (the presser must be responsible for it) and its label."""
+        item = await status.require_item(session, user.id, callback_data.item_id)
+        return item, _cut(f"{item.number or ''} {item.title}".strip(), 80)
+
+    @item_button(RoadmapItemAction.DONE)
+    async def item_done(query: CallbackQuery, callback_data: RoadmapItemCallback,
+                        session: AsyncSession, user: User, state: FSMContext,
+                        t: BoundTranslator) -> None:
+        item, label = await pressed_item(session, user, callback_data)
+        if item.status == "done":
+            await query.answer(t.plain("roadmap.done.already"), show_alert=True)
+            return
+        await state.set_state(RoadmapInput.done_note)
+        await state.set_data({"item_id": item.id})
+        await query.answer()
+        await query.message.answer(t("roadmap.done.ask", item=label),
+                                   reply_markup=kb.no_comment(t, item.id))
+
+    @item_button(RoadmapItemAction.NO_COMMENT)
+    async def item_no_comment(query: CallbackQuery, callback_data: RoadmapItemCallback,
+                              session: AsyncSession, user: User, state: FSMContext,
+                              t: BoundTranslator) -> None:
+        item, label = await pressed_item(session, user, callback_data)
+        await status.mark_done(session, item, user.id, comment=None, file_id=None,
+                               now=utcnow())
+        await state.clear()
+        await query.answer()
+        await query.message.answer(t("roadmap.done.saved", item=label))
+
+    @item_button(RoadmapItemAction.EXTEND)
+    async def item_extend(query: CallbackQuery, callback_data: RoadmapItemCallback,
                           session: AsyncSession, user: User, state: FSMContext,
                           t: BoundTranslator) -> None:
-        item = await status.require_item(session, user.id, callback_data.item_id)
-        label = _cut(f"{item.number or ''} {item.title}".strip(), 80)
-        if callback_data.action == "done":
-            if item.status == "done":
-                await query.answer(t.plain("roadmap.done.already"), show_alert=True)
-                return
-            await state.set_state(RoadmapInput.done_note)
-            await state.set_data({"item_id": item.id})
-            await query.answer()
-            await query.message.answer(t("roadmap.done.ask", item=label),
-                                       reply_markup=kb.no_comment(t, item.id))
-        elif callback_data.action == "nocomment":
-            await status.mark_done(session, item, user.id, comment=None, file_id=None,
-                                   now=utcnow())
-            await state.clear()
-            await query.answer()
-            await query.message.answer(t("roadmap.done.saved", item=label))
-        elif callback_data.action == "ext":
-            await state.set_state(RoadmapInput.ext_reason)
-            await state.set_data({"item_id": item.id})
-            await query.answer()
-            await query.message.answer(t("roadmap.ext.ask_reason", item=label))
-        else:
-            raise AccessDenied()
+        item, label = await pressed_item(session, user, callback_data)
+        await state.set_state(RoadmapInput.ext_reason)
+        await state.set_data({"item_id": item.id})
+        await query.answer()
+        await query.message.answer(t("roadmap.ext.ask_reason", item=label))
 
     async def _done(message: Message, session: AsyncSession, user: User, state: FSMContext,
                     t: BoundTranslator, comment: str | None, file_id: str | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks.onboarding import SurveyCallback
+from bot.callbacks.onboarding import SurveyAction, SurveyCallback
 from bot.services.surveys import (
     MultiQuestion,
     Question,
@@ -28,34 +28,34 @@ def question_keyboard(response_id: int, question: Question, locale: str, *, can_
 
     builder = _Builder()
 
-    def data(action: str, index: int = -1) -> SurveyCallback:
+    def data(action: SurveyAction, index: int = -1) -> SurveyCallback:
         return SurveyCallback(response_id=response_id, question=question.id, action=action, index=index)
 
     widths: list[int] = []
     if isinstance(question, SingleQuestion):
         for index, option in enumerate(question.options):
-            builder.button(text=option_text(question, option.id, locale), callback_data=data("o", index))
+            builder.button(text=option_text(question, option.id, locale), callback_data=data(SurveyAction.OPTION, index))
         widths += [1] * len(question.options)
     elif isinstance(question, MultiQuestion):
         for index, option in enumerate(question.options):
             mark = "✅ " if option.id in ticked else ""
             builder.button(text=mark + option_text(question, option.id, locale),
-                           callback_data=data("t", index))
+                           callback_data=data(SurveyAction.TOGGLE, index))
         widths += [1] * len(question.options)
-        builder.button(text=message("survey.button.done", locale), callback_data=data("d"))
+        builder.button(text=message("survey.button.done", locale), callback_data=data(SurveyAction.DONE))
         widths.append(1)
     elif isinstance(question, ScaleQuestion):
         values = list(range(question.min, question.max + 1))
         for value in values:
-            builder.button(text=str(value), callback_data=data("o", value))
+            builder.button(text=str(value), callback_data=data(SurveyAction.OPTION, value))
         per_row = 5 if len(values) > 6 else len(values)
         widths += [per_row] * (len(values) // per_row) + ([len(values) % per_row] if len(values) % per_row else [])
     navigation = 0
     if question.optional:
-        builder.button(text=message("survey.button.skip", locale), callback_data=data("s"))
+        builder.button(text=message("survey.button.skip", locale), callback_data=data(SurveyAction.SKIP))
         navigation += 1
     if can_go_back:
-        builder.button(text=message("survey.button.back", locale), callback_data=data("b"))
+        builder.button(text=message("survey.button.back", locale), callback_data=data(SurveyAction.BACK))
         navigation += 1
     if navigation:
         widths.append(navigation)

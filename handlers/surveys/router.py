@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -9,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks.onboarding import SurveyCallback
+from bot.callbacks.onboarding import SurveyAction, SurveyCallback
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied, DomainError
@@ -74,41 +75,21 @@ async def show_step(bot: Bot, chat_id: int, step: Step, state: FSMContext, t: Bo
 def create_router() -> Router:
     router = Router(name="questionnaire")
 
-    @router.callback_query(SurveyCallback.filter())
-    async def pressed(query: CallbackQuery, callback_data: SurveyCallback, session: AsyncSession,
-                      user: User, state: FSMContext, t: BoundTranslator, bot: Bot) -> None:
+    async def press(query: CallbackQuery, callback_data: SurveyCallback, session: AsyncSession,
+                    user: User, state: FSMContext, t: BoundTranslator, bot: Bot,
+                    act: Callable[[Step], Awaitable[Step | Invalid | None]]) -> None:
+        """A button of the current question: `act` answers it (the next step, or why the
+        answer is invalid) or returns None having shown what it had to. A button of another
+        question, or one the question does not have, is stale."""
         response_id, question_id = callback_data.response_id, callback_data.question
-        action = callback_data.action
         message = query.message if isinstance(query.message, Message) else None
         try:
             step = await questionnaire.current(session, response_id, user.id)
             if step.question is None or step.question.id != question_id:
                 raise questionnaire.StaleQuestion()
-            if action == "t" and isinstance(step.question, MultiQuestion):
-                option = questionnaire.option_value(step.question, callback_data.index)
-                key = ticks_key(step)
-                ticked = set((await state.get_data()).get(key, []))
-                ticked ^= {option}
-                await state.update_data({key: sorted(ticked)})
-                await query.answer()
-                await show_step(bot, query.from_user.id, step, state, t, edit=message)
+            result = await act(step)
+            if result is None:
                 return
-            if action == "d" and isinstance(step.question, MultiQuestion):
-                chosen = (await state.get_data()).get(ticks_key(step), [])
-                result = await questionnaire.answer(session, response_id, user.id, question_id,
-                                                    chosen, step=step)
-            elif action == "o":
-                value = questionnaire.option_value(step.question, callback_data.index)
-                result = await questionnaire.answer(session, response_id, user.id, question_id,
-                                                    value, step=step)
-            elif action == "s":
-                result = await questionnaire.skip_question(session, response_id, user.id,
-                                                           question_id, step=step)
-            elif action == "b":
-                result = await questionnaire.go_back(session, response_id, user.id, question_id,
-                                                     step=step)
-            else:
-                raise questionnaire.StaleQuestion()
         except questionnaire.StaleQuestion:
             await query.answer(t.plain("survey.stale"), show_alert=False)
             # The message shows another question than the current one (an old keyboard, a
@@ -132,6 +113,71 @@ def create_router() -> Router:
         await show_step(bot, query.from_user.id, result, state, t, edit=message)
         if result.question is None:
             await after_completion(session, result, bot, query.from_user.id, t)
+
+    def survey_button(action: SurveyAction):
+        return router.callback_query(SurveyCallback.filter(F.action == action))
+
+    @survey_button(SurveyAction.OPTION)
+    async def option_pressed(query: CallbackQuery, callback_data: SurveyCallback,
+                             session: AsyncSession, user: User, state: FSMContext,
+                             t: BoundTranslator, bot: Bot) -> None:
+        async def act(step: Step) -> Step | Invalid:
+            value = questionnaire.option_value(step.question, callback_data.index)
+            return await questionnaire.answer(session, callback_data.response_id, user.id,
+                                              callback_data.question, value, step=step)
+
+        await press(query, callback_data, session, user, state, t, bot, act)
+
+    @survey_button(SurveyAction.TOGGLE)
+    async def toggle_pressed(query: CallbackQuery, callback_data: SurveyCallback,
+                             session: AsyncSession, user: User, state: FSMContext,
+                             t: BoundTranslator, bot: Bot) -> None:
+        async def act(step: Step) -> None:
+            if not isinstance(step.question, MultiQuestion):
+                raise questionnaire.StaleQuestion()
+            option = questionnaire.option_value(step.question, callback_data.index)
+            key = ticks_key(step)
+            ticked = set((await state.get_data()).get(key, []))
+            ticked ^= {option}
+            await state.update_data({key: sorted(ticked)})
+            await query.answer()
+            message = query.message if isinstance(query.message, Message) else None
+            await show_step(bot, query.from_user.id, step, state, t, edit=message)
+
+        await press(query, callback_data, session, user, state, t, bot, act)
+
+    @survey_button(SurveyAction.DONE)
+    async def done_pressed(query: CallbackQuery, callback_data: SurveyCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator, bot: Bot) -> None:
+        async def act(step: Step) -> Step | Invalid:
+            if not isinstance(step.question, MultiQuestion):
+                raise questionnaire.StaleQuestion()
+            chosen = (await state.get_data()).get(ticks_key(step), [])
+            return await questionnaire.answer(session, callback_data.response_id, user.id,
+                                              callback_data.question, chosen, step=step)
+
+        await press(query, callback_data, session, user, state, t, bot, act)
+
+    @survey_button(SurveyAction.SKIP)
+    async def skip_pressed(query: CallbackQuery, callback_data: SurveyCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator, bot: Bot) -> None:
+        async def act(step: Step) -> Step | Invalid:
+            return await questionnaire.skip_question(session, callback_data.response_id, user.id,
+                                                     callback_data.question, step=step)
+
+        await press(query, callback_data, session, user, state, t, bot, act)
+
+    @survey_button(SurveyAction.BACK)
+    async def back_pressed(query: CallbackQuery, callback_data: SurveyCallback,
+                           session: AsyncSession, user: User, state: FSMContext,
+                           t: BoundTranslator, bot: Bot) -> None:
+        async def act(step: Step) -> Step | Invalid:
+            return await questionnaire.go_back(session, callback_data.response_id, user.id,
+                                               callback_data.question, step=step)
+
+        await press(query, callback_data, session, user, state, t, bot, act)
 
     @router.message(SurveyFlow.answering, F.text)
     async def typed(message: Message, session: AsyncSession, user: User, state: FSMContext,
