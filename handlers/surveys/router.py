@@ -122,6 +122,8 @@ def create_router() -> Router:
                              session: AsyncSession, user: User, state: FSMContext,
                              t: BoundTranslator, bot: Bot) -> None:
         async def act(step: Step) -> Step | Invalid:
+            if step.question is None:  # finished meanwhile
+                raise questionnaire.StaleQuestion()
             value = questionnaire.option_value(step.question, callback_data.index)
             return await questionnaire.answer(session, callback_data.response_id, user.id,
                                               callback_data.question, value, step=step)
@@ -183,6 +185,8 @@ def create_router() -> Router:
     async def typed(message: Message, session: AsyncSession, user: User, state: FSMContext,
                     t: BoundTranslator, bot: Bot) -> None:
         response_id = (await state.get_data()).get("response_id")
+        if response_id is None:  # a step without its response: nobody's survey
+            raise AccessDenied()
         step = await questionnaire.current(session, response_id, user.id)
         if step.question is None:
             await state.clear()
@@ -212,5 +216,6 @@ async def after_completion(session: AsyncSession, step: Step, bot: Bot, chat_id:
     await lifecycle.completed(session, step.response_id)
     if step.survey.id in questionnaire.PROFILE_SURVEYS.values():
         await bot.send_message(chat_id, t("onboarding.ready"))
-    if step.survey.id == questionnaire.PROFILE_SURVEYS["mentor"]:
+    if (step.survey.id == questionnaire.PROFILE_SURVEYS["mentor"]
+            and step.participation_id is not None):
         await send_materials(bot, session, step.participation_id, t)

@@ -17,7 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
+from bot.callbacks.lifecycle import (
+    LifecycleCardAction,
+    LifecycleCardCallback,
+    LifecycleSurveyCallback,
+)
 from bot.services.errors import DomainError
 from bot.services.notices import outbox
 from models import (
@@ -171,7 +175,7 @@ async def curator_conditions(session: AsyncSession, programme_id: int, now: date
     context = conditions_context(programme.id)
     button = [[outbox.button(text_key="practices.button.conditions",
                              callback_data=LifecycleCardCallback(
-                                 action="cond", programme_id=programme.id).pack())]]
+                                 action=LifecycleCardAction.CONDITIONS, programme_id=programme.id).pack())]]
     sent = 0
     for user_id, telegram_id in rows:
         key = _key(CONDITIONS_SURVEY, context, f"u{user_id}")

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.meetings import FeedbackCallback, MeetingActionCallback
+from bot.callbacks.meetings import FeedbackCallback, MeetingAction, MeetingActionCallback
 from bot.i18n import Translator
 from bot.services.meetings.ics import GENERATOR, ics_args
 from bot.services.meetings.people import Attendee
@@ -43,7 +43,8 @@ def _params(meeting: Meeting, attendee: Attendee, everyone: Sequence[Attendee]
             "place": meeting.place or "—", "who": _others(attendee, everyone)}
 
 
-def _action_buttons(meeting: Meeting, *actions: tuple[str, str]) -> list[list[dict[str, Any]]]:
+def _action_buttons(meeting: Meeting, *actions: tuple[MeetingAction, str]
+                    ) -> list[list[dict[str, Any]]]:
     return [[outbox.button(text_key=key, callback_data=MeetingActionCallback(
         action=action, meeting=meeting.id).pack()) for action, key in actions]]
 
@@ -69,8 +70,9 @@ async def proposal(session: AsyncSession, meeting: Meeting, everyone: Sequence[A
                     dedupe_key=f"meeting:{meeting.id}:proposal{_seq(meeting)}:user:"
                                f"{attendee.user_id}",
                     text_key=f"meetings.notify.proposed.{meeting.format}", params=params,
-                    buttons=_action_buttons(meeting, ("ok", "meetings.button.confirm"),
-                                            ("mv", "meetings.button.other_time")),
+                    buttons=_action_buttons(
+                        meeting, (MeetingAction.CONFIRM, "meetings.button.confirm"),
+                        (MeetingAction.MOVE, "meetings.button.other_time")),
                     expires_at=meeting.starts_at)
 
 
@@ -97,8 +99,9 @@ async def scheduled(session: AsyncSession, meeting: Meeting, everyone: Sequence[
                     dedupe_key=f"meeting:{meeting.id}:ics{_seq(meeting)}:user:{attendee.user_id}",
                     text_key="meetings.notify.moved" if moved else "meetings.notify.confirmed",
                     params=params, attachment=_calendar(meeting, attendee, translator, False),
-                    buttons=_action_buttons(meeting, ("mv", "meetings.button.move"),
-                                            ("cx", "meetings.button.cancel")),
+                    buttons=_action_buttons(
+                        meeting, (MeetingAction.MOVE, "meetings.button.move"),
+                        (MeetingAction.CANCEL, "meetings.button.cancel")),
                     expires_at=meeting.starts_at)
         for label, before in REMINDERS:
             due = meeting.starts_at - before

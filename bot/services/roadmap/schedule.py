@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.roadmap import RoadmapItemCallback
+from bot.callbacks.roadmap import RoadmapItemAction, RoadmapItemCallback
 from bot.services.notices import outbox
 from models import (
     Curator,
@@ -209,9 +209,9 @@ async def schedule_due(session: AsyncSession, now: datetime) -> int:
 
 def reminder_buttons(item_id: int) -> list[list[dict[str, Any]]]:
     return [[outbox.button(text_key="roadmap.btn.done", callback_data=RoadmapItemCallback(
-                action="done", item_id=item_id).pack()),
+                action=RoadmapItemAction.DONE, item_id=item_id).pack()),
              outbox.button(text_key="roadmap.btn.extend", callback_data=RoadmapItemCallback(
-                 action="ext", item_id=item_id).pack())]]
+                 action=RoadmapItemAction.EXTEND, item_id=item_id).pack())]]
 
 
 async def _enqueue(session: AsyncSession, item: RoadmapItem, programme: Programme,
