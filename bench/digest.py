@@ -10,7 +10,7 @@ spread over the programme's weeks (every 20th pair never meets: at risk), feedba
 sides of ~70 % of the meetings (usefulness, most valuable, what to change) and 40 roadmap items.
 
 Times (best and median of 5 after one warm-up):
-- the digest: `programme_figures` + `render_figures` + the nudge buttons, as the weekly job
+- the digest: `programme_figures` + `figures_message` rendered with its buttons, as the sender
   does; target under 300 ms;
 - the report: the figures, the registry, pairs, meetings and feedback rows and the XLSX
   workbook, as /report does; target under 10 s (best of 3).
@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from bot.db import create_engine, create_sessionmaker
+from bot.delivery.render import Renderer
 from bot.i18n import create_translator
 from bot.services.notices import digest
 from bot.services.programmes import curation
@@ -156,6 +157,7 @@ async def measure(url: str, *, pairs: int, meetings: int, participants: int) -> 
     sessionmaker = create_sessionmaker(engine)
     translator = create_translator()
     t = translator.bind("ru")
+    renderer = Renderer(translator, "ru", "Europe/Moscow")
     started = time.perf_counter()
     pid = await seed(sessionmaker, pairs=pairs, meetings=meetings, participants=participants,
                      rnd=random.Random(1))
@@ -164,9 +166,9 @@ async def measure(url: str, *, pairs: int, meetings: int, participants: int) -> 
     async def one_digest() -> str:
         async with sessionmaker() as session:
             figures = await programme_stats.programme_figures(session, pid, NOW)
-        digest.nudge_buttons(figures, t)
-        return digest.render_figures(figures, t, heading=t(
-            "digest.heading", title=figures.title, date=figures.today.strftime("%d.%m.%Y")))
+        # What the sender does with the stored digest: the text and buttons in Russian.
+        return renderer.render(digest.figures_message(figures, "digest.heading"),
+                               user_locale="ru", row_locale=None, user_timezone=None).text
 
     async def one_report() -> int:
         async with sessionmaker() as session:

@@ -215,3 +215,14 @@ def create_engine(database_url: str, pool_size: int | None = None,
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# session.info flag: this transaction erased a person (/forget).
+SHRED_WAL = "shred_wal"
+
+
+def request_wal_shred(session: AsyncSession) -> None:
+    """An erasure asks for SQLite's write-ahead log to be shredded once its transaction is
+    committed; the update's unit of work does it (bot/runtime/shred.py), so services need not
+    know how updates are committed."""
+    session.info[SHRED_WAL] = True

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from apscheduler.triggers.interval import IntervalTrigger
-
-from bot.runtime.processed_updates import forget_old
-from scheduler.jobs import JobContext, register_periodic
+from bot.services.updates import forget_old
+from scheduler.jobs import JobContext
 
 logger = logging.getLogger("mentorbot.scheduler")
 
@@ -20,6 +18,3 @@ async def forget_processed_updates(ctx: JobContext) -> int:
     if removed:
         logger.info("housekeeping: forgot %s processed update id(s)", removed)
     return removed
-
-
-register_periodic(FORGET_UPDATES_JOB_ID, forget_processed_updates, IntervalTrigger(hours=6))

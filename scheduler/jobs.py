@@ -1,5 +1,5 @@
-"""A registry of periodic jobs: features add theirs (digests, cadence checks, deadline
-reminders) and `install_scheduler` adds them all with fixed ids.
+"""Periodic jobs and the registry that holds them: scheduler/registry.py lists every job of
+the bot once, and `install_scheduler` adds them all with fixed ids.
 
 A periodic job reads due work from the database and writes outbox rows; it never calls
 Telegram. It runs only on the leading instance."""
@@ -57,13 +57,3 @@ class JobRegistry:
 
     def jobs(self) -> list[PeriodicJob]:
         return list(self._jobs.values())
-
-
-# The process-wide default that feature modules register into at import time; tests pass
-# their own JobRegistry to install_scheduler.
-default_registry = JobRegistry()
-
-
-def register_periodic(job_id: str, func: JobFunc, trigger: BaseTrigger,
-                      **options: Any) -> PeriodicJob:
-    return default_registry.register(job_id, func, trigger, **options)

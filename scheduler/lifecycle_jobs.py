@@ -2,17 +2,15 @@
 final-surveys date, N days before the end) has come get the surveys sent to every paired
 participant once (the outbox dedupe key makes reruns harmless).
 
-Registered at import (handlers.curator.lifecycle imports this module); runs on the leader only."""
+Listed in scheduler/registry.py; runs on the leader only."""
 
 from __future__ import annotations
 
 import logging
 
-from apscheduler.triggers.interval import IntervalTrigger
-
 from bot.services.lifecycle import completion
 from bot.services.lifecycle import monitoring_surveys as lifecycle
-from scheduler.jobs import JobContext, register_periodic
+from scheduler.jobs import JobContext
 
 logger = logging.getLogger("mentorbot.lifecycle")
 JOB_ID = "lifecycle_surveys"
@@ -26,6 +24,3 @@ async def lifecycle_job(ctx: JobContext) -> int:
         logger.info("lifecycle: %s midterm and %s final prompt(s) queued", sent, final)
         ctx.wake_sender()
     return sent + final
-
-
-register_periodic(JOB_ID, lifecycle_job, IntervalTrigger(hours=1))

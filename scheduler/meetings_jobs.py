@@ -1,15 +1,13 @@
 """The cadence watch: every hour, nudge mentors whose pairs near the cadence limit.
 
-Registered at import (handlers.meetings.router imports this module); runs on the leader only."""
+Listed in scheduler/registry.py; runs on the leader only."""
 
 from __future__ import annotations
 
 import logging
 
-from apscheduler.triggers.interval import IntervalTrigger
-
 from bot.services.meetings import cadence as meetings_status
-from scheduler.jobs import JobContext, register_periodic
+from scheduler.jobs import JobContext
 
 logger = logging.getLogger("mentorbot.meetings")
 JOB_ID = "meetings_cadence"
@@ -22,6 +20,3 @@ async def cadence_job(ctx: JobContext) -> int:
         logger.info("cadence: %s nudge(s) queued", sent)
         ctx.wake_sender()
     return sent
-
-
-register_periodic(JOB_ID, cadence_job, IntervalTrigger(hours=1))

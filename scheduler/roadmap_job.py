@@ -1,12 +1,10 @@
 """The hourly job that writes due roadmap reminders into the outbox (see
-bot/services/roadmap/schedule.py); registered when the roadmap handlers are imported."""
+bot/services/roadmap/schedule.py); listed in scheduler/registry.py."""
 
 from __future__ import annotations
 
-from apscheduler.triggers.interval import IntervalTrigger
-
 from bot.services.roadmap.schedule import schedule_due
-from scheduler.jobs import JobContext, register_periodic
+from scheduler.jobs import JobContext
 
 JOB_ID = "roadmap_reminders"
 
@@ -17,6 +15,3 @@ async def roadmap_reminders(ctx: JobContext) -> int:
     if written:
         ctx.wake_sender()
     return written
-
-
-register_periodic(JOB_ID, roadmap_reminders, IntervalTrigger(hours=1))

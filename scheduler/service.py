@@ -21,8 +21,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.sender import OutboxSender
 from bot.i18n import Translator
-from scheduler.jobs import JobContext, JobFunc, JobRegistry, default_registry
+from scheduler.jobs import JobContext, JobFunc, JobRegistry
 from scheduler.leader import LeaderLock, leader_lock_for
+from scheduler.registry import default_registry
 
 logger = logging.getLogger("mentorbot.scheduler")
 # APScheduler logs every run of every job at INFO: a tick each few seconds would drown the log.
@@ -51,7 +52,7 @@ class DeliveryScheduler:
         self.sessionmaker = sessionmaker
         self.translator = translator
         self.clock = clock or Clock()
-        self.registry = registry or default_registry
+        self.registry = registry if registry is not None else default_registry()
         self.lock = lock or leader_lock_for(settings.database_url)
         self.election_seconds = election_seconds
         self.sender_factory = sender_factory

@@ -307,11 +307,11 @@ async def world(tmp_path: Path, monkeypatch):
                               mentee_participation_ids=[mentee])
     async with app.sessionmaker() as session, session.begin():
         proposed = await meetings.propose(
-            session, app.translator, user_id=ids["mentor"], pair_id=pair, group=False,
+            session, user_id=ids["mentor"], pair_id=pair, group=False,
             kind="intro", starts_at=now + timedelta(days=3), fmt="online",
             place="https://example.org/room", now=now, default_timezone="Europe/Moscow")
         logged = await meetings.log(
-            session, app.translator, user_id=ids["mentor"], pair_id=pair, group=False,
+            session, user_id=ids["mentor"], pair_id=pair, group=False,
             kind="intro", duration=60, day=date.today(), meeting_id=0, log_key="seed-log",
             zone="Europe/Moscow", now=now, default_timezone="Europe/Moscow")
         draft = await match_flow.open_draft(session, ids["curator"], a.programme_id)

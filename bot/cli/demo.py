@@ -425,7 +425,7 @@ async def _completion_scene(live: LiveBot, narrator: Narrator) -> None:
     """The monitoring figures on sample answers, including a stage 2 entry/exit comparison."""
     from datetime import date
 
-    from bot.services.lifecycle import letters_pdf as letters
+    from bot.delivery import letters_pdf as letters
     from bot.services.reports import monitoring
 
     form = "teacher_student"

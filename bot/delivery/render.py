@@ -1,38 +1,36 @@
 """Rendering an outbox payload for its recipient at send time: language, timezone, buttons.
 
-Typed parameters ({"$datetime": iso}, {"$date": iso}, {"$time": iso}) are formatted with Babel;
-{"$t": "role.mentor"} is a translation key rendered in the recipient's language
-in the recipient's timezone and locale, e.g. «22 ноября, 12:00»."""
+Typed parameters ({"$datetime": iso}, {"$date": iso}, {"$time": iso}) are formatted with Babel
+in the recipient's timezone and locale, e.g. «22 ноября, 12:00»; {"$t": "role.mentor"} is a
+translation key rendered in the recipient's language, with its own "params" and "count" if it
+has them, and {"$join": [...], "sep": ", "} joins fragments and strings
+(bot/services/notices/texts.py). A payload's text is a "text_key", a composed "body" or a
+literal "text". A button reaches a "target" with its "fields" (packed with the CallbackData
+class of bot/callbacks/targets.py), a "url", or carries "callback_data" packed before (rows
+queued before targets existed)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel.dates import format_date, format_datetime
 
+from bot.callbacks.targets import pack
 from bot.config import SUPPORTED_LOCALES
-from bot.i18n import Translator
+from bot.delivery.generators import AttachmentGenerator
+from bot.delivery.generators import generators as all_generators
+from bot.i18n import Html, Translator
+from bot.services.notices.buttons import CALLBACK_LIMIT
 
 DATETIME_PATTERNS = {"ru": "d MMMM, HH:mm", "en": "d MMMM, HH:mm"}
 DATE_PATTERNS = {"ru": "d MMMM", "en": "d MMMM"}
 TIME_PATTERN = "HH:mm"
-
-# name -> async (args, locale) -> (filename, bytes): documents built at send time.
-AttachmentGenerator = Callable[[Mapping[str, Any], str], Awaitable[tuple[str, bytes]]]
-
-# Generators features register at import time (a meeting's .ics, the digest's chart); every
-# Renderer knows them.
-_registered_generators: dict[str, AttachmentGenerator] = {}
-
-
-def register_generator(name: str, generator: AttachmentGenerator) -> None:
-    _registered_generators[name] = generator
-
 
 class RenderError(ValueError):
     """The payload cannot become a message (unknown key, bad parameter): not retried."""
@@ -95,23 +93,43 @@ class Renderer:
         self.translator = translator
         self.default_locale = default_locale
         self.default_timezone = default_timezone
-        self.generators = {**_registered_generators, **(generators or {})}
+        # Every generator of bot/delivery/generators.py, bound to this translator; a test may
+        # add its own.
+        self.generators = {**all_generators(translator), **(generators or {})}
 
-    def _param(self, value: object, locale: str, tz: ZoneInfo) -> object:
-        # {"$t": key}: a translated word inside a text (a meeting's kind), in the recipient's
-        # language.
-        if isinstance(value, dict) and len(value) == 1 and "$t" in value:
-            try:
-                return self.translator.get(str(value["$t"]), locale)
-            except KeyError as exc:
-                raise RenderError(f"cannot render {value['$t']!r}: {exc!r}") from None
+    def _param(self, value: object, locale: str, tz: ZoneInfo, html: bool = True) -> object:
+        # A fragment (a translated word or a composed list inside a text) is rendered in the
+        # recipient's language; in HTML it is already escaped, so it goes in as Html.
+        if isinstance(value, dict) and ("$t" in value or "$join" in value):
+            text = self._fragment(value, locale, tz, html)
+            return Html(text) if html else text
         return format_param(value, locale, tz)
+
+    def _fragment(self, value: Mapping[str, Any], locale: str, tz: ZoneInfo, html: bool) -> str:
+        if "$join" in value:
+            parts = []
+            for part in value["$join"]:
+                if isinstance(part, str):  # data (a name): escaped like any parameter
+                    parts.append(escape(part, quote=False) if html else part)
+                else:
+                    parts.append(str(self._param(part, locale, tz, html)))
+            return str(value.get("sep", "")).join(parts)
+        params = {k: self._param(v, locale, tz, html)
+                  for k, v in (value.get("params") or {}).items()}
+        render = self.translator.get if html else self.translator.plain
+        try:
+            return render(str(value["$t"]), locale, count=value.get("count"), **params)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise RenderError(f"cannot render {value['$t']!r}: {exc!r}") from None
 
     def _text(self, spec: Mapping[str, Any], locale: str, tz: ZoneInfo, *,
               html: bool = True) -> str:
         """A message's text (HTML: parameters escaped) or a button's label (plain: Telegram
         shows it as it is)."""
-        params = {k: self._param(v, locale, tz) for k, v in (spec.get("params") or {}).items()}
+        if spec.get("body"):
+            return self._fragment(spec["body"], locale, tz, html)
+        params = {k: self._param(v, locale, tz, html)
+                  for k, v in (spec.get("params") or {}).items()}
         if spec.get("text_key"):
             render = self.translator.get if html else self.translator.plain
             try:
@@ -120,7 +138,26 @@ class Renderer:
                 raise RenderError(f"cannot render {spec['text_key']!r}: {exc!r}") from None
         if spec.get("text") is not None:
             return str(spec["text"])
-        raise RenderError("payload has neither text_key nor text")
+        raise RenderError("payload has neither text_key, body nor text")
+
+    def _button(self, spec: Mapping[str, Any], locale: str, tz: ZoneInfo
+                ) -> InlineKeyboardButton:
+        label = self._text(spec, locale, tz, html=False)
+        if spec.get("max_chars"):
+            label = label[:int(spec["max_chars"])]
+        if spec.get("url"):
+            return InlineKeyboardButton(text=label, url=spec["url"])
+        if spec.get("target"):
+            try:
+                data = pack(spec["target"], spec.get("fields") or {})
+            except (ValueError, TypeError) as exc:  # pydantic's errors are ValueErrors
+                raise RenderError(f"bad button: {exc}") from None
+            if len(data.encode()) > CALLBACK_LIMIT:
+                raise RenderError(f"callback data over {CALLBACK_LIMIT} bytes: {data!r}")
+            return InlineKeyboardButton(text=label, callback_data=data)
+        if spec.get("callback_data"):  # packed when it was queued
+            return InlineKeyboardButton(text=label, callback_data=spec["callback_data"])
+        raise RenderError("a button needs a target, callback_data or url")
 
     def render(self, payload: Mapping[str, Any], *, user_locale: str | None,
                row_locale: str | None, user_timezone: str | None) -> Rendered:
@@ -129,20 +166,8 @@ class Renderer:
         text = self._text(payload, locale, tz)
         markup = None
         if payload.get("buttons"):
-            rows = []
-            for row in payload["buttons"]:
-                buttons = []
-                for spec in row:
-                    label = self._text(spec, locale, tz, html=False)
-                    if spec.get("url"):
-                        buttons.append(InlineKeyboardButton(text=label, url=spec["url"]))
-                    elif spec.get("callback_data"):
-                        buttons.append(InlineKeyboardButton(
-                            text=label, callback_data=spec["callback_data"]))
-                    else:
-                        raise RenderError("a button needs callback_data or url")
-                rows.append(buttons)
-            markup = InlineKeyboardMarkup(inline_keyboard=rows)
+            markup = InlineKeyboardMarkup(inline_keyboard=[
+                [self._button(spec, locale, tz) for spec in row] for row in payload["buttons"]])
         attachment = payload.get("attachment")
         return Rendered(text, markup, dict(attachment) if attachment else None, locale)
 
@@ -151,7 +176,7 @@ class Renderer:
         """(filename, bytes) from a generator, or (filename, path) of a file on disk."""
         if attachment.get("generator"):
             name = attachment["generator"]
-            generator = self.generators.get(name) or _registered_generators.get(name)
+            generator = self.generators.get(name)
             if generator is None:
                 raise RenderError(f"unknown attachment generator {attachment['generator']!r}")
             return await generator(attachment.get("args") or {}, locale)

@@ -34,7 +34,9 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
-from bot.runtime.processed_updates import claim_update, set_replies
+from bot.db import SHRED_WAL
+from bot.runtime.shred import shred_after_commit
+from bot.services.updates import claim_update, set_replies
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -148,6 +150,8 @@ class UpdateUnit:
             elif replies is not None:
                 await set_replies(session, self.bot.id, self.update_id, replies)
             self.owes = replies is not None
+        if session.info.pop(SHRED_WAL, False):  # an erasure (bot.db.request_wal_shred)
+            shred_after_commit(session)
         await session.commit()
         self.turn.reopen()  # the next write (if any) takes a new turn
         await self.pending.apply()

@@ -22,6 +22,7 @@ from bot.callbacks.digest import (
 )
 from bot.clock import now_of
 from bot.db import AsyncSession
+from bot.delivery.render import Renderer
 from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied
@@ -42,10 +43,11 @@ from models import Programme, User
 async def send_status(message: Message, session: AsyncSession, programme_id: int,
                       t: BoundTranslator, now: datetime) -> None:
     figures = await programme_stats.programme_figures(session, programme_id, now)
-    text = digest.render_figures(figures, t, heading=t(
-        "status.heading", title=figures.title, date=figures.today.strftime("%d.%m.%Y")))
-    await message.answer(text, reply_markup=kb.nudges(
-        digest.nudge_buttons(figures, t.as_plain()) + digest.survey_buttons(figures, t.as_plain())))
+    # The same composition the weekly digest stores, rendered now in the curator's language.
+    rendered = Renderer(t.translator, t.locale, figures.timezone).render(
+        digest.figures_message(figures, "status.heading"), user_locale=t.locale,
+        row_locale=None, user_timezone=None)
+    await message.answer(rendered.text, reply_markup=rendered.reply_markup)
 
 
 async def send_report(message: Message, session: AsyncSession, programme: Programme,

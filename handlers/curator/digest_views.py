@@ -56,10 +56,3 @@ def confirm(t: BoundTranslator, programme_id: int, audience: str) -> InlineKeybo
     builder.adjust(2)
     return builder.as_markup()
 
-
-def nudges(buttons: list[tuple[str, str]]) -> InlineKeyboardMarkup | None:
-    """One «nudge the mentor» button per pair at risk (bot.services.notices.digest.nudge_buttons)."""
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=label, callback_data=data)] for label, data in buttons])

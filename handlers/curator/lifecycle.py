@@ -21,14 +21,13 @@ from bot.callbacks.lifecycle import (
 )
 from bot.clock import now_of
 from bot.db import AsyncSession
-from bot.delivery.render import register_generator
+from bot.delivery import letters_pdf as letters
 from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
 from bot.services import lookup
 from bot.services.errors import AccessDenied, CuratorCommandOnly, DomainError
 from bot.services.lifecycle import cycle_invites
 from bot.services.lifecycle import letters as letters_flow
-from bot.services.lifecycle import letters_pdf as letters
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.pairs import pairs
 from bot.services.people import access
@@ -40,7 +39,6 @@ from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
 from handlers.surveys.router import show_step
 from models import Programme, User
-from scheduler import lifecycle_jobs  # noqa: F401  (registers the midterm job)
 
 
 class LifecycleInput(StatesGroup):
@@ -52,7 +50,6 @@ class LifecycleInput(StatesGroup):
 
 def create_router(translator: Translator) -> Router:
     router = Router(name="lifecycle")
-    register_generator(letters_flow.GENERATOR, letters_flow.generator(translator))
 
     @router.callback_query(LifecycleSurveyCallback.filter())
     async def start_survey(query: CallbackQuery, callback_data: LifecycleSurveyCallback,

@@ -7,6 +7,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks.matching import PreferenceCallback
+from bot.callbacks.targets import pack
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.matching import prefs as match_prefs
@@ -17,7 +18,8 @@ from models import User
 def _markup(rows: list[list[dict]], t: BoundTranslator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[
         [InlineKeyboardButton(text=b.get("text") or t.plain(b["text_key"]),
-                              callback_data=b["callback_data"]) for b in row] for row in rows])
+                              callback_data=pack(b["target"], b["fields"])) for b in row]
+        for row in rows])
 
 
 def create_router() -> Router:

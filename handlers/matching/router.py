@@ -363,7 +363,7 @@ def create_router(translator: Translator) -> Router:
                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
         message = editable(query)
         draft = await my_draft(session, user, callback_data)
-        created = await match_flow.confirm(session, draft, translator)
+        created = await match_flow.confirm(session, draft)
         await query.answer()
         await message.edit_text(t("match.confirmed", count=len(created)))
 

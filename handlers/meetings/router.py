@@ -36,14 +36,12 @@ from bot.callbacks.meetings import (
 from bot.clock import now_of
 from bot.config import Settings
 from bot.db import AsyncSession
-from bot.delivery.render import register_generator
 from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
 from bot.services import lookup
 from bot.services.errors import AccessDenied, DomainError, StaleButton
 from bot.services.meetings import cadence as meetings_status
 from bot.services.meetings import meetings
-from bot.services.meetings.ics import GENERATOR, ics_generator
 from bot.services.meetings.people import (
     meeting_pair_ids,
     my_pairs,
@@ -54,9 +52,6 @@ from bot.services.surveys import questionnaire
 from handlers.meetings import views as kb
 from handlers.surveys.router import show_step
 from models import Meeting, MeetingState, User
-from scheduler import meetings_jobs  # noqa: F401  (registers the cadence job)
-
-register_generator(GENERATOR, ics_generator)
 
 
 class MeetingFlow(StatesGroup):
@@ -185,7 +180,7 @@ def create_router(translator: Translator) -> Router:
         zone = await plan_zone(session, user, plan, settings)
         starts_at = meetings.local_moment(_day(plan["day"]), callback_data.hm, zone)
         if plan.get("move"):
-            meeting = await meetings.move(session, translator, user_id=user.id,
+            meeting = await meetings.move(session, user_id=user.id,
                                           meeting_id=plan["move"], starts_at=starts_at,
                                           now=now_of(scheduler),
                                           default_timezone=settings.default_timezone)
@@ -220,7 +215,7 @@ def create_router(translator: Translator) -> Router:
                          scheduler=None) -> None:
         plan = await plan_data(state)
         meeting = await meetings.propose(
-            session, translator, user_id=user.id, pair_id=plan["pair"], group=plan["group"],
+            session, user_id=user.id, pair_id=plan["pair"], group=plan["group"],
             kind=plan["kind"], starts_at=datetime.fromisoformat(plan["starts_at"]),
             fmt=plan["fmt"], place=message.text or "", now=now_of(scheduler),
             default_timezone=settings.default_timezone)
@@ -237,7 +232,7 @@ def create_router(translator: Translator) -> Router:
     async def meeting_confirm(query: CallbackQuery, callback_data: MeetingActionCallback,
                               session: AsyncSession, user: User, t: BoundTranslator,
                               settings: Settings, scheduler=None) -> None:
-        await meetings.confirm(session, translator, user_id=user.id,
+        await meetings.confirm(session, user_id=user.id,
                                meeting_id=callback_data.meeting, now=now_of(scheduler),
                                default_timezone=settings.default_timezone)
         wake_after_commit(session, scheduler)
@@ -265,7 +260,7 @@ def create_router(translator: Translator) -> Router:
     async def meeting_cancel(query: CallbackQuery, callback_data: MeetingActionCallback,
                              session: AsyncSession, user: User, t: BoundTranslator,
                              settings: Settings, scheduler=None) -> None:
-        await meetings.cancel(session, translator, user_id=user.id,
+        await meetings.cancel(session, user_id=user.id,
                               meeting_id=callback_data.meeting, now=now_of(scheduler),
                               default_timezone=settings.default_timezone)
         wake_after_commit(session, scheduler)
@@ -479,7 +474,7 @@ def create_router(translator: Translator) -> Router:
         log_key = f"card:{user.id}:{message.message_id if message else query.id}"
         day = _day(card.day) if card.day else now.astimezone(ZoneInfo(zone)).date()
         result = await meetings.log(
-            session, translator, user_id=user.id, pair_id=card.pair, group=card.group,
+            session, user_id=user.id, pair_id=card.pair, group=card.group,
             kind=card.kind, duration=card.dur, day=day, meeting_id=card.meeting,
             log_key=log_key, zone=zone, now=now, default_timezone=settings.default_timezone)
         wake_after_commit(session, scheduler)

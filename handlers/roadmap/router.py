@@ -37,7 +37,6 @@ from models import Organisation, Programme, RoadmapDraft, RoadmapItem, User
 from models.base import utcnow
 
 # Import the job so it is registered with the scheduler.
-from scheduler import roadmap_job  # noqa: F401
 
 PAGE = 8
 MAX_TEXT = 3900

@@ -11,6 +11,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.clock import ManualClock
+from bot.delivery.generators import generators
+from bot.delivery.render import Rendered, Renderer
 from bot.services.notices import digest
 from bot.services.notices.digest_chart import render_chart
 from models import OutboxMessage, Programme
@@ -34,6 +36,12 @@ async def digest_rows(app) -> list[OutboxMessage]:
             select(OutboxMessage).where(OutboxMessage.kind == "digest").order_by(OutboxMessage.id)))
 
 
+def render(app, row: OutboxMessage) -> Rendered:
+    """The row as the sender renders it at send time (the curator's chat, no account here)."""
+    return Renderer(app.translator, "ru", "Europe/Moscow").render(
+        row.payload, user_locale=None, row_locale=row.locale, user_timezone=None)
+
+
 async def test_digest_is_queued_once_at_the_local_time(app):
     async with app.sessionmaker() as session, session.begin():
         seeded = await seed(session, app.translator, curator_telegram_id=1, chat_id=GROUP)
@@ -52,7 +60,7 @@ async def test_digest_is_queued_once_at_the_local_time(app):
     (row,) = rows
     assert row.chat_id == GROUP
     assert row.dedupe_key == f"digest:{seeded.programme_id}:2026-W47:chat:{GROUP}"
-    text = row.payload["text"]
+    text = render(app, row).text
     assert "Наставники: 3" in text and "Наставляемые: 4" in text
     assert "Пары: 2" in text and "знакомство 1" in text and "рабочие встречи 1" in text
     assert "Бот не может написать (1): Кузнецова Вера" in text
@@ -91,7 +99,7 @@ async def test_the_chart_is_a_png_and_is_attached_when_meetings_exist(app):
         await seed_meetings(session, seeded)
     assert await curator_jobs.digest_job(context(app, ManualClock(MONDAY_0900_MSK), [])) == 1
     text_row, chart_row = await digest_rows(app)
-    text = text_row.payload["text"]
+    text = render(app, text_row).text
     assert "Встречи: на этой неделе 1, на прошлой 1" in text
     assert "Полезность встреч: 10.0 ↑ (прошлая неделя 8.5)" in text
     assert "Не заполнено анкет обратной связи: 1" in text
@@ -99,12 +107,13 @@ async def test_the_chart_is_a_png_and_is_attached_when_meetings_exist(app):
     assert "Просрочено в дорожной карте (1): 1.1 Приказ о наставничестве (до 02.11)" in text
     assert "Сроки в ближайшие 2 недели (1): 2.3 Промежуточный опрос (до 25.11)" in text
     assert len(text) < 1200  # short enough for a phone
-    (button,), = text_row.payload["buttons"]
-    assert button["text"] == "🔔 Напомнить: Иванова Анна" and button["callback_data"].startswith(
+    (button,), = render(app, text_row).reply_markup.inline_keyboard
+    assert button.text == "🔔 Напомнить: Иванова Анна" and button.callback_data.startswith(
         "dgn:")
     attachment_series = chart_row.payload["attachment"]["args"]["series"]
     assert attachment_series[-2:] == [["2026-11-09", 1, 8.5], ["2026-11-16", 1, 10.0]]
     assert attachment_series[0][0] == "2026-08-31"
     attachment = chart_row.payload["attachment"]
-    name, content = await curator_jobs.chart_generator(attachment["args"], "ru")
+    name, content = await generators(app.translator)[digest.CHART_GENERATOR](
+        attachment["args"], "ru")
     assert content.startswith(b"\x89PNG\r\n\x1a\n") and name.endswith(".png")

@@ -58,8 +58,8 @@ async def test_figures_digest_and_announcement_on_postgres(pg_url, translator):
             rows = await programme_stats.pair_rows(session, seeded.programme_id,
                                                    figures.timezone)
             assert [r.mentor for r in rows] == ["Иванова Анна", "Сидоров Олег"]
-            assert await digest.queue_due_digests(session, translator, MONDAY_0900_MSK, "ru") == 1
-            assert await digest.queue_due_digests(session, translator, MONDAY_0900_MSK, "ru") == 0
+            assert await digest.queue_due_digests(session, MONDAY_0900_MSK, "ru") == 1
+            assert await digest.queue_due_digests(session, MONDAY_0900_MSK, "ru") == 0
             sent = await announcements.send(session, programme_id=seeded.programme_id,
                                             author_user_id=seeded.curator_user_id,
                                             audience="all", text="x", now=MONDAY_0900_MSK)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.render import Renderer
 from bot.services.errors import AccessDenied
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.notices import digest
@@ -51,14 +52,14 @@ async def check_surveys(session: AsyncSession, seeded: Seeded, translator) -> No
     figures = await programme_stats.programme_figures(session, seeded.programme_id, NOW)
     assert figures.surveys == [SurveyLine("entry", 2, 2), SurveyLine("mid", 4, 1)]
 
-    def t(key, /, count=None, **params):
-        return translator.get(key, "ru", count=count, **params)
-
-    text = digest.render_figures(figures, t, heading="H")
-    assert "📋 Промежуточный опрос: ответили 1 из 4" in text
-    assert "📋 Входная самооценка: ответили 2 из 2" in text
+    rendered = Renderer(translator, "ru", "Europe/Moscow").render(
+        digest.figures_message(figures, "status.heading"), user_locale="ru", row_locale=None,
+        user_timezone=None)
+    assert "📋 Промежуточный опрос: ответили 1 из 4" in rendered.text
+    assert "📋 Входная самооценка: ответили 2 из 2" in rendered.text
     # a button only where someone has not answered
-    assert [label for label, _ in digest.survey_buttons(figures, t)] == [
+    assert [button.text for row in rendered.reply_markup.inline_keyboard for button in row
+            if button.callback_data.startswith("dsr:")] == [
         "🔔 Напомнить не ответившим: Промежуточный опрос"]
 
     curator = seeded.curator_user_id

@@ -52,8 +52,7 @@ async def test_digest_shows_answered_of_sent_and_reminds_those_who_did_not(world
     # Monday 10:00 in Moscow: this week's digest (Monday 09:00) is due.
     curator.mark_read()
     async with world.live.app.sessionmaker() as session, session.begin():
-        assert await digest.queue_due_digests(session, world.live.app.translator,
-                                              world.clock.now(), "ru") == 1
+        assert await digest.queue_due_digests(session, world.clock.now(), "ru") == 1
     await world.deliver()
     (weekly,) = await curator.wait_messages(1)
     assert "📋 Промежуточный опрос: ответили 1 из 4" in weekly.text

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import create_engine, create_sessionmaker
-from bot.i18n import create_translator
 from bot.services.meetings import cadence as meetings_status
 from bot.services.meetings import meetings
 from models import OutboxMessage, Pair, Participation, Programme, User
@@ -87,11 +86,10 @@ async def keys(sessionmaker) -> dict[str, str]:
 
 async def test_planning_rows_move_and_cancel(db):
     ids = await world(db)
-    translator = create_translator("ru", strict=True)
     start = NOW + timedelta(days=3)
     async with db() as session, session.begin():
         meeting = await meetings.propose(
-            session, translator, user_id=ids["mentee_user"], pair_id=ids["pair"], group=False,
+            session, user_id=ids["mentee_user"], pair_id=ids["pair"], group=False,
             kind="intro", starts_at=start, fmt="online", place="https://meet.example.org/x",
             now=NOW, default_timezone=TZ)
         mid = meeting.id
@@ -99,10 +97,10 @@ async def test_planning_rows_move_and_cancel(db):
     assert await keys(db) == {f"{m}:proposal:user:{ids['mentor_user']}": "pending"}
     async with db() as session, session.begin():
         with pytest.raises(meetings.DomainError):
-            await meetings.confirm(session, translator, user_id=ids["mentee_user"],
+            await meetings.confirm(session, user_id=ids["mentee_user"],
                                    meeting_id=mid, now=NOW, default_timezone=TZ)
     async with db() as session, session.begin():
-        await meetings.confirm(session, translator, user_id=ids["mentor_user"], meeting_id=mid,
+        await meetings.confirm(session, user_id=ids["mentor_user"], meeting_id=mid,
                                now=NOW, default_timezone=TZ)
     rows = await keys(db)
     for uid in (ids["mentor_user"], ids["mentee_user"]):
@@ -110,7 +108,7 @@ async def test_planning_rows_move_and_cancel(db):
         assert rows[f"{m}:reminder:24h:user:{uid}"] == "pending"
         assert rows[f"{m}:reminder:1h:user:{uid}"] == "pending"
     async with db() as session, session.begin():
-        moved = await meetings.move(session, translator, user_id=ids["mentor_user"],
+        moved = await meetings.move(session, user_id=ids["mentor_user"],
                                     meeting_id=mid, starts_at=start + timedelta(days=1),
                                     now=NOW, default_timezone=TZ)
         assert moved.sequence == 1
@@ -120,7 +118,7 @@ async def test_planning_rows_move_and_cancel(db):
     assert rows[f"{m}:reminder:24h:user:{uid}:s1"] == "pending"
     assert rows[f"{m}:ics:s1:user:{uid}"] == "pending"
     async with db() as session, session.begin():
-        await meetings.cancel(session, translator, user_id=uid, meeting_id=mid, now=NOW,
+        await meetings.cancel(session, user_id=uid, meeting_id=mid, now=NOW,
                               default_timezone=TZ)
     rows = await keys(db)
     assert not [k for k, state in rows.items() if state == "pending" and ":reminder:" in k]
@@ -129,16 +127,15 @@ async def test_planning_rows_move_and_cancel(db):
 
 async def test_stages_cadence_nudges_risk_and_counts(db):
     ids = await world(db)
-    translator = create_translator("ru", strict=True)
     args = {"user_id": ids["mentor_user"], "pair_id": ids["pair"], "group": False,
             "duration": 60, "meeting_id": 0, "zone": TZ, "default_timezone": TZ}
     async with db() as session, session.begin():
-        first = await meetings.log(session, translator, kind="intro", day=NOW.date(),
+        first = await meetings.log(session, kind="intro", day=NOW.date(),
                                    log_key="card:1", now=NOW, **args)
-        again = await meetings.log(session, translator, kind="intro", day=NOW.date(),
+        again = await meetings.log(session, kind="intro", day=NOW.date(),
                                    log_key="card:1", now=NOW, **args)
         assert first.created and not again.created and again.meeting.id == first.meeting.id
-        second = await meetings.log(session, translator, kind="trial", day=NOW.date(),
+        second = await meetings.log(session, kind="trial", day=NOW.date(),
                                     log_key="card:2", now=NOW, **args)
         assert (await session.get(Pair, ids["pair"])).stage == "planning"
     async with db() as session, session.begin():

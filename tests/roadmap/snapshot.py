@@ -22,7 +22,7 @@ from pathlib import Path
 from bot.services.roadmap import parse_roadmap
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "bot" / "demo_data" / "roadmap.tsv"
+DEMO = ROOT / "bot" / "cli" / "demo_data" / "roadmap.tsv"
 
 Period = tuple[date, date] | None
 Document = tuple[str, bytes, str, Period]  # key, content, file name, period

@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 from bot.clock import Clock
 from bot.runtime.factory import create_fsm
 from bot.runtime.fsm_after_commit import AfterCommitStorage
-from bot.runtime.processed_updates import KEEP_FOR, claim_update
+from bot.services.updates import KEEP_FOR, claim_update
 from models.base import utcnow
 from models.processed_update import ProcessedUpdate
 from scheduler.housekeeping import FORGET_UPDATES_JOB_ID, forget_processed_updates
-from scheduler.jobs import JobContext, default_registry
+from scheduler.jobs import JobContext
+from scheduler.registry import default_registry
 from scheduler.service import DeliveryScheduler
 
 
@@ -69,7 +70,7 @@ def test_follower_takes_over_within_a_minute(settings, translator, app):
 
 
 async def test_old_update_ids_are_forgotten_by_a_periodic_job(settings, app, translator):
-    assert FORGET_UPDATES_JOB_ID in {job.job_id for job in default_registry.jobs()}
+    assert FORGET_UPDATES_JOB_ID in {job.job_id for job in default_registry().jobs()}
     async with app.sessionmaker() as session, session.begin():
         await claim_update(session, 1, 10)
         await claim_update(session, 1, 11)

@@ -8,8 +8,8 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.runtime.processed_updates import handled_replies
 from bot.runtime.update_unit import current_unit
+from bot.services.updates import handled_replies
 
 logger = logging.getLogger("mentorbot.updates")
 

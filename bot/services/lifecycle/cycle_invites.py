@@ -10,11 +10,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from bot.services.errors import DomainError
 from bot.services.lifecycle import next_cycle
 from bot.services.notices import outbox
 from bot.services.people import invitations
+from bot.services.programmes.programmes import ConsentTemplate
 from bot.services.reports import monitoring, monitoring_data
 from models import Participation, ParticipationState, Programme, User
 
@@ -45,7 +45,8 @@ async def _reachable(session: AsyncSession, ids: list[int]) -> dict[int, tuple[P
     return {p.id: (p, u) for p, u in rows}
 
 
-async def start_next_cycle(session: AsyncSession, translator: Translator, source: Programme, *,
+async def start_next_cycle(session: AsyncSession, translator: ConsentTemplate, source: Programme,
+                           *,
                            title: str, starts_on: date, ends_on: date, bot_username: str,
                            now: datetime) -> CycleResult:
     if source.state != "completed":

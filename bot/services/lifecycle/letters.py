@@ -1,12 +1,13 @@
 """Letters of appreciation for a programme's mentors: who may get one, and sending them.
 
-Each selected mentor gets their PDF through the outbox (the attachment is rendered at sending
-time by the `letter_pdf` generator, so the outbox row keeps only plain values); the curator gets
-a ZIP of all of them in the conversation."""
+Each selected mentor gets their PDF through the outbox (the attachment is drawn at sending time
+by the `letter_pdf` generator of bot/delivery/generators.py, so the outbox row keeps only plain
+values); the curator gets a ZIP of all of them in the conversation."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,12 +15,31 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.services.lifecycle import letters_pdf as letters
 from bot.services.notices import outbox
 from models import Curator, Organisation, Pair, PairState, Participation, Programme, User
 
 GENERATOR = "letter_pdf"
+_UNSAFE = re.compile(r"[^\w.-]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What one letter says, as plain values; drawn as a PDF by bot/delivery/letters_pdf.py."""
+
+    organisation: str
+    full_name: str
+    programme: str
+    starts_on: date
+    ends_on: date
+    curator_name: str
+    issued_on: date
+    locale: str = "ru"
+
+
+def filename(index: int, letter: Letter) -> str:
+    """`01_Смирнова_Анна_Петровна.pdf`: sorted as printed, found by name, safe on any disk."""
+    name = _UNSAFE.sub("_", letter.full_name).strip("_.") or "letter"
+    return f"{index:02d}_{name[:80]}.pdf"
 
 
 @dataclass(frozen=True)
@@ -49,7 +69,7 @@ async def _curator_name(session: AsyncSession, organisation_id: int, user_id: in
 
 async def prepare(session: AsyncSession, programme: Programme, participation_ids: Sequence[int],
                   curator_user_id: int, issued_on: date, locale: str = "ru"
-                  ) -> list[tuple[Participation, User | None, letters.Letter]]:
+                  ) -> list[tuple[Participation, User | None, Letter]]:
     organisation = await session.get_one(Organisation, programme.organisation_id)
     curator_name = await _curator_name(session, programme.organisation_id, curator_user_id)
     rows = (await session.execute(
@@ -58,37 +78,29 @@ async def prepare(session: AsyncSession, programme: Programme, participation_ids
                Participation.programme_id == programme.id, Participation.role == "mentor",
                Participation.state != "withdrawn")
         .order_by(Participation.full_name, Participation.id))).all()
-    return [(participation, user, letters.Letter(
+    return [(participation, user, Letter(
         organisation=organisation.name, full_name=participation.full_name or "",
         programme=programme.title, starts_on=programme.starts_on, ends_on=programme.ends_on,
         curator_name=curator_name, issued_on=issued_on, locale=locale))
         for participation, user in rows]
 
 
-def letter_args(letter: letters.Letter) -> dict[str, Any]:
+def letter_args(letter: Letter) -> dict[str, Any]:
     values = asdict(letter)
     for key in ("starts_on", "ends_on", "issued_on"):
         values[key] = values[key].isoformat()
     return values
 
 
-def letter_of(args: Mapping[str, Any]) -> letters.Letter:
+def letter_of(args: Mapping[str, Any]) -> Letter:
     values = dict(args)
     for key in ("starts_on", "ends_on", "issued_on"):
         values[key] = date.fromisoformat(values[key])
-    return letters.Letter(**values)
-
-
-def generator(translator: Translator
-              ) -> Callable[[Mapping[str, Any], str], Awaitable[tuple[str, bytes]]]:
-    async def letter_pdf(args: Mapping[str, Any], locale: str) -> tuple[str, bytes]:
-        letter = letter_of(args)
-        return letters.filename(1, letter)[3:], letters.render(letter, translator)
-    return letter_pdf
+    return Letter(**values)
 
 
 async def send(session: AsyncSession, programme: Programme,
-               prepared: Sequence[tuple[Participation, User | None, letters.Letter]],
+               prepared: Sequence[tuple[Participation, User | None, Letter]],
                now: datetime, curator_user_id: int | None = None) -> int:
     """Each mentor's letter through the outbox; returns how many were queued. The letter
     carries the signing curator's name: it is about them too."""

@@ -17,13 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.lifecycle import (
-    LifecycleCardAction,
-    LifecycleCardCallback,
-    LifecycleSurveyCallback,
-)
 from bot.services.errors import DomainError
 from bot.services.notices import outbox
+from bot.services.notices.buttons import Target
 from models import (
     Curator,
     Organisation,
@@ -125,8 +121,8 @@ async def send(session: AsyncSession, kinds: Sequence[str], pair_list: Sequence[
                 survey_id, context = survey_of(kind, role, pair)
                 key = _key(survey_id, context, participation_id)
                 button = [[outbox.button(
-                    text_key=f"lifecycle.button.{kind}",
-                    callback_data=LifecycleSurveyCallback(kind=kind, pair=pair.id).pack())]]
+                    text_key=f"lifecycle.button.{kind}", target=Target.LIFECYCLE_SURVEY,
+                    fields={"kind": kind, "pair": pair.id})]]
                 params = {"programme": programme.title}
                 enqueue = partial(outbox.enqueue, session, chat_id=user.telegram_id,
                                   user_id=user.id, kind="survey_prompt", params=params,
@@ -174,8 +170,8 @@ async def curator_conditions(session: AsyncSession, programme_id: int, now: date
         .order_by(User.id))).all()
     context = conditions_context(programme.id)
     button = [[outbox.button(text_key="practices.button.conditions",
-                             callback_data=LifecycleCardCallback(
-                                 action=LifecycleCardAction.CONDITIONS, programme_id=programme.id).pack())]]
+                             target=Target.LIFECYCLE_CARD,
+                             fields={"action": "cond", "programme_id": programme.id})]]
     sent = 0
     for user_id, telegram_id in rows:
         key = _key(CONDITIONS_SURVEY, context, f"u{user_id}")

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from bot.services.errors import DomainError
 from bot.services.people import invitations
 from bot.services.people.invitations import InvitationView
@@ -67,7 +66,8 @@ async def _continuing_mentors(session: AsyncSession, programme_id: int,
     return found
 
 
-async def clone_programme(session: AsyncSession, translator: Translator, programme_id: int, *,
+async def clone_programme(session: AsyncSession, translator: programmes.ConsentTemplate,
+                          programme_id: int, *,
                           title: str, starts_on: date, ends_on: date,
                           mentor_participation_ids: list[int]) -> NextCycle:
     """Create the next cycle in state "preparing" and personal links for continuing mentors.

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.matching import (
@@ -31,7 +30,7 @@ from bot.services.matching import (
 from bot.services.matching.data import Cohort, build_cohort, preferences, weights_of
 from bot.services.notices import outbox
 from bot.services.people import access
-from bot.services.programmes.forms import form_title
+from bot.services.programmes.forms import form_param
 from models import (
     MatchDraft,
     Pair,
@@ -275,8 +274,7 @@ class StaleDraft(DomainError):
     key = "match.stale"
 
 
-async def confirm(session: AsyncSession, draft: MatchDraft, translator: Translator,
-                  now: datetime | None = None) -> list[Pair]:
+async def confirm(session: AsyncSession, draft: MatchDraft, now: datetime | None = None) -> list[Pair]:
     """Create the draft's pairs after checking each against the database as it is now."""
     ctx = await _context(session, draft)
     if not ctx.pairs():
@@ -313,7 +311,7 @@ async def confirm(session: AsyncSession, draft: MatchDraft, translator: Translat
         participations[mentor_id].state = ParticipationState.PAIRED
         participations[mentee_id].state = ParticipationState.PAIRED
     await session.flush()
-    await _introduce(session, ctx, created, translator, now or utcnow())
+    await _introduce(session, ctx, created, now or utcnow())
     # The entry self-assessment, while the pair is new (docs/lifecycle.md).
     await lifecycle.entry(session, created, now or utcnow())
     await session.delete(draft)
@@ -321,7 +319,7 @@ async def confirm(session: AsyncSession, draft: MatchDraft, translator: Translat
 
 
 async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
-                     translator: Translator, now: datetime) -> None:
+                     now: datetime) -> None:
     """Introductions through the outbox. Only names are shared, never usernames or phones:
     the consent covers processing by the programme, so people write to each other via the bot
     or meet at the intro meeting the curator arranges."""
@@ -345,10 +343,6 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
         user_id = people[participation_id].user_id
         return users.get(user_id) if user_id is not None else None
 
-    def form_for(user: User, form: str) -> str:
-        locale = user.locale or translator.default_locale
-        return form_title(form, translator.bind(locale)) if form else "—"
-
     for pair in created:
         user = recipient(pair.mentee_id)
         if user is None:
@@ -356,7 +350,7 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
         await outbox.enqueue(
             session, chat_id=user.telegram_id, user_id=user.id, kind="announcement", due_at=now,
             dedupe_key=f"pair:{pair.id}:intro:mentee", text_key="match.intro.mentee",
-            params={"mentor": ctx.name(pair.mentor_id), "form": form_for(user, pair.form),
+            params={"mentor": ctx.name(pair.mentor_id), "form": form_param(pair.form),
                     "programme": ctx.programme.title}, now=now,
             about=outbox.about([pair.mentor_id]))
     for mentor_id in sorted(mentor_ids):
@@ -371,5 +365,5 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
             dedupe_key=f"pair:{first}:intro:mentor", text_key="match.intro.mentor",
             count=len(mentees),
             params={"mentees": "\n".join(f"• {n}" for n in mentees),
-                    "form": form_for(user, form), "programme": ctx.programme.title}, now=now,
+                    "form": form_param(form), "programme": ctx.programme.title}, now=now,
             about=outbox.about(groups[mentor_id]))

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.matching import PreferenceCallback
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.notices import outbox
+from bot.services.notices.buttons import Target
 from bot.services.people import access
 from models import MatchPreference, Participation, ParticipationState, User
 from models.base import utcnow
@@ -44,12 +44,11 @@ async def chosen_ids(session: AsyncSession, chooser_id: int) -> set[int]:
 def buttons(chooser_id: int, people: list[tuple[int, str]], chosen: set[int]
             ) -> list[list[dict[str, Any]]]:
     rows = [[outbox.button(text=("✅ " if pid in chosen else "") + name[:60],
-                           callback_data=PreferenceCallback(chooser_id=chooser_id,
-                                                            chosen_id=pid).pack())]
+                           target=Target.MATCH_PREFERENCE,
+                           fields={"chooser_id": chooser_id, "chosen_id": pid})]
             for pid, name in people]
-    rows.append([outbox.button(text_key="match.prefs.done",
-                               callback_data=PreferenceCallback(chooser_id=chooser_id,
-                                                                chosen_id=0).pack())])
+    rows.append([outbox.button(text_key="match.prefs.done", target=Target.MATCH_PREFERENCE,
+                               fields={"chooser_id": chooser_id, "chosen_id": 0})])
     return rows
 
 

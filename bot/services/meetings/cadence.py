@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.meetings import PlanTargetCallback
 from bot.services.errors import DomainError
 from bot.services.meetings.people import require_pair
 from bot.services.notices import notify, outbox
+from bot.services.notices.buttons import Target
 from models import (
     Meeting,
     MeetingPair,
@@ -119,6 +119,12 @@ async def meetings_between(session: AsyncSession, programme_id: int, start: date
         missed=by_state.get(MeetingState.MISSED, 0))
 
 
+def plan_button(pair_id: int) -> dict[str, object]:
+    """«Plan a meeting» with a pair: under the cadence nudge and the curator's nudge."""
+    return outbox.button(text_key="meetings.button.plan", target=Target.PLAN_MEETING,
+                         fields={"pair": pair_id})
+
+
 async def nudge_mentors(session: AsyncSession, now: datetime) -> int:
     """Nudge the mentor of each pair that nears its cadence limit; once per last meeting."""
     due = [p for p in await cadence(session, now) if p.needs_nudge]
@@ -132,8 +138,7 @@ async def nudge_mentors(session: AsyncSession, now: datetime) -> int:
         user = mentors.get(pair.mentor_id)
         if user is None:
             continue
-        button = outbox.button(text_key="meetings.button.plan",
-                               callback_data=PlanTargetCallback(pair=pair.pair_id).pack())
+        button = plan_button(pair.pair_id)
         sent += await outbox.enqueue(
             session, chat_id=user.telegram_id, user_id=user.id, kind="reminder", due_at=now,
             dedupe_key=f"pair:{pair.pair_id}:nudge:{pair.since.date().isoformat()}",

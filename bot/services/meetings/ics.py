@@ -20,20 +20,35 @@ def meeting_uid(meeting_id: int) -> str:
 
 
 def ics_args(*, meeting_id: int, sequence: int, starts_at: datetime, duration_minutes: int,
-             timezone: str, summary: Mapping[str, str], location: str | None,
+             timezone: str, kind: str, location: str | None,
              online: bool, cancel: bool = False) -> dict[str, Any]:
-    """What the generator needs, as JSON-safe values for the outbox row."""
+    """What the generator needs, as JSON-safe values for the outbox row; the summary is
+    translated from the meeting's kind at send time (bot/delivery/generators.py)."""
     return {"meeting_id": meeting_id, "sequence": sequence, "starts_at": starts_at.isoformat(),
-            "duration": duration_minutes, "tz": timezone, "summary": dict(summary),
+            "duration": duration_minutes, "tz": timezone, "kind": kind,
             "location": location, "online": online, "cancel": cancel}
 
 
-def build_ics(args: Mapping[str, Any], locale: str, stamp: datetime | None = None) -> bytes:
+def stored_summary(args: Mapping[str, Any], locale: str) -> str | None:
+    """The summary a row queued before summaries were translated at send time carries
+    ({"ru": …, "en": …}); None for newer rows."""
+    summary = args.get("summary")
+    if not isinstance(summary, Mapping) or not summary:
+        return None
+    return str(summary.get(locale) or next(iter(summary.values())))
+
+
+def filename(args: Mapping[str, Any]) -> str:
+    return "meeting-cancelled.ics" if args.get("cancel") else "meeting.ics"
+
+
+def build_ics(args: Mapping[str, Any], summary: str, stamp: datetime | None = None) -> bytes:
+    """The calendar file; `summary` is the event's title, already in the recipient's language
+    (plain text: nothing HTML-escaped)."""
     tz = ZoneInfo(args["tz"])
     start = datetime.fromisoformat(args["starts_at"]).astimezone(tz)
     end = start + timedelta(minutes=int(args["duration"]))
     cancel = bool(args.get("cancel"))
-    summary = args["summary"].get(locale) or next(iter(args["summary"].values()))
 
     from icalendar import Calendar, Event  # imported when a file is built
 
@@ -59,9 +74,3 @@ def build_ics(args: Mapping[str, Any], locale: str, stamp: datetime | None = Non
     calendar.add_missing_timezones()  # the VTIMEZONE for the TZID of DTSTART/DTEND
     ical: bytes = calendar.to_ical()
     return ical
-
-
-async def ics_generator(args: Mapping[str, Any], locale: str) -> tuple[str, bytes]:
-    """The outbox attachment generator: (filename, bytes) for the recipient's language."""
-    name = "meeting-cancelled.ics" if args.get("cancel") else "meeting.ics"
-    return name, build_ics(args, locale)

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import completion
 from bot.services.meetings import notify
@@ -117,7 +116,7 @@ def local_moment(day: date, hm: str, zone: str) -> datetime:
 # -- planning ------------------------------------------------------------------------------
 
 
-async def propose(session: AsyncSession, translator: Translator, *, user_id: int, pair_id: int,
+async def propose(session: AsyncSession, *, user_id: int, pair_id: int,
                   group: bool, kind: str, starts_at: datetime, fmt: str, place: str,
                   now: datetime, default_timezone: str) -> Meeting:
     t = await target(session, user_id, pair_id, group)
@@ -148,7 +147,7 @@ def _other_side(meeting: Meeting, everyone: Sequence[Attendee]) -> list[Attendee
     return [a for a in everyone if (a.role == "mentor") != (proposer.role == "mentor")]
 
 
-async def confirm(session: AsyncSession, translator: Translator, *, user_id: int,
+async def confirm(session: AsyncSession, *, user_id: int,
                   meeting_id: int, now: datetime, default_timezone: str) -> Meeting:
     meeting, me = await require_meeting(session, user_id, meeting_id)
     if meeting.state == MeetingState.CONFIRMED:
@@ -163,11 +162,11 @@ async def confirm(session: AsyncSession, translator: Translator, *, user_id: int
     meeting.state = MeetingState.CONFIRMED
     meeting.updated_at = now
     await notify.withdraw_pending(session, meeting.id)
-    await notify.scheduled(session, meeting, everyone, translator, now)
+    await notify.scheduled(session, meeting, everyone, now)
     return meeting
 
 
-async def move(session: AsyncSession, translator: Translator, *, user_id: int, meeting_id: int,
+async def move(session: AsyncSession, *, user_id: int, meeting_id: int,
                starts_at: datetime, now: datetime, default_timezone: str) -> Meeting:
     """Another time: a counter-proposal while proposed; a move (new SEQUENCE, new reminders,
     a new calendar file) once confirmed."""
@@ -183,14 +182,14 @@ async def move(session: AsyncSession, translator: Translator, *, user_id: int, m
     await notify.withdraw_pending(session, meeting.id)
     everyone = await attendees(session, meeting, default_timezone)
     if was_confirmed:
-        await notify.scheduled(session, meeting, everyone, translator, now, moved=True)
+        await notify.scheduled(session, meeting, everyone, now, moved=True)
     else:
         meeting.proposed_by = me.participation_id
         await notify.proposal(session, meeting, everyone, _other_side(meeting, everyone), now)
     return meeting
 
 
-async def cancel(session: AsyncSession, translator: Translator, *, user_id: int,
+async def cancel(session: AsyncSession, *, user_id: int,
                  meeting_id: int, now: datetime, default_timezone: str) -> Meeting:
     meeting, me = await require_meeting(session, user_id, meeting_id)
     if meeting.state == MeetingState.CANCELLED:
@@ -201,7 +200,7 @@ async def cancel(session: AsyncSession, translator: Translator, *, user_id: int,
     meeting.state = MeetingState.CANCELLED
     meeting.updated_at = now
     everyone = await attendees(session, meeting, default_timezone)
-    await notify.cancelled(session, meeting, everyone, translator, now,
+    await notify.cancelled(session, meeting, everyone, now,
                            was_confirmed=was_confirmed, by_participation=me.participation_id)
     return meeting
 
@@ -255,7 +254,7 @@ class LogResult:
     created: bool  # False: the same card's second tap, or an edit
 
 
-async def log(session: AsyncSession, translator: Translator, *, user_id: int, pair_id: int,
+async def log(session: AsyncSession, *, user_id: int, pair_id: int,
               group: bool, kind: str, duration: int, day: date, meeting_id: int,
               log_key: str, zone: str, now: datetime, default_timezone: str) -> LogResult:
     """«Готово» on the logging card: logs a new meeting, a planned one, or saves an edit."""
@@ -263,7 +262,7 @@ async def log(session: AsyncSession, translator: Translator, *, user_id: int, pa
     if duration not in DURATIONS:
         raise AccessDenied()
     if meeting_id:
-        return await _log_existing(session, translator, user_id=user_id, meeting_id=meeting_id,
+        return await _log_existing(session, user_id=user_id, meeting_id=meeting_id,
                                    kind=kind, duration=duration, day=day, zone=zone, now=now,
                                    default_timezone=default_timezone)
     existing = await session.scalar(select(Meeting).where(Meeting.log_key == log_key))
@@ -286,7 +285,7 @@ async def log(session: AsyncSession, translator: Translator, *, user_id: int, pa
     return LogResult(meeting, True)
 
 
-async def _log_existing(session: AsyncSession, translator: Translator, *, user_id: int,
+async def _log_existing(session: AsyncSession, *, user_id: int,
                         meeting_id: int, kind: str, duration: int, day: date, zone: str,
                         now: datetime, default_timezone: str) -> LogResult:
     meeting, me = await require_meeting(session, user_id, meeting_id)

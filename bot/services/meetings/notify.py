@@ -12,11 +12,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.meetings import FeedbackCallback, MeetingAction, MeetingActionCallback
-from bot.i18n import Translator
 from bot.services.meetings.ics import GENERATOR, ics_args
 from bot.services.meetings.people import Attendee
 from bot.services.notices import outbox
+from bot.services.notices.buttons import Target
 from models import Meeting, MeetingFormat, SurveyResponse
 
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
@@ -43,10 +42,10 @@ def _params(meeting: Meeting, attendee: Attendee, everyone: Sequence[Attendee]
             "place": meeting.place or "—", "who": _others(attendee, everyone)}
 
 
-def _action_buttons(meeting: Meeting, *actions: tuple[MeetingAction, str]
-                    ) -> list[list[dict[str, Any]]]:
-    return [[outbox.button(text_key=key, callback_data=MeetingActionCallback(
-        action=action, meeting=meeting.id).pack()) for action, key in actions]]
+def _action_buttons(meeting: Meeting, *actions: tuple[str, str]) -> list[list[dict[str, Any]]]:
+    return [[outbox.button(text_key=key, target=Target.MEETING_ACTION,
+                           fields={"action": action, "meeting": meeting.id})
+             for action, key in actions]]
 
 
 async def _send(session: AsyncSession, attendee: Attendee, everyone: Sequence[Attendee],
@@ -70,38 +69,30 @@ async def proposal(session: AsyncSession, meeting: Meeting, everyone: Sequence[A
                     dedupe_key=f"meeting:{meeting.id}:proposal{_seq(meeting)}:user:"
                                f"{attendee.user_id}",
                     text_key=f"meetings.notify.proposed.{meeting.format}", params=params,
-                    buttons=_action_buttons(
-                        meeting, (MeetingAction.CONFIRM, "meetings.button.confirm"),
-                        (MeetingAction.MOVE, "meetings.button.other_time")),
+                    buttons=_action_buttons(meeting, ("ok", "meetings.button.confirm"),
+                                            ("mv", "meetings.button.other_time")),
                     expires_at=meeting.starts_at)
 
 
-def _calendar(meeting: Meeting, attendee: Attendee, translator: Translator, cancel: bool
-              ) -> dict[str, Any]:
-    # A calendar file is plain text: nothing HTML-escaped.
-    summary = {locale: translator.plain("meetings.ics.summary", locale,
-                                        kind=translator.plain(f"meetings.kind.{meeting.kind}",
-                                                              locale))
-               for locale in translator.locales}
+def _calendar(meeting: Meeting, attendee: Attendee, cancel: bool) -> dict[str, Any]:
     args = ics_args(meeting_id=meeting.id, sequence=meeting.sequence,
                     starts_at=meeting.starts_at, duration_minutes=meeting.duration_minutes,
-                    timezone=attendee.timezone, summary=summary, location=meeting.place,
+                    timezone=attendee.timezone, kind=str(meeting.kind), location=meeting.place,
                     online=meeting.format == MeetingFormat.ONLINE, cancel=cancel)
     return {"type": "document", "generator": GENERATOR, "args": args}
 
 
 async def scheduled(session: AsyncSession, meeting: Meeting, everyone: Sequence[Attendee],
-                    translator: Translator, now: datetime, *, moved: bool = False) -> None:
+                    now: datetime, *, moved: bool = False) -> None:
     """A confirmed (or moved) meeting: the calendar file now, reminders before it."""
     for attendee in everyone:
         params = _params(meeting, attendee, everyone)
         await _send(session, attendee, everyone, kind="announcement", due_at=now,
                     dedupe_key=f"meeting:{meeting.id}:ics{_seq(meeting)}:user:{attendee.user_id}",
                     text_key="meetings.notify.moved" if moved else "meetings.notify.confirmed",
-                    params=params, attachment=_calendar(meeting, attendee, translator, False),
-                    buttons=_action_buttons(
-                        meeting, (MeetingAction.MOVE, "meetings.button.move"),
-                        (MeetingAction.CANCEL, "meetings.button.cancel")),
+                    params=params, attachment=_calendar(meeting, attendee, False),
+                    buttons=_action_buttons(meeting, ("mv", "meetings.button.move"),
+                                            ("cx", "meetings.button.cancel")),
                     expires_at=meeting.starts_at)
         for label, before in REMINDERS:
             due = meeting.starts_at - before
@@ -123,13 +114,13 @@ async def withdraw_pending(session: AsyncSession, meeting_id: int) -> int:
 
 
 async def cancelled(session: AsyncSession, meeting: Meeting, everyone: Sequence[Attendee],
-                    translator: Translator, now: datetime, *, was_confirmed: bool,
+                    now: datetime, *, was_confirmed: bool,
                     by_participation: int) -> None:
     await withdraw_pending(session, meeting.id)
     for attendee in everyone:
         if attendee.participation_id == by_participation and not was_confirmed:
             continue  # a withdrawn proposal: its author knows
-        attachment = _calendar(meeting, attendee, translator, True) if was_confirmed else None
+        attachment = _calendar(meeting, attendee, True) if was_confirmed else None
         await _send(session, attendee, everyone, kind="announcement", due_at=now,
                     dedupe_key=f"meeting:{meeting.id}:cancelled:user:{attendee.user_id}",
                     text_key="meetings.notify.cancelled",
@@ -145,7 +136,7 @@ async def feedback(session: AsyncSession, meeting: Meeting, everyone: Sequence[A
     """The short survey after a logged meeting, to everyone in it; reminders after 24 and 72 h
     stay pending until the answers are complete."""
     button = [[outbox.button(text_key="meetings.feedback.button",
-                             callback_data=FeedbackCallback(meeting=meeting.id).pack())]]
+                             target=Target.MEETING_FEEDBACK, fields={"meeting": meeting.id})]]
     for attendee in everyone:
         prefix = _feedback_key(meeting.id, attendee.participation_id)
         params = _params(meeting, attendee, everyone)

@@ -1,29 +1,29 @@
 """The curator's weekly digest and /status: the programme's figures as a short text, and the
 periodic job that queues the digest once per programme and ISO week.
 
-Why the text is rendered when the row is queued (not by the sender): the job queues the digest
-at its moment (due now), so the figures are those of the chosen weekday and time even if
-delivery is delayed; the body has optional sections and lists of names that one text key with
-parameters cannot express; and the sender's renderer has no database session to compute them.
-The text is rendered in the chat's language (a private curator chat: the curator's choice, a
-group: the default language) with the same function /status uses, so the numbers agree."""
+The job queues the digest at its moment (due now), so the figures are those of the chosen
+weekday and time even if delivery is delayed. The text has optional sections and lists of
+names, so it is stored as a composition of translation keys with their parameters
+(bot/services/notices/texts.py) and rendered by the sender in the chat's language; /status
+renders the same composition, so the numbers and words agree."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.digest import NudgeCallback, SurveyRemindCallback
-from bot.callbacks.meetings import PlanTargetCallback
-from bot.i18n import Html, Translator
 from bot.services.errors import AccessDenied, DomainError
+from bot.services.meetings.cadence import plan_button
 from bot.services.notices import outbox
+from bot.services.notices.buttons import Target
 from bot.services.notices.notify import curator_chat_ids
+from bot.services.notices.texts import Fragment, join, tr
 from bot.services.people.access import require_curator
 from bot.services.reports.programme_stats import (
     PAIR_STATES,
@@ -54,91 +54,106 @@ MAX_NAMES = 10
 MAX_ROADMAP = 5
 NUDGE_EXPIRES = timedelta(days=2)
 CHART_GENERATOR = "digest_chart"
+BUTTON_CHARS = 64  # a nudge button names two people: long names are cut
 
-T = Callable[..., str]
 
-
-def _names(t: T, names: list[str], limit: int = MAX_NAMES) -> str:
-    shown = ", ".join(names[:limit])
+def _names(names: list[str | Fragment], limit: int = MAX_NAMES) -> Fragment:
+    shown = join(names[:limit], ", ")
     if len(names) > limit:
-        shown += t("digest.more", count=len(names) - limit)
+        return join([shown, tr("digest.more", count=len(names) - limit)], "")
     return shown
 
 
-def _roadmap(t: T, lines: list[RoadmapLine]) -> str:
-    return _names(t, [t("digest.roadmap_item", label=line.label,
-                        date=line.deadline.strftime("%d.%m") if line.deadline else "—")
-                      for line in lines], MAX_ROADMAP)
+def _roadmap(lines: list[RoadmapLine]) -> Fragment:
+    return _names([tr("digest.roadmap_item", label=line.label,
+                      date=line.deadline.strftime("%d.%m") if line.deadline else "—")
+                   for line in lines], MAX_ROADMAP)
 
 
 def _score(value: float | None) -> str:
     return f"{value:.1f}" if value is not None else "—"
 
 
-def render_figures(figures: ProgrammeFigures, t: T, *, heading: str) -> str:
-    """The programme at a glance; `heading` is the already translated first line."""
-    lines = [heading]
+def figures_body(figures: ProgrammeFigures, heading_key: str) -> Fragment:
+    """The programme at a glance, under the heading `heading_key` (digest.heading,
+    status.heading), as translation keys with parameters."""
+    lines: list[str | Fragment] = [tr(heading_key, title=figures.title,
+                                      date=figures.today.strftime("%d.%m.%Y"))]
     for role in ROLES:
         states = figures.participants[role]
-        detail = ", ".join(t(f"digest.state.{s}", n=states[s]) for s in STATES
-                           if s != "withdrawn" and states[s])
-        lines.append(t(f"digest.people.{role}", count=figures.active(role))
-                     + (f" ({detail})" if detail else ""))
+        detail = [tr(f"digest.state.{s}", n=states[s]) for s in STATES
+                  if s != "withdrawn" and states[s]]
+        people = tr(f"digest.people.{role}", count=figures.active(role))
+        lines.append(join([people, " (", join(detail, ", "), ")"], "") if detail else people)
     share = figures.paired_share
-    lines.append(t("digest.pairs", count=figures.open_pairs,
-                   share=f"{round(share * 100)}" if share is not None else "—"))
-    stages = ", ".join(t(f"digest.stage.{s}", n=figures.pairs_by_stage[s]) for s in PAIR_STAGES
-                       if figures.pairs_by_stage.get(s))
+    lines.append(tr("digest.pairs", count=figures.open_pairs,
+                    share=f"{round(share * 100)}" if share is not None else "—"))
+    stages = [tr(f"digest.stage.{s}", n=figures.pairs_by_stage[s]) for s in PAIR_STAGES
+              if figures.pairs_by_stage.get(s)]
     if stages:
-        lines.append(t("digest.stages", stages=Html(stages)))
+        lines.append(tr("digest.stages", stages=join(stages, ", ")))
     closed = {s: figures.pairs_by_state[s] for s in PAIR_STATES[2:] if figures.pairs_by_state[s]}
     if closed:
-        lines.append(", ".join(t(f"digest.pair_state.{s}", n=n) for s, n in closed.items()))
-    lines.append(t("digest.meetings_weeks", this=figures.meetings_this_week,
-                   last=figures.meetings_last_week))
+        lines.append(join([tr(f"digest.pair_state.{s}", n=n) for s, n in closed.items()], ", "))
+    lines.append(tr("digest.meetings_weeks", this=figures.meetings_this_week,
+                    last=figures.meetings_last_week))
     if figures.feedback_avg is not None or figures.feedback_avg_prev is not None:
-        lines.append(t("digest.usefulness", score=_score(figures.feedback_avg),
-                       trend=f" {figures.trend}" if figures.trend else "", prev=_score(figures.feedback_avg_prev)))
+        lines.append(tr("digest.usefulness", score=_score(figures.feedback_avg),
+                        trend=f" {figures.trend}" if figures.trend else "",
+                        prev=_score(figures.feedback_avg_prev)))
     if figures.feedback_outstanding:
-        lines.append(t("digest.outstanding", n=figures.feedback_outstanding))
+        lines.append(tr("digest.outstanding", n=figures.feedback_outstanding))
     for survey in figures.surveys:
-        lines.append(t("completion.digest.line", survey=t(f"completion.survey.{survey.kind}"),
-                       answered=survey.answered, sent=survey.sent))
+        lines.append(tr("completion.digest.line", survey=tr(f"completion.survey.{survey.kind}"),
+                        answered=survey.answered, sent=survey.sent))
     if figures.at_risk:
-        lines.append(t("digest.at_risk_cadence", days=figures.cadence_days,
-                       n=len(figures.at_risk),
-                       names=_names(t, [p.label for p in figures.at_risk])))
+        lines.append(tr("digest.at_risk_cadence", days=figures.cadence_days,
+                        n=len(figures.at_risk),
+                        names=_names([p.label for p in figures.at_risk])))
     if figures.roadmap_overdue:
-        lines.append(t("digest.overdue", n=len(figures.roadmap_overdue),
-                       items=Html(_roadmap(t, figures.roadmap_overdue))))
+        lines.append(tr("digest.overdue", n=len(figures.roadmap_overdue),
+                        items=_roadmap(figures.roadmap_overdue)))
     if figures.roadmap_upcoming:
-        lines.append(t("digest.upcoming", n=len(figures.roadmap_upcoming),
-                       items=Html(_roadmap(t, figures.roadmap_upcoming))))
+        lines.append(tr("digest.upcoming", n=len(figures.roadmap_upcoming),
+                        items=_roadmap(figures.roadmap_upcoming)))
     if figures.unreachable:
-        lines.append(t("digest.unreachable", n=len(figures.unreachable),
-                       names=_names(t, figures.unreachable)))
+        lines.append(tr("digest.unreachable", n=len(figures.unreachable),
+                        names=_names(list(figures.unreachable))))
     if figures.failed_deliveries:
-        lines.append(t("digest.failed", n=figures.failed_deliveries))
-    return "\n".join(lines)
+        lines.append(tr("digest.failed", n=figures.failed_deliveries))
+    return join(lines, "\n")
 
 
-def nudge_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
-    """(label, callback data) of a «nudge the mentor» button per pair at risk (the first ones
-    named in the text). `t` renders plain text (a button's label is shown as it is)."""
-    return [(t("digest.nudge_button", mentor=pair.mentor, mentee=pair.mentee)[:64],
-             NudgeCallback(pair_id=pair.pair_id).pack())
-            for pair in figures.at_risk[:MAX_NAMES]]
+def nudge_button(pair_id: int, mentor: str, mentee: str) -> dict[str, Any]:
+    return outbox.button(text_key="digest.nudge_button",
+                         params={"mentor": mentor, "mentee": mentee},
+                         target=Target.DIGEST_NUDGE, fields={"pair_id": pair_id},
+                         max_chars=BUTTON_CHARS)
 
 
-def survey_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
-    """(label, callback data) of «remind those who have not answered» per open survey with
-    people still to answer; `t` renders plain text."""
-    return [(t("completion.remind_button", survey=t(f"completion.survey.{survey.kind}")),
-             SurveyRemindCallback(programme_id=figures.programme_id, kind=survey.kind).pack())
-            for survey in figures.surveys if survey.waiting > 0]
+def survey_button(programme_id: int, kind: str) -> dict[str, Any]:
+    return outbox.button(text_key="completion.remind_button",
+                         params={"survey": {"$t": f"completion.survey.{kind}"}},
+                         target=Target.SURVEY_REMIND,
+                         fields={"programme_id": programme_id, "kind": kind})
 
 
-def weekday_label(t: T, weekday: int) -> str:
+def figures_buttons(figures: ProgrammeFigures) -> list[list[dict[str, Any]]]:
+    """A «nudge the mentor» button per pair at risk (the first ones named in the text), then
+    «remind those who have not answered» per open survey with people still to answer."""
+    return ([[nudge_button(pair.pair_id, pair.mentor, pair.mentee)]
+             for pair in figures.at_risk[:MAX_NAMES]]
+            + [[survey_button(figures.programme_id, survey.kind)]
+               for survey in figures.surveys if survey.waiting > 0])
+
+
+def figures_message(figures: ProgrammeFigures, heading_key: str) -> dict[str, Any]:
+    """The payload the sender (the digest) and /status render: body and buttons."""
+    return {"body": figures_body(figures, heading_key), "buttons": figures_buttons(figures)}
+
+
+def weekday_label(t: Callable[..., str], weekday: int) -> str:
+    """The weekday's name; `t` is the caller's bound translator."""
     return t(f"digest.day.{weekday}")
 
 
@@ -166,8 +181,8 @@ async def _chat_locale(session: AsyncSession, chat_id: int, default: str) -> str
     return locale or default
 
 
-async def queue_digest(session: AsyncSession, translator: Translator, programme_id: int,
-                       now: datetime, default_locale: str) -> int:
+async def queue_digest(session: AsyncSession, programme_id: int, now: datetime,
+                       default_locale: str) -> int:
     """Queue this week's digest for the programme's curator chats; the number of rows queued
     (0 when it was already queued this week)."""
     programme, timezone = (await session.execute(
@@ -186,46 +201,32 @@ async def queue_digest(session: AsyncSession, translator: Translator, programme_
     if not chats:
         return 0
     figures = await programme_figures(session, programme.id, now)
+    message = figures_message(figures, "digest.heading")
     queued = 0
     for chat_id in chats:
+        # A group has no one person's language; a private chat's is looked up again at send time.
         locale = await _chat_locale(session, chat_id, default_locale)
-
-        def t(key: str, /, count: int | None = None, _locale: str = locale, **params: object
-              ) -> str:
-            return translator.get(key, _locale, count=count, **params)
-
-        def plain(key: str, /, count: int | None = None, _locale: str = locale,
-                  **params: object) -> str:  # button labels: Telegram shows them as they are
-            return translator.plain(key, _locale, count=count, **params)
-
-        text = render_figures(figures, t, heading=t("digest.heading", title=figures.title,
-                                                      date=figures.today.strftime("%d.%m.%Y")))
         queued += await outbox.enqueue(
-            session, chat_id=chat_id, kind="digest", due_at=now, text=text, locale=locale,
-            dedupe_key=f"{prefix}:chat:{chat_id}", now=now,
-            buttons=[[outbox.button(text=label, callback_data=data)]
-                     for label, data in nudge_buttons(figures, plain)
-                     + survey_buttons(figures, plain)]
-            or None, about=outbox.about(figures.named_participations))
+            session, chat_id=chat_id, kind="digest", due_at=now, body=message["body"],
+            locale=locale, dedupe_key=f"{prefix}:chat:{chat_id}", now=now,
+            buttons=message["buttons"] or None,
+            about=outbox.about(figures.named_participations))
         if figures.has_meetings:
             await outbox.enqueue(
                 session, chat_id=chat_id, kind="digest", due_at=now, locale=locale,
-                text=t("digest.chart_caption"), dedupe_key=f"{prefix}:chart:chat:{chat_id}",
+                text_key="digest.chart_caption", dedupe_key=f"{prefix}:chart:chat:{chat_id}",
                 attachment={"type": "photo", "generator": CHART_GENERATOR, "args": {
-                    "meetings_label": t("digest.chart_meetings"),
-                    "score_label": t("digest.chart_score"),
                     "series": [[p.week_start.isoformat(), p.meetings, p.avg_score]
                                for p in figures.chart_series]}}, now=now, about=outbox.NOBODY)
     return queued
 
 
-async def queue_due_digests(session: AsyncSession, translator: Translator, now: datetime,
-                            default_locale: str) -> int:
+async def queue_due_digests(session: AsyncSession, now: datetime, default_locale: str) -> int:
     ids = list(await session.scalars(
         select(Programme.id).where(Programme.state == "running").order_by(Programme.id)))
     queued = 0
     for programme_id in ids:
-        queued += await queue_digest(session, translator, programme_id, now, default_locale)
+        queued += await queue_digest(session, programme_id, now, default_locale)
     return queued
 
 
@@ -249,8 +250,7 @@ async def nudge_mentor(session: AsyncSession, user_id: int, pair_id: int, now: d
     timezone = await session.scalar(select(Organisation.timezone)
                                     .where(Organisation.id == programme.organisation_id))
     day = now.astimezone(ZoneInfo(timezone or "UTC")).date().isoformat()
-    button = outbox.button(text_key="meetings.button.plan",
-                           callback_data=PlanTargetCallback(pair=pair.id).pack())
+    button = plan_button(pair.id)
     queued = await outbox.enqueue(
         session, chat_id=person.telegram_id, user_id=person.id, kind="reminder", due_at=now,
         dedupe_key=f"pair:{pair.id}:curator_nudge:{day}", text_key="digest.nudge.mentor",

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import rowcount
+from bot.services.notices.buttons import CALLBACK_LIMIT, FIELDS, Target, packed_length
 from models import OutboxMessage, OutboxState, OutboxSubject, User
 from models.base import utcnow
 
@@ -67,19 +68,37 @@ def typed_param(value: object) -> object:
 
 
 def button(*, text_key: str | None = None, text: str | None = None,
-           callback_data: str | None = None, url: str | None = None,
-           params: Mapping[str, object] | None = None) -> dict[str, Any]:
-    """One inline button of a payload: a translated (text_key) or literal (text) label."""
+           target: Target | None = None, fields: Mapping[str, str | int | bool] | None = None,
+           url: str | None = None, callback_data: str | None = None,
+           params: Mapping[str, object] | None = None,
+           max_chars: int | None = None) -> dict[str, Any]:
+    """One inline button of a payload: a translated (text_key) or literal (text) label, and
+    one of: a target with its fields (callback data packed at send time, see
+    bot/services/notices/buttons.py), a url, or callback data the Telegram side packed itself.
+    `max_chars` cuts a long label."""
     if (text_key is None) == (text is None):
         raise ValueError("a button needs exactly one of text_key or text")
-    if (callback_data is None) == (url is None):
-        raise ValueError("a button needs exactly one of callback_data or url")
-    if callback_data is not None and len(callback_data.encode()) > 64:
+    if [target, url, callback_data].count(None) != 2:
+        raise ValueError("a button needs exactly one of target, url or callback_data")
+    if callback_data is not None and len(callback_data.encode()) > CALLBACK_LIMIT:
         raise ValueError("callback_data is limited to 64 bytes")
     result: dict[str, Any] = {"text_key": text_key} if text_key else {"text": text}
-    result.update({"callback_data": callback_data} if callback_data else {"url": url})
+    if target is not None:
+        values = dict(fields or {})
+        unknown = set(values) - FIELDS[Target(target)]
+        if unknown:
+            raise ValueError(f"{target!r} has no fields {sorted(unknown)}")
+        if packed_length(Target(target), values) > CALLBACK_LIMIT:
+            raise ValueError("callback data is limited to 64 bytes")
+        result.update({"target": Target(target).value, "fields": values})
+    elif url is not None:
+        result["url"] = url
+    else:
+        result["callback_data"] = callback_data
     if params:
         result["params"] = {k: typed_param(v) for k, v in params.items()}
+    if max_chars is not None:
+        result["max_chars"] = max_chars
     return result
 
 
@@ -101,6 +120,7 @@ async def enqueue(
     dedupe_key: str,
     text_key: str | None = None,
     text: str | None = None,
+    body: Mapping[str, Any] | None = None,
     params: Mapping[str, object] | None = None,
     count: int | None = None,
     buttons: Sequence[Sequence[Mapping[str, Any]]] | None = None,
@@ -115,12 +135,14 @@ async def enqueue(
 
     `attachment`: {"type": "document"|"photo", "path": ...} or {"type": ..., "generator": name,
     "args": {...}}; the text then becomes the caption. `about`: whose personal data the
-    message holds besides the recipient's (required: see About)."""
-    if (text_key is None) == (text is None):
-        raise ValueError("give exactly one of text_key or text")
+    message holds besides the recipient's (required: see About). `body`: a text composed of
+    translation keys (bot/services/notices/texts.py) instead of one text_key."""
+    if [text_key, text, body].count(None) != 2:
+        raise ValueError("give exactly one of text_key, text or body")
     if due_at.tzinfo is None or (expires_at is not None and expires_at.tzinfo is None):
         raise ValueError("due_at and expires_at must be timezone-aware")
-    payload: dict[str, Any] = {"text_key": text_key} if text_key else {"text": text}
+    payload: dict[str, Any] = ({"text_key": text_key} if text_key else
+                               {"text": text} if text is not None else {"body": dict(body or {})})
     if params:
         payload["params"] = {key: typed_param(value) for key, value in params.items()}
     if count is not None:

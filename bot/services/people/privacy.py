@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.runtime.shred import shred_after_commit
+from bot.db import request_wal_shred
 from bot.services.notices import notify, outbox
 from bot.services.people.erasure import erase_traces
 from bot.services.surveys import load_definitions, summarise
@@ -154,7 +154,7 @@ async def forget_user(session: AsyncSession, user: User) -> ForgetResult:
     await session.execute(delete(SurveyResponse).where(SurveyResponse.user_id == user.id))
     await session.delete(user)
     await session.flush()
-    shred_after_commit(session)
+    request_wal_shred(session)
     return result
 
 

@@ -34,3 +34,13 @@ def form_title(form: str, t: Callable[..., str]) -> str:  # t: a bound translato
     if form.startswith(CUSTOM_PREFIX):
         return form.removeprefix(CUSTOM_PREFIX)
     return t(f"form.{form}")
+
+
+def form_param(form: str) -> str | dict[str, str]:
+    """The form's title as an outbox parameter: a custom title as typed, a standard one as a
+    key translated at send time in the recipient's language."""
+    if not form:
+        return "—"
+    if form.startswith(CUSTOM_PREFIX):
+        return form.removeprefix(CUSTOM_PREFIX)
+    return {"$t": f"form.{form}"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from bot.services.errors import DomainError
 from bot.services.programmes.forms import is_valid_form
 from models import ConsentText, Curator, Organisation, Programme
@@ -16,6 +16,15 @@ from models import ConsentText, Curator, Organisation, Programme
 ORGANISATION_KINDS = ("school", "college", "other")
 PROGRAMME_STATES = ("preparing", "running", "completed")
 MAX_TITLE = 200
+
+
+class ConsentTemplate(Protocol):
+    """What renders the consent text's template in a locale: the Telegram side's translator
+    (bot.i18n.Translator) is one. Services know only this shape, not the translator; the consent
+    text is content with its own versions, written when a programme is created."""
+
+    def get(self, key: str, locale: str | None = None, /, count: int | None = None,
+            **params: object) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ async def curator_organisation_ids(session: AsyncSession, user_id: int) -> list[
         select(Curator.organisation_id).where(Curator.user_id == user_id))).all())
 
 
-async def create_programme(session: AsyncSession, translator: Translator, *, organisation_id: int,
+async def create_programme(session: AsyncSession, translator: ConsentTemplate, *, organisation_id: int,
                            title: str, starts_on: date, ends_on: date, forms: list[str],
                            cadence_days: int = 14) -> Programme:
     title = " ".join(title.split())
@@ -84,7 +93,8 @@ async def create_programme(session: AsyncSession, translator: Translator, *, org
     return programme
 
 
-async def publish_consent_text(session: AsyncSession, translator: Translator, programme: Programme,
+async def publish_consent_text(session: AsyncSession, translator: ConsentTemplate,
+                               programme: Programme,
                                organisation: Organisation) -> ConsentText:
     """A new version of the consent text from the current template; earlier consents keep
     pointing at the version the person read."""

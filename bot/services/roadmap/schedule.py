@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.roadmap import RoadmapItemAction, RoadmapItemCallback
 from bot.services.notices import outbox
+from bot.services.notices.buttons import Target
 from models import (
     Curator,
     Organisation,
@@ -208,10 +208,10 @@ async def schedule_due(session: AsyncSession, now: datetime) -> int:
 
 
 def reminder_buttons(item_id: int) -> list[list[dict[str, Any]]]:
-    return [[outbox.button(text_key="roadmap.btn.done", callback_data=RoadmapItemCallback(
-                action=RoadmapItemAction.DONE, item_id=item_id).pack()),
-             outbox.button(text_key="roadmap.btn.extend", callback_data=RoadmapItemCallback(
-                 action=RoadmapItemAction.EXTEND, item_id=item_id).pack())]]
+    return [[outbox.button(text_key="roadmap.btn.done", target=Target.ROADMAP_ITEM,
+                           fields={"action": "done", "item_id": item_id}),
+             outbox.button(text_key="roadmap.btn.extend", target=Target.ROADMAP_ITEM,
+                           fields={"action": "ext", "item_id": item_id})]]
 
 
 async def _enqueue(session: AsyncSession, item: RoadmapItem, programme: Programme,

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.roadmap import RoadmapExtensionCallback
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.notices import notify, outbox
+from bot.services.notices.buttons import Target
 from bot.services.people import access
 from bot.services.roadmap import parse_deadline
 from bot.services.roadmap.schedule import recipients
@@ -95,10 +95,10 @@ async def request_extension(session: AsyncSession, item: RoadmapItem, user_id: i
     item.extension_new_date = new_date
     stamp = int(now.timestamp())
     buttons = [[
-        outbox.button(text_key="roadmap.btn.approve", callback_data=RoadmapExtensionCallback(
-            approve=True, item_id=item.id).pack()),
-        outbox.button(text_key="roadmap.btn.decline", callback_data=RoadmapExtensionCallback(
-            approve=False, item_id=item.id).pack()),
+        outbox.button(text_key="roadmap.btn.approve", target=Target.ROADMAP_EXTENSION,
+                      fields={"approve": True, "item_id": item.id}),
+        outbox.button(text_key="roadmap.btn.decline", target=Target.ROADMAP_EXTENSION,
+                      fields={"approve": False, "item_id": item.id}),
     ]]
     for curator_user, chat_id in await notify.curator_accounts(session, item.programme_id):
         await outbox.enqueue(

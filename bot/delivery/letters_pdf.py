@@ -3,11 +3,12 @@
 The font is the DejaVu Sans that ships inside matplotlib (already a dependency), so Cyrillic is
 typeset correctly without any system font. Russian declension of a name into the dative case is
 unreliable, so the text is phrased to keep the mentor's name in the nominative on its own line.
-Texts come from locales/*/LC_MESSAGES/lifecycle.po; the letter is plain text, not HTML."""
+Texts come from locales/*/LC_MESSAGES/lifecycle.po; the letter is plain text, not HTML.
+Drawn at send time (the `letter_pdf` generator, bot/delivery/generators.py) and for the
+curator's ZIP, in the letter's language."""
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from babel.dates import format_date
 
 from bot.i18n import Html, Translator
+from bot.services.lifecycle.letters import Letter, filename
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -27,18 +29,6 @@ FONT = "DejaVu"
 ACCENT = (31, 78, 121)  # dark blue of the frame and the title
 TEXT = (33, 33, 33)
 MARGIN = 25  # mm
-
-
-@dataclass(frozen=True)
-class Letter:
-    organisation: str
-    full_name: str
-    programme: str
-    starts_on: date
-    ends_on: date
-    curator_name: str
-    issued_on: date
-    locale: str = "ru"
 
 
 @dataclass(frozen=True)
@@ -152,15 +142,6 @@ def _layout(letter: Letter, translator: Translator, scale: float) -> tuple[FPDF,
     pdf.set_font(FONT, "", 11)
     pdf.cell(width, 6, _date(letter.issued_on, locale), align="L")
     return pdf, body_bottom
-
-
-_UNSAFE = re.compile(r"[^\w.-]+", re.UNICODE)
-
-
-def filename(index: int, letter: Letter) -> str:
-    """`01_Смирнова_Анна_Петровна.pdf`: sorted as printed, found by name, safe on any disk."""
-    name = _UNSAFE.sub("_", letter.full_name).strip("_.") or "letter"
-    return f"{index:02d}_{name[:80]}.pdf"
 
 
 def render_all(letters: Iterable[Letter], translator: Translator) -> list[RenderedLetter]:
