@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, CursorResult, Result, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -30,6 +31,12 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Handlers take AsyncSession from here: they pass the update's session on to services and never
 # use SQLAlchemy themselves (docs/architecture.md, checked by lint-imports).
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """The rows an UPDATE or DELETE matched. SQLAlchemy types every execute() as a Result; a
+    statement without RETURNING gives a CursorResult, the kind that counts rows."""
+    return cast("CursorResult[*tuple[Any, ...]]", result).rowcount
 
 
 class WriteTurn:
@@ -61,9 +68,9 @@ class WriteTurn:
 
     def release(self) -> None:
         self.closed = True
-        if self.held:
+        if self.held and self.lock is not None:
             self.held = False
-            self.lock.release()  # type: ignore[union-attr]
+            self.lock.release()
 
     def reopen(self) -> None:
         """After a commit in the middle of an update: its next write is a new transaction,
@@ -130,7 +137,7 @@ class DatabaseNotWritable(SettingsError):
 def sqlite_path(database_url: str) -> Path | None:
     """The file of a SQLite database; None for an in-memory one or another database."""
     url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or _sqlite_in_memory(url):
+    if url.get_backend_name() != "sqlite" or _sqlite_in_memory(url) or url.database is None:
         return None
     return Path(url.database).expanduser().absolute()
 
@@ -175,10 +182,10 @@ def unwritable_sqlite_as_setting_error(database_url: str) -> Iterator[None]:
         raise DatabaseNotWritable(path, reason) from None
 
 
-def _configure_sqlite(dbapi_connection: object, _record: object) -> None:
+def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: object) -> None:
     # WAL lets readers run beside the writer; the busy timeout waits out short write locks
     # instead of failing; SQLite leaves foreign keys off unless asked.
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")

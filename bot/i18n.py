@@ -63,11 +63,11 @@ def read_catalogue(path: Path, locale: str) -> Catalogue:
     for message in catalog:
         if not message.id:
             continue  # the header entry
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
-        if isinstance(message.string, tuple):
-            catalogue.messages[key] = tuple(message.string)
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        if isinstance(message.string, str | None):
+            catalogue.messages[key] = message.string or ""  # untranslated: rendered as the key
         else:
-            catalogue.messages[key] = message.string
+            catalogue.messages[key] = tuple(message.string)
     return catalogue
 
 
@@ -109,7 +109,7 @@ class Translator:
                 raise MissingTranslation(f"{catalogue.locale}:{key}")
             return key
         if isinstance(entry, tuple):
-            number = count if count is not None else int(params.get("n", 0))  # type: ignore[arg-type]
+            number = count if count is not None else int(params.get("n", 0))  # type: ignore[call-overload]  # "n" is a count
             text = entry[min(catalogue.plural_index(number), len(entry) - 1)]
             params.setdefault("n", number)
         else:
@@ -138,6 +138,11 @@ class BoundTranslator:
     def plain(self, key: str, /, count: int | None = None, **params: object) -> str:
         """For a button's text or a callback answer: see Translator.plain."""
         return self.translator.plain(key, self.locale, count=count, **params)
+
+    def with_params(self, key: str, params: Mapping[str, object]) -> str:
+        """The text of a key whose parameters come as one mapping (a refusal's `params`)."""
+        return self.translator._render(key, self.locale, None, dict(params),
+                                       escape_params=self.html)
 
     def as_plain(self) -> BoundTranslator:
         """The same translator for plain text: spreadsheets, charts, file names."""

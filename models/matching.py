@@ -37,6 +37,6 @@ class MatchDraft(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     curator_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    pairs: Mapped[list] = mapped_column(JSON, default=list)
-    unmatched: Mapped[dict] = mapped_column(JSON, default=dict)
+    pairs: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    unmatched: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -4,6 +4,7 @@ one Pair row per mentee, sharing the mentor."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,7 +38,7 @@ class Pair(Base):
     state: Mapped[str] = mapped_column(String(16), default=PairState.ACTIVE)
     stage: Mapped[str] = mapped_column(String(16), default="intro")
     score: Mapped[float | None] = mapped_column(Float)
-    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_reason: Mapped[str | None] = mapped_column(String(255))

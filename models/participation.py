@@ -99,7 +99,9 @@ class SurveyAnswer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(64))
-    value: Mapped[object] = mapped_column(JSON)
+    # Text, a number or the chosen options (AnswerValue of bot/services/surveys/validation.py);
+    # a skipped question's None is stored as JSON null, so the column stays NOT NULL.
+    value: Mapped[str | int | list[str] | None] = mapped_column(JSON, nullable=False)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

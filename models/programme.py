@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,7 +49,7 @@ class Programme(Base):
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday
     digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
     # Matching weights ({"requests": 5, ...}); None: the engine's defaults.
-    match_weights: Mapped[dict | None] = mapped_column(JSON)
+    match_weights: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The midterm control survey's date; None: the middle of the programme period.
     midterm_on: Mapped[date | None] = mapped_column(Date)
     # The final surveys go out this many days before ends_on (0: only when completed).

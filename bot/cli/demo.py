@@ -20,6 +20,14 @@ from bot.services.programmes import programmes
 WIDTH = 100
 
 
+def last_message(user: SimUser) -> BotMessage:
+    """The person's last message from the bot: the script goes on from one."""
+    message = user.last_message
+    if message is None:
+        raise RuntimeError(f"demo: the bot has sent chat {user.chat_id} nothing")
+    return message
+
+
 class Narrator:
     """Prints what each person does and every message the bot sends or edits in reply."""
 
@@ -146,7 +154,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     parent = emulator.user(104, first_name="Елена", language_code="ru")
     await narrator.says(misha, f"/start {seeded.mentee_token}")
     await narrator.presses(misha, "14–17 лет")
-    link = misha.messages[-1].text.split("start=")[-1].split()[0]
+    link = (misha.messages[-1].text or "").split("start=")[-1].split()[0]
     narrator.note("Миша forwards the link to his mother")
     await narrator.says(parent, f"/start {link}")
     await narrator.presses(parent, "✅ Даю согласие за ребёнка")
@@ -282,7 +290,7 @@ async def meetings_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narr
     kirill.mark_read()
     await narrator.says(anna, "/start")
     await narrator.says(anna, "/meet")
-    kind = next(b for b in anna.last_message.buttons if b.startswith("✓ "))
+    kind = next(b for b in last_message(anna).buttons if b.startswith("✓ "))
     await narrator.presses(anna, kind)
     day = (clock.now() + timedelta(days=2)).date()
     await narrator.presses(anna, day_label(day, "ru"))
@@ -356,7 +364,7 @@ async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator
     for person in (curator, kirill, anna):
         person.mark_read()
     await narrator.says(curator, "/pairs")
-    line = next(b for b in curator.last_message.buttons if "Кузнецов Кирилл" in b)
+    line = next(b for b in last_message(curator).buttons if "Кузнецов Кирилл" in b)
     await narrator.presses(curator, line)
     await narrator.presses(curator, "🏁 Завершить")
     narrator.note("the final satisfaction survey, the exit self-assessment and the reflection "
@@ -432,8 +440,11 @@ async def _completion_scene(live: LiveBot, narrator: Narrator) -> None:
     report = monitoring.report(records, {("mentor", form): 1, ("mentee", form): 2})
     usefulness = report.stage1.average("usefulness")
     confidence = report.stage2.question("mentee", "confidence")
+    completion = report.stage1.completion()
+    if usefulness is None or confidence is None or completion is None:
+        raise RuntimeError("demo: the monitoring report lacks the figures of its sample answers")
     narrator.note(f"stage 1: usefulness {usefulness.mean:.1f}/10, "
-                  f"completion {report.stage1.completion().rate:.0%}; "
+                  f"completion {completion.rate:.0%}; "
                   f"stage 2: mentee confidence {confidence.entry_mean:.0f} → "
                   f"{confidence.exit_mean:.0f}; future mentors {report.future_mentors.rate:.0%}")
     batch = letters.render_all([letters.Letter(

@@ -39,7 +39,7 @@ class RenderedLetter:
 
 def _text(translator: Translator, key: str, locale: str, **params: str) -> str:
     # The translator escapes parameters for Telegram's HTML; a PDF wants them as typed.
-    return translator.get(key, locale, **{k: Html(v) for k, v in params.items()})
+    return translator.get(key, locale, count=None, **{k: Html(v) for k, v in params.items()})
 
 
 def _date(value: date, locale: str) -> str:

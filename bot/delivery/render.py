@@ -49,7 +49,7 @@ def resolve_locale(user_locale: str | None, row_locale: str | None, default: str
     """The person's stored choice, else the row's locale, else the default."""
     for candidate in (user_locale, row_locale):
         if candidate in SUPPORTED_LOCALES:
-            return candidate  # type: ignore[return-value]
+            return candidate
     return default
 
 

@@ -130,7 +130,7 @@ class OutboxSender:
         }
         options.update(overrides)
         return cls(bot=bot, sessionmaker=sessionmaker, renderer=renderer, clock=clock,
-                   limiter=limiter, **options)  # type: ignore[arg-type]
+                   limiter=limiter, **options)  # type: ignore[arg-type]  # overrides of these options
 
     def stop(self) -> None:
         """Finish the requests in flight and give the rest of the batch back."""

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import rowcount
 from bot.services.notices.outbox import EXPIRED, UNREACHABLE
 from models import OutboxMessage, OutboxState, User
 
@@ -107,7 +108,7 @@ class OutboxStore:
             result = await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**values)
                 .execution_options(synchronize_session=False))
-            return result.rowcount
+            return rowcount(result)
 
     async def mark_sent(self, message_id: int, telegram_message_id: int | None,
                         now: datetime) -> None:
@@ -154,7 +155,7 @@ class OutboxStore:
                 .where(OutboxMessage.chat_id == chat_id, OutboxMessage.state == S.PENDING)
                 .values(state=S.CANCELLED, last_error=UNREACHABLE)
                 .execution_options(synchronize_session=False))
-            return result.rowcount
+            return rowcount(result)
 
     async def expire(self, now: datetime) -> int:
         """Pending rows whose moment passed are dropped, not sent late."""
@@ -165,7 +166,7 @@ class OutboxStore:
                        OutboxMessage.expires_at <= now)
                 .values(state=S.CANCELLED, last_error=EXPIRED)
                 .execution_options(synchronize_session=False))
-            return result.rowcount
+            return rowcount(result)
 
     async def recover_in_flight(self) -> int:
         """Only for the leader, the one sender per database: rows another (dead) process left
@@ -175,7 +176,7 @@ class OutboxStore:
                 update(OutboxMessage).where(OutboxMessage.state == S.SENDING)
                 .values(state=S.PENDING, claimed_at=None)
                 .execution_options(synchronize_session=False))
-            return result.rowcount
+            return rowcount(result)
 
     async def has_due(self, now: datetime, lease_seconds: float) -> bool:
         stale = now - timedelta(seconds=lease_seconds)

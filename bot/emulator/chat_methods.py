@@ -94,7 +94,7 @@ def send_chat_action(state: EmulatorState, call: Call) -> bool:
 def get_chat(state: EmulatorState, call: Call) -> dict[str, Any]:
     raw_id = call.params.get("chat_id")
     try:
-        chat = state.chats.get(int(raw_id))
+        chat = state.chats.get(int(raw_id)) if raw_id is not None else None
     except (TypeError, ValueError):
         chat = None
     if chat is None or not chat.known:

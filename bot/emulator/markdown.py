@@ -156,16 +156,16 @@ def parse_markdown_v2(text: str) -> tuple[str, list[dict[str, Any]]]:
             else:
                 b.entity(kind, offset, url=url)
             continue
-        kind, width = _toggle_kind(text, pos, top)
-        if kind is None:
+        toggled, width = _toggle_kind(text, pos, top)
+        if toggled is None:
             raise _error(
                 f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
             )
-        if top == kind:
+        if top == toggled:
             _, offset, _ = stack.pop()
-            b.entity(kind, offset)
+            b.entity(toggled, offset)
         else:
-            stack.append((kind, b.length, pos))
+            stack.append((toggled, b.length, pos))
         pos += width
     if quote_start is not None:
         b.entity("blockquote", quote_start)

@@ -31,7 +31,10 @@ def _texts(locale: str):
 
 def option_label(question: Question, index: int = 0, locale: str = "ru") -> str:
     """The text of a choice question's option button, as a person sees it."""
-    return option_text(question, question.options[index].id, _texts(locale))
+    options = getattr(question, "options", None)
+    if options is None:
+        raise TypeError(f"{question.id} is not a choice question")
+    return option_text(question, options[index].id, _texts(locale))
 
 
 # «The questionnaire is complete», in every language.

@@ -47,13 +47,14 @@ class UpdateQueue:
         return kind not in DEFAULT_EXCLUDED
 
     def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        update = {"update_id": self._next_id, kind: payload}
+        update_id = self._next_id
+        update: dict[str, Any] = {"update_id": update_id, kind: payload}
         self._next_id += 1
         # Telegram does not even create updates of types the bot opted out of.
         if self.allows(kind):
             self.pending.append(update)
-            self.accepted_ids.append(update["update_id"])
-            self.history[update["update_id"]] = update
+            self.accepted_ids.append(update_id)
+            self.history[update_id] = update
             self.signal.notify()
         return update
 

@@ -7,6 +7,7 @@ import contextlib
 import json
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -79,13 +80,16 @@ class WebhookDeliverer:
                     busy.add(key)
                     task = asyncio.create_task(self._deliver_one(session, update))
                     in_flight[update["update_id"]] = (key, task)
-                    task.add_done_callback(
-                        lambda _t, uid=update["update_id"]: (in_flight.pop(uid, None),
-                                                             self.state.queue.signal.notify()))
+                    task.add_done_callback(partial(self._delivered, update["update_id"]))
                 await queue.signal.wait(1.0)
         finally:
             for _, task in list(in_flight.values()):
                 task.cancel()
+
+    def _delivered(self, update_id: int, _task: asyncio.Task[None]) -> None:
+        """A delivery ended: free its slot and wake the loop for the next update."""
+        self.in_flight.pop(update_id, None)
+        self.state.queue.signal.notify()
 
     async def _deliver_one(self, session: aiohttp.ClientSession, update: dict[str, Any]) -> None:
         if await self._deliver(session, update):
@@ -144,7 +148,7 @@ async def _reply_method(resp: aiohttp.ClientResponse) -> tuple[str, dict[str, An
 
 def chat_key(update: dict[str, Any]) -> object:
     """The conversation an update belongs to: its chat, else its sender."""
-    payload = next((v for k, v in update.items() if k != "update_id"), {})
+    payload: dict[str, Any] = next((v for k, v in update.items() if k != "update_id"), {})
     chat = payload.get("chat") or (payload.get("message") or {}).get("chat")
     if chat:
         return ("chat", chat["id"])

@@ -70,7 +70,7 @@ class AfterCommitStorage(BaseStorage):
         return getattr(self.inner, "redis", None)
 
     def create_isolation(self, **kwargs: Any) -> BaseEventIsolation:
-        return self.inner.create_isolation(**kwargs)  # type: ignore[attr-defined]
+        return self.inner.create_isolation(**kwargs)  # type: ignore[attr-defined]  # Redis has it
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state

@@ -19,7 +19,7 @@ from sqlalchemy import delete, event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from bot.db import current_session
+from bot.db import current_session, rowcount
 from models import FsmRecord
 
 
@@ -121,7 +121,7 @@ class DatabaseStorage(BaseStorage):
                 delete(FsmRecord).where(FsmRecord.key.like(f"%:{telegram_id}:%"))
             )
             session.info.pop("fsm_cache", None)
-            return result.rowcount or 0
+            return rowcount(result) or 0
 
     async def keys(self) -> list[str]:
         async with self.sessionmaker() as session:

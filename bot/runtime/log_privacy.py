@@ -134,5 +134,5 @@ def install() -> None:
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         return make_private(previous(*args, **kwargs))
 
-    factory.mentorbot_private = True  # type: ignore[attr-defined]
+    factory.mentorbot_private = True  # type: ignore[attr-defined]  # a mark on the function
     logging.setLogRecordFactory(factory)

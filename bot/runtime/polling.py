@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.fsm.middleware import FSMContextMiddleware
@@ -58,12 +58,12 @@ class UpdateTracker(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         # A polled update is in the update journal until it finished (bot/runtime/update_unit.py).
-        data["journaled"] = event.update_id in self.unfinished  # type: ignore[attr-defined]
+        data["journaled"] = event.update_id in self.unfinished  # type: ignore[attr-defined]  # Update
         try:
             return await handler(event, data)
         finally:
-            self.unfinished.discard(event.update_id)  # type: ignore[attr-defined]
-            self.done.add(event.update_id)  # type: ignore[attr-defined]
+            self.unfinished.discard(event.update_id)  # type: ignore[attr-defined]  # an Update
+            self.done.add(event.update_id)  # type: ignore[attr-defined]  # an Update
             self.finished.set()
 
 
@@ -73,7 +73,7 @@ class GetRawUpdates(GetUpdates):
     __returning__: ClassVar[Any] = list[dict[str, Any]]
 
 
-class SafePollingDispatcher(listen_loop_hook(Dispatcher)):  # type: ignore[misc]
+class SafePollingDispatcher(listen_loop_hook(Dispatcher)):  # type: ignore[misc]  # a base made at run time
     """The Dispatcher whose polling reads `listen_updates` below. `fsm_middleware` replaces
     aiogram's FSM middleware (registered where aiogram registers its own)."""
 
@@ -122,7 +122,9 @@ class SafePollingDispatcher(listen_loop_hook(Dispatcher)):  # type: ignore[misc]
                 method = GetRawUpdates(offset=next_offset, timeout=polling_timeout,
                                        allowed_updates=allowed_updates)
                 try:
-                    updates = await bot(method, request_timeout=request_timeout)
+                    # Typed as getUpdates' list[Update]: GetRawUpdates answers the dicts.
+                    updates = cast("list[dict[str, Any]]",
+                                   await bot(method, request_timeout=request_timeout))
                 except Exception as exc:
                     logger.error("failed to fetch updates: %s", type(exc).__name__)
                     await backoff.asleep()

@@ -45,8 +45,9 @@ async def shred_wal(engine: AsyncEngine) -> bool:
         async with engine.connect() as connection:
             await connection.exec_driver_sql("PRAGMA busy_timeout=0")
             try:
-                busy, _, _ = (await connection.exec_driver_sql(
-                    "PRAGMA wal_checkpoint(TRUNCATE)")).one()
+                # (busy, log frames, checkpointed frames)
+                busy = (await connection.exec_driver_sql(
+                    "PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]
             finally:
                 await connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         if not busy:

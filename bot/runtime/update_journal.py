@@ -39,7 +39,7 @@ class UpdateJournal:
                  "payload": orjson.dumps(update).decode()} for update in updates]
         with write_turn(self._writer):
             async with self.sessionmaker() as session:
-                insert = (pg_insert if session.bind.dialect.name == "postgresql"
+                insert = (pg_insert if session.get_bind().dialect.name == "postgresql"
                           else sqlite_insert)
                 await session.execute(insert(JournaledUpdate).on_conflict_do_nothing(), rows)
                 await session.commit()

@@ -163,7 +163,7 @@ class UpdateUnit:
         self.sending = True
         try:
             for method in requests:
-                await self.bot(method)  # type: ignore[misc]
+                await self.bot(method)  # type: ignore[misc]  # kept only by a unit with its bot
         finally:
             self.sending = False
             if self.owes and not self.journaled:
@@ -219,6 +219,6 @@ class AfterCommitRequests(BaseRequestMiddleware):
             return await make_request(bot, method)
         if method.__api_method__ in DEFERRABLE:
             unit.kept.append(method)
-            return SENT_AFTER_COMMIT  # type: ignore[return-value]
+            return SENT_AFTER_COMMIT  # type: ignore[return-value]  # answers any attribute
         await unit.checkpoint()
         return await make_request(bot, method)

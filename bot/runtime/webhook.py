@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 from aiogram import Bot
+from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
@@ -111,7 +112,8 @@ class SecretCheckingRequestHandler(SimpleRequestHandler):
             logger.warning("webhook: unreadable update from %s refused with 400: %s",
                            request.remote, exc)
             return web.Response(status=400, text="Bad Request")
-        result = await self.dispatcher.feed_webhook_update(self.bot, update, **self.data)
+        result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+            self.bot, update, **self.data)
         # As aiogram's own handler answers (a method returned by a handler goes back in the
         # response body).
         return web.Response(body=self._build_response_writer(bot=self.bot, result=result))
@@ -157,12 +159,13 @@ def build_web_app(application: Application, bot: Bot, *, set_webhook: bool = Tru
     settings = application.settings
     dispatcher = application.dispatcher
     assert settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
     web_app = web.Application()
     web_app[APPLICATION_KEY] = application
     web_app[BOT_KEY] = bot
     handler = SecretCheckingRequestHandler(
         dispatcher, bot, handle_in_background=False,
-        secret_token=settings.webhook_secret.get_secret_value(), **handler_data)
+        secret_token=secret, **handler_data)
     web_app.router.add_post(settings.webhook_path, handler.handle)
     web_app.router.add_get(HEALTH_PATH, _health)
 
@@ -172,7 +175,7 @@ def build_web_app(application: Application, bot: Bot, *, set_webhook: bool = Tru
         if set_webhook:
             await bot.set_webhook(
                 settings.webhook_url or "",
-                secret_token=settings.webhook_secret.get_secret_value(),
+                secret_token=secret,
                 allowed_updates=dispatcher.resolve_used_update_types(),
                 drop_pending_updates=False,
             )

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import rowcount
 from models.base import utcnow
 from models.processed_update import ProcessedUpdate
 
@@ -19,13 +20,13 @@ async def claim_update(session: AsyncSession, bot_id: int, update_id: int,
                        replies: str | None = None) -> bool:
     """True the first time an update id is seen (in this transaction or a committed one);
     `replies`: what the update still owes Telegram once committed (bot/runtime/update_unit.py)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (insert(ProcessedUpdate)
                  .values(bot_id=bot_id, update_id=update_id, processed_at=utcnow(),
                          replies=replies)
                  .on_conflict_do_nothing())
     result = await session.execute(statement)
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 async def set_replies(session: AsyncSession, bot_id: int, update_id: int,
@@ -48,4 +49,4 @@ async def handled_replies(session: AsyncSession, bot_id: int, update_id: int
 async def forget_old(session: AsyncSession, now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - KEEP_FOR
     result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
-    return result.rowcount or 0
+    return rowcount(result) or 0

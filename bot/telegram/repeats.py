@@ -10,6 +10,7 @@ good. This request middleware answers them as done (`True`, what both methods re
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -28,7 +29,7 @@ logger = logging.getLogger("mentorbot.telegram")
 EDITS = (EditMessageText, EditMessageReplyMarkup, EditMessageCaption)
 
 
-def already_done(method: TelegramMethod, message: str) -> bool:
+def already_done(method: TelegramMethod[Any], message: str) -> bool:
     if isinstance(method, EDITS):
         return "message is not modified" in message
     if isinstance(method, AnswerCallbackQuery):
@@ -50,4 +51,4 @@ class RepeatIsSuccess(BaseRequestMiddleware):
                 raise
             logger.info("%s repeated what was already done; treated as done",
                         type(method).__name__)
-            return Response[method.__returning__](ok=True, result=True)  # type: ignore[name-defined]
+            return Response[method.__returning__](ok=True, result=True)  # type: ignore[name-defined]  # at run time

@@ -14,7 +14,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiohttp import ClientError
+from aiohttp import ClientError, ClientTimeout
 
 from bot.telegram.tuning import json_request_fields
 
@@ -47,9 +47,10 @@ class JsonBodySession(AiohttpSession):
             return await super().make_request(bot, method, timeout)
         session = await self.create_session()
         url = self.api.api_url(token=bot.token, method=method.__api_method__)
+        request_timeout = ClientTimeout(total=self.timeout if timeout is None else timeout)
         try:
             async with session.post(url, data=body, headers=_JSON,
-                                    timeout=self.timeout if timeout is None else timeout) as resp:
+                                    timeout=request_timeout) as resp:
                 raw_result = await resp.text()
         except TimeoutError as e:
             raise TelegramNetworkError(method=method, message="Request timeout error") from e

@@ -68,7 +68,7 @@ def import_aiogram_lazily() -> bool:
     eager = BaseModel.__dict__["model_rebuild"]
     namespaces: list[dict[str, Any]] = []
 
-    def deferring_rebuild(cls: type[BaseModel], **kwargs: Any) -> bool | None:
+    def deferring_rebuild(cls: type[BaseModel], /, **kwargs: Any) -> bool | None:
         namespace = kwargs.get("_types_namespace")
         if not cls.__module__.startswith(TYPES_PACKAGE + ".") or namespace is None:
             return eager.__func__(cls, **kwargs)
@@ -76,11 +76,11 @@ def import_aiogram_lazily() -> bool:
             namespaces.append(dict(namespace))
         return None  # built on first use
 
-    BaseModel.model_rebuild = classmethod(deferring_rebuild)  # type: ignore[assignment]
+    BaseModel.model_rebuild = classmethod(deferring_rebuild)  # type: ignore[assignment]  # patched
     try:
         import aiogram  # noqa: F401  (aiogram.types, and the methods that refer to them)
     finally:
-        BaseModel.model_rebuild = eager  # type: ignore[assignment]
+        BaseModel.model_rebuild = eager  # type: ignore[method-assign]  # restored
     if not namespaces:  # an aiogram without that loop: nothing was deferred
         logger.warning("tuning lazy_types: aiogram built its types at import (no rebuild loop)")
         return False
@@ -126,7 +126,7 @@ def pin_response_types() -> int:
         if returning is None:
             continue
         try:
-            _pinned.append(Response[returning])
+            _pinned.append(Response[returning])  # type: ignore[valid-type]  # built at run time
         except Exception:  # a type pydantic cannot build up front: left to aiogram, as before
             continue
     _pinned.append(Response[list[dict[str, Any]]])  # bot/runtime/polling.py GetRawUpdates
@@ -193,7 +193,7 @@ def listen_loop_hook(dispatcher_class: type[Dispatcher]) -> type[Dispatcher]:
     """A Dispatcher subclass whose polling reads updates from `self.listen_updates(bot, ...)`
     (defined by the subclass of the result) instead of aiogram's own `_listen_updates`."""
 
-    class ListenLoopHook(dispatcher_class):  # type: ignore[valid-type,misc]
+    class ListenLoopHook(dispatcher_class):  # type: ignore[valid-type,misc]  # a class argument
         def _listen_updates(self, bot: Bot, *args: Any, **kwargs: Any
                             ) -> AsyncGenerator[Update, None]:
             return self.listen_updates(bot, *args, **kwargs)
@@ -218,7 +218,7 @@ def missing_internals() -> list[str]:
         from aiogram.methods import SendMessage
         from aiogram.methods.base import Response
 
-        Response[SendMessage.__returning__]
+        Response[SendMessage.__returning__]  # type: ignore[valid-type]  # built at run time
     except Exception as exc:
         problems.append(f"response_types: aiogram.methods.base.Response[T] unusable ({exc})")
     parameters = inspect.signature(AiohttpSession.prepare_value).parameters

@@ -21,6 +21,7 @@ from bot.services.people import access
 from bot.services.programmes import curation
 from handlers.curator import digest_views as kb
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import editable
 from handlers.shared.programme_choice import for_curated_programme
 from models import Programme, User
 
@@ -58,14 +59,16 @@ def create_router() -> Router:
     @announce_button(AnnounceAction.PICK)
     async def announce_pick(query: CallbackQuery, callback_data: AnnounceCallback,
                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         await query.answer()
-        await ask_audience(query.message, programme.id, programme.title, t)
+        await ask_audience(message, programme.id, programme.title, t)
 
     @announce_button(AnnounceAction.AUDIENCE)
     async def announce_audience(query: CallbackQuery, callback_data: AnnounceCallback,
                                 session: AsyncSession, user: User, state: FSMContext,
                                 t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         audience = callback_data.audience
         if audience not in announcements.AUDIENCES:
@@ -73,13 +76,14 @@ def create_router() -> Router:
         await state.set_state(AnnounceFlow.text)
         await state.set_data({"programme_id": programme.id, "audience": audience})
         await query.answer()
-        await query.message.edit_text(t("ann.ask_text", audience=t(
+        await message.edit_text(t("ann.ask_text", audience=t(
             f"ann.audience.{audience}"), max=announcements.MAX_TEXT))
 
     @announce_button(AnnounceAction.SEND)
     async def announce_send(query: CallbackQuery, callback_data: AnnounceCallback,
                             session: AsyncSession, user: User, state: FSMContext,
                             t: BoundTranslator, scheduler: Any = None) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         audience = callback_data.audience
         data = await state.get_data()
@@ -93,9 +97,9 @@ def create_router() -> Router:
             text=data["text"], now=curation.now())
         await state.clear()
         await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(t("ann.queued", count=sent.recipients,
-                                     unreachable=sent.skipped_unreachable))
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(t("ann.queued", count=sent.recipients,
+                               unreachable=sent.skipped_unreachable))
         if scheduler is not None:
             scheduler.wake()
 
@@ -103,11 +107,12 @@ def create_router() -> Router:
     async def announce_drop(query: CallbackQuery, callback_data: AnnounceCallback,
                             session: AsyncSession, user: User, state: FSMContext,
                             t: BoundTranslator) -> None:
+        message = editable(query)
         await curated(session, user, callback_data)
         await state.clear()
         await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(t("ann.dropped"))
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(t("ann.dropped"))
 
     @router.message(AnnounceFlow.text, F.text)
     async def text_given(message: Message, session: AsyncSession, user: User,
@@ -117,7 +122,7 @@ def create_router() -> Router:
         try:
             text = announcements.clean_text(message.text)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         people = await announcements.recipients(session, programme.id, data["audience"])
         reachable = sum(not p.unreachable for p in people)

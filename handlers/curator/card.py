@@ -17,7 +17,7 @@ from bot.db import AsyncSession
 from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator
 from bot.services import lookup
-from bot.services.errors import DomainError
+from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.people import access
 from bot.services.programmes import curation
@@ -29,6 +29,7 @@ from handlers.curator import views as kb
 from handlers.curator.materials import show_materials
 from handlers.curator.registry import short_date, show_registry
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
 from models import Programme, User
 
@@ -53,6 +54,8 @@ async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
              community=summary.community_link or t("cur.card.no_community"))
     markup = kb.programme_card(t, summary)
     programme = await lookup.programme(session, programme_id)
+    if programme is None:
+        raise AccessDenied()
     markup.inline_keyboard.append([digest_kb.card_button(t, programme)])
     markup.inline_keyboard.extend(lifecycle_kb.card_rows(t, programme))
     return text, markup
@@ -105,10 +108,11 @@ def create_router() -> Router:
 
     async def state_changed(query: CallbackQuery, session: AsyncSession, programme: Programme,
                             t: BoundTranslator) -> None:
+        message = editable(query)
         await query.answer(t.plain("cur.card.state_changed",
                                    state=t.plain(f"cur.state.{programme.state}")))
         text, markup = await card_view(session, programme.id, t)
-        await query.message.edit_text(text, reply_markup=markup)
+        await message.edit_text(text, reply_markup=markup)
 
     @programme_button(ProgrammeAction.RUN)
     async def programme_run(query: CallbackQuery, callback_data: ProgrammeCallback,
@@ -131,27 +135,30 @@ def create_router() -> Router:
     @programme_button(ProgrammeAction.CARD)
     async def programme_card(query: CallbackQuery, callback_data: ProgrammeCallback,
                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         await query.answer()
-        await send_card(query.message, session, programme.id, t)
+        await send_card(message, session, programme.id, t)
 
     @programme_button(ProgrammeAction.MATERIALS)
     async def programme_materials(query: CallbackQuery, callback_data: ProgrammeCallback,
                                   session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         await query.answer()
-        await show_materials(query.message, session, programme.id, t)
+        await show_materials(message, session, programme.id, t)
 
     @programme_button(ProgrammeAction.COMMUNITY)
     async def programme_community(query: CallbackQuery, callback_data: ProgrammeCallback,
                                   session: AsyncSession, user: User, state: FSMContext,
                                   t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await curated(session, user, callback_data)
         await query.answer()
         await state.set_state(CommunityInput.community)
         await state.set_data({"programme_id": programme.id})
-        await query.message.answer(t("cur.community.ask", current=programme.community_link
-                                     or t("cur.card.no_community")))
+        await message.answer(t("cur.community.ask", current=programme.community_link
+                               or t("cur.card.no_community")))
 
     @router.message(CommunityInput.community, F.text)
     async def community_given(message: Message, session: AsyncSession, user: User,

@@ -15,6 +15,7 @@ from bot.services.errors import DomainError
 from bot.services.lifecycle import completion
 from bot.services.people import access
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import in_chat
 from models import User
 
 
@@ -29,11 +30,12 @@ def create_router() -> Router:
     async def ask_days(query: CallbackQuery, callback_data: LifecycleCardCallback,
                        session: AsyncSession, user: User, state: FSMContext,
                        t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
         await state.set_state(CompletionInput.days)
         await state.set_data({"programme_id": programme.id})
-        await query.message.answer(t(
+        await message.answer(t(
             "completion.days.ask", title=programme.title, days=programme.final_surveys_days,
             end=programme.ends_on.strftime("%d.%m.%Y"), max=completion.MAX_DAYS))
 
@@ -43,9 +45,9 @@ def create_router() -> Router:
         programme = await access.require_curator(
             session, user.id, (await state.get_data()).get("programme_id", 0))
         try:
-            days = completion.set_days(programme, message.text)
+            days = completion.set_days(programme, message.text or "")
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await state.clear()
         when = completion.final_surveys_date(programme)

@@ -35,6 +35,7 @@ from bot.services.surveys import completion as survey_completion
 from handlers.curator import digest_views as kb
 from handlers.curator.lifecycle import send_monitoring_workbook
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
 from models import Programme, User
 
@@ -82,9 +83,10 @@ def create_router() -> Router:
     async def status_chosen(query: CallbackQuery, callback_data: StatusCallback,
                             session: AsyncSession, user: User, t: BoundTranslator,
                             scheduler: object | None = None) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await send_status(query.message, session, programme.id, t, now_of(scheduler))
+        await send_status(message, session, programme.id, t, now_of(scheduler))
 
     @router.message(Command("report"))
     async def report(message: Message, session: AsyncSession, user: User,
@@ -99,9 +101,10 @@ def create_router() -> Router:
     async def report_chosen(query: CallbackQuery, callback_data: ReportCallback,
                             session: AsyncSession, user: User, t: BoundTranslator,
                             scheduler: object | None = None) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await send_report(query.message, session, programme, t, now_of(scheduler))
+        await send_report(message, session, programme, t, now_of(scheduler))
 
     @router.callback_query(NudgeCallback.filter())
     async def nudge(query: CallbackQuery, callback_data: NudgeCallback, session: AsyncSession,
@@ -117,13 +120,14 @@ def create_router() -> Router:
     async def survey_remind(query: CallbackQuery, callback_data: SurveyRemindCallback,
                             session: AsyncSession, user: User, t: BoundTranslator,
                             scheduler: object | None = None) -> None:
+        message = in_chat(query)
         queued = await survey_completion.remind(session, user.id, callback_data.programme_id,
                                                 callback_data.kind, now_of(scheduler))
         survey = t(f"completion.survey.{callback_data.kind}")
         if queued:
             wake_after_commit(session, scheduler)
             await query.answer()
-            await query.message.answer(t("completion.reminded", survey=survey, n=queued))
+            await message.answer(t("completion.reminded", survey=survey, n=queued))
         else:
             await query.answer(t.plain("completion.reminded_none",
                                        survey=t.plain(f"completion.survey.{callback_data.kind}")),
@@ -135,25 +139,28 @@ def create_router() -> Router:
     @digest_button(DigestAction.DAY)
     async def digest_day(query: CallbackQuery, callback_data: DigestCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await query.message.answer(t("digest.ask_day"), reply_markup=kb.weekdays(t, programme.id))
+        await message.answer(t("digest.ask_day"), reply_markup=kb.weekdays(t, programme.id))
 
     @digest_button(DigestAction.TIME)
     async def digest_time(query: CallbackQuery, callback_data: DigestCallback,
                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         weekday = callback_data.weekday
         if weekday not in digest.WEEKDAYS:
             raise AccessDenied()
         await query.answer()
-        await query.message.edit_text(
+        await message.edit_text(
             t("digest.ask_time", day=digest.weekday_label(t, weekday)),
             reply_markup=kb.times(programme.id, weekday))
 
     @digest_button(DigestAction.SET)
     async def digest_set(query: CallbackQuery, callback_data: DigestCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         weekday, slot = callback_data.weekday, callback_data.slot
         if not 0 <= slot < len(digest.DIGEST_TIMES):
@@ -161,7 +168,7 @@ def create_router() -> Router:
         at = digest.DIGEST_TIMES[slot]
         await digest.set_schedule(session, user.id, programme.id, weekday, at)
         await query.answer()
-        await query.message.edit_text(t("digest.saved", title=programme.title,
-                                        day=digest.weekday_label(t, weekday), time=at))
+        await message.edit_text(t("digest.saved", title=programme.title,
+                                  day=digest.weekday_label(t, weekday), time=at))
 
     return router

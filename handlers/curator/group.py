@@ -14,6 +14,7 @@ from bot.services.errors import AccessDenied
 from bot.services.people import access
 from bot.services.programmes import curation
 from handlers.curator import views as kb
+from handlers.shared.pressed import editable
 from models import User
 
 GROUP_TYPES = ("group", "supergroup")
@@ -35,11 +36,12 @@ def create_router() -> Router:
     @router.callback_query(BindCallback.filter(), F.message.chat.type.in_(GROUP_TYPES))
     async def bound(query: CallbackQuery, callback_data: BindCallback, session: AsyncSession,
                     user: User | None, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id if user else None,
                                                  callback_data.programme_id)
-        await curation.bind_chat(session, programme, query.message.chat.id)
+        await curation.bind_chat(session, programme, message.chat.id)
         await query.answer()
-        await query.message.edit_text(t("bind.done", programme=programme.title))
+        await message.edit_text(t("bind.done", programme=programme.title))
 
     @router.callback_query(BindCallback.filter())
     async def bound_elsewhere(query: CallbackQuery) -> None:

@@ -35,6 +35,7 @@ from bot.services.programmes import curation
 from bot.services.reports import monitoring_data, monitoring_xlsx
 from bot.services.surveys import questionnaire
 from handlers.curator import lifecycle_views as lifecycle_kb
+from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
 from handlers.surveys.router import show_step
 from models import Programme, User
@@ -59,6 +60,8 @@ def create_router(translator: Translator) -> Router:
         lifecycle.check_pair_state(callback_data.kind, pair)
         participation = await lookup.participation(
             session, pair.mentor_id if role == "mentor" else pair.mentee_id)
+        if participation is None:
+            raise AccessDenied()
         step = await questionnaire.start(session, participation, survey_id, context=context)
         await query.answer()
         if step.question is None:
@@ -79,9 +82,10 @@ def create_router(translator: Translator) -> Router:
     @router.callback_query(LifecycleCardCallback.filter(F.action == LifecycleCardAction.MONITORING))
     async def monitoring_chosen(query: CallbackQuery, callback_data: LifecycleCardCallback,
                                 session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await send_monitoring_chart(query.message, session, programme, t)
+        await send_monitoring_chart(message, session, programme, t)
 
     # -- the programme card: midterm date, letters ------------------------------------------
 
@@ -89,11 +93,12 @@ def create_router(translator: Translator) -> Router:
     async def midterm_asked(query: CallbackQuery, callback_data: LifecycleCardCallback,
                             session: AsyncSession, user: User, state: FSMContext,
                             t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
         await state.set_state(LifecycleInput.midterm)
         await state.set_data({"programme_id": programme.id})
-        await query.message.answer(t(
+        await message.answer(t(
             "lifecycle.midterm.ask", title=programme.title,
             current=lifecycle.midterm_date(programme).strftime("%d.%m.%Y"),
             start=programme.starts_on.strftime("%d.%m.%Y"),
@@ -103,15 +108,16 @@ def create_router(translator: Translator) -> Router:
     async def letters_asked(query: CallbackQuery, callback_data: LifecycleCardCallback,
                             session: AsyncSession, user: User, state: FSMContext,
                             t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
         found = await letters_flow.mentors(session, programme.id)
         if not found:
-            await query.message.answer(t("lifecycle.letters.none"))
+            await message.answer(t("lifecycle.letters.none"))
             return
         chosen = [m.participation_id for m in found if m.completed_pair]
         await state.update_data({_letters_key(programme.id): chosen})
-        await query.message.answer(
+        await message.answer(
             t("lifecycle.letters.pick", title=programme.title),
             reply_markup=lifecycle_kb.letters_picker(t, programme.id, found, chosen))
 
@@ -119,13 +125,14 @@ def create_router(translator: Translator) -> Router:
     async def next_cycle_asked(query: CallbackQuery, callback_data: LifecycleCardCallback,
                                session: AsyncSession, user: User, state: FSMContext,
                                t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         if programme.state != "completed":
             raise DomainError("lifecycle.cycle.not_completed")
         await query.answer()
         await state.set_state(LifecycleInput.cycle_title)
         await state.set_data({"programme_id": programme.id})
-        await query.message.answer(t("lifecycle.cycle.ask_title", title=programme.title))
+        await message.answer(t("lifecycle.cycle.ask_title", title=programme.title))
 
     @router.message(LifecycleInput.cycle_title, F.text)
     async def cycle_title(message: Message, state: FSMContext, t: BoundTranslator) -> None:
@@ -138,7 +145,7 @@ def create_router(translator: Translator) -> Router:
         try:
             starts = curation.parse_date(message.text)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await state.update_data(starts=starts.isoformat())
         await state.set_state(LifecycleInput.cycle_ends)
@@ -156,7 +163,7 @@ def create_router(translator: Translator) -> Router:
                 starts_on=date.fromisoformat(data["starts"]), ends_on=ends,
                 bot_username=(await bot.me()).username or "", now=now_of(scheduler))
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             if exc.key == "programme.error.title":
                 await state.set_state(LifecycleInput.cycle_title)
                 await message.answer(t("lifecycle.cycle.ask_title", title=source.title))
@@ -185,7 +192,7 @@ def create_router(translator: Translator) -> Router:
             if not programme.starts_on <= chosen <= programme.ends_on:
                 raise DomainError("lifecycle.midterm.out_of_range")
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         programme.midterm_on = chosen
         await state.clear()
@@ -206,19 +213,21 @@ def create_router(translator: Translator) -> Router:
     async def letters_toggle(query: CallbackQuery, callback_data: LetterPickCallback,
                              session: AsyncSession, user: User, state: FSMContext,
                              t: BoundTranslator) -> None:
+        message = editable(query)
         programme, found, chosen = await letters_choice(session, user, state, callback_data)
         if callback_data.participation not in {m.participation_id for m in found}:
             raise AccessDenied()
         chosen = sorted(set(chosen) ^ {callback_data.participation})
         await state.update_data({_letters_key(programme.id): chosen})
         await query.answer()
-        await query.message.edit_reply_markup(
+        await message.edit_reply_markup(
             reply_markup=lifecycle_kb.letters_picker(t, programme.id, found, chosen))
 
     @router.callback_query(LetterPickCallback.filter(F.action == LetterPickAction.SEND))
     async def letters_send(query: CallbackQuery, callback_data: LetterPickCallback,
                            session: AsyncSession, user: User, state: FSMContext,
                            t: BoundTranslator, scheduler: object | None = None) -> None:
+        message = editable(query)
         programme, _, chosen = await letters_choice(session, user, state, callback_data)
         if not chosen:
             await query.answer(t.plain("lifecycle.letters.nobody"), show_alert=True)
@@ -229,9 +238,9 @@ def create_router(translator: Translator) -> Router:
         queued = await letters_flow.send(session, programme, prepared, now, user.id)
         wake_after_commit(session, scheduler)
         await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
+        await message.edit_reply_markup(reply_markup=None)
         rendered = letters.render_all([letter for _, _, letter in prepared], translator)
-        await query.message.answer_document(
+        await message.answer_document(
             BufferedInputFile(letters.letters_archive(rendered),
                               filename=f"letters_{programme.id}.zip"),
             caption=t("lifecycle.letters.sent", count=len(prepared), n=len(prepared), queued=queued))

@@ -20,6 +20,7 @@ from bot.services.programmes import curation, programmes
 from bot.services.programmes.curation import PARTICIPANT_ROLES
 from handlers.curator import views as kb
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import editable, in_chat
 from models import Programme, User
 
 
@@ -27,6 +28,8 @@ async def send_link(message: Message, bot: Bot, session: AsyncSession, programme
                     link: InvitationView, t: BoundTranslator) -> None:
     card = await programmes.card(session, programme_id)
     organisation = await lookup.organisation(session, card.organisation_id)
+    if organisation is None:
+        raise AccessDenied()
     me = await bot.me()
     url = invitations.deep_link(me.username, link.token)
     if link.expires_at:
@@ -58,48 +61,53 @@ def create_router() -> Router:
     @link_button(LinkAction.SHOW)
     async def link_show(query: CallbackQuery, callback_data: LinkCallback,
                         session: AsyncSession, user: User, t: BoundTranslator, bot: Bot) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         link = await curation.programme_link(session, programme, callback_data.role)
         await query.answer()
-        await send_link(query.message, bot, session, programme.id, link, t)
+        await send_link(message, bot, session, programme.id, link, t)
 
     @link_button(LinkAction.LIFETIME)
     async def link_lifetime(query: CallbackQuery, callback_data: LinkCallback,
                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await curated(session, user, callback_data)
         await query.answer()
-        await query.message.answer(t("cur.link.ask_life"), reply_markup=kb.link_lifetimes(
+        await message.answer(t("cur.link.ask_life"), reply_markup=kb.link_lifetimes(
             t, programme.id, callback_data.role))
 
     @link_button(LinkAction.USES)
     async def link_uses(query: CallbackQuery, callback_data: LinkCallback,
                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         if callback_data.days not in curation.LINK_LIFETIMES:
             raise AccessDenied()
         await query.answer()
-        await query.message.edit_text(
+        await message.edit_text(
             t("cur.link.ask_uses"),
             reply_markup=kb.link_uses(t, programme.id, callback_data.role, callback_data.days))
 
     @link_button(LinkAction.NEW)
     async def link_new(query: CallbackQuery, callback_data: LinkCallback,
                        session: AsyncSession, user: User, t: BoundTranslator, bot: Bot) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         link = await curation.new_programme_link(session, programme, callback_data.role,
                                                  callback_data.days, callback_data.uses)
         await query.answer()
-        await send_link(query.message, bot, session, programme.id, link, t)
+        await send_link(message, bot, session, programme.id, link, t)
 
     @link_button(LinkAction.REVOKE)
     async def link_revoke(query: CallbackQuery, callback_data: LinkCallback,
                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
         invitation = await access.require_invitation(session, user.id, programme.id,
                                                      callback_data.invitation_id)
         await curation.revoke_link(session, invitation)
         await query.answer()
-        await query.message.edit_text(t("cur.link.revoked"), reply_markup=kb.link_lifetimes(
+        await message.edit_text(t("cur.link.revoked"), reply_markup=kb.link_lifetimes(
             t, programme.id, callback_data.role))
 
     @router.callback_query(LinkCallback.filter())

@@ -15,6 +15,7 @@ from bot.services.people import access
 from bot.services.programmes import materials, programmes
 from handlers.curator import views as kb
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import editable, in_chat
 from models import User
 
 
@@ -43,22 +44,24 @@ def create_router() -> Router:
     async def material_add(query: CallbackQuery, callback_data: MaterialCallback,
                            session: AsyncSession, user: User, state: FSMContext,
                            t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await state.set_state(MaterialInput.material)
         await state.set_data({"programme_id": programme.id})
         await query.answer()
-        await query.message.answer(t("mat.ask"))
+        await message.answer(t("mat.ask"))
 
     @router.callback_query(MaterialCallback.filter(F.action == MaterialAction.DELETE))
     async def material_delete(query: CallbackQuery, callback_data: MaterialCallback,
                               session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         material = await access.require_material(session, user.id, callback_data.material_id)
         if material.programme_id != programme.id:
             raise AccessDenied()
         await materials.delete(session, material)
         await query.answer(t.plain("mat.deleted"))
-        await show_materials(query.message, session, programme.id, t)
+        await show_materials(message, session, programme.id, t)
 
     @router.message(MaterialInput.material, F.document)
     async def material_file(message: Message, session: AsyncSession, user: User,
@@ -66,6 +69,7 @@ def create_router() -> Router:
         programme = await access.require_curator(session, user.id,
                                                  (await state.get_data()).get("programme_id", 0))
         document = message.document
+        assert document is not None  # the F.document filter
         await materials.add_file(session, programme.id, document.file_id,
                                  message.caption or document.file_name)
         await state.clear()
@@ -80,7 +84,7 @@ def create_router() -> Router:
         try:
             await materials.add_link(session, programme.id, message.text)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params) + "\n" + t("mat.ask"))
+            await message.answer(t.with_params(exc.key, exc.params) + "\n" + t("mat.ask"))
             return
         await state.clear()
         await message.answer(t("mat.added"))

@@ -24,6 +24,7 @@ from bot.services.programmes.forms import (
 )
 from handlers.curator import views as kb
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import editable, in_chat
 from models import User
 
 
@@ -70,19 +71,20 @@ def create_router(translator: Translator, send_card) -> Router:
     async def organisation_chosen(query: CallbackQuery, callback_data: NewProgrammeOrgCallback,
                                   session: AsyncSession, user: User, state: FSMContext,
                                   t: BoundTranslator) -> None:
+        message = in_chat(query)
         organisation = await access.require_organisation(session, user.id,
                                                          callback_data.organisation_id)
         await state.update_data(organisation_id=organisation.id)
         await state.set_state(NewProgramme.title)
         await query.answer()
-        await query.message.answer(t("cur.new.ask_title", organisation=organisation.name))
+        await message.answer(t("cur.new.ask_title", organisation=organisation.name))
 
     @router.message(NewProgramme.title, F.text)
     async def title_given(message: Message, state: FSMContext, t: BoundTranslator) -> None:
         try:
             title = curation.clean_title(message.text)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await state.update_data(title=title)
         await state.set_state(NewProgramme.starts)
@@ -115,12 +117,13 @@ def create_router(translator: Translator, send_card) -> Router:
     @router.callback_query(NewProgramme.forms, FormPickCallback.filter())
     async def form_picked(query: CallbackQuery, callback_data: FormPickCallback,
                           state: FSMContext, t: BoundTranslator) -> None:
+        message = editable(query)
         chosen: list[str] = list((await state.get_data()).get("forms", []))
         index = callback_data.index
         if index == -2:
             await state.set_state(NewProgramme.custom_form)
             await query.answer()
-            await query.message.answer(t("cur.new.ask_custom", max=MAX_CUSTOM_FORM_LENGTH))
+            await message.answer(t("cur.new.ask_custom", max=MAX_CUSTOM_FORM_LENGTH))
             return
         if index == -1:
             if not chosen:
@@ -128,7 +131,7 @@ def create_router(translator: Translator, send_card) -> Router:
                 return
             await state.set_state(NewProgramme.cadence)
             await query.answer()
-            await query.message.answer(t("cur.new.ask_cadence"), reply_markup=kb.cadences(t))
+            await message.answer(t("cur.new.ask_cadence"), reply_markup=kb.cadences(t))
             return
         if not 0 <= index < len(STANDARD_FORMS):
             raise AccessDenied()
@@ -136,8 +139,8 @@ def create_router(translator: Translator, send_card) -> Router:
         chosen = [f for f in chosen if f != form] if form in chosen else [*chosen, form]
         await state.update_data(forms=chosen)
         await query.answer()
-        await query.message.edit_text(_forms_text(t, chosen),
-                                      reply_markup=kb.forms_picker(t, chosen))
+        await message.edit_text(_forms_text(t, chosen),
+                                reply_markup=kb.forms_picker(t, chosen))
 
     @router.message(NewProgramme.custom_form, F.text)
     async def custom_form_given(message: Message, state: FSMContext, t: BoundTranslator) -> None:
@@ -157,6 +160,7 @@ def create_router(translator: Translator, send_card) -> Router:
     async def cadence_chosen(query: CallbackQuery, callback_data: CadenceCallback,
                              session: AsyncSession, user: User, state: FSMContext,
                              t: BoundTranslator) -> None:
+        message = editable(query)
         data = await state.get_data()
         await access.require_organisation(session, user.id, data["organisation_id"])
         programme = await programmes.create_programme(
@@ -166,8 +170,8 @@ def create_router(translator: Translator, send_card) -> Router:
             cadence_days=callback_data.days)
         await state.clear()
         await query.answer()
-        await query.message.answer(t("cur.new.done"))
-        await send_card(query.message, session, programme.id, t)
+        await message.answer(t("cur.new.done"))
+        await send_card(message, session, programme.id, t)
 
     @router.message(NewProgramme.title)
     @router.message(NewProgramme.starts)

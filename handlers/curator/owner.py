@@ -22,6 +22,7 @@ from bot.services.programmes import curation, programmes
 from bot.services.programmes.programmes import ORGANISATION_KINDS
 from handlers.curator import views as kb
 from handlers.shared.guards import OwnerGuard
+from handlers.shared.pressed import in_chat
 from models import Organisation
 
 
@@ -87,14 +88,16 @@ def create_router(settings: Settings) -> Router:
                            OrgKindCallback.filter(F.kind.in_(ORGANISATION_KINDS)))
     async def kind_chosen(query: CallbackQuery, callback_data: OrgKindCallback, state: FSMContext,
                           t: BoundTranslator) -> None:
+        message = in_chat(query)
         await state.update_data(kind=callback_data.kind)
         await state.set_state(NewOrganisation.zone)
         await query.answer()
-        await query.message.answer(t("owner.new.ask_zone"), reply_markup=kb.organisation_zones(t))
+        await message.answer(t("owner.new.ask_zone"), reply_markup=kb.organisation_zones(t))
 
     @router.callback_query(NewOrganisation.zone, OrgZoneCallback.filter())
     async def zone_chosen(query: CallbackQuery, callback_data: OrgZoneCallback, state: FSMContext,
                           session: AsyncSession, t: BoundTranslator, bot: Bot) -> None:
+        message = in_chat(query)
         if not 0 <= callback_data.index < len(RUSSIAN_ZONES):
             raise AccessDenied()
         data = await state.get_data()
@@ -102,17 +105,18 @@ def create_router(settings: Settings) -> Router:
             session, data["name"], data["kind"], RUSSIAN_ZONES[callback_data.index][0])
         await state.clear()
         await query.answer()
-        await query.message.answer(t("owner.new.done", name=organisation.name,
-                                     zone=organisation.timezone))
-        await query.message.answer(await curator_link_text(bot, session, organisation, t))
+        await message.answer(t("owner.new.done", name=organisation.name,
+                               zone=organisation.timezone))
+        await message.answer(await curator_link_text(bot, session, organisation, t))
 
     @router.callback_query(OrgLinkCallback.filter())
     async def fresh_link(query: CallbackQuery, callback_data: OrgLinkCallback,
                          session: AsyncSession, t: BoundTranslator, bot: Bot) -> None:
+        message = in_chat(query)
         organisation = await lookup.organisation(session, callback_data.organisation_id)
         if organisation is None:
             raise AccessDenied()
         await query.answer()
-        await query.message.answer(await curator_link_text(bot, session, organisation, t))
+        await message.answer(await curator_link_text(bot, session, organisation, t))
 
     return router

@@ -28,6 +28,7 @@ from bot.services.programmes.forms import form_title
 from bot.services.surveys import questionnaire
 from handlers.curator import lifecycle_views as lifecycle_kb
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import in_chat
 from handlers.shared.programme_choice import for_curated_programme
 from handlers.surveys.router import show_step
 from models import Programme, User
@@ -82,19 +83,21 @@ def create_router() -> Router:
     @practice_button(PracticeAction.LIST)
     async def practices_listed(query: CallbackQuery, callback_data: PracticeCallback,
                                session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         text, markup = await shown_page(session, user, callback_data, t)
         await query.answer()
-        await query.message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=markup)
 
     @practice_button(PracticeAction.PAGE)
     async def practices_page(query: CallbackQuery, callback_data: PracticeCallback,
                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         text, markup = await shown_page(session, user, callback_data, t)
         await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.edit_text(text, reply_markup=markup)  # turning a page
+        if isinstance(message, Message):
+            await message.edit_text(text, reply_markup=markup)  # turning a page
         else:
-            await query.message.answer(text, reply_markup=markup)
+            await message.answer(text, reply_markup=markup)
 
     @practice_button(PracticeAction.TOGGLE)
     async def practice_marked(query: CallbackQuery, callback_data: PracticeCallback,

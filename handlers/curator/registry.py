@@ -19,6 +19,7 @@ from bot.services.programmes.forms import form_title
 from bot.services.reports import registry_xlsx
 from handlers.curator import views as kb
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import in_chat
 from models import User
 
 MAX_TEXT = 3900
@@ -53,12 +54,11 @@ async def show_registry(query_or_message: CallbackQuery | Message, session: Asyn
     markup = kb.registry(t, programme_id, role, state, page, pages, labels)
     text = "\n".join(lines)
     if isinstance(query_or_message, CallbackQuery):
-        message = query_or_message.message
-        from_registry = isinstance(message, Message) and message.reply_markup and any(
-            (button.callback_data or "").startswith(ExportCallback.__prefix__ + ":")
-            for row in message.reply_markup.inline_keyboard for button in row)
-        if from_registry:
-            await message.edit_text(text, reply_markup=markup)
+        message = in_chat(query_or_message)
+        if isinstance(message, Message) and message.reply_markup and any(
+                (button.callback_data or "").startswith(ExportCallback.__prefix__ + ":")
+                for row in message.reply_markup.inline_keyboard for button in row):
+            await message.edit_text(text, reply_markup=markup)  # the registry: turn the page
         else:
             await message.answer(text, reply_markup=markup)
     else:
@@ -83,6 +83,7 @@ def create_router() -> Router:
     @router.callback_query(ParticipantCallback.filter())
     async def participant_card(query: CallbackQuery, callback_data: ParticipantCallback,
                                session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         participation = await access.require_participation(session, user.id,
                                                            callback_data.participation_id)
         card = await curation.participant_card(session, participation, t.plain)
@@ -103,17 +104,18 @@ def create_router() -> Router:
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT].rsplit("\n", 1)[0] + "\n…"
         await query.answer()
-        await query.message.answer(text,
-                                   reply_markup=kb.participant_card(t, card.programme_id))
+        await message.answer(text,
+                             reply_markup=kb.participant_card(t, card.programme_id))
 
     @router.callback_query(ExportCallback.filter())
     async def export(query: CallbackQuery, callback_data: ExportCallback, session: AsyncSession,
                      user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         rows = await curation.export_rows(session, programme.id)
         content = registry_xlsx.build(rows, t.as_plain(), programme.title)
         await query.answer()
-        await query.message.answer_document(
+        await message.answer_document(
             BufferedInputFile(content, filename=f"registry_{programme.id}.xlsx"),
             caption=t("cur.reg.export_caption", programme=programme.title, n=len(rows)))
 

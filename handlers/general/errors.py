@@ -4,6 +4,7 @@ The log gets the update id and the exception type, never texts or names."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
@@ -39,12 +40,13 @@ async def _reply(event: ErrorEvent, text: str, alert: bool = True) -> None:
 def create_router(settings: Settings, translator: Translator) -> Router:
     router = Router(name="errors")
 
-    def translate(event: ErrorEvent, t: BoundTranslator | None, key: str, **params: object) -> str:
+    def translate(event: ErrorEvent, t: BoundTranslator | None, key: str,
+                  params: Mapping[str, object] | None = None) -> str:
         if t is None:
             sender = _sender(event)
             t = translator.bind(pick_locale(None, sender.language_code if sender else None,
                                             settings.default_locale))
-        return t(key, **params)
+        return t.with_params(key, params or {})
 
     @router.errors(ExceptionTypeFilter(DomainError))
     async def refused(event: ErrorEvent, t: BoundTranslator | None = None) -> bool:
@@ -54,7 +56,7 @@ def create_router(settings: Settings, translator: Translator) -> Router:
             sender = _sender(event)
             logger.warning("access refused (%s): update %s, user %s", exc.key,
                            event.update.update_id, sender.id if sender else None)
-        await _reply(event, translate(event, t, exc.key, **exc.params), exc.alert)
+        await _reply(event, translate(event, t, exc.key, exc.params), exc.alert)
         return True
 
     @router.errors()

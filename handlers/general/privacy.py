@@ -15,6 +15,7 @@ from bot.i18n import BoundTranslator
 from bot.services.people import privacy
 from bot.telegram.conversations import forget_conversations
 from handlers.general.views import forget_keyboard
+from handlers.shared.pressed import editable
 from models import User
 
 
@@ -38,13 +39,14 @@ def create_router() -> Router:
     async def forget_decided(query: CallbackQuery, callback_data: ForgetCallback,
                              session: AsyncSession, user: User, state: FSMContext,
                              t: BoundTranslator) -> None:
+        message = editable(query)
         await query.answer()
         if not callback_data.confirm:
-            await query.message.edit_text(t("forget.kept"))
+            await message.edit_text(t("forget.kept"))
             return
         result = await privacy.forget_user(session, user)
         await state.clear()
         await forget_conversations(state.storage, query.from_user.id)
-        await query.message.edit_text(t("forget.done", count=result.participations))
+        await message.edit_text(t("forget.done", count=result.participations))
 
     return router

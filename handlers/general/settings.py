@@ -36,7 +36,7 @@ def create_router() -> Router:
         await user_service.set_locale(session, user, callback_data.code)
         t = translator.bind(callback_data.code)
         await query.answer()
-        if query.message is not None:
+        if isinstance(query.message, Message):
             await query.message.edit_text(t("language.changed"))
 
     @router.message(Command("timezone"))
@@ -58,7 +58,7 @@ def create_router() -> Router:
                             t: BoundTranslator) -> None:
         zone = parse_timezone(callback_data.zone)
         await query.answer()
-        if zone is None or query.message is None:
+        if zone is None or not isinstance(query.message, Message):
             return
         await query.message.edit_text(await save(zone, session, user, state, t))
 

@@ -17,6 +17,7 @@ from bot.services.errors import DomainError
 from bot.services.pairs import pairs, plans
 from bot.services.pairs.pairs import PairView
 from handlers.matching import views as kb
+from handlers.shared.pressed import editable, in_chat
 from models import Pair, PairState, PlanGoal, User
 
 
@@ -105,26 +106,29 @@ def create_router() -> Router:
     @plan_button(PlanAction.SHOW)
     async def plan_show(query: CallbackQuery, callback_data: PlanCallback,
                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         pair = await pressed_pair(session, user, callback_data)
         await query.answer()
-        await show_plan(query.message, session, pair.id, t)
+        await show_plan(message, session, pair.id, t)
 
     @plan_button(PlanAction.ADD)
     async def plan_add(query: CallbackQuery, callback_data: PlanCallback,
                        session: AsyncSession, user: User, state: FSMContext,
                        t: BoundTranslator) -> None:
+        message = in_chat(query)
         pair = await pressed_pair(session, user, callback_data)
         plans.require_editable(pair)
         await plans.check_room(session, pair)
         await state.set_state(PlanInput.title)
         await state.set_data({"pair_id": pair.id})
         await query.answer()
-        await query.message.answer(t("plan.ask_title", max=plans.MAX_TITLE))
+        await message.answer(t("plan.ask_title", max=plans.MAX_TITLE))
 
     @plan_button(PlanAction.NO_DATE)
     async def plan_no_date(query: CallbackQuery, callback_data: PlanCallback,
                            session: AsyncSession, user: User, state: FSMContext,
                            t: BoundTranslator) -> None:
+        message = editable(query)
         pair = await pressed_pair(session, user, callback_data)
         data = await state.get_data()
         if await state.get_state() != PlanInput.target.state or data.get("pair_id") != pair.id:
@@ -133,41 +137,45 @@ def create_router() -> Router:
         await plans.add_goal(session, pair, data["title"], None)
         await state.clear()
         await query.answer(t.plain("plan.added"))
-        await show_plan(query.message, session, pair.id, t)
+        await show_plan(message, session, pair.id, t)
 
     @plan_button(PlanAction.GOAL)
     async def plan_goal(query: CallbackQuery, callback_data: PlanCallback,
                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         pair, goal, number = await pressed_goal(session, user, callback_data)
         await query.answer()
-        await show_goal(query.message, pair.id, goal, number, t)
+        await show_goal(message, pair.id, goal, number, t)
 
     @plan_button(PlanAction.STATUS)
     async def plan_status(query: CallbackQuery, callback_data: PlanCallback,
                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         pair, goal, number = await pressed_goal(session, user, callback_data)
         await plans.set_status(session, pair, goal, callback_data.value)
         await query.answer(t.plain("plan.status_saved"))
-        await show_goal(query.message, pair.id, goal, number, t)
+        await show_goal(message, pair.id, goal, number, t)
 
     @plan_button(PlanAction.COMMENT)
     async def plan_comment(query: CallbackQuery, callback_data: PlanCallback,
                            session: AsyncSession, user: User, state: FSMContext,
                            t: BoundTranslator) -> None:
+        message = in_chat(query)
         pair, goal, _ = await pressed_goal(session, user, callback_data)
         plans.require_editable(pair)
         await state.set_state(PlanInput.comment)
         await state.set_data({"pair_id": pair.id, "goal_id": goal.id})
         await query.answer()
-        await query.message.answer(t("plan.ask_comment", max=plans.MAX_COMMENT))
+        await message.answer(t("plan.ask_comment", max=plans.MAX_COMMENT))
 
     @plan_button(PlanAction.DELETE)
     async def plan_delete(query: CallbackQuery, callback_data: PlanCallback,
                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         pair, goal, _ = await pressed_goal(session, user, callback_data)
         await plans.delete_goal(session, pair, goal)
         await query.answer(t.plain("plan.deleted"))
-        await show_plan(query.message, session, pair.id, t)
+        await show_plan(message, session, pair.id, t)
 
     async def member_pair(session: AsyncSession, user: User, state: FSMContext):
         pair, _ = await pairs.require_member(session, user.id,
@@ -181,7 +189,7 @@ def create_router() -> Router:
         try:
             title = plans.clean_title(message.text)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await state.update_data(title=title)
         await state.set_state(PlanInput.target)
@@ -210,7 +218,7 @@ def create_router() -> Router:
         try:
             await plans.set_comment(session, pair, goal, message.text)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await state.clear()
         goals = await plans.goals(session, pair.id)

@@ -11,6 +11,7 @@ from bot.callbacks.targets import pack
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.matching import prefs as match_prefs
+from handlers.shared.pressed import editable
 from models import User
 
 
@@ -27,18 +28,19 @@ def create_router() -> Router:
     @router.callback_query(PreferenceCallback.filter())
     async def pressed(query: CallbackQuery, callback_data: PreferenceCallback,
                       session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         if callback_data.chosen_id == 0:
             chooser = await match_prefs.owned_chooser(session, user.id, callback_data.chooser_id)
             chosen = await match_prefs.chosen_ids(session, chooser.id)
             await query.answer()
-            await query.message.edit_text(t("match.prefs.thanks", count=len(chosen)))
+            await message.edit_text(t("match.prefs.thanks", count=len(chosen)))
             return
         chooser, _ = await match_prefs.toggle(session, user.id, callback_data.chooser_id,
                                               callback_data.chosen_id)
         people = await match_prefs.candidates(session, chooser)
         chosen = await match_prefs.chosen_ids(session, chooser.id)
         await query.answer(t.plain("match.prefs.saved", count=len(chosen)))
-        await query.message.edit_reply_markup(
+        await message.edit_reply_markup(
             reply_markup=_markup(match_prefs.buttons(chooser.id, people, chosen), t))
 
     return router

@@ -26,7 +26,7 @@ from bot.db import AsyncSession
 from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
 from bot.services import lookup
-from bot.services.errors import DomainError
+from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.matching import Reason
 from bot.services.matching import flow as match_flow
@@ -39,6 +39,7 @@ from bot.services.people import access
 from bot.services.programmes.forms import form_title
 from handlers.matching import views as kb
 from handlers.shared.guards import curator_router
+from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
 from models import Programme, User
 
@@ -174,6 +175,8 @@ def create_router(translator: Translator) -> Router:
         page = min(max(page, 0), pages - 1)
         shown = numbered[page * pair_progress.PAGE:(page + 1) * pair_progress.PAGE]
         programme = await lookup.programme(session, programme_id)
+        if programme is None:
+            raise AccessDenied()
         lines = [t("pair.list_title", title=programme.title, n=len(found))]
         if chosen != "all" or pages > 1:
             lines.append(t("pairs.list_filtered", filter=t(f"pairs.filter.{chosen}"),
@@ -191,19 +194,21 @@ def create_router(translator: Translator) -> Router:
     async def pair_list_page(query: CallbackQuery, callback_data: PairListCallback,
                              session: AsyncSession, user: User, t: BoundTranslator,
                              scheduler: object | None = None) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await show_pairs(query.message, session, programme.id, t, callback_data.view,
+        await show_pairs(message, session, programme.id, t, callback_data.view,
                          callback_data.page, scheduler, edit=True)
 
     # The programme's matching: open (or recompute) the draft, ask preferences, the pairs.
     async def open_draft(query: CallbackQuery, callback_data: MatchProgrammeCallback,
                          session: AsyncSession, user: User, t: BoundTranslator,
                          fresh: bool) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         draft = await match_flow.open_draft(session, user.id, programme.id, fresh=fresh)
         await query.answer(t.plain("match.recomputed") if fresh else None)
-        await show_draft(query.message, session, draft, t)
+        await show_draft(message, session, draft, t)
 
     @router.callback_query(MatchProgrammeCallback.filter(F.action == MatchProgrammeAction.OPEN))
     async def draft_open(query: CallbackQuery, callback_data: MatchProgrammeCallback,
@@ -220,17 +225,19 @@ def create_router(translator: Translator) -> Router:
         F.action == MatchProgrammeAction.ASK_PREFERENCES))
     async def preferences_asked(query: CallbackQuery, callback_data: MatchProgrammeCallback,
                                 session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         asked = await match_prefs.open_round(session, user.id, programme.id)
         await query.answer()
-        await query.message.answer(t("match.prefs.sent", count=asked))
+        await message.answer(t("match.prefs.sent", count=asked))
 
     @router.callback_query(MatchProgrammeCallback.filter(F.action == MatchProgrammeAction.PAIRS))
     async def pairs_listed(query: CallbackQuery, callback_data: MatchProgrammeCallback,
                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
-        await show_pairs(query.message, session, programme.id, t)
+        await show_pairs(message, session, programme.id, t)
 
     # The draft: pages, drop, swap, add by hand, approve. Each press names the presser's draft.
     def draft_button(action: MatchAction):
@@ -242,26 +249,29 @@ def create_router(translator: Translator) -> Router:
     @draft_button(MatchAction.PAGE)
     async def draft_page(query: CallbackQuery, callback_data: MatchCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         draft = await my_draft(session, user, callback_data)
         await query.answer()
-        await show_draft(query.message, session, draft, t, callback_data.page, edit=True)
+        await show_draft(message, session, draft, t, callback_data.page, edit=True)
 
     @draft_button(MatchAction.DROP)
     async def draft_drop(query: CallbackQuery, callback_data: MatchCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         draft = await my_draft(session, user, callback_data)
         await match_flow.drop_pair(session, draft, callback_data.mentee_id)
         await query.answer(t.plain("match.dropped"))
-        await show_draft(query.message, session, draft, t, callback_data.page, edit=True)
+        await show_draft(message, session, draft, t, callback_data.page, edit=True)
 
     @draft_button(MatchAction.SWAP_LIST)
     async def draft_swap_list(query: CallbackQuery, callback_data: MatchCallback,
                               session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         draft = await my_draft(session, user, callback_data)
         mentee_id = callback_data.mentee_id
         name, found = await match_flow.swap_candidates(session, draft, mentee_id)
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             t("match.swap_title", mentee=name) if found else t("match.swap_none", mentee=name),
             reply_markup=kb.candidates(draft.id, MatchAction.SWAP_TO, mentee_id, found,
                                        callback_data.page, t("match.btn.back")))
@@ -269,29 +279,32 @@ def create_router(translator: Translator) -> Router:
     @draft_button(MatchAction.SWAP_TO)
     async def draft_swap(query: CallbackQuery, callback_data: MatchCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         draft = await my_draft(session, user, callback_data)
         await match_flow.swap(session, draft, callback_data.mentee_id, callback_data.mentor_id)
         await query.answer(t.plain("match.swapped"))
-        await show_draft(query.message, session, draft, t, callback_data.page, edit=True)
+        await show_draft(message, session, draft, t, callback_data.page, edit=True)
 
     @draft_button(MatchAction.ADD)
     async def draft_add(query: CallbackQuery, callback_data: MatchCallback,
                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         draft = await my_draft(session, user, callback_data)
         found = await match_flow.manual_mentees(session, draft)
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             t("match.add_mentee") if found else t("match.add_none"),
             reply_markup=kb.manual_mentees(draft.id, found, t("match.btn.back")))
 
     @draft_button(MatchAction.ADD_MENTEE)
     async def draft_add_mentee(query: CallbackQuery, callback_data: MatchCallback,
                                session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         draft = await my_draft(session, user, callback_data)
         mentee_id = callback_data.mentee_id
         name, found = await match_flow.manual_mentors(session, draft, mentee_id)
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             t("match.add_mentor", mentee=name) if found else t("match.swap_none", mentee=name),
             reply_markup=kb.candidates(draft.id, MatchAction.ADD_MENTOR, mentee_id, found, 0,
                                        t("match.btn.back")))
@@ -301,15 +314,16 @@ def create_router(translator: Translator) -> Router:
                          confirmed: bool) -> None:
         """A mentor picked by hand for a mentee: refused when a rule forbids the pair; a low
         score is confirmed first (unless it just was)."""
+        message = editable(query)
         draft = await my_draft(session, user, callback_data)
         mentee_id, mentor_id = callback_data.mentee_id, callback_data.mentor_id
         check, mentor_name, mentee_name = await match_flow.check_manual(
             session, draft, mentee_id, mentor_id)
         if check.failure is not None:
             raise DomainError(f"match.refused.{check.failure}")
-        if check.low_score and not confirmed:
+        if check.low_score and check.pair_score is not None and not confirmed:
             await query.answer()
-            await query.message.answer(
+            await message.answer(
                 t("match.low_score", mentor=mentor_name, mentee=mentee_name,
                   score=f"{check.pair_score.score:.0f}"),
                 reply_markup=kb.confirm(t, draft.id, MatchCallback(
@@ -318,7 +332,7 @@ def create_router(translator: Translator) -> Router:
             return
         await match_flow.add_manual(session, draft, mentee_id, mentor_id)
         await query.answer(t.plain("match.added"))
-        await show_draft(query.message, session, draft, t)
+        await show_draft(message, session, draft, t)
 
     @draft_button(MatchAction.ADD_MENTOR)
     async def draft_add_mentor(query: CallbackQuery, callback_data: MatchCallback,
@@ -333,12 +347,13 @@ def create_router(translator: Translator) -> Router:
     @draft_button(MatchAction.ASK_APPROVE)
     async def draft_ask_approve(query: CallbackQuery, callback_data: MatchCallback,
                                 session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         draft = await my_draft(session, user, callback_data)
         shown = await match_flow.view(session, draft)
         if not shown.pairs:
             raise DomainError("match.empty")
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             t("match.confirm", count=len(shown.pairs), programme=shown.programme_title),
             reply_markup=kb.confirm(t, draft.id, MatchCallback(action=MatchAction.APPROVE,
                                                                draft_id=draft.id)))
@@ -346,18 +361,20 @@ def create_router(translator: Translator) -> Router:
     @draft_button(MatchAction.APPROVE)
     async def draft_approve(query: CallbackQuery, callback_data: MatchCallback,
                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         draft = await my_draft(session, user, callback_data)
         created = await match_flow.confirm(session, draft)
         await query.answer()
-        await query.message.edit_text(t("match.confirmed", count=len(created)))
+        await message.edit_text(t("match.confirmed", count=len(created)))
 
     # Pairs and their life.
     async def send_pair_card(query: CallbackQuery, session: AsyncSession, pair_id: int,
                              t: BoundTranslator) -> None:
+        message = in_chat(query)
         shown = await pairs.view(session, pair_id)
         found = await pair_progress.progress(session, shown.programme_id, [shown.id])
-        await query.message.answer(pair_card_text(t, shown, found.get(shown.id)),
-                                   reply_markup=kb.pair_card(t, shown))
+        await message.answer(pair_card_text(t, shown, found.get(shown.id)),
+                             reply_markup=kb.pair_card(t, shown))
 
     async def curated_pair(session: AsyncSession, user: User, callback_data: PairCallback):
         return await pairs.require_for_curator(session, user.id, callback_data.pair_id)
@@ -372,23 +389,25 @@ def create_router(translator: Translator) -> Router:
     @router.callback_query(PairCallback.filter(F.action == PairAction.PLAN))
     async def pair_plan(query: CallbackQuery, callback_data: PairCallback,
                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         from handlers.matching.plan import plan_text
 
         pair = await curated_pair(session, user, callback_data)
         goals = await plans.goals(session, pair.id)
         await query.answer()
-        await query.message.answer(plan_text(t, await pairs.view(session, pair.id), goals,
-                                             read_only=True))
+        await message.answer(plan_text(t, await pairs.view(session, pair.id), goals,
+                                       read_only=True))
 
     @router.callback_query(PairCallback.filter(F.action == PairAction.END))
     async def pair_end(query: CallbackQuery, callback_data: PairCallback,
                        session: AsyncSession, user: User, state: FSMContext,
                        t: BoundTranslator) -> None:
+        message = in_chat(query)
         pair = await curated_pair(session, user, callback_data)
         await state.set_state(PairInput.end_reason)
         await state.set_data({"pair_id": pair.id})
         await query.answer()
-        await query.message.answer(t("pair.ask_reason", max=pairs.MAX_END_REASON))
+        await message.answer(t("pair.ask_reason", max=pairs.MAX_END_REASON))
 
     @router.callback_query(PairCallback.filter(F.action == PairAction.PAUSE))
     async def pair_pause(query: CallbackQuery, callback_data: PairCallback,
@@ -426,7 +445,7 @@ def create_router(translator: Translator) -> Router:
         try:
             await pairs.end_early(session, pair, message.text)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await lifecycle.pair_ended_early(session, pair)
         await state.clear()

@@ -5,6 +5,7 @@ after it; /help_me lets a mentee alert the curator."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -68,7 +69,7 @@ def _day(raw: str) -> date:
 async def _edit_or_send(query: CallbackQuery, text: str, markup=None) -> None:
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=markup)
-    elif query.from_user is not None:
+    elif query.bot is not None:
         await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
@@ -132,7 +133,7 @@ def create_router(translator: Translator) -> Router:
     async def show_days(query: CallbackQuery, session: AsyncSession, user: User, plan: dict,
                         t: BoundTranslator, settings: Settings, scheduler, page: int) -> None:
         zone = await plan_zone(session, user, plan, settings)
-        today = now_of(scheduler).astimezone(meetings.ZoneInfo(zone)).date()
+        today = now_of(scheduler).astimezone(ZoneInfo(zone)).date()
         await _edit_or_send(query, t("meetings.plan.choose_day", zone=zone),
                             kb.days_keyboard(t, today, max(0, min(page, 8))))
 
@@ -163,7 +164,7 @@ def create_router(translator: Translator) -> Router:
         zone = await plan_zone(session, user, plan, settings)
         plan["day"] = callback_data.day
         await state.update_data(plan=plan)
-        now_local = now_of(scheduler).astimezone(meetings.ZoneInfo(zone))
+        now_local = now_of(scheduler).astimezone(ZoneInfo(zone))
         slots = kb.time_slots(day, now_local)
         await _edit_or_send(query, t("meetings.plan.choose_time", day=kb.day_label(day, t.locale),
                                      zone=zone), kb.times_keyboard(t, slots))
@@ -242,17 +243,17 @@ def create_router(translator: Translator) -> Router:
     @meeting_button(MeetingAction.MOVE)
     async def meeting_move(query: CallbackQuery, callback_data: MeetingActionCallback,
                            session: AsyncSession, user: User, state: FSMContext,
-                           t: BoundTranslator, settings: Settings, scheduler=None) -> None:
+                           t: BoundTranslator, settings: Settings, bot: Bot,
+                           scheduler=None) -> None:
         meeting, _ = await require_meeting(session, user.id, callback_data.meeting)
         if meeting.state not in (MeetingState.PROPOSED, MeetingState.CONFIRMED):
             raise DomainError("meetings.plan.not_open")
         await state.set_state(None)
         await state.set_data({"plan": {"move": meeting.id}})
         zone = await timezone_of(session, user, meeting.programme_id, settings.default_timezone)
-        today = now_of(scheduler).astimezone(meetings.ZoneInfo(zone)).date()
-        await query.bot.send_message(query.from_user.id,
-                                     t("meetings.plan.choose_day", zone=zone),
-                                     reply_markup=kb.days_keyboard(t, today, 0))
+        today = now_of(scheduler).astimezone(ZoneInfo(zone)).date()
+        await bot.send_message(query.from_user.id, t("meetings.plan.choose_day", zone=zone),
+                               reply_markup=kb.days_keyboard(t, today, 0))
         await query.answer()
 
     @meeting_button(MeetingAction.CANCEL)
@@ -273,8 +274,8 @@ def create_router(translator: Translator) -> Router:
                         t: BoundTranslator, zone: str, now: datetime) -> str:
         target = await meetings.target(session, user.id, card.pair, card.group)
         who = ", ".join(kb.pair_label(p) for p in target.pairs)
-        day = _day(card.day) if card.day else now.astimezone(meetings.ZoneInfo(zone)).date()
-        today = now.astimezone(meetings.ZoneInfo(zone)).date()
+        day = _day(card.day) if card.day else now.astimezone(ZoneInfo(zone)).date()
+        today = now.astimezone(ZoneInfo(zone)).date()
         day_text = t("meetings.log.today") if day == today else kb.day_label(day, t.locale)
         duration = t("meetings.log.minutes", minutes=card.dur) if card.dur else "—"
         meeting = await lookup.meeting(session, card.meeting) if card.meeting else None
@@ -366,7 +367,7 @@ def create_router(translator: Translator) -> Router:
         meeting = await overdue_meeting(session, user, callback_data)
         pair_ids = await meeting_pair_ids(session, meeting.id)
         zone = await timezone_of(session, user, meeting.programme_id, settings.default_timezone)
-        local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
+        local_day = meeting.starts_at.astimezone(ZoneInfo(zone)).date()
         card = LogCallback(action=LogAction.CARD, pair=pair_ids[0], group=len(pair_ids) > 1,
                            kind=meeting.kind, day=local_day.strftime("%Y%m%d"),
                            meeting=meeting.id)
@@ -457,7 +458,7 @@ def create_router(translator: Translator) -> Router:
                             settings: Settings, scheduler=None) -> None:
         card = callback_data
         zone = await checked_zone(session, user, card, settings)
-        today = now_of(scheduler).astimezone(meetings.ZoneInfo(zone)).date()
+        today = now_of(scheduler).astimezone(ZoneInfo(zone)).date()
         await _edit_or_send(query, t("meetings.log.choose_day"),
                             kb.log_days_keyboard(t, card, today))
         await query.answer()
@@ -471,7 +472,7 @@ def create_router(translator: Translator) -> Router:
         zone = await checked_zone(session, user, card, settings)
         message = query.message if isinstance(query.message, Message) else None
         log_key = f"card:{user.id}:{message.message_id if message else query.id}"
-        day = _day(card.day) if card.day else now.astimezone(meetings.ZoneInfo(zone)).date()
+        day = _day(card.day) if card.day else now.astimezone(ZoneInfo(zone)).date()
         result = await meetings.log(
             session, user_id=user.id, pair_id=card.pair, group=card.group,
             kind=card.kind, duration=card.dur, day=day, meeting_id=card.meeting,
@@ -502,12 +503,13 @@ def create_router(translator: Translator) -> Router:
     @logged_button(LoggedAction.NOTE)
     async def logged_note(query: CallbackQuery, callback_data: LoggedCallback,
                           session: AsyncSession, user: User, state: FSMContext,
-                          t: BoundTranslator, settings: Settings, scheduler=None) -> None:
+                          t: BoundTranslator, settings: Settings, bot: Bot,
+                          scheduler=None) -> None:
         meeting, _ = await pressed_log(session, user, callback_data, settings, now_of(scheduler))
         await state.set_state(MeetingFlow.note)
         await state.set_data({"note_for": meeting.id})
-        await query.bot.send_message(query.from_user.id,
-                                     t("meetings.log.ask_note", limit=meetings.MAX_NOTE))
+        await bot.send_message(query.from_user.id,
+                               t("meetings.log.ask_note", limit=meetings.MAX_NOTE))
         await query.answer()
 
     @logged_button(LoggedAction.TOPICS)
@@ -526,7 +528,7 @@ def create_router(translator: Translator) -> Router:
         now = now_of(scheduler)
         meeting, zone = await pressed_log(session, user, callback_data, settings, now)
         pair_ids = await meeting_pair_ids(session, meeting.id)
-        local_day = meeting.starts_at.astimezone(meetings.ZoneInfo(zone)).date()
+        local_day = meeting.starts_at.astimezone(ZoneInfo(zone)).date()
         card = LogCallback(action=LogAction.CARD, pair=pair_ids[0], group=len(pair_ids) > 1,
                            kind=meeting.kind, dur=meeting.duration_minutes,
                            day=local_day.strftime("%Y%m%d"), meeting=meeting.id)
@@ -601,6 +603,8 @@ def create_router(translator: Translator) -> Router:
         if meeting.state != MeetingState.DONE:
             raise DomainError("meetings.feedback.not_logged")
         participation = await lookup.participation(session, me.participation_id)
+        if participation is None:
+            raise AccessDenied()
         step = await questionnaire.start(session, participation, "meeting_feedback",
                                          context=f"meeting:{meeting.id}")
         await query.answer()
@@ -652,6 +656,6 @@ def create_router(translator: Translator) -> Router:
 
 
 def _when(meeting: Meeting, zone: str, t: BoundTranslator) -> str:
-    moment = meeting.starts_at.astimezone(meetings.ZoneInfo(zone))
+    moment = meeting.starts_at.astimezone(ZoneInfo(zone))
     return format_datetime(moment, "d MMMM, HH:mm", tzinfo=moment.tzinfo, locale=t.locale)
 

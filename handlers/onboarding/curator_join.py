@@ -17,6 +17,7 @@ from bot.services.people.invitations import InvitationView
 from bot.services.people.participants import MAX_NAME
 from bot.services.programmes import programmes
 from bot.telegram import commands
+from handlers.shared.pressed import in_chat
 from models import User
 
 
@@ -28,8 +29,10 @@ async def start_curator_join(message_or_query: Message | CallbackQuery, invitati
                              *, session: AsyncSession, user: User, state: FSMContext,
                              t: BoundTranslator) -> None:
     answer = (message_or_query.answer if isinstance(message_or_query, Message)
-              else message_or_query.message.answer)
+              else in_chat(message_or_query).answer)
     organisation = await lookup.organisation(session, invitation.organisation_id)
+    if organisation is None:  # deleted meanwhile: the link leads nowhere
+        raise InvitationInvalid()
     await state.set_state(CuratorJoin.name)
     await state.set_data({"token": invitation.token})
     await answer(t("curator.join.intro", organisation=organisation.name))
@@ -54,10 +57,12 @@ def create_router() -> Router:
         except InvitationInvalid as exc:
             await message.answer(t(exc.key))
             return
+        organisation = await lookup.organisation(session, invitation.organisation_id)
+        if organisation is None:  # deleted meanwhile: the link leads nowhere
+            raise InvitationInvalid()
         await programmes.add_curator(session, invitation.organisation_id, user.id, name)
         await commands.publish_for_chat(bot, translator, message.chat.id, commands.CURATOR,
                                         settings.default_locale)
-        organisation = await lookup.organisation(session, invitation.organisation_id)
         await message.answer(t("curator.join.done", organisation=organisation.name))
 
     @router.message(CuratorJoin.name)

@@ -20,7 +20,7 @@ from bot.callbacks.onboarding import (
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services import lookup
-from bot.services.errors import DomainError, InvitationInvalid
+from bot.services.errors import AccessDenied, DomainError, InvitationInvalid
 from bot.services.notices import notify, outbox
 from bot.services.people import invitations, participants
 from bot.services.people.participants import AGE_GROUPS
@@ -35,6 +35,7 @@ from handlers.onboarding.views import (
     reconsider_keyboard,
     start_profile_keyboard,
 )
+from handlers.shared.pressed import editable, in_chat
 from handlers.surveys.router import show_step
 from models import Participation, ParticipationState, User
 
@@ -60,7 +61,7 @@ async def open_invitation(message_or_query: Message | CallbackQuery, token: str,
                           session: AsyncSession, user: User, state: FSMContext,
                           t: BoundTranslator) -> None:
     answer = (message_or_query.answer if isinstance(message_or_query, Message)
-              else message_or_query.message.answer)
+              else in_chat(message_or_query).answer)
     try:
         invitation = await invitations.resolve(session, token)
     except InvitationInvalid as exc:
@@ -72,6 +73,8 @@ async def open_invitation(message_or_query: Message | CallbackQuery, token: str,
         if participation is None or participation.user_id == user.id:
             await answer(t("guardian.error.self"))
             return
+        if programme is None:  # deleted meanwhile: the link leads nowhere
+            raise InvitationInvalid()
         _, consent = await _consent_html(session, programme.id, t)
         await state.set_state(GuardianConsent.deciding)
         await state.set_data({"token": token})
@@ -88,6 +91,8 @@ async def open_invitation(message_or_query: Message | CallbackQuery, token: str,
                                  state=state, t=t)
         return
     programme = await lookup.programme(session, invitation.programme_id)
+    if programme is None:  # deleted meanwhile: the link leads nowhere
+        raise InvitationInvalid()
     already = await participants.existing(session, user.id, programme.id, invitation.role)
     if already is not None:
         # The link opened again mid-questionnaire (a lost question, a new phone): the way on.
@@ -114,6 +119,8 @@ async def ask_name_or_form(bot: Bot, chat_id: int, participation: Participation,
         await bot.send_message(chat_id, t("onboarding.ask_name"))
         return
     programme = await lookup.programme(session, participation.programme_id)
+    if programme is None:
+        raise AccessDenied()
     if participation.form is None:
         await state.clear()
         await bot.send_message(chat_id, t("onboarding.ask_form"),
@@ -147,49 +154,53 @@ def create_router() -> Router:
     async def age_group_chosen(query: CallbackQuery, callback_data: AgeGroupCallback,
                                session: AsyncSession, user: User, state: FSMContext,
                                t: BoundTranslator, bot: Bot) -> None:
+        message = editable(query)
         token = (await state.get_data()).get("token", "")
         try:
             invitation = await invitations.resolve(session, token)
         except InvitationInvalid as exc:
             await state.clear()
             await query.answer()
-            await query.message.edit_text(t(exc.key))
+            await message.edit_text(t(exc.key))
             return
         await query.answer()
         group = callback_data.group
-        await query.message.edit_text(t("onboarding.age_group_chosen", group=t(f"age_group.{group}")))
+        await message.edit_text(t("onboarding.age_group_chosen", group=t(f"age_group.{group}")))
         if participants.needs_guardian(group):
             try:
                 participation, link = await participants.join_as_minor(
                     session, invitation, user.id, group)
             except InvitationInvalid as exc:
                 await state.clear()
-                await query.message.answer(t(exc.key))
+                await message.answer(t(exc.key))
                 return
             await state.clear()
             me = await bot.me()
-            await query.message.answer(t("onboarding.guardian_needed"))
-            await query.message.answer(t(
+            await message.answer(t("onboarding.guardian_needed"))
+            await message.answer(t(
                 "onboarding.guardian_link", link=invitations.deep_link(me.username, link.token)))
             return
+        if invitation.programme_id is None:  # an invitation without a programme (a curator's)
+            raise InvitationInvalid()
         consent_id, consent = await _consent_html(session, invitation.programme_id, t)
         await state.set_state(Joining.consent)
         await state.update_data(age_group=group, consent_text_id=consent_id)
-        await query.message.answer(consent, reply_markup=consent_keyboard(t))
+        await message.answer(consent, reply_markup=consent_keyboard(t))
 
     @router.callback_query(Joining.consent, ConsentCallback.filter())
     async def consent_decided(query: CallbackQuery, callback_data: ConsentCallback,
                               session: AsyncSession, user: User, state: FSMContext,
                               t: BoundTranslator, bot: Bot) -> None:
+        message = editable(query)
         data = await state.get_data()
         token = data.get("token", "")
         await query.answer()
         if not callback_data.accept:
             # Declining keeps nothing: the state (token, age group) is dropped too.
             await state.clear()
-            await query.message.edit_reply_markup(reply_markup=None)
-            await query.message.answer(t("consent.declined"),
-                                       reply_markup=reconsider_keyboard(t, token))
+            await message.edit_reply_markup(reply_markup=None)
+            await message.answer(t("consent.declined"),
+                                 reply_markup=reconsider_keyboard(t, token))
             return
         try:
             invitation = await invitations.resolve(session, token)
@@ -197,16 +208,17 @@ def create_router() -> Router:
                 session, invitation, user.id, data["age_group"], data["consent_text_id"])
         except InvitationInvalid as exc:
             await state.clear()
-            await query.message.answer(t(exc.key))
+            await message.answer(t(exc.key))
             return
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(t("consent.accepted"))
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(t("consent.accepted"))
         await ask_name_or_form(bot, query.from_user.id, participation, session, state, t)
 
     @router.callback_query(GuardianConsent.deciding, GuardianCallback.filter())
     async def guardian_decided(query: CallbackQuery, callback_data: GuardianCallback,
                                session: AsyncSession, user: User, state: FSMContext,
                                t: BoundTranslator, bot: Bot) -> None:
+        pressed = editable(query)
         token = (await state.get_data()).get("token", "")
         await state.clear()
         await query.answer()
@@ -215,11 +227,11 @@ def create_router() -> Router:
             participation = await participants.guardian_decides(
                 session, invitation, user.id, callback_data.accept)
         except DomainError as exc:
-            await query.message.answer(t(exc.key))
+            await pressed.answer(t(exc.key))
             return
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(t("guardian.accepted" if callback_data.accept
-                                     else "guardian.declined"))
+        await pressed.edit_reply_markup(reply_markup=None)
+        await pressed.answer(t("guardian.accepted" if callback_data.accept
+                               else "guardian.declined"))
         child = await lookup.user(session, participation.user_id)
         if child is not None:
             # A message to someone else: bot-initiated, so it goes through the outbox.
@@ -238,10 +250,11 @@ def create_router() -> Router:
     async def start_profile(query: CallbackQuery, callback_data: StartProfileCallback,
                             session: AsyncSession, user: User, state: FSMContext,
                             t: BoundTranslator, bot: Bot) -> None:
+        message = in_chat(query)
         participation = await participants.owned(session, callback_data.participation_id, user.id)
         await query.answer()
         if participation.state != ParticipationState.QUESTIONNAIRE:
-            await query.message.answer(t(f"state.{participation.state}"))
+            await message.answer(t(f"state.{participation.state}"))
             return
         await ask_name_or_form(bot, query.from_user.id, participation, session, state, t)
 
@@ -253,7 +266,7 @@ def create_router() -> Router:
         try:
             await participants.set_name(session, participation, message.text or "")
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await ask_name_or_form(bot, message.chat.id, participation, session, state, t)
 
@@ -271,15 +284,18 @@ def create_router() -> Router:
     async def form_chosen(query: CallbackQuery, callback_data: FormChoiceCallback,
                           session: AsyncSession, user: User, state: FSMContext,
                           t: BoundTranslator, bot: Bot) -> None:
+        message = editable(query)
         participation = await participants.owned(session, callback_data.participation_id, user.id)
         programme = await lookup.programme(session, participation.programme_id)
+        if programme is None:
+            raise AccessDenied()
         if not 0 <= callback_data.index < len(programme.forms) or participation.form is not None:
             await query.answer(t.plain("survey.stale"))
             return
         form = programme.forms[callback_data.index]
         await participants.set_form(session, participation, form)
         await query.answer()
-        await query.message.edit_text(t("onboarding.form_chosen", form=form_title(form, t)))
+        await message.edit_text(t("onboarding.form_chosen", form=form_title(form, t)))
         await ask_name_or_form(bot, query.from_user.id, participation, session, state, t)
 
     return router

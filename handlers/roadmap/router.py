@@ -32,6 +32,7 @@ from bot.services.roadmap import items as items_service
 from bot.services.roadmap import status
 from bot.services.roadmap.items import BUCKETS, ItemView
 from handlers.roadmap import views as kb
+from handlers.shared.pressed import editable, in_chat
 from models import Organisation, Programme, RoadmapDraft, RoadmapItem, User
 from models.base import utcnow
 
@@ -76,8 +77,9 @@ def _today(organisation: Organisation | None):
 
 
 async def _answer_or_edit(query: CallbackQuery, text: str, markup) -> None:
+    message = editable(query)
     await query.answer()
-    await query.message.edit_text(text, reply_markup=markup)
+    await message.edit_text(text, reply_markup=markup)
 
 
 # --- preview rendering ------------------------------------------------------------------------
@@ -92,7 +94,7 @@ def warning_text(t: BoundTranslator, warning: dict | str) -> Html:
         return Html(escape(_cut(text, 90), quote=False))
     params = {key: warning_text(t, value) if isinstance(value, dict)
               else _cut(str(value), 40) for key, value in (warning.get("params") or {}).items()}
-    return Html(t(f"roadmap.warning.{warning['code']}", **params))
+    return Html(t.with_params(f"roadmap.warning.{warning['code']}", params))
 
 
 def _person_line(t: BoundTranslator, entry: dict) -> str:
@@ -245,32 +247,35 @@ def create_router() -> Router:
     @programme_button(RoadmapProgrammeAction.MENU)
     async def programme_menu(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await pressed_programme(session, user, callback_data)
         text, markup = await menu_view(session, programme, t)
         await query.answer()
-        await query.message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=markup)
 
     @programme_button(RoadmapProgrammeAction.UPLOAD)
     async def programme_upload(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
                                session: AsyncSession, user: User, state: FSMContext,
                                t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await pressed_programme(session, user, callback_data)
         await state.set_state(RoadmapInput.upload)
         await state.set_data({"programme_id": programme.id})
         await query.answer()
-        await query.message.answer(t("roadmap.ask_file", programme=programme.title,
-                                     mb=items_service.MAX_FILE_BYTES // (1024 * 1024)))
+        await message.answer(t("roadmap.ask_file", programme=programme.title,
+                               mb=items_service.MAX_FILE_BYTES // (1024 * 1024)))
 
     @programme_button(RoadmapProgrammeAction.LIST)
     async def programme_list(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         programme = await pressed_programme(session, user, callback_data)
         if callback_data.bucket not in BUCKETS or callback_data.page < 0:
             raise AccessDenied()
         text, markup = await bucket_view(session, programme, callback_data.bucket,
                                          callback_data.page, t)
         await query.answer()
-        await query.message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=markup)
 
     async def _draft_from(message: Message, session: AsyncSession, user: User,
                           state: FSMContext, t: BoundTranslator, content: bytes,
@@ -281,7 +286,7 @@ def create_router() -> Router:
             draft = await items_service.create_draft(session, programme, user.id, content,
                                                      filename)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await state.clear()
         await message.answer(await preview_text(session, draft, t),
@@ -291,18 +296,20 @@ def create_router() -> Router:
     async def file_given(message: Message, session: AsyncSession, user: User,
                          state: FSMContext, t: BoundTranslator, bot: Bot) -> None:
         document = message.document
+        assert document is not None  # the F.document filter
         try:
             name = items_service.check_upload(document.file_name, document.file_size)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         data = await bot.download(document)
+        assert data is not None  # without a destination the file comes back as bytes
         await _draft_from(message, session, user, state, t, data.read(), name)
 
     @router.message(RoadmapInput.upload, F.text)
     async def text_given(message: Message, session: AsyncSession, user: User,
                          state: FSMContext, t: BoundTranslator) -> None:
-        await _draft_from(message, session, user, state, t, message.text.encode("utf-8"),
+        await _draft_from(message, session, user, state, t, (message.text or "").encode("utf-8"),
                           "pasted.txt")
 
     @router.message(RoadmapInput.upload)
@@ -336,6 +343,7 @@ def create_router() -> Router:
     async def draft_fix(query: CallbackQuery, callback_data: RoadmapDraftCallback,
                         session: AsyncSession, user: User, state: FSMContext,
                         t: BoundTranslator) -> None:
+        message = in_chat(query)
         draft = await pressed_draft(session, user, callback_data)
         index, items = callback_data.index, draft.payload["items"]
         if not 0 <= index < len(items):
@@ -343,9 +351,9 @@ def create_router() -> Router:
         await state.set_state(RoadmapInput.fix)
         await state.set_data({"draft_id": draft.id, "index": index})
         await query.answer()
-        await query.message.answer(t("roadmap.ask_deadline", number=items[index]["number"]
-                                     or "—", title=_cut(items[index]["title"], 80),
-                                     text=items[index]["deadline_text"] or "—"))
+        await message.answer(t("roadmap.ask_deadline", number=items[index]["number"]
+                               or "—", title=_cut(items[index]["title"], 80),
+                               text=items[index]["deadline_text"] or "—"))
 
     @draft_button(RoadmapDraftAction.PEOPLE)
     async def draft_people(query: CallbackQuery, callback_data: RoadmapDraftCallback,
@@ -387,36 +395,41 @@ def create_router() -> Router:
     async def draft_invite(query: CallbackQuery, callback_data: RoadmapDraftCallback,
                            session: AsyncSession, user: User, t: BoundTranslator,
                            bot: Bot) -> None:
+        message = in_chat(query)
         draft = await pressed_draft(session, user, callback_data)
         index, entries = callback_data.index, draft.payload["people"]
         if not 0 <= index < len(entries):
             raise AccessDenied()
         programme = await lookup.programme(session, draft.programme_id)
+        if programme is None:
+            raise AccessDenied()
         link = await invitations.create(
             session, organisation_id=programme.organisation_id, role="curator",
             expires_in=INVITE_LIFETIME, max_uses=1)
         me = await bot.me()
         await query.answer()
-        await query.message.answer(t("roadmap.person.invite", raw=entries[index]["raw"],
-                                     link=invitations.deep_link(me.username, link.token),
-                                     days=INVITE_LIFETIME.days))
+        await message.answer(t("roadmap.person.invite", raw=entries[index]["raw"],
+                               link=invitations.deep_link(me.username, link.token),
+                               days=INVITE_LIFETIME.days))
 
     @draft_button(RoadmapDraftAction.SAVE)
     async def draft_save(query: CallbackQuery, callback_data: RoadmapDraftCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         draft = await pressed_draft(session, user, callback_data)
         result = await items_service.confirm_draft(session, draft)
         await query.answer()
-        await query.message.edit_text(t("roadmap.saved", new=result.new,
-                                        updated=result.updated, removed=len(result.removed)))
+        await message.edit_text(t("roadmap.saved", new=result.new,
+                                  updated=result.updated, removed=len(result.removed)))
 
     @draft_button(RoadmapDraftAction.DROP)
     async def draft_drop(query: CallbackQuery, callback_data: RoadmapDraftCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         draft = await pressed_draft(session, user, callback_data)
         await items_service.drop_draft(session, draft)
         await query.answer()
-        await query.message.edit_text(t("roadmap.dropped"))
+        await message.edit_text(t("roadmap.dropped"))
 
     @router.message(RoadmapInput.fix, F.text)
     async def deadline_given(message: Message, session: AsyncSession, user: User,
@@ -424,11 +437,13 @@ def create_router() -> Router:
         data = await state.get_data()
         draft = await items_service.require_draft(session, user.id, data.get("draft_id", 0))
         programme = await lookup.programme(session, draft.programme_id)
+        if programme is None:
+            raise AccessDenied()
         try:
             item = items_service.fix_deadline(draft, programme, data.get("index", -1),
-                                              message.text)
+                                              message.text or "")
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await state.clear()
         await message.answer(t("roadmap.fixed", number=item["number"] or "—",
@@ -450,6 +465,7 @@ def create_router() -> Router:
     async def item_done(query: CallbackQuery, callback_data: RoadmapItemCallback,
                         session: AsyncSession, user: User, state: FSMContext,
                         t: BoundTranslator) -> None:
+        message = in_chat(query)
         item, label = await pressed_item(session, user, callback_data)
         if item.status == "done":
             await query.answer(t.plain("roadmap.done.already"), show_alert=True)
@@ -457,29 +473,31 @@ def create_router() -> Router:
         await state.set_state(RoadmapInput.done_note)
         await state.set_data({"item_id": item.id})
         await query.answer()
-        await query.message.answer(t("roadmap.done.ask", item=label),
-                                   reply_markup=kb.no_comment(t, item.id))
+        await message.answer(t("roadmap.done.ask", item=label),
+                             reply_markup=kb.no_comment(t, item.id))
 
     @item_button(RoadmapItemAction.NO_COMMENT)
     async def item_no_comment(query: CallbackQuery, callback_data: RoadmapItemCallback,
                               session: AsyncSession, user: User, state: FSMContext,
                               t: BoundTranslator) -> None:
+        message = in_chat(query)
         item, label = await pressed_item(session, user, callback_data)
         await status.mark_done(session, item, user.id, comment=None, file_id=None,
                                now=utcnow())
         await state.clear()
         await query.answer()
-        await query.message.answer(t("roadmap.done.saved", item=label))
+        await message.answer(t("roadmap.done.saved", item=label))
 
     @item_button(RoadmapItemAction.EXTEND)
     async def item_extend(query: CallbackQuery, callback_data: RoadmapItemCallback,
                           session: AsyncSession, user: User, state: FSMContext,
                           t: BoundTranslator) -> None:
+        message = in_chat(query)
         item, label = await pressed_item(session, user, callback_data)
         await state.set_state(RoadmapInput.ext_reason)
         await state.set_data({"item_id": item.id})
         await query.answer()
-        await query.message.answer(t("roadmap.ext.ask_reason", item=label))
+        await message.answer(t("roadmap.ext.ask_reason", item=label))
 
     async def _done(message: Message, session: AsyncSession, user: User, state: FSMContext,
                     t: BoundTranslator, comment: str | None, file_id: str | None) -> None:
@@ -494,6 +512,7 @@ def create_router() -> Router:
     @router.message(RoadmapInput.done_note, F.document)
     async def done_file(message: Message, session: AsyncSession, user: User,
                         state: FSMContext, t: BoundTranslator) -> None:
+        assert message.document is not None  # the F.document filter
         await _done(message, session, user, state, t, message.caption, message.document.file_id)
 
     @router.message(RoadmapInput.done_note, F.text)
@@ -503,7 +522,7 @@ def create_router() -> Router:
 
     @router.message(RoadmapInput.ext_reason, F.text)
     async def ext_reason(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-        await state.update_data(reason=message.text[:status.MAX_COMMENT])
+        await state.update_data(reason=(message.text or "")[:status.MAX_COMMENT])
         await state.set_state(RoadmapInput.ext_date)
         await message.answer(t("roadmap.ext.ask_date"))
 
@@ -513,10 +532,12 @@ def create_router() -> Router:
         data = await state.get_data()
         item = await status.require_item(session, user.id, data.get("item_id", 0))
         programme = await lookup.programme(session, item.programme_id)
+        if programme is None:
+            raise AccessDenied()
         try:
-            new_date = status.parse_new_date(message.text, programme)
+            new_date = status.parse_new_date(message.text or "", programme)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await status.request_extension(session, item, user.id, reason=data.get("reason", ""),
                                        new_date=new_date, now=utcnow())
@@ -533,6 +554,7 @@ def create_router() -> Router:
     @router.callback_query(RoadmapExtensionCallback.filter())
     async def extension_decided(query: CallbackQuery, callback_data: RoadmapExtensionCallback,
                                 session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         item: RoadmapItem = await status.require_curated_item(session, user.id,
                                                               callback_data.item_id)
         label = _cut(f"{item.number or ''} {item.title}".strip(), 80)
@@ -541,7 +563,7 @@ def create_router() -> Router:
             return
         moved = await status.decide_extension(session, item, callback_data.approve, utcnow())
         await query.answer()
-        await query.message.edit_text(
+        await message.edit_text(
             t("roadmap.ext.approved", item=label, date=moved.strftime("%d.%m.%Y")) if moved
             else t("roadmap.ext.declined", item=label))
 

@@ -100,7 +100,7 @@ def create_router() -> Router:
         except AccessDenied:
             raise  # someone else's survey: the one refusal path (answered and logged)
         except DomainError as exc:
-            await query.answer(t.plain(exc.key, **exc.params), show_alert=True)
+            await query.answer(t.as_plain().with_params(exc.key, exc.params), show_alert=True)
             return
         if isinstance(result, Invalid):
             await query.answer(format_error(result, t.plain), show_alert=True)
@@ -118,6 +118,8 @@ def create_router() -> Router:
                              session: AsyncSession, user: User, state: FSMContext,
                              t: BoundTranslator, bot: Bot) -> None:
         async def act(step: Step) -> Step | Invalid:
+            if step.question is None:  # finished meanwhile
+                raise questionnaire.StaleQuestion()
             value = questionnaire.option_value(step.question, callback_data.index)
             return await questionnaire.answer(session, callback_data.response_id, user.id,
                                               callback_data.question, value, step=step)
@@ -179,6 +181,8 @@ def create_router() -> Router:
     async def typed(message: Message, session: AsyncSession, user: User, state: FSMContext,
                     t: BoundTranslator, bot: Bot) -> None:
         response_id = (await state.get_data()).get("response_id")
+        if response_id is None:  # a step without its response: nobody's survey
+            raise AccessDenied()
         step = await questionnaire.current(session, response_id, user.id)
         if step.question is None:
             await state.clear()
@@ -208,5 +212,6 @@ async def after_completion(session: AsyncSession, step: Step, bot: Bot, chat_id:
     await lifecycle.completed(session, step.response_id)
     if step.survey.id in questionnaire.PROFILE_SURVEYS.values():
         await bot.send_message(chat_id, t("onboarding.ready"))
-    if step.survey.id == questionnaire.PROFILE_SURVEYS["mentor"]:
+    if (step.survey.id == questionnaire.PROFILE_SURVEYS["mentor"]
+            and step.participation_id is not None):
         await send_materials(bot, session, step.participation_id, t)

@@ -14,6 +14,14 @@ config = context.config
 target_metadata = models.Base.metadata
 
 
+def _database_url() -> str:
+    # models/migrate.py always sets it; no alembic.ini supplies another.
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("sqlalchemy.url is not set: run migrations through models/migrate.py")
+    return url
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -26,7 +34,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(_database_url())
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)
@@ -37,7 +45,7 @@ async def _run_async() -> None:
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=_database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,

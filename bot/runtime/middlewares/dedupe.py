@@ -32,7 +32,7 @@ class UpdateDedupeMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         session: AsyncSession = data["session"]
-        update: Update = event  # type: ignore[assignment]
+        update: Update = event  # type: ignore[assignment]  # an outer middleware of updates
         bot_id = data["bot"].id
         prefetched = data.get("prefetched")
         handled, replies = ((prefetched.handled, prefetched.replies) if prefetched is not None

@@ -48,21 +48,21 @@ class UpdatePrefetchMiddleware(BaseMiddleware):
         sender: TelegramUser | None = data.get("event_from_user")
         context: FSMContext | None = data.get("state")
         mine = (ProcessedUpdate.bot_id == data["bot"].id,
-                ProcessedUpdate.update_id == event.update_id)  # type: ignore[attr-defined]
+                ProcessedUpdate.update_id == event.update_id)  # type: ignore[attr-defined]  # an Update
         handled = exists().where(*mine)
         replies = select(ProcessedUpdate.replies).where(*mine).scalar_subquery()
         statement = select(handled.label("handled"), replies.label("replies")).select_from(
             select(literal(1).label("one")).subquery())
-        with_user = sender is not None and not sender.is_bot
-        if with_user:
-            statement = statement.add_columns(User).outerjoin(
-                User, User.telegram_id == sender.id)  # type: ignore[union-attr]
+        user_id = sender.id if sender is not None and not sender.is_bot else None
+        with_user = user_id is not None
+        if user_id is not None:
+            statement = statement.add_columns(User).outerjoin(User, User.telegram_id == user_id)
         key = None
         if self.storage is not None and context is not None:
             key = self.storage.record_key(context.key)
             statement = statement.add_columns(FsmRecord).outerjoin(FsmRecord, FsmRecord.key == key)
         row = (await session.execute(statement)).one()
-        if key is not None:
-            self.storage.remember(session, key, row[-1])  # type: ignore[union-attr]
+        if key is not None and self.storage is not None:
+            self.storage.remember(session, key, row[-1])
         data["prefetched"] = Prefetched(bool(row[0]), row[1], row[2] if with_user else None)
         return await handler(event, data)

@@ -70,7 +70,7 @@ async def _curator_name(session: AsyncSession, organisation_id: int, user_id: in
 async def prepare(session: AsyncSession, programme: Programme, participation_ids: Sequence[int],
                   curator_user_id: int, issued_on: date, locale: str = "ru"
                   ) -> list[tuple[Participation, User | None, Letter]]:
-    organisation = await session.get(Organisation, programme.organisation_id)
+    organisation = await session.get_one(Organisation, programme.organisation_id)
     curator_name = await _curator_name(session, programme.organisation_id, curator_user_id)
     rows = (await session.execute(
         select(Participation, User).outerjoin(User, User.id == Participation.user_id)

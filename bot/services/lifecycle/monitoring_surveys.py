@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -123,17 +124,18 @@ async def send(session: AsyncSession, kinds: Sequence[str], pair_list: Sequence[
                     text_key=f"lifecycle.button.{kind}", target=Target.LIFECYCLE_SURVEY,
                     fields={"kind": kind, "pair": pair.id})]]
                 params = {"programme": programme.title}
-                fields = dict(chat_id=user.telegram_id, user_id=user.id, kind="survey_prompt",
-                              params=params, buttons=button, expires_at=expires, now=now,
-                              about=outbox.NOBODY)
-                if await outbox.enqueue(session, due_at=now, dedupe_key=key,
-                                        text_key=prompt_key.format(kind=kind), **fields):
+                enqueue = partial(outbox.enqueue, session, chat_id=user.telegram_id,
+                                  user_id=user.id, kind="survey_prompt", params=params,
+                                  buttons=button, expires_at=expires, now=now,
+                                  about=outbox.NOBODY)
+                if await enqueue(due_at=now, dedupe_key=key,
+                                 text_key=prompt_key.format(kind=kind)):
                     sent += 1
                     if reached is not None:
                         reached.add(participation_id)
                 for label, after in REMINDERS:
-                    await outbox.enqueue(session, due_at=now + after, dedupe_key=f"{key}:{label}",
-                                         text_key=f"lifecycle.reminder.{kind}", **fields)
+                    await enqueue(due_at=now + after, dedupe_key=f"{key}:{label}",
+                                  text_key=f"lifecycle.reminder.{kind}")
     return sent
 
 
@@ -173,15 +175,15 @@ async def curator_conditions(session: AsyncSession, programme_id: int, now: date
     sent = 0
     for user_id, telegram_id in rows:
         key = _key(CONDITIONS_SURVEY, context, f"u{user_id}")
-        fields = dict(chat_id=telegram_id, user_id=user_id, kind="survey_prompt",
-                      params={"programme": programme.title}, buttons=button,
-                      expires_at=expires_of(programme), now=now, about=outbox.NOBODY)
-        if await outbox.enqueue(session, due_at=now, dedupe_key=key,
-                                text_key="practices.prompt.conditions", **fields):
+        enqueue = partial(outbox.enqueue, session, chat_id=telegram_id, user_id=user_id,
+                          kind="survey_prompt", params={"programme": programme.title},
+                          buttons=button, expires_at=expires_of(programme), now=now,
+                          about=outbox.NOBODY)
+        if await enqueue(due_at=now, dedupe_key=key, text_key="practices.prompt.conditions"):
             sent += 1
         for label, after in REMINDERS:
-            await outbox.enqueue(session, due_at=now + after, dedupe_key=f"{key}:{label}",
-                                 text_key="practices.reminder.conditions", **fields)
+            await enqueue(due_at=now + after, dedupe_key=f"{key}:{label}",
+                          text_key="practices.reminder.conditions")
     return sent
 
 
@@ -202,7 +204,7 @@ async def complete_programme(session: AsyncSession, programme_id: int, now: date
 # -- midterm ---------------------------------------------------------------------------------
 
 def midterm_date(programme: Programme) -> date:
-    chosen = getattr(programme, "midterm_on", None)
+    chosen: date | None = getattr(programme, "midterm_on", None)
     if chosen is not None:
         return chosen
     return programme.starts_on + (programme.ends_on - programme.starts_on) / 2

@@ -47,13 +47,14 @@ class NextCycle:
 
 
 async def _continuing_mentors(session: AsyncSession, programme_id: int,
-                              participation_ids: list[int]) -> list[Participation]:
+                              participation_ids: list[int]) -> list[tuple[Participation, int]]:
+    """The mentors with their accounts (user ids), in the order asked."""
     wanted = list(dict.fromkeys(participation_ids))
     if not wanted:
         return []
     rows = {p.id: p for p in await session.scalars(
         select(Participation).where(Participation.id.in_(wanted)))}
-    found = []
+    found: list[tuple[Participation, int]] = []
     for participation_id in wanted:
         participation = rows.get(participation_id)
         # A withdrawn mentor was anonymised: there is nobody to invite, and no right to try.
@@ -61,7 +62,7 @@ async def _continuing_mentors(session: AsyncSession, programme_id: int,
                 or participation.role != "mentor" or participation.user_id is None
                 or participation.state == ParticipationState.WITHDRAWN):
             raise DomainError("cycle.error.mentor")
-        found.append(participation)
+        found.append((participation, participation.user_id))
     return found
 
 
@@ -98,12 +99,12 @@ async def clone_programme(session: AsyncSession, translator: programmes.ConsentT
                              telegram_file_id=material.telegram_file_id))
 
     issued = []
-    for mentor in mentors:
+    for mentor, user_id in mentors:
         link = await invitations.create(
             session, organisation_id=programme.organisation_id, programme_id=programme.id,
             role="mentor", participation_id=mentor.id, expires_in=MENTOR_LINK_LIFETIME,
             max_uses=1)
-        issued.append(MentorInvitation(mentor.id, mentor.user_id, link))
+        issued.append(MentorInvitation(mentor.id, user_id, link))
     await session.flush()
     consent = await programmes.current_consent_text(session, programme.id)
     return NextCycle(programme, consent.version, len(materials), tuple(issued))

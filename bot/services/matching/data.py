@@ -96,7 +96,8 @@ async def build_cohort(session: AsyncSession, programme_id: int) -> Cohort:
 
     answers: dict[int, dict[str, object]] = defaultdict(dict)
     rows = await session.execute(
-        select(SurveyResponse.participation_id, SurveyAnswer.question_id, SurveyAnswer.value)
+        select(Participation.id, SurveyAnswer.question_id, SurveyAnswer.value)
+        .select_from(SurveyResponse)
         .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
         .join(Participation, Participation.id == SurveyResponse.participation_id)
         .where(Participation.programme_id == programme_id, SurveyResponse.context == "profile",

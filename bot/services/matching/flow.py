@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.matching import (
     ManualPairCheck,
+    MenteeProfile,
     MentorProfile,
     Preferences,
     Reason,
@@ -101,20 +103,21 @@ class Context:
                          ) -> MentorProfile | None:
         """The mentor with the capacity left after the draft's other pairs."""
         mentor = self.cohort.mentor(mentor_id)
-        if mentor is None:
-            return None
-        used = sum(1 for a, b, _ in self.pairs() if a == mentor_id and b != ignore_mentee)
+        return None if mentor is None else self.room_of(mentor, ignore_mentee)
+
+    def room_of(self, mentor: MentorProfile, ignore_mentee: int | None = None) -> MentorProfile:
+        used = sum(1 for a, b, _ in self.pairs() if a == mentor.id and b != ignore_mentee)
         return replace(mentor, capacity=mentor.capacity - used)
 
 
 async def _context(session: AsyncSession, draft: MatchDraft) -> Context:
-    programme = await session.get(Programme, draft.programme_id)
+    programme = await session.get_one(Programme, draft.programme_id)
     cohort = await build_cohort(session, draft.programme_id)
     return Context(draft, programme, cohort, weights_of(programme),
                    await preferences(session, cohort))
 
 
-def _reason_json(reasons: list[Reason]) -> list[dict]:
+def _reason_json(reasons: list[Reason]) -> list[dict[str, Any]]:
     return [{"code": r.code, "items": list(r.items)} for r in reasons]
 
 
@@ -200,8 +203,7 @@ async def swap_candidates(session: AsyncSession, draft: MatchDraft, mentee_id: i
     current = next(a for a, b, _ in ctx.pairs() if b == mentee_id)
     if mentee is None:
         return ctx.name(mentee_id), []
-    mentors = [ctx.mentor_with_room(m.id, mentee_id) for m in ctx.cohort.mentors
-               if m.id != current]
+    mentors = [ctx.room_of(m, mentee_id) for m in ctx.cohort.mentors if m.id != current]
     ranked = rank_mentors_for(mentee, mentors, ctx.weights, ctx.prefs.by_mentee,
                               ctx.prefs.by_mentor)
     return ctx.name(mentee_id), [Candidate(r.mentor_id, ctx.name(r.mentor_id), r.score)
@@ -279,16 +281,18 @@ async def confirm(session: AsyncSession, draft: MatchDraft, now: datetime | None
         raise DomainError("match.empty")
     taken: dict[int, int] = defaultdict(int)
     stale: list[str] = []
+    checked: list[tuple[MentorProfile, MenteeProfile]] = []
     for mentor_id, mentee_id, _ in ctx.pairs():
-        mentor, mentee = ctx.cohort.mentor(mentor_id), ctx.cohort.mentee(mentee_id)
-        if mentor is None or mentee is None:
+        found, mentee = ctx.cohort.mentor(mentor_id), ctx.cohort.mentee(mentee_id)
+        if found is None or mentee is None:
             stale.append(f"{ctx.name(mentor_id)} ↔ {ctx.name(mentee_id)}")
             continue
-        mentor = replace(mentor, capacity=mentor.capacity - taken[mentor_id])
+        mentor = replace(found, capacity=found.capacity - taken[mentor_id])
         if hard_rule_failure(mentor, mentee) is not None:
             stale.append(f"{ctx.name(mentor_id)} ↔ {ctx.name(mentee_id)}")
             continue
         taken[mentor_id] += 1
+        checked.append((found, mentee))
     if stale:
         raise StaleDraft(pairs="; ".join(stale[:5]))
 
@@ -296,9 +300,8 @@ async def confirm(session: AsyncSession, draft: MatchDraft, now: datetime | None
     participations = {p.id: p for p in (await session.scalars(
         select(Participation).where(Participation.id.in_(ids)))).all()}
     created: list[Pair] = []
-    for mentor_id, mentee_id, _ in ctx.pairs():
-        mentor = ctx.cohort.mentor(mentor_id)
-        mentee = ctx.cohort.mentee(mentee_id)
+    for mentor, mentee in checked:
+        mentor_id, mentee_id = mentor.id, mentee.id
         scored = soft_score(mentor, mentee, ctx.weights, ctx.prefs)
         pair = Pair(programme_id=ctx.programme.id, mentor_id=mentor_id, mentee_id=mentee_id,
                     form=mentee.form, state=PairState.ACTIVE, stage="intro",
@@ -337,7 +340,8 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
         select(User).where(User.id.in_(user_ids)))).all()}
 
     def recipient(participation_id: int) -> User | None:
-        return users.get(people[participation_id].user_id)
+        user_id = people[participation_id].user_id
+        return users.get(user_id) if user_id is not None else None
 
     for pair in created:
         user = recipient(pair.mentee_id)

@@ -22,26 +22,28 @@ from .profiles import (
 )
 from .scoring import availability_part, preference_part
 
-T = TypeVar("T")
+L = TypeVar("L")
+R = TypeVar("R")
 
 
 def _encode(
-    left: Sequence[T],
-    right: Sequence[T],
-    left_sets: Callable[[T], frozenset[str]],
-    right_sets: Callable[[T], frozenset[str]],
+    left: Sequence[L],
+    right: Sequence[R],
+    left_sets: Callable[[L], frozenset[str]],
+    right_sets: Callable[[R], frozenset[str]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """One-hot encode two families of sets over their joint vocabulary."""
+    sides = ([left_sets(item) for item in left], [right_sets(item) for item in right])
     vocab: dict[str, int] = {}
-    for group, get in ((left, left_sets), (right, right_sets)):
-        for item in group:
-            for word in get(item):
+    for side in sides:
+        for words in side:
+            for word in words:
                 vocab.setdefault(word, len(vocab))
     out = []
-    for group, get in ((left, left_sets), (right, right_sets)):
-        mat = np.zeros((len(group), max(len(vocab), 1)), dtype=np.float64)
-        for i, item in enumerate(group):
-            idx = [vocab[w] for w in get(item)]
+    for side in sides:
+        mat = np.zeros((len(side), max(len(vocab), 1)), dtype=np.float64)
+        for i, words in enumerate(side):
+            idx = [vocab[w] for w in words]
             mat[i, idx] = 1.0
         out.append(mat)
     return out[0], out[1]
@@ -91,7 +93,7 @@ def score_matrix(
     # `scoring.combine`, hence bit-identical results.
     matched, n_req, _ = _overlap(mentees, mentors, lambda e: e.requests, lambda m: m.competencies)
     req = np.divide(matched, n_req[:, None], out=np.zeros(shape), where=n_req[:, None] > 0)
-    acc = weights.requests * req
+    acc: np.ndarray = weights.requests * req
     del matched, req
 
     shared, n_a, n_b = _overlap(mentees, mentors, lambda e: e.interests, lambda m: m.interests)

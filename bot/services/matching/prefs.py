@@ -5,6 +5,7 @@ higher (the engine's preference part, mutual choices most)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,7 +42,7 @@ async def chosen_ids(session: AsyncSession, chooser_id: int) -> set[int]:
 
 
 def buttons(chooser_id: int, people: list[tuple[int, str]], chosen: set[int]
-            ) -> list[list[dict]]:
+            ) -> list[list[dict[str, Any]]]:
     rows = [[outbox.button(text=("✅ " if pid in chosen else "") + name[:60],
                            target=Target.MATCH_PREFERENCE,
                            fields={"chooser_id": chooser_id, "chosen_id": pid})]

@@ -15,6 +15,7 @@ keep them in step (tests compare them with ==).
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING, TypeVar
 
 from .profiles import (
     DEFAULT_WEIGHTS,
@@ -38,6 +39,13 @@ from .results import (
 )
 from .rules import hard_rule_failure
 
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+# A part of the score: one pair's (a float) or every pair's (an array, matrix.py).
+Part = TypeVar("Part", float, "NDArray[np.float64]")
+
 # Shared slots after which availability counts as fully fitting: a pair needs
 # a regular meeting time, not identical calendars.
 AVAILABILITY_ENOUGH = 2
@@ -49,10 +57,11 @@ MAX_REASONS = 3
 MAX_SCORE = 100.0
 
 
-def combine(w: Weights, requests, interests, fmt, availability, preference):
+def combine(w: Weights, requests: float, interests: float, fmt: float, availability: float,
+            preference: float) -> float:
     """Weighted mean of the parts (each 0..1) scaled to 0..100.
 
-    Works on floats and numpy arrays alike; keep the operation order fixed.
+    matrix.py repeats it on arrays; keep the operation order fixed.
     """
     total = w.total
     if total <= 0:
@@ -67,7 +76,7 @@ def combine(w: Weights, requests, interests, fmt, availability, preference):
     return weighted * 100.0 / total
 
 
-def preference_part(by_mentee, by_mentor):
+def preference_part(by_mentee: Part, by_mentor: Part) -> Part:
     """by_mentee/by_mentor are 0.0/1.0 (floats or arrays)."""
     return (
         ONE_SIDED_PREFERENCE * by_mentee
@@ -76,10 +85,11 @@ def preference_part(by_mentee, by_mentor):
     )
 
 
-def availability_part(shared):
+def availability_part(shared: Part) -> Part:
     import numpy as np  # here, not at import: the bot loads scoring without needing numpy
 
-    return np.minimum(shared, AVAILABILITY_ENOUGH) / AVAILABILITY_ENOUGH
+    part: Part = np.minimum(shared, AVAILABILITY_ENOUGH) / AVAILABILITY_ENOUGH  # float64 for a float
+    return part
 
 
 def _ratio(num: int, den: int) -> float:

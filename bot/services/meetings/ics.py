@@ -72,4 +72,5 @@ def build_ics(args: Mapping[str, Any], summary: str, stamp: datetime | None = No
             event.add("url", location)
     calendar.add_component(event)
     calendar.add_missing_timezones()  # the VTIMEZONE for the TZID of DTSTART/DTEND
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

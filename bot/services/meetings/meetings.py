@@ -7,7 +7,7 @@ bot starts by itself go through bot.services.meetings.notify (the outbox)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -208,7 +208,7 @@ async def cancel(session: AsyncSession, *, user_id: int,
 # -- logging -------------------------------------------------------------------------------
 
 
-async def overdue(session: AsyncSession, user_id: int, mentor_ids: Sequence[int], now: datetime
+async def overdue(session: AsyncSession, user_id: int, mentor_ids: Collection[int], now: datetime
                   ) -> Meeting | None:
     """The oldest confirmed meeting of these mentor participations whose time has passed."""
     if not mentor_ids:

@@ -167,4 +167,6 @@ async def feedback_completed(session: AsyncSession, response_id: int) -> None:
         meeting_id = int(response.context.split(":", 1)[1])
     except ValueError:
         return
+    if response.participation_id is None:  # no participation: no reminders were queued
+        return
     await feedback_done(session, meeting_id, response.participation_id)

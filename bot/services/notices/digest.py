@@ -245,7 +245,7 @@ async def nudge_mentor(session: AsyncSession, user_id: int, pair_id: int, now: d
     mentor, mentee = (await session.get(Participation, pair.mentor_id),
                       await session.get(Participation, pair.mentee_id))
     person = await session.get(User, mentor.user_id) if mentor and mentor.user_id else None
-    if person is None or person.unreachable:
+    if mentor is None or person is None or person.unreachable:
         raise DomainError("digest.nudge.unreachable")
     timezone = await session.scalar(select(Organisation.timezone)
                                     .where(Organisation.id == programme.organisation_id))

@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import rowcount
 from bot.services.notices.buttons import CALLBACK_LIMIT, FIELDS, Target, packed_length
 from models import OutboxMessage, OutboxState, OutboxSubject, User
 from models.base import utcnow
@@ -165,9 +166,9 @@ async def enqueue(
 
 
 def _insert_subjects(session: AsyncSession) -> postgresql.Insert | sqlite.Insert:
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(OutboxSubject).on_conflict_do_nothing()
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(OutboxSubject).on_conflict_do_nothing()
+    return sqlite.insert(OutboxSubject).on_conflict_do_nothing()
 
 
 async def about_of(session: AsyncSession, outbox_id: int) -> About:
@@ -198,7 +199,7 @@ async def erase_about(session: AsyncSession, subjects: About) -> int:
         update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(payload=ERASED_PAYLOAD)
         .execution_options(synchronize_session=False))
     await session.execute(delete(OutboxSubject).where(match))
-    return erased.rowcount
+    return rowcount(erased)
 
 
 def _escape_like(value: str) -> str:
@@ -222,7 +223,7 @@ async def cancel(session: AsyncSession, *, dedupe_prefix: str | None = None,
     result = await session.execute(
         statement.values(state=OutboxState.CANCELLED, last_error=reason)
         .execution_options(synchronize_session=False))
-    return result.rowcount
+    return rowcount(result)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied, DomainError
@@ -34,7 +35,7 @@ class PairView:
     state: str
     stage: str
     score: float | None
-    reasons: list[dict]
+    reasons: list[dict[str, Any]]
     created_at: datetime
     end_reason: str | None
     goals: int
@@ -44,7 +45,7 @@ def _name(value: str | None, participation_id: int) -> str:
     return value or f"#{participation_id}"
 
 
-async def _views(session: AsyncSession, *conditions) -> list[PairView]:
+async def _views(session: AsyncSession, *conditions: ColumnElement[bool]) -> list[PairView]:
     mentor, mentee = MentorSide, MenteeSide
     goals = (select(func.count()).select_from(PlanGoal).where(PlanGoal.pair_id == Pair.id)
              .correlate(Pair).scalar_subquery())

@@ -56,14 +56,14 @@ async def progress(session: AsyncSession, programme_id: int, pair_ids: list[int]
         select(Organisation.timezone).join(Programme, Programme.organisation_id
                                            == Organisation.id).where(Programme.id == programme_id))
     zone = ZoneInfo(timezone or "UTC")
-    held = dict.fromkeys(pair_ids, (0, None))
+    held: dict[int, tuple[int, date | None]] = dict.fromkeys(pair_ids, (0, None))
     for pair_id, count, last in await session.execute(
             select(MeetingPair.pair_id, func.count(), func.max(Meeting.starts_at))
             .join(Meeting, Meeting.id == MeetingPair.meeting_id)
             .where(MeetingPair.pair_id.in_(pair_ids), Meeting.state == MeetingState.DONE)
             .group_by(MeetingPair.pair_id)):
         held[pair_id] = (count, _utc(last).astimezone(zone).date())
-    scores: dict[int, tuple] = {}
+    scores: dict[int, tuple[datetime, float | None]] = {}
     for pair_id, starts, score in await session.execute(
             select(MeetingPair.pair_id, Meeting.starts_at, func.avg(score_of(SurveyAnswer.value)))
             .join(Meeting, Meeting.id == MeetingPair.meeting_id)

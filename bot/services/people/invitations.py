@@ -11,6 +11,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from bot.db import rowcount
 from bot.services.errors import InvitationInvalid
 from models import Invitation
 from models.base import utcnow
@@ -40,7 +41,8 @@ def _view(invitation: Invitation) -> InvitationView:
                           invitation.max_uses, invitation.uses)
 
 
-def deep_link(bot_username: str, token: str) -> str:
+def deep_link(bot_username: str | None, token: str) -> str:
+    # A bot always has a username; aiogram types User.username as optional.
     return f"https://t.me/{bot_username}?start={token}"
 
 
@@ -125,7 +127,7 @@ async def consume(session: AsyncSession, invitation: InvitationView,
                (Invitation.max_uses.is_(None)) | (Invitation.uses < Invitation.max_uses))
         .values(uses=Invitation.uses + 1)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise InvitationInvalid("invite.used_up")
 
 

@@ -63,7 +63,7 @@ async def join_as_minor(session: AsyncSession, invitation: InvitationView, user_
     if not needs_guardian(age_group):
         raise ValueError(age_group)
     await invitations.consume(session, invitation)
-    programme = await session.get(Programme, invitation.programme_id)
+    programme = await session.get_one(Programme, invitation.programme_id)
     participation = Participation(programme_id=programme.id, user_id=user_id, role=invitation.role,
                                   state=ParticipationState.GUARDIAN_PENDING, age_group=age_group,
                                   form=_single_form(programme))
@@ -82,7 +82,7 @@ async def join_with_consent(session: AsyncSession, invitation: InvitationView, u
     if needs_guardian(age_group) or age_group not in AGE_GROUPS:
         raise ValueError(age_group)
     await invitations.consume(session, invitation)
-    programme = await session.get(Programme, invitation.programme_id)
+    programme = await session.get_one(Programme, invitation.programme_id)
     now = utcnow()
     participation = Participation(programme_id=programme.id, user_id=user_id, role=invitation.role,
                                   state=ParticipationState.QUESTIONNAIRE, age_group=age_group,
@@ -130,7 +130,7 @@ async def set_name(session: AsyncSession, participation: Participation, name: st
 
 
 async def set_form(session: AsyncSession, participation: Participation, form: str) -> None:
-    programme = await session.get(Programme, participation.programme_id)
+    programme = await session.get_one(Programme, participation.programme_id)
     if form not in programme.forms:
         raise DomainError("onboarding.error.form")
     participation.form = form
@@ -154,11 +154,14 @@ async def of_user(session: AsyncSession, user_id: int) -> list[ParticipationView
                               p.full_name, p.age_group) for p, title, org in rows]
 
 
-async def owned(session: AsyncSession, participation_id: int, user_id: int) -> Participation:
-    """The participation if it belongs to this person; the same refusal otherwise."""
+async def owned(session: AsyncSession, participation_id: int | None, user_id: int
+                ) -> Participation:
+    """The participation if it belongs to this person; the same refusal otherwise (None: a step
+    that lost its participation)."""
     from bot.services.errors import AccessDenied
 
-    participation = await session.get(Participation, participation_id)
+    participation = (None if participation_id is None
+                     else await session.get(Participation, participation_id))
     if participation is None or participation.user_id != user_id:
         raise AccessDenied()
     return participation

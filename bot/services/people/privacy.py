@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,9 +32,9 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-async def export_user_data(session: AsyncSession, user: User, texts: Texts) -> dict:
+async def export_user_data(session: AsyncSession, user: User, texts: Texts) -> dict[str, Any]:
     registry = load_definitions()
-    data: dict = {
+    data: dict[str, Any] = {
         "telegram_id": user.telegram_id,
         "language": user.locale,
         "timezone": user.timezone,
@@ -45,7 +46,7 @@ async def export_user_data(session: AsyncSession, user: User, texts: Texts) -> d
         (Participation.user_id == user.id) | (Participation.guardian_user_id == user.id)))).all()
     for participation in participations:
         programme = await session.get(Programme, participation.programme_id)
-        item: dict = {
+        item: dict[str, Any] = {
             "programme": programme.title if programme else None,
             "role": participation.role if participation.user_id == user.id else "guardian",
             "state": participation.state,

@@ -21,7 +21,7 @@ async def get_or_create(session: AsyncSession, telegram_id: int) -> User:
         # Another transaction (a second instance, two first updates of one person handled at
         # once) may be creating the same account right now: insert if absent, then read the row
         # that won. (A plain INSERT failed with a unique violation on PostgreSQL.)
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         await session.execute(insert(User).values(telegram_id=telegram_id)
                               .on_conflict_do_nothing(index_elements=[User.telegram_id]))
         user = (await session.scalars(query)).one()

@@ -109,7 +109,7 @@ class ProgrammeSummary:
 
 async def summary(session: AsyncSession, programme_id: int) -> ProgrammeSummary:
     card = await programmes.card(session, programme_id)
-    programme = await session.get(Programme, programme_id)
+    programme = await session.get_one(Programme, programme_id)
     by_state = await participants.counts_by_state(session, programme_id)
     counts = {role: sum(n for (r, s), n in by_state.items()
                         if r == role and s != ParticipationState.WITHDRAWN)
@@ -211,8 +211,8 @@ def _local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
 
 async def export_rows(session: AsyncSession, programme_id: int) -> list[ExportRow]:
     """Every participation of the programme, for the personified registry."""
-    programme = await session.get(Programme, programme_id)
-    organisation = await session.get(Organisation, programme.organisation_id)
+    programme = await session.get_one(Programme, programme_id)
+    organisation = await session.get_one(Organisation, programme.organisation_id)
     zone = ZoneInfo(organisation.timezone)
     completed = (select(SurveyResponse.participation_id)
                  .where(SurveyResponse.context == "profile",
@@ -222,7 +222,7 @@ async def export_rows(session: AsyncSession, programme_id: int) -> list[ExportRo
         .where(Participation.programme_id == programme_id)
         .order_by(Participation.role, Participation.id))
     return [ExportRow(n, p.full_name, p.role, p.form, p.age_group, p.state,
-                      _local_date(p.created_at, zone), _local_date(p.consent_at, zone),
+                      p.created_at.astimezone(zone).date(), _local_date(p.consent_at, zone),
                       _local_date(p.ready_at, zone), bool(done))
             for n, (p, done) in enumerate(rows, start=1)]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 STANDARD_FORMS: tuple[str, ...] = (
     "student_student",      # ученик – ученик
     "teacher_student",      # учитель – ученик
@@ -28,7 +30,7 @@ def custom_form(title: str) -> str:
     return CUSTOM_PREFIX + " ".join(title.split())[:MAX_CUSTOM_FORM_LENGTH]
 
 
-def form_title(form: str, t) -> str:  # t: a bound translator
+def form_title(form: str, t: Callable[..., str]) -> str:  # t: a bound translator
     if form.startswith(CUSTOM_PREFIX):
         return form.removeprefix(CUSTOM_PREFIX)
     return t(f"form.{form}")

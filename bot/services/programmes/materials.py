@@ -96,6 +96,6 @@ async def for_participation(session: AsyncSession, participation_id: int
     participation = await session.get(Participation, participation_id)
     if participation is None or participation.role != "mentor" or participation.user_id is None:
         return None
-    user = await session.get(User, participation.user_id)
-    programme = await session.get(Programme, participation.programme_id)
+    user = await session.get_one(User, participation.user_id)
+    programme = await session.get_one(Programme, participation.programme_id)
     return user.telegram_id, await _kit(session, programme)

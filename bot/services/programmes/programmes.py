@@ -26,6 +26,9 @@ class ConsentTemplate(Protocol):
     def get(self, key: str, locale: str | None = None, /, count: int | None = None,
             **params: object) -> str: ...
 
+    @property
+    def locales(self) -> tuple[str, ...]: ...
+
 
 @dataclass(frozen=True)
 class ProgrammeCard:
@@ -88,7 +91,7 @@ async def create_programme(session: AsyncSession, translator: ConsentTemplate, *
                           cadence_days=cadence_days, state="preparing")
     session.add(programme)
     await session.flush()
-    organisation = await session.get(Organisation, organisation_id)
+    organisation = await session.get_one(Organisation, organisation_id)
     await publish_consent_text(session, translator, programme, organisation)
     return programme
 
@@ -100,14 +103,15 @@ async def publish_consent_text(session: AsyncSession, translator: ConsentTemplat
     has a catalogue for; earlier consents keep pointing at the version the person read."""
     latest = await session.scalar(select(func.max(ConsentText.version))
                                   .where(ConsentText.programme_id == programme.id))
-    params = dict(organisation=organisation.name, programme=programme.title,
-                  start=programme.starts_on.strftime("%d.%m.%Y"),
-                  end=programme.ends_on.strftime("%d.%m.%Y"))
+    start, end = programme.starts_on.strftime("%d.%m.%Y"), programme.ends_on.strftime("%d.%m.%Y")
     text = ConsentText(programme_id=programme.id, version=(latest or 0) + 1)
     session.add(text)
     await session.flush()
     session.add_all(ConsentTextBody(consent_text_id=text.id, locale=locale,
-                                    body=translator.get("consent.body", locale, **params))
+                                    body=translator.get("consent.body", locale,
+                                                      organisation=organisation.name,
+                                                      programme=programme.title,
+                                                      start=start, end=end))
                     for locale in translator.locales)
     await session.flush()
     return text

@@ -17,6 +17,7 @@ Every writer puts its rows through `append_row` (or one cell through `put`) and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,8 @@ def clean_text(value: str) -> str:
     """The text without the control characters a worksheet cannot hold."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    illegal: re.Pattern[str] = ILLEGAL_CHARACTERS_RE
+    return illegal.sub("", value)
 
 
 def _clean(value: Any) -> Any:

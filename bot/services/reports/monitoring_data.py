@@ -48,7 +48,7 @@ class ProgrammeMonitoring:
 
 async def load(session: AsyncSession, programme_id: int) -> ProgrammeMonitoring:
     rows = (await session.execute(
-        select(SurveyResponse.id, SurveyResponse.participation_id, SurveyResponse.survey_id,
+        select(SurveyResponse.id, Participation.id, SurveyResponse.survey_id,
                Participation.role, Participation.form, Participation.full_name,
                SurveyAnswer.question_id, SurveyAnswer.value)
         .join(Participation, Participation.id == SurveyResponse.participation_id)

@@ -13,9 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Integer, Text, case, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    SQLColumnExpression,
+    Text,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.meetings import cadence as meetings_status
@@ -196,17 +208,17 @@ def week_bounds(starts_on: date | None, today: date, zone: ZoneInfo) -> list[dat
     return [datetime.combine(day, time(0), zone).astimezone(UTC) for day in days]
 
 
-def _week_of(column, bounds: list[datetime]):
+def _week_of(column: SQLColumnExpression[datetime], bounds: list[datetime]) -> ColumnElement[int]:
     """The week index (0 = first) of a moment, as SQL: a CASE over the boundaries."""
     return case(*[(column < bound, index) for index, bound in enumerate(bounds[1:])], else_=-1)
 
 
-def meeting_id_of_context():
+def meeting_id_of_context() -> ColumnElement[int]:
     """SurveyResponse.context "meeting:<id>" -> <id> as SQL (substr + cast are portable)."""
     return cast(func.substr(SurveyResponse.context, len(CONTEXT_PREFIX) + 1), Integer)
 
 
-def score_of(column):
+def score_of(column: SQLColumnExpression[Any]) -> ColumnElement[float]:
     """A scale answer stored as JSON (a number) -> a float in SQL (SQLite and PostgreSQL)."""
     return cast(cast(column, Text), Float)
 
@@ -410,7 +422,7 @@ async def feedback_rows(session: AsyncSession, programme_id: int, timezone: str
                         ) -> list[FeedbackRow]:
     """Every completed meeting feedback of the programme (one query, pivoted here)."""
     zone = ZoneInfo(timezone)
-    found: dict[int, dict] = {}
+    found: dict[int, dict[str, Any]] = {}
     for response_id, starts, role, question, value in await session.execute(
             select(SurveyResponse.id, Meeting.starts_at, Participation.role,
                    SurveyAnswer.question_id, SurveyAnswer.value)

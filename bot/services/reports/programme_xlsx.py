@@ -7,6 +7,7 @@ same ones the digest and /status show."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from bot.services.lifecycle.practices import Practice
 from bot.services.programmes.curation import ExportRow
@@ -31,12 +32,15 @@ from bot.services.reports.registry_xlsx import (
 from bot.services.surveys import load_definitions, option_text
 from models import PAIR_STAGES
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 T = Callable[..., str]
 AGE_GROUPS = ("under_14", "14_17", "18_plus")
 PERCENT_FORMAT = "0%"
 
 
-def _pairs(sheet, rows: Sequence[PairRow], t: T) -> None:
+def _pairs(sheet: Worksheet, rows: Sequence[PairRow], t: T) -> None:
     headers = [t(f"report.pairs.{name}") for name in
                ("number", "mentor", "mentee", "form", "state", "stage", "created", "ended")]
     append_row(sheet, headers)
@@ -51,7 +55,7 @@ def _pairs(sheet, rows: Sequence[PairRow], t: T) -> None:
     finish_table(sheet, len(headers), len(rows))
 
 
-def _summary(sheet, figures: ProgrammeFigures, t: T) -> None:
+def _summary(sheet: Worksheet, figures: ProgrammeFigures, t: T) -> None:
     no_data = t("report.no_data")
     append_row(sheet, [t("report.summary.indicator"), t("report.summary.value")])
     style_header(sheet)
@@ -104,7 +108,7 @@ def _summary(sheet, figures: ProgrammeFigures, t: T) -> None:
     finish_table(sheet, 2, len(rows))
 
 
-def _meetings(sheet, rows: Sequence[MeetingRow], t: T) -> None:
+def _meetings(sheet: Worksheet, rows: Sequence[MeetingRow], t: T) -> None:
     headers = [t(f"report.meetings.{name}") for name in
                ("date", "pair", "kind", "duration", "state")]
     append_row(sheet, headers)
@@ -127,7 +131,7 @@ def _option_labels(t: T) -> dict[str, str]:
     return labels
 
 
-def _feedback(sheet, rows: Sequence[FeedbackRow], t: T) -> None:
+def _feedback(sheet: Worksheet, rows: Sequence[FeedbackRow], t: T) -> None:
     headers = [t(f"report.feedback.{name}") for name in
                ("date", "role", "usefulness", "valuable", "to_change")]
     append_row(sheet, headers)
@@ -144,7 +148,7 @@ def _feedback(sheet, rows: Sequence[FeedbackRow], t: T) -> None:
     finish_table(sheet, len(headers), len(rows))
 
 
-def _fsn(sheet, figures: ProgrammeFigures, t: T) -> None:
+def _fsn(sheet: Worksheet, figures: ProgrammeFigures, t: T) -> None:
     headers = [t("report.fsn.role"), t("report.fsn.form"), t("report.fsn.age_group"),
                t("report.fsn.count")]
     append_row(sheet, headers)
@@ -164,7 +168,7 @@ def _fsn(sheet, figures: ProgrammeFigures, t: T) -> None:
     finish_table(sheet, len(headers), count)
 
 
-def _practices(sheet, rows: Sequence[Practice], t: T, programme: str, timezone: str) -> None:
+def _practices(sheet: Worksheet, rows: Sequence[Practice], t: T, programme: str, timezone: str) -> None:
     """The stories the curator marked for the base of good practices; a story shared "without
     my name" names nobody of the pair."""
     from zoneinfo import ZoneInfo

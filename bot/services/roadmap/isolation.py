@@ -27,25 +27,29 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .limits import DEFAULT_LIMITS, MB, Limits, RoadmapLimitError
 from .models import RoadmapParse
 from .readers import RoadmapFormatError
 
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkServerContext, SpawnContext
+
 CONCURRENT = 2
 WORKER_MODULE = "bot.services.roadmap.worker"
 
 _lock = threading.Lock()
-_context: Any = None
+_context: ForkServerContext | SpawnContext | None = None
 _threads: ThreadPoolExecutor | None = None
 _running: set[Any] = set()
 
 
-def _mp_context() -> Any:
+def _mp_context() -> ForkServerContext | SpawnContext:
     global _context
     with _lock:
         if _context is None:
+            context: ForkServerContext | SpawnContext
             try:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload([WORKER_MODULE])
@@ -95,7 +99,8 @@ def parse_isolated_sync(content: bytes, filename: str, period: tuple[date, date]
     if stats is not None:
         stats.update(measured)
     if status == "ok":
-        return value
+        parse: RoadmapParse = value  # what the worker sends with "ok"
+        return parse
     if isinstance(value, BaseException):
         raise value
     raise RoadmapFormatError(str(value))

@@ -148,12 +148,13 @@ def _save_payload(draft: RoadmapDraft, payload: dict[str, Any]) -> None:
     draft.payload = payload
 
 
-def fix_deadline(draft: RoadmapDraft, programme: Programme, index: int, text: str) -> dict:
+def fix_deadline(draft: RoadmapDraft, programme: Programme, index: int, text: str
+                 ) -> dict[str, Any]:
     payload = copy.deepcopy(draft.payload)
     if not 0 <= index < len(payload["items"]):
         raise AccessDenied()
     deadline = parse_deadline(text, (programme.starts_on, programme.ends_on))
-    if not deadline.is_dated:
+    if deadline.start is None or deadline.end is None:  # not dated
         raise DomainError("roadmap.error.deadline")
     item = dict(payload["items"][index])
     item.update(deadline_text=deadline.text, start=deadline.start.isoformat(),
@@ -164,7 +165,7 @@ def fix_deadline(draft: RoadmapDraft, programme: Programme, index: int, text: st
     return item
 
 
-def choose_person(draft: RoadmapDraft, index: int, choice: int | None) -> dict:
+def choose_person(draft: RoadmapDraft, index: int, choice: int | None) -> dict[str, Any]:
     payload = copy.deepcopy(draft.payload)
     if not 0 <= index < len(payload["people"]):
         raise AccessDenied()
@@ -248,12 +249,13 @@ async def confirm_draft(session: AsyncSession, draft: RoadmapDraft,
     await session.flush()
     people = {p["raw"]: p for p in draft.payload["people"]}
     new = 0
-    for position, (item, row) in enumerate(zip(items, pairs, strict=True)):
-        if row is None:
+    for position, (item, matched) in enumerate(zip(items, pairs, strict=True)):
+        if matched is None:
             row = RoadmapItem(programme_id=draft.programme_id, status=RoadmapStatus.UPCOMING)
             session.add(row)
             new += 1
         else:
+            row = matched
             await session.execute(delete(RoadmapResponsible).where(
                 RoadmapResponsible.item_id == row.id))
             if (row.ends_on, row.kind) != (_day(item["end"]), item["kind"]):

@@ -276,9 +276,9 @@ def _rebuild(header: Columns, anchors: dict[str, int], profile: _Profile) -> dic
             roles[role] = column
         for column in columns[len(wanted):]:
             spare = ("title", "content") if column < first_anchor else ("result",)
-            role = next((r for r in spare if r not in roles), None)
-            if role is not None:
-                roles[role] = column
+            free_role = next((r for r in spare if r not in roles), None)
+            if free_role is not None:
+                roles[free_role] = column
     return roles if "title" in roles else None
 
 

@@ -4,6 +4,7 @@ the CLI prints and `mentorbot roadmap preview --json` keeps in its «warnings» 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # The English text of each code (the CLI's output; the bot translates the code instead).
@@ -72,7 +73,8 @@ class ParseWarning(str):
         warning.params = params
         return warning
 
-    def __reduce__(self):  # copy/pickle keep the code, not only the text
+    def __reduce__(self) -> tuple[Callable[..., ParseWarning], tuple[str, dict[str, Any]]]:
+        # copy/pickle keep the code, not only the text
         return (_rebuild, (self.code, self.params))
 
     def to_json(self) -> dict[str, Any]:

@@ -12,7 +12,12 @@ import html
 import io
 import re
 import zipfile
+from datetime import date, time
 from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import docx.table  # imported when a .docx comes (read_docx)
 
 Row = list[str]
 Table = list[Row]
@@ -147,7 +152,7 @@ def read_docx(content: bytes) -> list[Table]:
     return tables
 
 
-def _docx_rows(table) -> Table:
+def _docx_rows(table: docx.table.Table) -> Table:
     rows: Table = []
     for row in table.rows:
         cells: Row = []
@@ -161,7 +166,7 @@ def _docx_rows(table) -> Table:
     return rows
 
 
-def _cell_text(cell) -> str:
+def _cell_text(cell: docx.table._Cell) -> str:
     parts = [p.text for p in cell.paragraphs]
     # Nested tables inside a cell are rare; their text is appended so nothing is lost.
     for inner in cell.tables:
@@ -198,7 +203,7 @@ def read_xlsx(content: bytes) -> list[Table]:
 
 def _xlsx_value(value: object) -> str:
     # Excel turns typed dates into datetimes; write them back the way people type them.
-    if hasattr(value, "strftime"):
+    if isinstance(value, date | time):  # datetime included
         return value.strftime("%d.%m.%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an item number typed as «2» comes back as 2.0

@@ -12,6 +12,7 @@ import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -206,7 +207,7 @@ async def schedule_due(session: AsyncSession, now: datetime) -> int:
     return written
 
 
-def reminder_buttons(item_id: int) -> list[list[dict]]:
+def reminder_buttons(item_id: int) -> list[list[dict[str, Any]]]:
     return [[outbox.button(text_key="roadmap.btn.done", target=Target.ROADMAP_ITEM,
                            fields={"action": "done", "item_id": item_id}),
              outbox.button(text_key="roadmap.btn.extend", target=Target.ROADMAP_ITEM,

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied
@@ -45,7 +46,7 @@ class SurveyLine:
         return self.sent - self.answered
 
 
-def _prompts(programme_id: int):
+def _prompts(programme_id: int) -> Select[*tuple[Any, ...]]:
     """(kind, prompt row, participation, completed response or NULL) of the programme's
     monitoring prompts that were not cancelled; a FROM clause to select from."""
     pid = cast(Participation.id, String)

@@ -14,6 +14,7 @@ from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import participants
 from bot.services.surveys import (
     SKIPPED,
+    AnswerValue,
     Invalid,
     MultiQuestion,
     Ok,
@@ -40,7 +41,7 @@ class Step:
     participation_id: int | None  # None: a curator's own questionnaire
     survey: Survey
     question: Question | None  # None: the survey is finished
-    answers: dict[str, object]
+    answers: dict[str, AnswerValue]
     index: int
     total: int
     can_go_back: bool
@@ -79,7 +80,7 @@ async def _response_of(session: AsyncSession, response_id: int, user_id: int
 
 
 async def _step(session: AsyncSession, response: SurveyResponse, survey: Survey,
-                participation: Participation | None, answers: dict[str, object],
+                participation: Participation | None, answers: dict[str, AnswerValue],
                 first: bool = False) -> Step:
     """The step after `answers` (what the database holds for the response now)."""
     question = next_question(survey, answers)
@@ -136,7 +137,7 @@ def _check_current(step: Step, question_id: str) -> Question:
     return step.question
 
 
-def _stored(value: object) -> object:
+def _stored(value: AnswerValue) -> AnswerValue:
     # As the database gives it back (JSON): a list answer must not be shared with the caller.
     return list(value) if isinstance(value, list) else value
 

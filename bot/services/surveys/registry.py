@@ -95,4 +95,4 @@ def _load(directory: Path) -> SurveyRegistry:
     return SurveyRegistry(surveys)
 
 
-load_definitions.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
+load_definitions.cache_clear = _load.cache_clear  # type: ignore[attr-defined]  # the cache's own

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.surveys import Survey
+from bot.services.surveys import AnswerValue, Survey
 from models import SurveyAnswer, SurveyResponse
 from models.base import utcnow
 
@@ -39,13 +39,14 @@ async def open_curator_response(session: AsyncSession, user_id: int, programme_i
     return response
 
 
-async def answers(session: AsyncSession, response_id: int) -> dict[str, object]:
+async def answers(session: AsyncSession, response_id: int) -> dict[str, AnswerValue]:
     rows = await session.execute(select(SurveyAnswer.question_id, SurveyAnswer.value)
                                  .where(SurveyAnswer.response_id == response_id))
     return dict(rows.all())
 
 
-async def save_answer(session: AsyncSession, response_id: int, question_id: str, value: object,
+async def save_answer(session: AsyncSession, response_id: int, question_id: str,
+                      value: AnswerValue,
                       *, exists: bool | None = None) -> None:
     """`exists`: whether the response has an answer to the question, when the caller read its
     answers in this transaction (a new answer is then inserted without looking first)."""
