@@ -28,6 +28,7 @@ from handlers.curator import new_programme as curator_new
 from handlers.curator import views as kb
 from handlers.curator.materials import show_materials
 from handlers.curator.registry import short_date, show_registry
+from handlers.shared.dashboard_link import DashboardLinks
 from handlers.shared.guards import curator_router
 from handlers.shared.programme_choice import for_curated_programme
 from models import User
@@ -39,8 +40,8 @@ class CommunityInput(StatesGroup):
     community = State()
 
 
-async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
-                    ) -> tuple[str, InlineKeyboardMarkup]:
+async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator,
+                    dashboard: DashboardLinks | None = None) -> tuple[str, InlineKeyboardMarkup]:
     summary = await curation.summary(session, programme_id)
     card = summary.card
     text = t("cur.card.text", title=card.title, organisation=card.organisation_name,
@@ -55,12 +56,16 @@ async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
     programme = await lookup.programme(session, programme_id)
     markup.inline_keyboard.append([digest_kb.card_button(t, programme)])
     markup.inline_keyboard.extend(lifecycle_kb.card_rows(t, programme))
+    panel = dashboard.button(t, programme_id) if dashboard else None
+    if panel is not None:  # in private chats only: Telegram opens Mini Apps there
+        markup.inline_keyboard.insert(0, [panel])
     return text, markup
 
 
 async def send_card(message: Message, session: AsyncSession, programme_id: int,
-                    t: BoundTranslator) -> None:
-    text, markup = await card_view(session, programme_id, t)
+                    t: BoundTranslator, dashboard: DashboardLinks | None = None) -> None:
+    private = message.chat.type == "private"
+    text, markup = await card_view(session, programme_id, t, dashboard if private else None)
     await message.answer(text, reply_markup=markup)
 
 
@@ -99,8 +104,11 @@ def create_router() -> Router:
     @router.callback_query(ProgrammeCallback.filter())
     async def programme_action(query: CallbackQuery, callback_data: ProgrammeCallback,
                                session: AsyncSession, user: User, state: FSMContext,
-                               t: BoundTranslator, scheduler: object | None = None) -> None:
+                               t: BoundTranslator, scheduler: object | None = None,
+                               dashboard: DashboardLinks | None = None) -> None:
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        if query.message.chat.type != "private":
+            dashboard = None
         action = callback_data.action
         if action in ("run", "done"):
             await curation.advance_state(session, programme,
@@ -111,12 +119,12 @@ def create_router() -> Router:
                 wake_after_commit(session, scheduler)
             await query.answer(t.plain("cur.card.state_changed",
                                        state=t.plain(f"cur.state.{programme.state}")))
-            text, markup = await card_view(session, programme.id, t)
+            text, markup = await card_view(session, programme.id, t, dashboard)
             await query.message.edit_text(text, reply_markup=markup)
             return
         await query.answer()
         if action == "card":
-            await send_card(query.message, session, programme.id, t)
+            await send_card(query.message, session, programme.id, t, dashboard)
         elif action == "mats":
             await show_materials(query.message, session, programme.id, t)
         elif action == "comm":
@@ -129,7 +137,8 @@ def create_router() -> Router:
 
     @router.message(CommunityInput.community, F.text)
     async def community_given(message: Message, session: AsyncSession, user: User,
-                              state: FSMContext, t: BoundTranslator) -> None:
+                              state: FSMContext, t: BoundTranslator,
+                              dashboard: DashboardLinks | None = None) -> None:
         programme = await access.require_curator(session, user.id,
                                                  (await state.get_data()).get("programme_id", 0))
         try:
@@ -139,7 +148,7 @@ def create_router() -> Router:
             return
         await state.clear()
         await message.answer(t("cur.community.saved"))
-        await send_card(message, session, programme.id, t)
+        await send_card(message, session, programme.id, t, dashboard)
 
     @router.message(CommunityInput.community)
     async def community_not_text(message: Message, t: BoundTranslator) -> None:

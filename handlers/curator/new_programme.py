@@ -23,6 +23,7 @@ from bot.services.programmes.forms import (
     form_title,
 )
 from handlers.curator import views as kb
+from handlers.shared.dashboard_link import DashboardLinks
 from handlers.shared.guards import curator_router
 from models import User
 
@@ -156,7 +157,8 @@ def create_router(translator: Translator, send_card) -> Router:
     @router.callback_query(NewProgramme.cadence, CadenceCallback.filter(F.days.in_(CADENCES)))
     async def cadence_chosen(query: CallbackQuery, callback_data: CadenceCallback,
                              session: AsyncSession, user: User, state: FSMContext,
-                             t: BoundTranslator) -> None:
+                             t: BoundTranslator, dashboard: DashboardLinks | None = None
+                             ) -> None:
         data = await state.get_data()
         await access.require_organisation(session, user.id, data["organisation_id"])
         programme = await programmes.create_programme(
@@ -167,7 +169,7 @@ def create_router(translator: Translator, send_card) -> Router:
         await state.clear()
         await query.answer()
         await query.message.answer(t("cur.new.done"))
-        await send_card(query.message, session, programme.id, t)
+        await send_card(query.message, session, programme.id, t, dashboard)
 
     @router.message(NewProgramme.title)
     @router.message(NewProgramme.starts)
