@@ -42,7 +42,7 @@ class BadQuery(Exception):
 def page_texts(translator: Translator, locale: str) -> dict[str, object]:
     """The page's own texts (dashboard.po) and the labels it shows, in one language."""
     catalogue = translator.catalogues[locale].messages  # type: ignore[attr-defined]
-    texts = {key[len(TEXT_PREFIX):]: translator.plain(key, locale)
+    texts = {key: translator.plain(key, locale)
              for key in catalogue if key.startswith(TEXT_PREFIX)
              and isinstance(catalogue[key], str)}
     plain = translator.bind(locale).as_plain()
@@ -54,7 +54,7 @@ def page_texts(translator: Translator, locale: str) -> dict[str, object]:
         "kind": {kind: plain(f"meetings.kind.{kind}") for kind in MEETING_KINDS},
         "meeting_state": {state: plain(f"dash.meeting_state.{state}")
                           for state in MEETING_STATES},
-        "bucket": {bucket: plain(f"roadmap.bucket.{bucket}") for bucket in ROADMAP_BUCKETS},
+        "bucket": {bucket: plain(f"dash.rm.bucket.{bucket}") for bucket in ROADMAP_BUCKETS},
         "survey": {kind: plain(f"completion.survey.{kind}") for kind in completion.CONTEXTS},
         "weekday": [plain(f"digest.short_day.{day}") for day in range(7)],
     }}

@@ -57,9 +57,9 @@ async def test_the_session_lists_the_curators_programmes_only(client, seeded):
     ours, _ = seeded
     body = await get(client, "session")
     assert [p["id"] for p in body["programmes"]] == [ours.programme_id]
-    assert body["locale"] == "ru" and body["texts"]["tab.registry"] == "Реестр"
+    assert body["locale"] == "ru" and body["texts"]["dash.tab.registry"] == "Реестр"
     english = await client.get("/dashboard/api/session", headers=auth(CURATOR, language="en"))
-    assert (await english.json())["texts"]["tab.registry"] == "Registry"
+    assert (await english.json())["texts"]["dash.tab.registry"] == "Registry"
 
 
 async def test_the_overview_shows_the_figures_of_status(app, client, seeded):
@@ -229,5 +229,5 @@ async def test_the_page_and_its_files_are_served(client):
     for bad in ("../http.py", "..%2Fhttp.py", "index.html", ".hidden.js"):
         assert (await client.get(f"/dashboard/static/{bad}")).status == 404
     texts = await (await client.get("/dashboard/texts/en")).json()
-    assert texts["texts"]["error.unauthorized"].startswith("The dashboard opens")
+    assert texts["texts"]["dash.error.unauthorized"].startswith("The dashboard opens")
     assert date.today()  # the texts are public: no initData needed

@@ -94,7 +94,7 @@
   }
 
   const view = () => document.getElementById("view");
-  function show(...nodes) { view().replaceChildren(...nodes); }
+  function show(...nodes) { view().replaceChildren(...nodes.flat(Infinity).filter((n) => n)); }
   function showError(error) {
     const key = error.status === 401 ? "dash.error.unauthorized"
       : error.status === 403 ? "dash.error.forbidden"
@@ -228,7 +228,7 @@
          r.unreachable ? el("div", {}, el("span", { class: "tag risk" }, t("dash.reg.unreachable"))) : null,
          !r.profile_complete && r.state !== "withdrawn" ? el("div", {}, el("span", { class: "tag" }, t("dash.reg.no_profile"))) : null),
       el("td", {}, label("role", r.role)), el("td", {}, label("state", r.state)),
-      el("td", {}, r.form_title || "—"), el("td", {}, date(r.created_on))));
+      el("td", { class: "form" }, r.form_title || "—"), el("td", {}, date(r.created_on))));
     return [filters,
       el("p", { class: "hint", testid: "reg-count", "data-matched": data.matched, "data-total": data.total },
          t("dash.reg.count", { shown: data.shown, matched: data.matched, total: data.total })),
