@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     # Unset: no dashboard, no «📊 Панель» buttons.
     dashboard_url: str | None = None
     dashboard_host: str = "127.0.0.1"
-    dashboard_port: int = Field(default=8081, ge=1, le=65535)
+    dashboard_port: int = Field(default=8090, ge=1, le=65535)
     # In-flight requests get this long to finish after SIGTERM.
     webhook_shutdown_seconds: float = Field(default=30.0, gt=0)
     # Redis per-user lock (one user's updates handled one at a time across instances); a lock
