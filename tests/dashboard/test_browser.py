@@ -63,6 +63,11 @@ async def phone_page(browser):
     page = await context.new_page()
     # No internet here: Telegram's script is not loaded; the page reads the launch parameters.
     await page.route("https://telegram.org/**", lambda route: route.abort())
+    page.problems = []  # script errors and refusals of the page's Content-Security-Policy
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("console", lambda message: page.problems.append(message.text)
+            if message.type == "error" and "Failed to load resource" not in message.text
+            else None)
     return page
 
 
@@ -217,6 +222,7 @@ async def test_a_curator_reads_every_view_with_the_figures_of_status(browser, ru
         [f"{x.deadline:%d.%m.%Y} · просрочено", x.label] for x in f.roadmap_overdue]
     await no_sideways_scroll(page)
     await shot(page, "7-roadmap")
+    assert page.problems == []
 
 
 async def test_a_forged_signature_and_another_organisation_are_refused(browser, running):

@@ -33,13 +33,17 @@
     const code = ((user && user.language_code) || navigator.language || "ru").slice(0, 2);
     return code === "en" ? "en" : "ru";
   }
-  window.dashboardTelegramLoaded = function () {
+  function telegramLoaded() {
     const tg = window.Telegram && window.Telegram.WebApp;
-    if (!tg) return;
+    if (!tg || telegramLoaded.done) return;
+    telegramLoaded.done = true;
     tg.ready(); tg.expand();
     applyTheme(tg.themeParams);
     tg.onEvent("themeChanged", () => applyTheme(tg.themeParams));
-  };
+  }
+  telegramLoaded();  // already there (cached), or when it arrives:
+  const script = document.getElementById("telegram-script");
+  if (script) script.addEventListener("load", telegramLoaded);
 
   // -- helpers --------------------------------------------------------------------------------
   function t(key, params) {
@@ -337,7 +341,9 @@
   // -- monitoring -------------------------------------------------------------------------------
   function bar(part, whole) {
     const width = whole ? Math.round((100 * part) / whole) : 0;
-    return el("div", { class: "bar" }, el("span", { style: `width:${width}%` }));
+    const fill = el("span");
+    fill.style.width = width + "%";  // CSSOM, not a style attribute: the page's CSP allows it
+    return el("div", { class: "bar" }, fill);
   }
   function chart(weeks) {
     const NS = "http://www.w3.org/2000/svg";
