@@ -38,6 +38,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.emulator import web_app
 from bot.i18n import create_translator
 from bot.runtime.dashboard_server import transaction_of
+from bot.runtime.heap import prepare_for_updates
 from bot.services.people import users
 from bot.services.programmes import programmes
 from handlers.dashboard.http import DashboardContext, add_routes
@@ -85,6 +86,7 @@ async def measure(url: str, *, pairs: int, meetings: int, participants: int, req
             await connection.commit()
     seed_s = time.perf_counter() - started
 
+    prepare_for_updates()  # as `mentorbot run` does before it serves anything
     application = web.Application()
     add_routes(application, DashboardContext(
         transaction=transaction_of(sessionmaker), translator=translator, default_locale="ru",
