@@ -3,7 +3,7 @@ the curator asks the live bot for /dashboard, opens the «📊 Панель» bu
 (the page URL with initData the emulator signed with the bot's token), and every view shows the
 figures of /status and /report, read here from the database; the nudge goes out to the mentor.
 A forged signature and another organisation's programme are refused. Screenshots of each view
-go to $TEST_ARTIFACTS (default tests/artifacts/dashboard/).
+go to $TEST_ARTIFACTS/dashboard-<database>/ (default tests/artifacts/).
 
 Skipped with the reason when Chromium or Playwright is missing, unless REQUIRE_SERVICES=1 (CI),
 where that fails."""
@@ -30,8 +30,9 @@ from tests.digest.seed import seed, seed_meetings
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
+# One folder per database: CI runs the SQLite and the PostgreSQL passes side by side.
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).parents[1] / "artifacts"
-                 ) / "dashboard"
+                 ) / f"dashboard-{os.environ.get('TEST_BACKEND', 'sqlite')}"
 CURATOR, OTHER_CURATOR, MENTOR = 7001, 7002, 1001  # MENTOR: Иванова Анна (seed people_base 1000)
 
 
