@@ -43,7 +43,8 @@ _DATABASE_SCHEMES = {
 }
 # Environment variables starting like a group of settings are taken as meant for the bot: an
 # unknown one is most likely a misspelt setting (DEFAULT_, LOG_ and ADMIN_ are too common).
-SETTING_PREFIXES = ("BOT_", "DATABASE_", "REDIS_", "TELEGRAM_", "WEBHOOK_", "OUTBOX_", "FSM_")
+SETTING_PREFIXES = ("BOT_", "DATABASE_", "REDIS_", "TELEGRAM_", "WEBHOOK_", "OUTBOX_", "FSM_",
+                    "DASHBOARD_")
 
 
 class Settings(BaseSettings):
@@ -76,6 +77,13 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram"
+    # The curator's dashboard (a Telegram Mini App, handlers/dashboard/): its public https
+    # address, which the reverse proxy forwards to /dashboard/ of the bot's server (the webhook
+    # server in webhook mode; in polling mode a small server on DASHBOARD_HOST:DASHBOARD_PORT).
+    # Unset: no dashboard, no «📊 Панель» buttons.
+    dashboard_url: str | None = None
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = Field(default=8090, ge=1, le=65535)
     # In-flight requests get this long to finish after SIGTERM.
     webhook_shutdown_seconds: float = Field(default=30.0, gt=0)
     # Redis per-user lock (one user's updates handled one at a time across instances); a lock
@@ -142,7 +150,7 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
-    @field_validator("webhook_url")
+    @field_validator("webhook_url", "dashboard_url")
     @classmethod
     def _webhook_https(cls, value: str | None) -> str | None:
         if value is None:
@@ -161,7 +169,8 @@ class Settings(BaseSettings):
             raise ValueError("must start with /")
         return value
 
-    @field_validator("redis_url", "telegram_api_base", "webhook_url", mode="before")
+    @field_validator("redis_url", "telegram_api_base", "webhook_url", "dashboard_url",
+                     mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -79,6 +79,7 @@ COMMANDS: dict[str, tuple[set[str], str | None]] = {
     "pairs": (CURATORS, CURATOR_ONLY), "report": (CURATORS, CURATOR_ONLY),
     "monitoring": (CURATORS, CURATOR_ONLY), "announce": (CURATORS, CURATOR_ONLY),
     "practices": (CURATORS, CURATOR_ONLY), "newprogramme": (CURATORS, CURATOR_ONLY),
+    "dashboard": (CURATORS, CURATOR_ONLY),
     "neworg": ({"owner"}, OWNER_ONLY), "orgs": ({"owner"}, OWNER_ONLY),
 }
 
@@ -103,6 +104,9 @@ SCREENS: dict[str, dict[str, str]] = {
     "newprogramme": {"curator": "«Школа Альфа»", "other_curator": "«Школа Бета»"},
     "neworg": {"owner": "Как называется образовательная организация?"},
     "orgs": {"owner": "Организации"},
+    # no DASHBOARD_URL in this world (the buttons are tested in tests/dashboard)
+    "dashboard": {"curator": "Панель куратора не настроена",
+                  "other_curator": "Панель куратора не настроена"},
     **{command: {"curator": A, "other_curator": B}
        for command in ("status", "programmes", "participants", "match", "report", "monitoring",
                        "announce", "practices")},

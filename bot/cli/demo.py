@@ -7,10 +7,14 @@ import asyncio
 import logging
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qsl
+
+import aiohttp
 
 from bot.config import load_settings
 from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
+from bot.emulator.live_webhook import free_port
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
 from bot.package_data import package_dir
@@ -104,8 +108,11 @@ async def run_demo(quiet_logs: bool = True, out=print, prog: str = "mentorbot") 
     if quiet_logs:
         logging.getLogger("aiogram").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="mentorbot-demo-") as workdir:
+        port = free_port()  # the curator's dashboard, served beside polling as in production
         settings = load_settings(database_url=f"sqlite+aiosqlite:///{Path(workdir) / 'demo.db'}",
-                                 bot_token=None, _env_file=None)
+                                 bot_token=None, _env_file=None,
+                                 dashboard_url=f"http://127.0.0.1:{port}/dashboard/",
+                                 dashboard_port=port)
         emulator = BotAPIEmulator(bot_username="mentorbot_demo_bot")
         await emulator.start()
         try:
@@ -326,11 +333,48 @@ async def curator_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narra
     curator.mark_read()
     await narrator.says(curator, "/status")
     await narrator.says(curator, "/report")
+    await dashboard_scene(curator, narrator)
     await narrator.says(curator, "/announce")
     await narrator.presses(curator, "Всем наставникам")
     await narrator.says(curator, "Встреча наставников в четверг в 15:00, кабинет 12.")
     await narrator.presses(curator, "Отправить")
     await narrator.arrives(anna, "Встреча наставников в четверг")
+
+
+async def dashboard_scene(curator: SimUser, narrator: Narrator) -> None:
+    """The curator opens «📊 Панель»: Telegram loads the page with initData signed by the bot's
+    token; here each view is asked for as the page asks (the same HTTP calls)."""
+    await narrator.says(curator, "/dashboard")
+    url = curator.open_web_app("📊 Панель")
+    page = url.split("#", 1)[0]
+    narrator.note(f"the curator taps «📊 Панель»: Telegram opens {page} inside the chat, "
+                  "with the curator's initData signed by the bot's token")
+    init_data = dict(parse_qsl(url.split("#", 1)[1]))["tgWebAppData"]
+    api = page.split("?", 1)[0] + "api/"
+    headers = {"Authorization": f"tma {init_data}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async def get(path: str) -> dict:
+            async with http.get(api + path) as response:
+                response.raise_for_status()
+                return await response.json()
+        session = await get("session")
+        programme = session["programmes"][0]["id"]
+        base = f"programmes/{programme}/"
+        o = await get(base + "overview")
+        narrator.note(f"Сводка: наставников {o['active']['mentor']}, наставляемых "
+                      f"{o['active']['mentee']}, пар в работе {o['open_pairs']}, встреч на этой "
+                      f"неделе {o['meetings_this_week']} — as /status says")
+        r = await get(base + "registry")
+        narrator.note(f"Реестр: {r['total']} participants; Пары: "
+                      f"{(await get(base + 'board'))['total']} on the board; Встречи: "
+                      f"{(await get(base + 'calendar'))['counts']['total']} this week; "
+                      f"Мониторинг: feedback "
+                      f"{(m := await get(base + 'monitoring'))['feedback_completed']} of "
+                      f"{m['feedback_expected']}; Дорожная карта: "
+                      f"{len((await get(base + 'roadmap'))['items'])} items")
+        async with aiohttp.ClientSession() as stranger:
+            async with stranger.get(api + base + "overview") as refused:
+                narrator.note(f"without Telegram's signature the same call gets {refused.status}")
 
 
 async def duplicate_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:

@@ -76,6 +76,14 @@ def _check_inline_button(button: Any, strict_plain: bool) -> None:
         if not re.match(r"^(https?|tg)://\S+$", str(button["url"])):
             raise bad_request("BUTTON_URL_INVALID")
         return
+    if "web_app" in button:
+        # Telegram opens only https Mini Apps; plain http is let through for loopback (the
+        # tests' and the demo's own server), which a real client would refuse.
+        url = str((button["web_app"] or {}).get("url") if isinstance(button["web_app"], dict)
+                  else "")
+        if not re.match(r"^(https://\S+|http://(127\.0\.0\.1|localhost)(:\d+)?(/\S*)?)$", url):
+            raise bad_request("BUTTON_URL_INVALID")
+        return
     action_keys = {
         "web_app",
         "login_url",

@@ -14,6 +14,7 @@ from aiogram import Bot
 from bot.config import Settings
 from bot.emulator.server import BotAPIEmulator
 from bot.i18n import create_translator
+from bot.runtime.dashboard_server import dashboard_server
 from bot.runtime.factory import Application, create_application, create_bot
 from models.migrate import upgrade_async
 
@@ -79,7 +80,9 @@ async def live_bot(settings: Settings, emulator: BotAPIEmulator,
         await _wait_until_polling(emulator, task)
         queue = emulator.state.queue
         taken = frozenset(set(queue.accepted_ids) - {u["update_id"] for u in queue.pending})
-        yield LiveBot(emulator, app, bot, task, in_flight, taken)
+        # The curator's dashboard, as run_polling serves it (when DASHBOARD_URL is set).
+        async with dashboard_server(app, bot):
+            yield LiveBot(emulator, app, bot, task, in_flight, taken)
     finally:
         with contextlib.suppress(RuntimeError):
             await app.dispatcher.stop_polling()

@@ -7,6 +7,7 @@ import copy
 import time
 from typing import Any
 
+from bot.emulator import web_app
 from bot.emulator.formatting import utf16_len
 from bot.emulator.models import BotMessage, CallbackAnswer, ChatState
 from bot.emulator.state import EmulatorState, PendingCallback
@@ -156,6 +157,15 @@ class SimUser(_ChatView):
             if value is not None:
                 data[key] = value
         return data
+
+    def open_web_app(self, text: str, *, auth_date: int | None = None) -> str:
+        """Press an inline button that opens a Mini App: the URL a Telegram client loads, with
+        this person's initData signed by the bot's token in the fragment."""
+        _, button = self._find_button(text)
+        if "web_app" not in button:
+            raise AssertionError(f"button {text!r} opens no Mini App: {button}")
+        signed = web_app.init_data(self.state.token, self.as_user(), auth_date=auth_date)
+        return web_app.launch_url(button["web_app"]["url"], signed)
 
     @property
     def callback_answers(self) -> list[CallbackAnswer]:

@@ -50,6 +50,7 @@ class BotAPIEmulator:
         self.token = token
         self.state = EmulatorState(int(token.split(":")[0]), bot_username, strict_html_amp,
                                    strict_plain_text)
+        self.state.token = token  # Mini Apps' initData is signed with it (web_app.py)
         self.limits = limits
         self.limiter = RateLimiter(limits) if limits else None
         self.rng = rng or random.Random(0)

@@ -41,6 +41,7 @@ class EmulatorState:
                  strict_plain_text: bool = True) -> None:
         self.bot_id = bot_id
         self.bot_username = bot_username
+        self.token = ""  # set by the server
         self.bot_first_name = "Mentorbot"
         self.strict_html_amp = strict_html_amp
         self.strict_plain_text = strict_plain_text

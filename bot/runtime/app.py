@@ -7,6 +7,7 @@ import logging
 from aiogram import Bot
 
 from bot.config import Settings
+from bot.runtime.dashboard_server import dashboard_server
 from bot.runtime.factory import create_application, create_bot
 from bot.runtime.heap import prepare_for_updates
 from bot.telegram.startup import wait_for_bot_api
@@ -22,11 +23,12 @@ async def run_polling(settings: Settings, bot: Bot | None = None, handle_signals
     try:
         await wait_for_bot_api(bot)
         prepare_for_updates()
-        await app.dispatcher.start_polling(
-            bot,
-            handle_signals=handle_signals,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-        )
+        async with dashboard_server(app, bot):  # the curator's Mini App, when configured
+            await app.dispatcher.start_polling(
+                bot,
+                handle_signals=handle_signals,
+                allowed_updates=app.dispatcher.resolve_used_update_types(),
+            )
     finally:
         await app.close()
         await bot.session.close()

@@ -38,6 +38,7 @@ from bot.telegram.repeats import RepeatIsSuccess
 from bot.telegram.retry import RetryAfterMiddleware
 from bot.telegram.session import JsonBodySession
 from bot.telegram.tuning import inline_sync_filters, pin_response_types
+from handlers.shared.dashboard_link import DashboardLinks
 from scheduler import install_scheduler
 
 logger = logging.getLogger("mentorbot")
@@ -105,6 +106,7 @@ def create_dispatcher(
     dp.update.outer_middleware(StateReadMiddleware())
     dp.update.outer_middleware(UserContextMiddleware(settings, translator))
     dp.include_router(create_root_router(settings, translator))
+    dp["dashboard"] = DashboardLinks(settings.dashboard_url)  # the «📊 Панель» buttons
     inline_sync_filters(dp)
 
     async def set_commands(bot: Bot) -> None:

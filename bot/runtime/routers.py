@@ -16,6 +16,7 @@ from handlers.curator import links as curator_links
 from handlers.curator import materials as curator_materials
 from handlers.curator import new_programme as curator_new
 from handlers.curator import registry as curator_registry
+from handlers.dashboard import router as dashboard
 from handlers.general import common, errors, membership, privacy
 from handlers.general import settings as settings_handlers
 from handlers.matching import plan
@@ -44,6 +45,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         digest.create_router(),
         announce.create_router(),
         curator.create_router(),  # its commands before the curator flows below
+        dashboard.create_router(),
         curator_links.create_router(),
         curator_registry.create_router(),
         curator_new.create_router(translator, curator.send_card),

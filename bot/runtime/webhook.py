@@ -7,6 +7,8 @@
   line (never the secret itself). A body that is not an update (not JSON, empty, not an
   object, not valid as an Update, of no kind the bot knows) gets 400 and one short log line
   saying why, never its text: it cannot become valid by being sent again.
+- `/dashboard/…`: the curator's dashboard (handlers/dashboard/http.py), when DASHBOARD_URL is
+  set.
 - `GET /health`: 200 `{"database": "ok", "redis": "ok" | "not configured", "scheduler": …}`
   when the database and Redis answer, else 503 naming what failed; for load balancers.
 - Shutdown: stop accepting, let in-flight updates finish (WEBHOOK_SHUTDOWN_SECONDS), then stop
@@ -35,6 +37,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from bot.config import Settings
+from bot.runtime.dashboard_server import add_dashboard
 from bot.runtime.factory import Application
 
 logger = logging.getLogger("mentorbot.webhook")
@@ -168,6 +171,7 @@ def build_web_app(application: Application, bot: Bot, *, set_webhook: bool = Tru
         secret_token=secret, **handler_data)
     web_app.router.add_post(settings.webhook_path, handler.handle)
     web_app.router.add_get(HEALTH_PATH, _health)
+    add_dashboard(web_app, application, bot)  # the curator's Mini App, when configured
 
     async def on_startup(_: web.Application) -> None:
         await dispatcher.emit_startup(bot=bot, bots=[bot], dispatcher=dispatcher,

@@ -6,6 +6,7 @@ see."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Meeting, Organisation, Participation, Programme, User
@@ -29,3 +30,9 @@ async def user(session: AsyncSession, user_id: int | None) -> User | None:
 
 async def meeting(session: AsyncSession, meeting_id: int | None) -> Meeting | None:
     return None if meeting_id is None else await session.get(Meeting, meeting_id)
+
+
+async def user_by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
+    """The account of a Telegram user, without creating one (the dashboard: a stranger who
+    opens it has no account and sees nothing)."""
+    return await session.scalar(select(User).where(User.telegram_id == telegram_id))

@@ -16,7 +16,7 @@ logger = logging.getLogger("mentorbot.commands")
 
 EVERYONE = ("start", "meeting", "meet", "plan", "help_me", "materials", "roadmap", "help",
             "mydata", "forget", "language", "timezone", "cancel")
-CURATOR = ("start", "status", "programmes", "participants", "match", "pairs", "roadmap", "report",
+CURATOR = ("start", "status", "dashboard", "programmes", "participants", "match", "pairs", "roadmap", "report",
            "monitoring", "practices", "announce", "newprogramme", "help", "mydata", "language", "timezone", "cancel")
 OWNER = ("start", "neworg", "orgs", *CURATOR[1:])
 

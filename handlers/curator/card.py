@@ -28,6 +28,7 @@ from handlers.curator import new_programme as curator_new
 from handlers.curator import views as kb
 from handlers.curator.materials import show_materials
 from handlers.curator.registry import short_date, show_registry
+from handlers.shared.dashboard_link import DashboardLinks
 from handlers.shared.guards import curator_router
 from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
@@ -40,8 +41,8 @@ class CommunityInput(StatesGroup):
     community = State()
 
 
-async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
-                    ) -> tuple[str, InlineKeyboardMarkup]:
+async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator,
+                    dashboard: DashboardLinks | None = None) -> tuple[str, InlineKeyboardMarkup]:
     summary = await curation.summary(session, programme_id)
     card = summary.card
     text = t("cur.card.text", title=card.title, organisation=card.organisation_name,
@@ -58,12 +59,16 @@ async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
         raise AccessDenied()
     markup.inline_keyboard.append([digest_kb.card_button(t, programme)])
     markup.inline_keyboard.extend(lifecycle_kb.card_rows(t, programme))
+    panel = dashboard.button(t, programme_id) if dashboard else None
+    if panel is not None:  # in private chats only: Telegram opens Mini Apps there
+        markup.inline_keyboard.insert(0, [panel])
     return text, markup
 
 
 async def send_card(message: Message, session: AsyncSession, programme_id: int,
-                    t: BoundTranslator) -> None:
-    text, markup = await card_view(session, programme_id, t)
+                    t: BoundTranslator, dashboard: DashboardLinks | None = None) -> None:
+    private = message.chat.type == "private"
+    text, markup = await card_view(session, programme_id, t, dashboard if private else None)
     await message.answer(text, reply_markup=markup)
 
 
@@ -106,39 +111,47 @@ def create_router() -> Router:
                       ) -> Programme:
         return await access.require_curator(session, user.id, callback_data.programme_id)
 
+    def panel(query: CallbackQuery, dashboard: DashboardLinks | None) -> DashboardLinks | None:
+        """The dashboard's button is for the curator's private chat only."""
+        message = query.message
+        return dashboard if message is not None and message.chat.type == "private" else None
+
     async def state_changed(query: CallbackQuery, session: AsyncSession, programme: Programme,
-                            t: BoundTranslator) -> None:
+                            t: BoundTranslator, dashboard: DashboardLinks | None) -> None:
         message = editable(query)
         await query.answer(t.plain("cur.card.state_changed",
                                    state=t.plain(f"cur.state.{programme.state}")))
-        text, markup = await card_view(session, programme.id, t)
+        text, markup = await card_view(session, programme.id, t, panel(query, dashboard))
         await message.edit_text(text, reply_markup=markup)
 
     @programme_button(ProgrammeAction.RUN)
     async def programme_run(query: CallbackQuery, callback_data: ProgrammeCallback,
-                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+                            session: AsyncSession, user: User, t: BoundTranslator,
+                            dashboard: DashboardLinks | None = None) -> None:
         programme = await curated(session, user, callback_data)
         await curation.advance_state(session, programme, "running")
-        await state_changed(query, session, programme, t)
+        await state_changed(query, session, programme, t, dashboard)
 
     @programme_button(ProgrammeAction.COMPLETE)
     async def programme_complete(query: CallbackQuery, callback_data: ProgrammeCallback,
                                  session: AsyncSession, user: User, t: BoundTranslator,
-                                 scheduler: object | None = None) -> None:
+                                 scheduler: object | None = None,
+                                 dashboard: DashboardLinks | None = None) -> None:
         programme = await curated(session, user, callback_data)
         await curation.advance_state(session, programme, "completed")
         # Every open pair completes; both members get the final surveys.
         await lifecycle.complete_programme(session, programme.id, now_of(scheduler))
         wake_after_commit(session, scheduler)
-        await state_changed(query, session, programme, t)
+        await state_changed(query, session, programme, t, dashboard)
 
     @programme_button(ProgrammeAction.CARD)
     async def programme_card(query: CallbackQuery, callback_data: ProgrammeCallback,
-                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+                             session: AsyncSession, user: User, t: BoundTranslator,
+                             dashboard: DashboardLinks | None = None) -> None:
         message = editable(query)
         programme = await curated(session, user, callback_data)
         await query.answer()
-        await send_card(message, session, programme.id, t)
+        await send_card(message, session, programme.id, t, dashboard)
 
     @programme_button(ProgrammeAction.MATERIALS)
     async def programme_materials(query: CallbackQuery, callback_data: ProgrammeCallback,
@@ -162,7 +175,8 @@ def create_router() -> Router:
 
     @router.message(CommunityInput.community, F.text)
     async def community_given(message: Message, session: AsyncSession, user: User,
-                              state: FSMContext, t: BoundTranslator) -> None:
+                              state: FSMContext, t: BoundTranslator,
+                              dashboard: DashboardLinks | None = None) -> None:
         programme = await access.require_curator(session, user.id,
                                                  (await state.get_data()).get("programme_id", 0))
         try:
@@ -172,7 +186,7 @@ def create_router() -> Router:
             return
         await state.clear()
         await message.answer(t("cur.community.saved"))
-        await send_card(message, session, programme.id, t)
+        await send_card(message, session, programme.id, t, dashboard)
 
     @router.message(CommunityInput.community)
     async def community_not_text(message: Message, t: BoundTranslator) -> None:

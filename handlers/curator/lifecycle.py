@@ -35,6 +35,7 @@ from bot.services.programmes import curation
 from bot.services.reports import monitoring_data, monitoring_xlsx
 from bot.services.surveys import questionnaire
 from handlers.curator import lifecycle_views as lifecycle_kb
+from handlers.shared.dashboard_link import DashboardLinks
 from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
 from handlers.surveys.router import show_step
@@ -153,7 +154,8 @@ def create_router(translator: Translator) -> Router:
 
     @router.message(LifecycleInput.cycle_ends, F.text)
     async def cycle_ends(message: Message, session: AsyncSession, user: User, state: FSMContext,
-                         t: BoundTranslator, bot: Bot, scheduler: object | None = None) -> None:
+                         t: BoundTranslator, bot: Bot, scheduler: object | None = None,
+                         dashboard: DashboardLinks | None = None) -> None:
         data = await state.get_data()
         source = await access.require_curator(session, user.id, data.get("programme_id", 0))
         try:
@@ -180,7 +182,7 @@ def create_router(translator: Translator) -> Router:
             future="\n".join(f"• {n}" for n in result.future_mentors) or none))
         from handlers.curator.card import send_card  # the card lives with the curator's handlers
 
-        await send_card(message, session, result.programme.id, t)
+        await send_card(message, session, result.programme.id, t, dashboard)
 
     @router.message(LifecycleInput.midterm, F.text)
     async def midterm_given(message: Message, session: AsyncSession, user: User,

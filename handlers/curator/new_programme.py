@@ -23,6 +23,7 @@ from bot.services.programmes.forms import (
     form_title,
 )
 from handlers.curator import views as kb
+from handlers.shared.dashboard_link import DashboardLinks
 from handlers.shared.guards import curator_router
 from handlers.shared.pressed import editable, in_chat
 from models import User
@@ -159,7 +160,8 @@ def create_router(translator: Translator, send_card) -> Router:
     @router.callback_query(NewProgramme.cadence, CadenceCallback.filter(F.days.in_(CADENCES)))
     async def cadence_chosen(query: CallbackQuery, callback_data: CadenceCallback,
                              session: AsyncSession, user: User, state: FSMContext,
-                             t: BoundTranslator) -> None:
+                             t: BoundTranslator, dashboard: DashboardLinks | None = None
+                             ) -> None:
         message = editable(query)
         data = await state.get_data()
         await access.require_organisation(session, user.id, data["organisation_id"])
@@ -171,7 +173,7 @@ def create_router(translator: Translator, send_card) -> Router:
         await state.clear()
         await query.answer()
         await message.answer(t("cur.new.done"))
-        await send_card(message, session, programme.id, t)
+        await send_card(message, session, programme.id, t, dashboard)
 
     @router.message(NewProgramme.title)
     @router.message(NewProgramme.starts)

@@ -18,10 +18,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.config import load_settings
 from bot.emulator import BotAPIEmulator
+from bot.emulator.live_webhook import free_port
 from bot.emulator.seed import seed_programme
 from bot.runtime.factory import create_application
 from tests.e2e.test_restart import wait_polling
@@ -79,6 +81,7 @@ class Deployment:
     emulator: BotAPIEmulator | None = None
     env: dict[str, str] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
+    dashboard_port: int = field(default_factory=free_port)
 
     def mapped(self, words: list[str]) -> list[str]:
         return [str(self.server.path(w)) if w.startswith(("/opt/", "/etc/", "/var/")) else w
@@ -150,7 +153,10 @@ class Deployment:
         # What the comment asks for: the token, an owner's id, WEBHOOK_* left empty.
         values = {"BOT_TOKEN": self.emulator.token, "ADMIN_IDS": "5001",
                   **{name: "" for name in example if name.startswith("WEBHOOK_")},
-                  "TELEGRAM_API_BASE": self.emulator.base_url}  # Telegram is the emulator here
+                  "TELEGRAM_API_BASE": self.emulator.base_url,  # Telegram is the emulator here
+                  # the curator's dashboard, served beside polling from the installed package
+                  "DASHBOARD_URL": f"http://127.0.0.1:{self.dashboard_port}/dashboard/",
+                  "DASHBOARD_PORT": str(self.dashboard_port)}
         set_env_lines(path, values)
 
     def _cp(self, words: list[str], workdir: Path) -> None:
@@ -263,6 +269,18 @@ async def test_readme_deployment_gives_a_running_bot_that_talks_russian(tmp_path
         assert "Согласие на обработку персональных данных" in consent.text
         for message in (welcome, age, consent):
             assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", message.text), message.text  # no keys
+
+        # The dashboard's page and files come from the wheel (package data), not the checkout.
+        base = f"http://127.0.0.1:{deployment.dashboard_port}/dashboard/"
+        async with aiohttp.ClientSession() as http:
+            for path, fragment in (("", "static/dashboard.js"), ("static/dashboard.js", "tma "),
+                                   ("static/dashboard.css", "--tg-theme-bg-color"),
+                                   ("texts/ru", "Панель куратора")):
+                async with http.get(base + path) as response:
+                    assert response.status == 200, (path, process.output()[-2000:])
+                    assert fragment in await response.text(), path
+            async with http.get(base + "api/session") as response:
+                assert response.status == 401  # no initData: nobody
 
         assert tree_snapshot(venv) == before, "the bot wrote into its application folder"
         assert "Traceback" not in process.output(), process.output()
