@@ -17,6 +17,7 @@ from models.participation import (
 )
 from models.processed_update import ProcessedUpdate
 from models.programme import ConsentText, Curator, Invitation, Material, Organisation, Programme
+from models.region import Region, RegionCoordinator, RegionInvitation, RegionOrganisation
 from models.roadmap import (
     RoadmapDraft,
     RoadmapItem,
@@ -57,6 +58,10 @@ __all__ = [
     "PracticeMark",
     "ProcessedUpdate",
     "Programme",
+    "Region",
+    "RegionCoordinator",
+    "RegionInvitation",
+    "RegionOrganisation",
     "RoadmapDraft",
     "RoadmapItem",
     "RoadmapResponsible",

@@ -10,14 +10,19 @@ from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.callbacks_region import list_button_data
 from bot.delivery.render import register_generator
+from bot.i18n import create_translator
 from bot.services import announcements, digest
 from bot.services.digest_chart import render_chart, series_from_args
+from bot.services.region import chart as region_chart
+from bot.services.region import digest as region_digest
 from scheduler.jobs import JobContext, register_periodic
 
 logger = logging.getLogger("mentorbot.digest")
 
 DIGEST_JOB_ID = "curator_digest"
+REGION_DIGEST_JOB_ID = "region_digest"
 SUMMARY_JOB_ID = "announcement_summaries"
 
 
@@ -27,6 +32,17 @@ async def digest_job(ctx: JobContext) -> int:
                                                 ctx.settings.default_locale)
     if queued:
         logger.info("digest: %s message(s) queued", queued)
+        ctx.wake_sender()
+    return queued
+
+
+async def region_digest_job(ctx: JobContext) -> int:
+    """The regional coordinators' weekly digests (checked every 5 minutes like the curators')."""
+    async with ctx.sessionmaker() as session, session.begin():
+        queued = await region_digest.queue_due_digests(session, ctx.clock.now(),
+                                                       list_button_data)
+    if queued:
+        logger.info("region digest: %s message(s) queued", queued)
         ctx.wake_sender()
     return queued
 
@@ -45,6 +61,22 @@ async def chart_generator(args: Mapping[str, Any], locale: str) -> tuple[str, by
     return "digest.png", png
 
 
+async def region_chart_generator(args: Mapping[str, Any], locale: str) -> tuple[str, bytes]:
+    """The regional chart, its labels in the recipient's language (rendered at send time)."""
+    t = create_translator()
+
+    def label(key: str) -> str:
+        return t.plain(f"region.chart.{key}", locale)
+
+    png = region_chart.render_chart(
+        args, meetings_label=label("meetings"), weeks_title=label("weeks_title"),
+        orgs_title=label("orgs_title"), share_label=label("share"),
+        per_week_label=label("per_week"))
+    return "region.png", png
+
+
 register_generator(digest.CHART_GENERATOR, chart_generator)
+register_generator(region_digest.CHART_GENERATOR, region_chart_generator)
 register_periodic(DIGEST_JOB_ID, digest_job, IntervalTrigger(minutes=5))
+register_periodic(REGION_DIGEST_JOB_ID, region_digest_job, IntervalTrigger(minutes=5))
 register_periodic(SUMMARY_JOB_ID, summary_job, IntervalTrigger(minutes=1))

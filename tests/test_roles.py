@@ -33,6 +33,7 @@ from bot.emulator.seed import seed_pair, seed_programme
 from bot.factory import create_application
 from bot.i18n import create_translator
 from bot.services import match_flow, meetings, programmes, users
+from bot.services.region import access as region_access
 from models import Participation, ParticipationState, RoadmapItem
 from models.migrate import upgrade_async
 from tests.bot_surface import callback_factories
@@ -61,6 +62,7 @@ CURATOR_ONLY = "access.curator_only"
 OWNER_ONLY = "access.owner_only"
 DENIED = "access.denied"
 STALE = "access.stale"
+COORDINATOR_ONLY = "region.coordinator_only"
 INVITE = "invite.invalid"  # a dead invitation: the same answer as /start with a bad link
 
 # command -> (roles allowed, refusal kind for the others)
@@ -77,6 +79,10 @@ COMMANDS: dict[str, tuple[set[str], str | None]] = {
     "monitoring": (CURATORS, CURATOR_ONLY), "announce": (CURATORS, CURATOR_ONLY),
     "practices": (CURATORS, CURATOR_ONLY), "newprogramme": (CURATORS, CURATOR_ONLY),
     "neworg": ({"owner"}, OWNER_ONLY), "orgs": ({"owner"}, OWNER_ONLY),
+    "newregion": ({"owner"}, OWNER_ONLY), "regions": ({"owner"}, OWNER_ONLY),
+    # nobody in this world coordinates a region (tests/region covers coordinators): a curator
+    # of an organisation in the region is refused too
+    "region": (set(), COORDINATOR_ONLY),
 }
 
 # What an allowed command shows, per role ("*": everyone else allowed): a fragment of the reply.
@@ -100,6 +106,8 @@ SCREENS: dict[str, dict[str, str]] = {
     "newprogramme": {"curator": "«Школа Альфа»", "other_curator": "«Школа Бета»"},
     "neworg": {"owner": "Как называется образовательная организация?"},
     "orgs": {"owner": "Организации"},
+    "newregion": {"owner": "Название региона"}, "regions": {"owner": "Область Альфа"},
+    "region": {},
     **{command: {"curator": A, "other_curator": B}
        for command in ("status", "programmes", "participants", "match", "report", "monitoring",
                        "announce", "practices")},
@@ -118,6 +126,7 @@ class World:
     logged: int  # a logged one
     draft: int  # the curator's match draft
     item: int  # a roadmap item of programme A
+    region: int  # a region that programme A's organisation reports to
 
 
 # factory -> (forged instance, roles allowed, refusal kind for the others)
@@ -128,6 +137,7 @@ def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[s
     from bot import callbacks_lifecycle as cl
     from bot import callbacks_matching as cm
     from bot import callbacks_meetings as me
+    from bot import callbacks_region as rg
     from bot import callbacks_roadmap as cr
 
     mine = {"mentor", "mentee"}
@@ -238,6 +248,12 @@ def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[s
                                  {"curator"}, DENIED),
         cr.RoadmapExtensionCallback: (lambda: cr.RoadmapExtensionCallback(
             approve=True, item_id=w.item), {"curator"}, DENIED),
+        # the region programme A's organisation reports to: its figures are a coordinator's
+        # (nobody here), its organisations and links the owner's
+        rg.RegionCallback: (lambda: rg.RegionCallback(action=rg.RegionAction.PAGE,
+                                                      region=w.region), set(), DENIED),
+        rg.RegionOwnerCallback: (lambda: rg.RegionOwnerCallback(
+            action=rg.RegionOwnerAction.ORGS, region=w.region), {"owner"}, DENIED),
     }
 
 
@@ -312,9 +328,11 @@ async def world(tmp_path: Path, monkeypatch):
             kind="intro", duration=60, day=date.today(), meeting_id=0, log_key="seed-log",
             zone="Europe/Moscow", now=now, default_timezone="Europe/Moscow")
         draft = await match_flow.open_draft(session, ids["curator"], a.programme_id)
+        region = await region_access.create_region(session, "Область Альфа", "Europe/Moscow")
+        await region_access.add_organisations(session, region.id, [a.organisation_id])
         w = World(a.programme_id, a.organisation_id, pair, mentor, mentee, minor, proposed.id,
                   logged.meeting.id,
-                  draft.id, item_id)
+                  draft.id, item_id, region.id)
     await app.engine.dispose()
     template = tmp_path / "template.db"
     shutil.copy(db, template)
