@@ -22,10 +22,11 @@ def count(value: int) -> int | str:
 
 
 def share(part: int, whole: int) -> float | str | None:
-    """part / whole (0..1) when the whole is at least SMALL_GROUP; None when it is 0."""
+    """part / whole (0..1); None when the whole is 0; «<5» when the whole or the part is a small
+    group (a share of a shown whole would give the part's count away)."""
     if whole <= 0:
         return None
-    if whole < SMALL_GROUP:
+    if whole < SMALL_GROUP or 0 < part < SMALL_GROUP:
         return SUPPRESSED
     return part / whole
 

@@ -98,7 +98,7 @@ def _at_risk(sheet, figures: RegionFigures, t: T) -> None:
                        t("region.report.active_pairs"), t("region.report.at_risk"),
                        t("region.report.at_risk_share"), t("region.report.no_meetings"),
                        t("region.report.monitoring_not_done"), t("region.report.overdue")])
-    yes = t("region.report.yes")
+    yes, no = t("region.report.yes"), t("region.report.no")
     for org in figures.organisations:  # by attention, as /region lists them
         if not org.at_risk and not org.flags:
             continue
@@ -106,8 +106,8 @@ def _at_risk(sheet, figures: RegionFigures, t: T) -> None:
         append_row(sheet, [org.name, _curators(org), privacy.count(org.active_pairs),
                            privacy.count(org.at_risk),
                            _value(privacy.share(org.at_risk, org.active_pairs)),
-                           yes if Flag.NO_MEETINGS in flags else "",
-                           yes if Flag.MONITORING in flags else "", org.roadmap_overdue])
+                           yes if Flag.NO_MEETINGS in flags else no,
+                           yes if Flag.MONITORING in flags else no, org.roadmap_overdue])
     for cell in sheet["E"][1:]:
         cell.number_format = "0%"
     _style(sheet, [40, 30, 14, 14, 12, 16, 16, 14])
