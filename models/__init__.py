@@ -17,7 +17,13 @@ from models.participation import (
 )
 from models.processed_update import ProcessedUpdate
 from models.programme import ConsentText, Curator, Invitation, Material, Organisation, Programme
-from models.region import Region, RegionCoordinator, RegionInvitation, RegionOrganisation
+from models.region import (
+    Region,
+    RegionCoordinator,
+    RegionInvitation,
+    RegionOrganisation,
+    RegionSnapshot,
+)
 from models.roadmap import (
     RoadmapDraft,
     RoadmapItem,
@@ -62,6 +68,7 @@ __all__ = [
     "RegionCoordinator",
     "RegionInvitation",
     "RegionOrganisation",
+    "RegionSnapshot",
     "RoadmapDraft",
     "RoadmapItem",
     "RoadmapResponsible",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -59,3 +59,16 @@ class RegionInvitation(Base):
     max_uses: Mapped[int] = mapped_column(Integer)
     uses: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RegionSnapshot(Base):
+    """The region's figures as last computed (bot.services.region.snapshot): /region reads them
+    instead of aggregating every organisation's people, pairs and meetings on each tap; a
+    periodic job keeps them at most a few minutes old."""
+
+    __tablename__ = "region_snapshots"
+
+    region_id: Mapped[int] = mapped_column(
+        ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[dict] = mapped_column(JSON)

@@ -17,12 +17,14 @@ from bot.services import announcements, digest
 from bot.services.digest_chart import render_chart, series_from_args
 from bot.services.region import chart as region_chart
 from bot.services.region import digest as region_digest
+from bot.services.region import snapshot as region_snapshot
 from scheduler.jobs import JobContext, register_periodic
 
 logger = logging.getLogger("mentorbot.digest")
 
 DIGEST_JOB_ID = "curator_digest"
 REGION_DIGEST_JOB_ID = "region_digest"
+REGION_SNAPSHOT_JOB_ID = "region_snapshots"
 SUMMARY_JOB_ID = "announcement_summaries"
 
 
@@ -45,6 +47,13 @@ async def region_digest_job(ctx: JobContext) -> int:
         logger.info("region digest: %s message(s) queued", queued)
         ctx.wake_sender()
     return queued
+
+
+async def region_snapshot_job(ctx: JobContext) -> int:
+    """Every region's figures counted afresh when older than snapshot.REFRESH_EVERY, so /region
+    reads them instead of counting on each tap."""
+    async with ctx.sessionmaker() as session, session.begin():
+        return await region_snapshot.refresh_all(session, ctx.clock.now())
 
 
 async def summary_job(ctx: JobContext) -> int:
@@ -79,4 +88,5 @@ register_generator(digest.CHART_GENERATOR, chart_generator)
 register_generator(region_digest.CHART_GENERATOR, region_chart_generator)
 register_periodic(DIGEST_JOB_ID, digest_job, IntervalTrigger(minutes=5))
 register_periodic(REGION_DIGEST_JOB_ID, region_digest_job, IntervalTrigger(minutes=5))
+register_periodic(REGION_SNAPSHOT_JOB_ID, region_snapshot_job, IntervalTrigger(minutes=1))
 register_periodic(SUMMARY_JOB_ID, summary_job, IntervalTrigger(minutes=1))

@@ -31,8 +31,7 @@ from bot.i18n import BoundTranslator, Translator
 from bot.services import access as curator_access
 from bot.services import invitations
 from bot.services.errors import AccessDenied, DomainError, InvitationInvalid
-from bot.services.region import access, digest, nudge, report
-from bot.services.region.figures import region_figures
+from bot.services.region import access, digest, nudge, report, snapshot
 from bot.services.timezones import RUSSIAN_ZONES
 from handlers.guards import OwnerGuard
 from handlers.meetings import now_of, wake_after_commit
@@ -67,7 +66,7 @@ class NewRegion(StatesGroup):
 
 async def send_page(message: Message, session: AsyncSession, region_id: int, page: int,
                     t: BoundTranslator, now, *, edit: bool = False) -> None:
-    figures = await region_figures(session, region_id, now)
+    figures = await snapshot.current(session, region_id, now)
     if not 0 <= page < views.pages(figures):
         raise AccessDenied()
     text, markup = views.page_text(figures, page, t), views.page_keyboard(figures, page, t)
@@ -152,7 +151,7 @@ def create_coordinator_router() -> Router:
                        scheduler: object | None = None) -> None:
         await access.require_coordinator(session, user.id, callback_data.region)
         await query.answer()
-        figures = await region_figures(session, callback_data.region, now_of(scheduler))
+        figures = await snapshot.fresh(session, callback_data.region, now_of(scheduler))
         content = report.build(figures, t.as_plain())
         await query.message.answer_document(
             BufferedInputFile(content, filename=f"region_{figures.region_id}_"

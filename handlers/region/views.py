@@ -5,7 +5,9 @@ the data to show."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -58,8 +60,9 @@ def _breakdown(figures: RegionFigures, t: BoundTranslator) -> str:
 def header(figures: RegionFigures, t: BoundTranslator, *, first_page: bool) -> list[str]:
     s = summary(figures)
     stages = figures.pairs_by_stage()
-    lines = [t("region.page.title", region=figures.name,
-               date=figures.today.strftime("%d.%m.%Y")),
+    counted = (figures.computed_at or datetime.now(UTC)).astimezone(ZoneInfo(figures.timezone))
+    lines = [t("region.page.title", region=figures.name, date=counted.strftime("%d.%m.%Y"),
+               time=counted.strftime("%H:%M")),
              t("region.page.orgs", n=s.organisations, running=s.with_running,
                preparing=figures.organisations_with("preparing"),
                completed=figures.organisations_with("completed")),

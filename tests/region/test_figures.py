@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.services.region import digest, privacy
 from bot.services.region.figures import QUERIES, Flag, region_figures
@@ -82,3 +82,34 @@ async def test_a_fixed_number_of_statements_whatever_the_number_of_organisations
             event.remove(app.engine.sync_engine, "before_cursor_execute", count)
         counts.append((len(figures.organisations), len(statements)))
     assert counts == [(4, QUERIES), (43, QUERIES)]
+
+
+async def test_region_shows_a_snapshot_at_most_minutes_old(app):
+    """/region reads the stored figures while they are fresh, counts afresh when they are older
+    than MAX_AGE or the region's organisations changed, and the JSON round trip keeps them."""
+    from datetime import timedelta
+
+    from bot.services.region import access, snapshot
+    from models import Organisation
+
+    region = await seeded(app)
+    async with app.sessionmaker() as session, session.begin():
+        first = await snapshot.current(session, region.region_id, NOW)
+    async with app.sessionmaker() as session, session.begin():
+        again = await snapshot.current(session, region.region_id, NOW + timedelta(minutes=3))
+        assert again == first  # read back, not counted: the same moment
+        session.add(Organisation(name="Новая школа", kind="school", timezone="Europe/Moscow"))
+        await session.flush()
+        new = max(o.id for o in await session.scalars(select(Organisation)))
+        await access.toggle_organisation(session, region.region_id, new)
+    async with app.sessionmaker() as session, session.begin():
+        later = await snapshot.current(session, region.region_id, NOW + timedelta(minutes=4))
+        assert len(later.organisations) == len(first.organisations) + 1
+        assert later.computed_at == NOW + timedelta(minutes=4)
+        stale = await snapshot.current(session, region.region_id,
+                                       NOW + timedelta(minutes=4) + snapshot.MAX_AGE
+                                       + timedelta(seconds=1))
+        assert stale.computed_at > later.computed_at
+        assert await snapshot.refresh_all(session, stale.computed_at) == 0
+        assert await snapshot.refresh_all(
+            session, stale.computed_at + snapshot.REFRESH_EVERY) == 1

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied, DomainError, InvitationInvalid
+from bot.services.region import snapshot
 from models import (
     Curator,
     Organisation,
@@ -119,6 +120,7 @@ async def toggle_organisation(session: AsyncSession, region_id: int,
     await region(session, region_id)
     if await session.get(Organisation, organisation_id) is None:
         raise AccessDenied()
+    await snapshot.forget(session, region_id)
     link = await session.get(RegionOrganisation, (region_id, organisation_id))
     if link is not None:
         await session.delete(link)
@@ -132,6 +134,7 @@ async def toggle_organisation(session: AsyncSession, region_id: int,
 async def add_organisations(session: AsyncSession, region_id: int,
                             organisation_ids: list[int]) -> None:
     """Bulk form of toggle_organisation for the demo and the benchmark (ids must exist)."""
+    await snapshot.forget(session, region_id)
     session.add_all([RegionOrganisation(region_id=region_id, organisation_id=i)
                      for i in organisation_ids])
     await session.flush()

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
 from bot.services.errors import AccessDenied
-from bot.services.region import access, privacy
-from bot.services.region.figures import Flag, RegionFigures, region_figures
+from bot.services.region import access, privacy, snapshot
+from bot.services.region.figures import Flag, RegionFigures
 from models import OutboxMessage, Region, RegionCoordinator, User
 
 WEEKDAYS = tuple(range(7))
@@ -201,7 +201,7 @@ async def queue_due_digests(session: AsyncSession, now: datetime,
         if already is not None:
             continue
         if coordinator.region_id not in figures_of:
-            figures_of[coordinator.region_id] = await region_figures(
+            figures_of[coordinator.region_id] = await snapshot.fresh(
                 session, coordinator.region_id, now)
         queued += await _enqueue(session, figures_of[coordinator.region_id],
                                  chat_id=telegram_id, user_id=coordinator.user_id,
@@ -214,7 +214,7 @@ async def queue_now(session: AsyncSession, user_id: int, telegram_id: int, regio
     """«Show now»: the digest at once, through the same outbox path; pressing again within the
     same minute queues nothing more."""
     view = await access.require_coordinator(session, user_id, region_id)
-    figures = await region_figures(session, region_id, now)
+    figures = await snapshot.fresh(session, region_id, now)
     prefix = f"{KEY_PREFIX}:{view.coordinator_id}:now:{now.strftime('%Y%m%dT%H%M')}"
     return await _enqueue(session, figures, chat_id=telegram_id, user_id=user_id, prefix=prefix,
                           now=now, open_list=None)

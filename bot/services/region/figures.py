@@ -140,6 +140,7 @@ class RegionFigures:
     today: date
     week_starts: list[date]  # local Mondays of the WEEKS columns, oldest first
     organisations: list[OrgFigures]  # sorted by attention
+    computed_at: datetime | None = None  # when these figures were counted (UTC)
 
     def total(self, attribute: str) -> int:
         return sum(getattr(o, attribute) for o in self.organisations)
@@ -251,12 +252,15 @@ async def region_figures(session: AsyncSession, region_id: int,
             org.pairs_by_stage[stage] = org.pairs_by_stage.get(stage, 0) + n
 
     # 7: active pairs and those without a done meeting for their programme's cadence (from the
-    # last meeting, or from the pairing), as bot.services.meetings_status counts them.
+    # last meeting, or from the pairing), as bot.services.meetings_status counts them. Only
+    # meetings within the longest cadence are read: a pair whose last meeting is older is at
+    # risk whichever meeting it was, and so it is counted from the pairing, older still.
+    window = now - timedelta(days=max(cadences or {DEFAULT_CADENCE}))
     last = (select(MeetingPair.pair_id.label("pair_id"),
                    func.max(Meeting.starts_at).label("last_at"))
             .join(Meeting, Meeting.id == MeetingPair.meeting_id)
             .join(Programme, Programme.id == Meeting.programme_id)
-            .where(Meeting.state == MeetingState.DONE, in_region)
+            .where(Meeting.state == MeetingState.DONE, in_region, Meeting.starts_at > window)
             .group_by(MeetingPair.pair_id).subquery())
     since = func.coalesce(last.c.last_at, Pair.created_at)
     cadence = func.coalesce(Programme.cadence_days, DEFAULT_CADENCE)
@@ -366,4 +370,35 @@ async def region_figures(session: AsyncSession, region_id: int,
     return RegionFigures(
         region_id=region.id, name=region.name, timezone=region.timezone, today=today,
         week_starts=[b.astimezone(zone).date() for b in bounds[:-1]],
-        organisations=sorted(orgs.values(), key=lambda o: o.attention))
+        organisations=sorted(orgs.values(), key=lambda o: o.attention), computed_at=now)
+
+
+# -- stored figures (snapshot.py): plain JSON ------------------------------------------------------
+
+def dump(figures: RegionFigures) -> dict:
+    return {"region_id": figures.region_id, "name": figures.name,
+            "timezone": figures.timezone, "today": figures.today.isoformat(),
+            "week_starts": [d.isoformat() for d in figures.week_starts],
+            "computed_at": figures.computed_at.isoformat() if figures.computed_at else None,
+            "organisations": [
+                {**{k: v for k, v in vars(o).items() if k not in ("curators", "people")},
+                 "curators": [[c.name, c.telegram_id] for c in o.curators],
+                 "people": [[*key, n] for key, n in o.people.items()]}
+                for o in figures.organisations]}
+
+
+def load(data: dict) -> RegionFigures:
+    organisations = []
+    for raw in data["organisations"]:
+        values = dict(raw)
+        values["curators"] = [CuratorContact(name, telegram_id)
+                              for name, telegram_id in values["curators"]]
+        values["people"] = {(role, form, age): n for role, form, age, n in values["people"]}
+        organisations.append(OrgFigures(**values))
+    return RegionFigures(
+        region_id=data["region_id"], name=data["name"], timezone=data["timezone"],
+        today=date.fromisoformat(data["today"]),
+        week_starts=[date.fromisoformat(d) for d in data["week_starts"]],
+        organisations=organisations,
+        computed_at=datetime.fromisoformat(data["computed_at"]) if data["computed_at"]
+        else None)

@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
 from bot.services.errors import DomainError
-from bot.services.region import access
-from bot.services.region.figures import region_figures
+from bot.services.region import access, snapshot
 from models import Curator, OutboxMessage, User
 
 KEY_PREFIX = "region_nudge"
@@ -41,7 +40,7 @@ async def nudge_curators(session: AsyncSession, user_id: int, region_id: int,
         .order_by(Curator.id))).all()
     if not curators:
         raise DomainError("region.nudge.no_curator")
-    figures = await region_figures(session, region_id, now)
+    figures = await snapshot.current(session, region_id, now)
     org = figures.organisation(organisation_id)
     reasons = org.flags if org else ()
     params: dict[str, object] = {"region": view.region, "organisation": org.name if org else ""}

@@ -1,4 +1,4 @@
-"""regions: regional centres, their organisations, coordinators and invitation links
+"""regions: regional centres, organisations, coordinators, links, snapshots of figures
 
 Revision ID: 0018
 Revises: 0017
@@ -74,9 +74,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_region_invitations')),
         sa.UniqueConstraint('token', name=op.f('uq_region_invitations_token')),
     )
+    op.create_table(
+        'region_snapshots',
+        sa.Column('region_id', sa.Integer(), nullable=False),
+        sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('data', sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(['region_id'], ['regions.id'],
+                                name=op.f('fk_region_snapshots_region_id_regions'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('region_id', name=op.f('pk_region_snapshots')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('region_snapshots')
     op.drop_table('region_invitations')
     op.drop_index(op.f('ix_region_coordinators_user_id'), table_name='region_coordinators')
     op.drop_table('region_coordinators')
