@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from bot.config import load_settings
+from bot.demo_region import OWNER, region_scene
 from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_programme
@@ -96,7 +97,7 @@ async def run_demo(quiet_logs: bool = True, out=print, prog: str = "mentorbot") 
         logging.getLogger("aiogram").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="mentorbot-demo-") as workdir:
         settings = load_settings(database_url=f"sqlite+aiosqlite:///{Path(workdir) / 'demo.db'}",
-                                 bot_token=None, _env_file=None)
+                                 bot_token=None, admin_ids=str(OWNER), _env_file=None)
         emulator = BotAPIEmulator(bot_username="mentorbot_demo_bot")
         await emulator.start()
         try:
@@ -210,6 +211,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     narrator.scene("11. Completion: monitoring figures, good practices, letters of appreciation")
     await _complete_pair_scene(live, emulator, narrator)
     await _completion_scene(live, narrator)
+    await region_scene(live, emulator, narrator)
 
 
 DEMO_ROADMAP = package_dir("bot.demo_data", "roadmap.tsv")

@@ -6,6 +6,7 @@ curator, a coordinator of another region and forged buttons get nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
@@ -348,3 +349,36 @@ async def test_an_expired_or_used_up_link_says_why(settings, emulator):
         async with live.app.sessionmaker() as session:
             assert await session.scalar(select(func.count()).select_from(
                 RegionCoordinator)) == 3
+
+
+async def test_one_person_coordinates_two_regions_and_forget_ends_it(settings, emulator):
+    async with live_bot(owned(settings), emulator) as live:
+        region = await seeded(live)
+        async with live.app.sessionmaker() as session, session.begin():
+            other = await region_access.create_region(session, "Другой край", "Europe/Moscow")
+            await region_access.add_organisations(session, other.id, [region.outside_id])
+        coordinator = await invited(live, emulator)
+        await invited(live, emulator, COORDINATOR, "Другой край")
+        await coordinator.send("/region")
+        (choose,) = await coordinator.wait_messages(1)
+        assert choose.buttons == ["🏛 Другой край", "🏛 Кировская область"]
+        await press(live, coordinator, "🏛 Другой край")
+        (theirs,) = await coordinator.wait_messages(1)
+        assert "Школа вне региона" in theirs.text and "Колледж № 2" not in theirs.text
+
+        await coordinator.send("/mydata")
+        (export,) = await coordinator.wait_messages(1)
+        data = json.loads(export.document.content.decode("utf-8"))
+        assert [r["region"] for r in data["coordinator_of"]] == ["Кировская область",
+                                                                  "Другой край"]
+        await coordinator.send("/forget")
+        await coordinator.wait_messages(1)
+        await press(live, coordinator, "Да, удалить мои данные")
+        await live.settle()
+        async with live.app.sessionmaker() as session:
+            assert await session.scalar(select(func.count()).select_from(
+                RegionCoordinator)) == 0
+        coordinator.mark_read()
+        await coordinator.send("/region")
+        (refusal,) = await coordinator.wait_messages(1)
+        assert refusal.text == COORDINATOR_ONLY
