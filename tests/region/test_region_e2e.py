@@ -76,11 +76,11 @@ async def test_owner_creates_a_region_picks_organisations_and_invites(settings, 
         await seeded(live)
         await owner.send("/newregion")
         await owner.wait_messages(1)
-        await owner.send("Вятский край")
+        await owner.send("Вятский <край> & Co")  # escaped wherever it is shown
         await owner.wait_messages(1)
         await press(live, owner, "Самара UTC+4")
         created, toggles = await owner.wait_messages(2)
-        assert "Регион «Вятский край» создан (Europe/Samara)." in created.text
+        assert "Регион «Вятский <край> & Co» создан (Europe/Samara)." in created.text
         assert "▫️ Школа № 1" in toggles.buttons and "Дальше ▶️" in toggles.buttons
         await press(live, owner, "▫️ Школа № 1")
         assert "✅ Школа № 1" in owner.last_message.buttons  # the same message, edited
@@ -92,7 +92,7 @@ async def test_owner_creates_a_region_picks_organisations_and_invites(settings, 
         await coordinator.wait_messages(1)
         await coordinator.send("/region")
         (page,) = await coordinator.wait_messages(1)
-        assert "🏛 Вятский край" in page.text and "Организаций: 1;" in page.text
+        assert "🏛 Вятский <край> & Co" in page.text and "Организаций: 1;" in page.text
         assert "1. Школа № 1" in page.text and "Колледж № 2" not in page.text
         menu = {c["command"] for c in emulator.commands[(f"chat:{COORDINATOR}", "ru")]}
         assert "region" in menu and "status" not in menu
