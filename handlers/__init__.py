@@ -79,6 +79,6 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
     )
     # Ahead of every step handler: a command typed at a step is never taken as its answer.
     known = registered_commands(root) | {*menus.EVERYONE, *menus.CURATOR, *menus.OWNER,
-                                              *menus.COORDINATOR}
+                                         *menus.COORDINATOR}
     root.message.outer_middleware(StepCommandMiddleware(known))
     return root

@@ -1,6 +1,8 @@
 """The curator's periodic work: the weekly digest (checked every 5 minutes, queued once per
 programme and ISO week thanks to the outbox's dedupe key, so restarts neither skip nor repeat
-it) and the delivery summaries of announcements (every minute)."""
+it) and the delivery summaries of announcements (every minute); the same for the regional
+coordinators' digest (docs/region.md), and the regions' figures counted afresh every few minutes
+so /region reads a snapshot."""
 
 from __future__ import annotations
 

@@ -51,7 +51,8 @@ async def test_each_organisation_counted_once_and_sorted_by_attention(app):
                              ("mentee", "teacher_teacher", "14_17"): 1}
     assert (school.active_pairs, school.at_risk) == (6, 0) and school.meetings_recent >= 6
     assert school.meetings_by_week[-3:] == [6, 6, 0]
-    assert (school.usefulness_sum, school.usefulness_answers) == (48, 6)
+    assert (school.usefulness_sum, school.usefulness_answers, school.usefulness_people) == (
+        48, 6, 6)
 
     shown = digest.summary(figures)
     assert (shown.mentors, shown.mentees, shown.open_pairs) == (14, 15, 9)

@@ -92,6 +92,7 @@ class OrgFigures:
     meetings_recent: int = 0  # done meetings in the last QUIET_DAYS
     usefulness_sum: float = 0.0
     usefulness_answers: int = 0
+    usefulness_people: int = 0  # who answered: an average of one person's answers is theirs
     monitoring_due: bool = False
     monitoring_asked: int = 0
     monitoring_answered: int = 0
@@ -252,7 +253,8 @@ async def region_figures(session: AsyncSession, region_id: int,
             org.pairs_by_stage[stage] = org.pairs_by_stage.get(stage, 0) + n
 
     # 7: active pairs and those without a done meeting for their programme's cadence (from the
-    # last meeting, or from the pairing), as bot.services.meetings_status counts them. Only
+    # last meeting, or from the pairing), as bot.services.meetings_status counts them (at `now`
+    # here; the curator's digest counts at the end of the local day). Only
     # meetings within the longest cadence are read: a pair whose last meeting is older is at
     # risk whichever meeting it was, and so it is counted from the pairing, older still.
     window = now - timedelta(days=max(cadences or {DEFAULT_CADENCE}))
@@ -289,8 +291,10 @@ async def region_figures(session: AsyncSession, region_id: int,
 
     meeting_id = cast(func.substr(SurveyResponse.context, len(CONTEXT_PREFIX) + 1), Integer)
     score = _score(SurveyAnswer.value)
-    for org_id, total, answers in await session.execute(  # 9
-            select(Programme.organisation_id, func.sum(score), func.count(score))
+    for org_id, total, answers, people in await session.execute(  # 9
+            select(Programme.organisation_id, func.sum(score), func.count(score),
+                   func.count(func.distinct(case((score.is_not(None),
+                                                  SurveyResponse.participation_id)))))
             .select_from(SurveyResponse)
             .join(Meeting, Meeting.id == meeting_id)
             .join(Programme, Programme.id == Meeting.programme_id)
@@ -301,7 +305,9 @@ async def region_figures(session: AsyncSession, region_id: int,
                    Meeting.state == MeetingState.DONE,
                    Meeting.starts_at >= bounds[WEEKS - USEFULNESS_WEEKS])
             .group_by(Programme.organisation_id)):
-        orgs[org_id].usefulness_sum, orgs[org_id].usefulness_answers = float(total or 0), answers
+        org = orgs[org_id]
+        org.usefulness_sum, org.usefulness_answers = float(total or 0), answers
+        org.usefulness_people = people
 
     # 10: asked the final survey: members of pairs that did not end early (monitoring_data).
     pair_scope = and_(Pair.state != PairState.ENDED_EARLY,

@@ -131,7 +131,8 @@ def _overview(sheet, figures: RegionFigures, t: T) -> None:
                       privacy.count(org.open_pairs)]
                    + [privacy.count(org.pairs_by_stage.get(s, 0)) for s in PAIR_STAGES]
                    + [org.meetings_by_week[this_week], org.meetings_by_week[last_week],
-                      _value(privacy.mean(org.usefulness_sum, org.usefulness_answers))])
+                      _value(privacy.mean(org.usefulness_sum, org.usefulness_answers,
+                                          org.usefulness_people))])
     _style(sheet, [40, 30] + [12] * (9 + len(PAIR_STAGES)))
 
 
