@@ -34,15 +34,16 @@ from bot.factory import create_application
 from bot.i18n import create_translator
 from bot.services import match_flow, meetings, programmes, users
 from bot.services.region import access as region_access
-from models import Participation, ParticipationState, RoadmapItem
+from models import Participation, ParticipationState, RegionCoordinator, RoadmapItem
 from models.migrate import upgrade_async
 from tests.bot_surface import callback_factories
 from tests.db_snapshot import snapshot
 from tests.recording_bot import create_recording_bot
 
-ROLES = ("none", "mentee", "guardian", "mentor", "other_curator", "curator", "owner")
+ROLES = ("none", "mentee", "guardian", "mentor", "other_curator", "curator", "owner",
+         "coordinator")
 TG = {"none": 7700, "mentee": 7701, "guardian": 7702, "mentor": 7703, "other_curator": 7704,
-      "curator": 7705, "owner": 7706, "mentor_b": 7707}
+      "curator": 7705, "owner": 7706, "mentor_b": 7707, "coordinator": 7708}
 # Names from PERSONAL_MARKERS (tests/conftest.py), so the whole-run log scan looks for them.
 NAMES = {"mentor": "Петров Борис", "mentee": "Иванов Миша", "minor": "Петров Пётр",
          "curator": "Кураторова", "mentor_b": "Секретная Персона"}
@@ -51,7 +52,9 @@ B_PRIVATE = ("Секретная Персона", "Программа Бета",
 PEOPLE = ("Петров Борис", "Иванов Миша", "Петров Пётр", "Секретная Персона")
 NOT_SHOWN = {"none": A_PRIVATE + B_PRIVATE, "mentee": B_PRIVATE, "guardian": B_PRIVATE,
              "mentor": B_PRIVATE, "curator": B_PRIVATE, "other_curator": A_PRIVATE,
-             "owner": PEOPLE}
+             "owner": PEOPLE,
+             # a region of organisation A: its figures and curator, never a participant
+             "coordinator": PEOPLE + ("Программа Альфа",) + B_PRIVATE}
 
 ALL = set(ROLES)
 CURATORS = {"curator", "other_curator"}
@@ -62,7 +65,7 @@ CURATOR_ONLY = "access.curator_only"
 OWNER_ONLY = "access.owner_only"
 DENIED = "access.denied"
 STALE = "access.stale"
-COORDINATOR_ONLY = "region.coordinator_only"
+COORDINATOR_ONLY = "access.coordinator_only"
 INVITE = "invite.invalid"  # a dead invitation: the same answer as /start with a bad link
 
 # command -> (roles allowed, refusal kind for the others)
@@ -80,9 +83,8 @@ COMMANDS: dict[str, tuple[set[str], str | None]] = {
     "practices": (CURATORS, CURATOR_ONLY), "newprogramme": (CURATORS, CURATOR_ONLY),
     "neworg": ({"owner"}, OWNER_ONLY), "orgs": ({"owner"}, OWNER_ONLY),
     "newregion": ({"owner"}, OWNER_ONLY), "regions": ({"owner"}, OWNER_ONLY),
-    # nobody in this world coordinates a region (tests/region covers coordinators): a curator
-    # of an organisation in the region is refused too
-    "region": (set(), COORDINATOR_ONLY),
+    # the coordinator of organisation A's region; its curator is refused too
+    "region": ({"coordinator"}, COORDINATOR_ONLY),
 }
 
 # What an allowed command shows, per role ("*": everyone else allowed): a fragment of the reply.
@@ -107,7 +109,7 @@ SCREENS: dict[str, dict[str, str]] = {
     "neworg": {"owner": "Как называется образовательная организация?"},
     "orgs": {"owner": "Организации"},
     "newregion": {"owner": "Название региона"}, "regions": {"owner": "Область Альфа"},
-    "region": {},
+    "region": {"coordinator": "1. <b>Школа Альфа</b>"},
     **{command: {"curator": A, "other_curator": B}
        for command in ("status", "programmes", "participants", "match", "report", "monitoring",
                        "announce", "practices")},
@@ -248,10 +250,10 @@ def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[s
                                  {"curator"}, DENIED),
         cr.RoadmapExtensionCallback: (lambda: cr.RoadmapExtensionCallback(
             approve=True, item_id=w.item), {"curator"}, DENIED),
-        # the region programme A's organisation reports to: its figures are a coordinator's
-        # (nobody here), its organisations and links the owner's
+        # the region programme A's organisation reports to: its figures are its coordinator's,
+        # its organisations and links the owner's
         rg.RegionCallback: (lambda: rg.RegionCallback(action=rg.RegionAction.PAGE,
-                                                      region=w.region), set(), DENIED),
+                                                      region=w.region), {"coordinator"}, DENIED),
         rg.RegionOwnerCallback: (lambda: rg.RegionOwnerCallback(
             action=rg.RegionOwnerAction.ORGS, region=w.region), {"owner"}, DENIED),
     }
@@ -330,6 +332,7 @@ async def world(tmp_path: Path, monkeypatch):
         draft = await match_flow.open_draft(session, ids["curator"], a.programme_id)
         region = await region_access.create_region(session, "Область Альфа", "Europe/Moscow")
         await region_access.add_organisations(session, region.id, [a.organisation_id])
+        session.add(RegionCoordinator(region_id=region.id, user_id=ids["coordinator"]))
         w = World(a.programme_id, a.organisation_id, pair, mentor, mentee, minor, proposed.id,
                   logged.meeting.id,
                   draft.id, item_id, region.id)
@@ -404,7 +407,7 @@ def check_cell(app, label: str, role: str, allowed: bool, kind: str | None, requ
     leaked = [s for s in NOT_SHOWN[role] if s in everything]
     if leaked:
         problems.append(f"{label} as {role}: shows {leaked}")
-    refusals = {t(key) for key in (CURATOR_ONLY, OWNER_ONLY, DENIED, STALE)}
+    refusals = {t(key) for key in (CURATOR_ONLY, OWNER_ONLY, COORDINATOR_ONLY, DENIED, STALE)}
     if allowed:
         if not requests:
             problems.append(f"{label} as {role}: allowed but no answer")

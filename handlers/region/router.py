@@ -44,7 +44,7 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class CoordinatorCommandOnly(AccessDenied):
     """A coordinator's command from someone who coordinates no region."""
 
-    key = "region.coordinator_only"
+    key = "access.coordinator_only"
 
 
 class CoordinatorGuard(BaseMiddleware):
