@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.emulator import BotAPIEmulator
 from bot.emulator.live import LiveBot
-from bot.services import programmes, users
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import (
     Meeting,
     MeetingPair,

@@ -12,11 +12,11 @@ from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.callbacks_region import list_button_data
+from bot.callbacks.region import list_button_data
 from bot.delivery.render import register_generator
 from bot.i18n import create_translator
-from bot.services import announcements, digest
-from bot.services.digest_chart import render_chart, series_from_args
+from bot.services.notices import announcements, digest
+from bot.services.notices.digest_chart import render_chart, series_from_args
 from bot.services.region import chart as region_chart
 from bot.services.region import digest as region_digest
 from bot.services.region import snapshot as region_snapshot

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.factory import Application, create_application
 from bot.i18n import create_translator
+from bot.runtime.factory import Application, create_application
 from models.migrate import upgrade_async
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -185,7 +185,7 @@ class _Collector(logging.Handler):
             return
         if record.exc_info:
             line += "\n" + logging.Formatter().formatException(record.exc_info)
-        elif record.exc_text:  # rendered already (bot/log_privacy.py)
+        elif record.exc_text:  # rendered already (bot/runtime/log_privacy.py)
             line += "\n" + record.exc_text
         self.lines.append(f"{record.name}: {line}")
 

@@ -13,8 +13,8 @@ from aiogram import Bot
 
 from bot.config import Settings
 from bot.emulator.server import BotAPIEmulator
-from bot.factory import Application, create_application, create_bot
 from bot.i18n import create_translator
+from bot.runtime.factory import Application, create_application, create_bot
 from models.migrate import upgrade_async
 
 
@@ -70,7 +70,7 @@ async def live_bot(settings: Settings, emulator: BotAPIEmulator,
     bot = create_bot(settings, token=emulator.token)
     in_flight = InFlight()
     # Outermost: an update is finished once its commit, the replies sent after it
-    # (bot/update_unit.py) and an error's apology are done.
+    # (bot/runtime/update_unit.py) and an error's apology are done.
     app.dispatcher.update.outer_middleware._middlewares.insert(0, in_flight)
     task = asyncio.create_task(app.dispatcher.start_polling(
         bot, handle_signals=False, close_bot_session=False, polling_timeout=1,

@@ -19,8 +19,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import commands as menus
-from bot.callbacks_region import (
+from bot.callbacks.region import (
     RegionAction,
     RegionCallback,
     RegionOwnerAction,
@@ -28,14 +27,15 @@ from bot.callbacks_region import (
 )
 from bot.config import Settings
 from bot.i18n import BoundTranslator, Translator
-from bot.services import access as curator_access
-from bot.services import invitations
 from bot.services.errors import AccessDenied, DomainError, InvitationInvalid
+from bot.services.people import access as curator_access
+from bot.services.people import invitations
+from bot.services.people.timezones import RUSSIAN_ZONES
 from bot.services.region import access, digest, nudge, report, snapshot
-from bot.services.timezones import RUSSIAN_ZONES
-from handlers.guards import OwnerGuard
-from handlers.meetings import now_of, wake_after_commit
+from bot.telegram import commands as menus
+from handlers.meetings.router import now_of, wake_after_commit
 from handlers.region import views
+from handlers.shared.guards import OwnerGuard
 from models import User
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

@@ -12,20 +12,20 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks_region import (
+from bot.callbacks.region import (
     RegionAction,
     RegionCallback,
     RegionOwnerAction,
     RegionOwnerCallback,
 )
 from bot.i18n import BoundTranslator, Html
-from bot.services.forms import form_title
-from bot.services.participants import AGE_GROUPS
+from bot.services.people.participants import AGE_GROUPS
+from bot.services.people.timezones import RUSSIAN_ZONES
+from bot.services.programmes.forms import form_title
 from bot.services.region import privacy
 from bot.services.region.access import CoordinatorView, OrganisationChoice, RegionView
 from bot.services.region.digest import DIGEST_TIMES, WEEKDAYS, shown, signed, summary
 from bot.services.region.figures import FLAGS, OrgFigures, RegionFigures
-from bot.services.timezones import RUSSIAN_ZONES
 from models import PAIR_STAGES
 
 PAGE_SIZE = 8

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.db import create_engine, create_sessionmaker
-from bot.services import announcements, digest, programme_stats
+from bot.services.notices import announcements, digest
+from bot.services.reports import programme_stats
 from models import OutboxMessage
 from models.migrate import upgrade
 from tests.conftest import POSTGRES_URL, service_missing

@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import programmes, users
+from bot.services.people import users
+from bot.services.programmes import programmes
 from bot.services.region import access as region_access
 from models import (
     Meeting,

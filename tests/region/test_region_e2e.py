@@ -14,7 +14,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot.callbacks_region import RegionAction, RegionCallback
+from bot.callbacks.region import RegionAction, RegionCallback
 from bot.clock import ManualClock
 from bot.emulator.live import live_bot
 from bot.services.region import access as region_access

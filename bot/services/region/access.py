@@ -29,7 +29,7 @@ MAX_NAME = 255
 LINK_LIFETIME = timedelta(days=7)
 LINK_USES = 3
 # A region link is "rg" + 32 URL-safe characters: never the 24 of a programme's or curator's
-# link (bot.services.invitations), so /start tells them apart before any lookup.
+# link (bot.services.people.invitations), so /start tells them apart before any lookup.
 TOKEN_PREFIX = "rg"
 TOKEN_BYTES = 24
 TOKEN_LENGTH = len(TOKEN_PREFIX) + 32

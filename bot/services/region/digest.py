@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import outbox
 from bot.services.errors import AccessDenied
+from bot.services.notices import outbox
 from bot.services.region import access, privacy, snapshot
 from bot.services.region.figures import Flag, RegionFigures
 from models import OutboxMessage, Region, RegionCoordinator, User

@@ -19,8 +19,8 @@ from sqlalchemy import Float, Integer, Text, and_, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services.monitoring import ENTRY_SURVEYS, EXIT_SURVEYS, ROLES, SATISFACTION_SURVEYS
-from bot.services.roadmap_schedule import NEVER_REMIND
+from bot.services.reports.monitoring import ENTRY_SURVEYS, EXIT_SURVEYS, ROLES, SATISFACTION_SURVEYS
+from bot.services.roadmap.schedule import NEVER_REMIND
 from bot.services.surveys import ScaleQuestion, load_definitions
 from models import (
     PAIR_STAGES,
@@ -228,7 +228,7 @@ async def region_figures(session: AsyncSession, region_id: int,
         org = orgs[org_id]
         org.programmes[state] = org.programmes.get(state, 0) + 1
         cadences.add(cadence or DEFAULT_CADENCE)
-        # The final surveys go out final_surveys_days before the end (bot.services.lifecycle).
+        # The final surveys go out final_surveys_days before the end (bot.services.lifecycle.monitoring_surveys).
         if state == "completed" or (state == "running" and ends_on is not None and today
                                     >= ends_on - timedelta(days=final_days or 0)):
             org.monitoring_due = True
@@ -253,7 +253,7 @@ async def region_figures(session: AsyncSession, region_id: int,
             org.pairs_by_stage[stage] = org.pairs_by_stage.get(stage, 0) + n
 
     # 7: active pairs and those without a done meeting for their programme's cadence (from the
-    # last meeting, or from the pairing), as bot.services.meetings_status counts them (at `now`
+    # last meeting, or from the pairing), as bot.services.meetings.cadence counts them (at `now`
     # here; the curator's digest counts at the end of the local day). Only
     # meetings within the longest cadence are read: a pair whose last meeting is older is at
     # risk whichever meeting it was, and so it is counted from the pairing, older still.

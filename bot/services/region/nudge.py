@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import outbox
 from bot.services.errors import DomainError
+from bot.services.notices import outbox
 from bot.services.region import access, snapshot
 from models import Curator, OutboxMessage, User
 

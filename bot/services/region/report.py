@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.services.participants import AGE_GROUPS
+from bot.services.people.participants import AGE_GROUPS
 from bot.services.region import privacy
 from bot.services.region.digest import summary
 from bot.services.region.figures import Flag, OrgFigures, RegionFigures
