@@ -25,6 +25,13 @@ from models.programme import (
     Organisation,
     Programme,
 )
+from models.region import (
+    Region,
+    RegionCoordinator,
+    RegionInvitation,
+    RegionOrganisation,
+    RegionSnapshot,
+)
 from models.roadmap import (
     RoadmapDraft,
     RoadmapItem,
@@ -66,6 +73,11 @@ __all__ = [
     "PracticeMark",
     "ProcessedUpdate",
     "Programme",
+    "Region",
+    "RegionCoordinator",
+    "RegionInvitation",
+    "RegionOrganisation",
+    "RegionSnapshot",
     "RoadmapDraft",
     "RoadmapItem",
     "RoadmapResponsible",

@@ -11,6 +11,11 @@ from scheduler.jobs import JobRegistry, PeriodicJob
 JOBS: tuple[PeriodicJob, ...] = (
     # The curator's weekly digest: checked every 5 minutes, queued once per programme and week.
     PeriodicJob(curator_jobs.DIGEST_JOB_ID, curator_jobs.digest_job, IntervalTrigger(minutes=5)),
+    # The regional coordinators' weekly digest, and the regions' figures kept fresh for /region.
+    PeriodicJob(curator_jobs.REGION_DIGEST_JOB_ID, curator_jobs.region_digest_job,
+                IntervalTrigger(minutes=5)),
+    PeriodicJob(curator_jobs.REGION_SNAPSHOT_JOB_ID, curator_jobs.region_snapshot_job,
+                IntervalTrigger(minutes=1)),
     PeriodicJob(curator_jobs.SUMMARY_JOB_ID, curator_jobs.summary_job,
                 IntervalTrigger(minutes=1)),
     PeriodicJob(meetings_jobs.JOB_ID, meetings_jobs.cadence_job, IntervalTrigger(hours=1)),

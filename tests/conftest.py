@@ -167,7 +167,9 @@ PERSONAL_MARKERS = ("Смирнова Анна", "Гертрудова", "Сек
                     "Забывающая", "Секретный ответ Лизы",
                     # tests/chaos: the names people type ("Хаосов Участник 3") and their
                     # Telegram first names ("Хаосик3"), in every bot process's log too
-                    "Хаосов", "Хаосик", "Учитель истории")
+                    "Хаосов", "Хаосик", "Учитель истории",
+                    # tests/region: participants a regional coordinator must never see
+                    "Скрытов Участник")
 SUBPROCESS_LOGS: list[Path] = []  # log files of bot processes the tests started
 
 

@@ -35,16 +35,18 @@ from bot.services.matching import flow as match_flow
 from bot.services.meetings import meetings
 from bot.services.people import users
 from bot.services.programmes import programmes
+from bot.services.region import access as region_access
 from bot.telegram import commands as menus
-from models import Participation, ParticipationState, RoadmapItem
+from models import Participation, ParticipationState, RegionCoordinator, RoadmapItem
 from models.migrate import upgrade_async
 from tests.bot_surface import callback_factories
 from tests.db_snapshot import snapshot
 from tests.recording_bot import create_recording_bot
 
-ROLES = ("none", "mentee", "guardian", "mentor", "other_curator", "curator", "owner")
+ROLES = ("none", "mentee", "guardian", "mentor", "other_curator", "curator", "owner",
+         "coordinator")
 TG = {"none": 7700, "mentee": 7701, "guardian": 7702, "mentor": 7703, "other_curator": 7704,
-      "curator": 7705, "owner": 7706, "mentor_b": 7707}
+      "curator": 7705, "owner": 7706, "mentor_b": 7707, "coordinator": 7708}
 # Names from PERSONAL_MARKERS (tests/conftest.py), so the whole-run log scan looks for them.
 NAMES = {"mentor": "Петров Борис", "mentee": "Иванов Миша", "minor": "Петров Пётр",
          "curator": "Кураторова", "mentor_b": "Секретная Персона"}
@@ -53,7 +55,9 @@ B_PRIVATE = ("Секретная Персона", "Программа Бета",
 PEOPLE = ("Петров Борис", "Иванов Миша", "Петров Пётр", "Секретная Персона")
 NOT_SHOWN = {"none": A_PRIVATE + B_PRIVATE, "mentee": B_PRIVATE, "guardian": B_PRIVATE,
              "mentor": B_PRIVATE, "curator": B_PRIVATE, "other_curator": A_PRIVATE,
-             "owner": PEOPLE}
+             "owner": PEOPLE,
+             # a region of organisation A: its figures and curator, never a participant
+             "coordinator": PEOPLE + ("Программа Альфа",) + B_PRIVATE}
 
 ALL = set(ROLES)
 CURATORS = {"curator", "other_curator"}
@@ -64,6 +68,7 @@ CURATOR_ONLY = "access.curator_only"
 OWNER_ONLY = "access.owner_only"
 DENIED = "access.denied"
 STALE = "access.stale"
+COORDINATOR_ONLY = "access.coordinator_only"
 INVITE = "invite.invalid"  # a dead invitation: the same answer as /start with a bad link
 
 # command -> (roles allowed, refusal kind for the others)
@@ -81,6 +86,9 @@ COMMANDS: dict[str, tuple[set[str], str | None]] = {
     "practices": (CURATORS, CURATOR_ONLY), "newprogramme": (CURATORS, CURATOR_ONLY),
     "dashboard": (CURATORS, CURATOR_ONLY),
     "neworg": ({"owner"}, OWNER_ONLY), "orgs": ({"owner"}, OWNER_ONLY),
+    "newregion": ({"owner"}, OWNER_ONLY), "regions": ({"owner"}, OWNER_ONLY),
+    # the coordinator of organisation A's region; its curator is refused too
+    "region": ({"coordinator"}, COORDINATOR_ONLY),
 }
 
 # What an allowed command shows, per role ("*": everyone else allowed): a fragment of the reply.
@@ -107,6 +115,8 @@ SCREENS: dict[str, dict[str, str]] = {
     # no DASHBOARD_URL in this world (the buttons are tested in tests/dashboard)
     "dashboard": {"curator": "Панель куратора не настроена",
                   "other_curator": "Панель куратора не настроена"},
+    "newregion": {"owner": "Название региона"}, "regions": {"owner": "Область Альфа"},
+    "region": {"coordinator": "1. <b>Школа Альфа</b>"},
     **{command: {"curator": A, "other_curator": B}
        for command in ("status", "programmes", "participants", "match", "report", "monitoring",
                        "announce", "practices")},
@@ -125,6 +135,7 @@ class World:
     logged: int  # a logged one
     draft: int  # the curator's match draft
     item: int  # a roadmap item of programme A
+    region: int  # a region that programme A's organisation reports to
 
 
 # factory -> (forged instance, roles allowed, refusal kind for the others)
@@ -135,6 +146,7 @@ def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[s
     from bot.callbacks import matching as cm
     from bot.callbacks import meetings as me
     from bot.callbacks import onboarding as c
+    from bot.callbacks import region as rg
     from bot.callbacks import roadmap as cr
 
     mine = {"mentor", "mentee"}
@@ -245,6 +257,12 @@ def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[s
                                  {"curator"}, DENIED),
         cr.RoadmapExtensionCallback: (lambda: cr.RoadmapExtensionCallback(
             approve=True, item_id=w.item), {"curator"}, DENIED),
+        # the region programme A's organisation reports to: its figures are its coordinator's,
+        # its organisations and links the owner's
+        rg.RegionCallback: (lambda: rg.RegionCallback(action=rg.RegionAction.PAGE,
+                                                      region=w.region), {"coordinator"}, DENIED),
+        rg.RegionOwnerCallback: (lambda: rg.RegionOwnerCallback(
+            action=rg.RegionOwnerAction.ORGS, region=w.region), {"owner"}, DENIED),
     }
 
 
@@ -319,9 +337,12 @@ async def world(tmp_path: Path, monkeypatch):
             kind="intro", duration=60, day=date.today(), meeting_id=0, log_key="seed-log",
             zone="Europe/Moscow", now=now, default_timezone="Europe/Moscow")
         draft = await match_flow.open_draft(session, ids["curator"], a.programme_id)
+        region = await region_access.create_region(session, "Область Альфа", "Europe/Moscow")
+        await region_access.add_organisations(session, region.id, [a.organisation_id])
+        session.add(RegionCoordinator(region_id=region.id, user_id=ids["coordinator"]))
         w = World(a.programme_id, a.organisation_id, pair, mentor, mentee, minor, proposed.id,
                   logged.meeting.id,
-                  draft.id, item_id)
+                  draft.id, item_id, region.id)
     await app.engine.dispose()
     template = tmp_path / "template.db"
     shutil.copy(db, template)
@@ -393,7 +414,7 @@ def check_cell(app, label: str, role: str, allowed: bool, kind: str | None, requ
     leaked = [s for s in NOT_SHOWN[role] if s in everything]
     if leaked:
         problems.append(f"{label} as {role}: shows {leaked}")
-    refusals = {t(key) for key in (CURATOR_ONLY, OWNER_ONLY, DENIED, STALE)}
+    refusals = {t(key) for key in (CURATOR_ONLY, OWNER_ONLY, COORDINATOR_ONLY, DENIED, STALE)}
     if allowed:
         if not requests:
             problems.append(f"{label} as {role}: allowed but no answer")

@@ -56,12 +56,15 @@ def every_state() -> list[State]:
 
 
 def every_command(app) -> list[str]:
-    return sorted({*menus.EVERYONE, *menus.CURATOR, *menus.OWNER}
+    return sorted({*menus.EVERYONE, *menus.CURATOR, *menus.OWNER, *menus.COORDINATOR}
                   | registered_commands(app.dispatcher))
 
 
 def role_for(command: str) -> str:
-    """Who may use it: the curator, or the owner for the owner's own commands."""
+    """Who may use it: the curator, the owner for the owner's own commands, a region's
+    coordinator for theirs."""
+    if command in menus.COORDINATOR and command not in menus.CURATOR:
+        return "coordinator"
     return "owner" if command in menus.OWNER and command not in menus.CURATOR else "curator"
 
 

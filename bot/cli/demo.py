@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import aiohttp
 
 from bot.config import load_settings
+from bot.demo_region import OWNER, region_scene
 from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.live_webhook import free_port
@@ -110,7 +111,7 @@ async def run_demo(quiet_logs: bool = True, out=print, prog: str = "mentorbot") 
     with tempfile.TemporaryDirectory(prefix="mentorbot-demo-") as workdir:
         port = free_port()  # the curator's dashboard, served beside polling as in production
         settings = load_settings(database_url=f"sqlite+aiosqlite:///{Path(workdir) / 'demo.db'}",
-                                 bot_token=None, _env_file=None,
+                                 bot_token=None, admin_ids=str(OWNER), _env_file=None,
                                  dashboard_url=f"http://127.0.0.1:{port}/dashboard/",
                                  dashboard_port=port)
         emulator = BotAPIEmulator(bot_username="mentorbot_demo_bot")
@@ -226,6 +227,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     narrator.scene("11. Completion: monitoring figures, good practices, letters of appreciation")
     await _complete_pair_scene(live, emulator, narrator)
     await _completion_scene(live, narrator)
+    await region_scene(live, emulator, narrator)
 
 
 DEMO_ROADMAP = package_dir("bot.cli.demo_data", "roadmap.tsv")

@@ -13,6 +13,8 @@ from bot.services.lifecycle import letters
 from bot.services.meetings import ics
 from bot.services.notices import digest
 from bot.services.notices.digest_chart import render_chart, series_from_args
+from bot.services.region import chart as region_chart
+from bot.services.region import digest as region_digest
 
 # async (args, locale) -> (filename, bytes)
 AttachmentGenerator = Callable[[Mapping[str, Any], str], Awaitable[tuple[str, bytes]]]
@@ -42,6 +44,19 @@ def digest_chart(translator: Translator) -> AttachmentGenerator:
     return generate
 
 
+def region_digest_chart(translator: Translator) -> AttachmentGenerator:
+    async def generate(args: Mapping[str, Any], locale: str) -> tuple[str, bytes]:
+        def label(key: str) -> str:
+            return translator.plain(f"region.chart.{key}", locale)
+
+        png = region_chart.render_chart(
+            args, meetings_label=label("meetings"), weeks_title=label("weeks_title"),
+            orgs_title=label("orgs_title"), share_label=label("share"),
+            per_week_label=label("per_week"))
+        return "region.png", png
+    return generate
+
+
 def letter_pdf(translator: Translator) -> AttachmentGenerator:
     async def generate(args: Mapping[str, Any], locale: str) -> tuple[str, bytes]:
         from bot.delivery import letters_pdf  # fpdf and fonts: only when a letter is drawn
@@ -54,6 +69,7 @@ def letter_pdf(translator: Translator) -> AttachmentGenerator:
 FACTORIES: dict[str, Callable[[Translator], AttachmentGenerator]] = {
     ics.GENERATOR: meeting_ics,
     digest.CHART_GENERATOR: digest_chart,
+    region_digest.CHART_GENERATOR: region_digest_chart,
     letters.GENERATOR: letter_pdf,
 }
 

@@ -26,6 +26,7 @@ from handlers.meetings import materials as mentor_materials
 from handlers.meetings import router as meetings
 from handlers.onboarding import curator_join, start
 from handlers.onboarding import router as onboarding
+from handlers.region import router as region
 from handlers.roadmap import router as roadmap
 from handlers.surveys import router as questionnaire
 
@@ -36,12 +37,15 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         errors.create_router(settings, translator),
         membership.create_router(),
         common.create_cancel_router(),
+        region.create_join_router(),  # a region's link, before the programmes' links
         onboarding.create_router(),
         start.create_router(),
         settings_handlers.create_router(),
         privacy.create_router(),
         curator_join.create_router(),
         owner.create_router(settings),
+        region.create_owner_router(settings),
+        region.create_coordinator_router(),
         digest.create_router(),
         announce.create_router(),
         curator.create_router(),  # its commands before the curator flows below
@@ -64,6 +68,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         common.create_fallback_router(),
     )
     # Ahead of every step handler: a command typed at a step is never taken as its answer.
-    known = registered_commands(root) | {*menus.EVERYONE, *menus.CURATOR, *menus.OWNER}
+    known = registered_commands(root) | {*menus.EVERYONE, *menus.CURATOR, *menus.OWNER,
+                                         *menus.COORDINATOR}
     root.message.outer_middleware(StepCommandMiddleware(known))
     return root

@@ -18,7 +18,8 @@ EVERYONE = ("start", "meeting", "meet", "plan", "help_me", "materials", "roadmap
             "mydata", "forget", "language", "timezone", "cancel")
 CURATOR = ("start", "status", "dashboard", "programmes", "participants", "match", "pairs", "roadmap", "report",
            "monitoring", "practices", "announce", "newprogramme", "help", "mydata", "language", "timezone", "cancel")
-OWNER = ("start", "neworg", "orgs", *CURATOR[1:])
+OWNER = ("start", "neworg", "orgs", "newregion", "regions", *CURATOR[1:])
+COORDINATOR = ("start", "region", "help", "mydata", "language", "timezone", "cancel")
 
 
 def _menu(translator: Translator, names: tuple[str, ...], locale: str) -> list[BotCommand]:

@@ -11,6 +11,7 @@ from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.people import access, participants
 from bot.services.programmes.forms import form_title
+from bot.services.region import access as region_access
 from handlers.onboarding.views import start_profile_keyboard
 from handlers.shared.persistent_keyboard import send_persistent_keyboard
 from models import ParticipationState, User
@@ -44,8 +45,14 @@ def create_router() -> Router:
         parts = [t("help.text")]
         if user is not None and await access.is_curator(session, user.id):
             parts.append(t("help.curator"))
+            regions = await region_access.regions_of_curator(session, user.id)
+            if regions:  # what the regional centre sees of their programmes
+                parts.append(t("region.help.curator", regions=", ".join(regions)))
+        if user is not None and await region_access.is_coordinator(session, user.id):
+            parts.append(t("region.help.coordinator"))
         if message.from_user and message.from_user.id in settings.admin_ids:
             parts.append(t("help.owner"))
+            parts.append(t("region.help.owner"))
         await message.answer("\n\n".join(parts))
 
     return router

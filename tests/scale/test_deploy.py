@@ -54,5 +54,5 @@ def test_bench_quick_runs_every_benchmark():
     done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--timeout", "400"],
                           cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout + done.stderr
-    for name in ("delivery", "matching", "updates", "digest"):
+    for name in ("delivery", "matching", "updates", "digest", "region"):
         assert re.search(rf"^{name}\s+(ok|missed)", done.stdout, re.M), done.stdout

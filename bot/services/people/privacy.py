@@ -21,6 +21,8 @@ from models import (
     Participation,
     ParticipationState,
     Programme,
+    Region,
+    RegionCoordinator,
     SurveyAnswer,
     SurveyResponse,
     User,
@@ -80,6 +82,13 @@ async def export_user_data(session: AsyncSession, user: User, texts: Texts) -> d
     curators = (await session.scalars(select(Curator).where(Curator.user_id == user.id))).all()
     data["curator_of"] = [{"organisation_id": c.organisation_id, "full_name": c.full_name}
                           for c in curators]
+    data["coordinator_of"] = [
+        {"region": name, "digest": f"{weekday} {at}"} for name, weekday, at in (
+            await session.execute(
+                select(Region.name, RegionCoordinator.digest_weekday,
+                       RegionCoordinator.digest_time)
+                .join(RegionCoordinator, RegionCoordinator.region_id == Region.id)
+                .where(RegionCoordinator.user_id == user.id).order_by(Region.id))).all()]
     # A curator's own questionnaires (the programme's conditions) have no participation.
     data["curator_questionnaires"] = []
     for response in (await session.scalars(select(SurveyResponse).where(

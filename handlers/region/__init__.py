@@ -1,0 +1,1 @@
+"""The regional centre's routers (issue #22): see router.py."""
