@@ -67,6 +67,11 @@ class DeliveryScheduler:
         return self._is_leader
 
     @property
+    def sending(self) -> bool:
+        """Whether the sender loop is running now."""
+        return self._send_task is not None and not self._send_task.done()
+
+    @property
     def running(self) -> bool:
         return self.scheduler is not None and self.scheduler.running
 

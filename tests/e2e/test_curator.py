@@ -195,7 +195,7 @@ async def test_bad_inputs_in_newprogramme_reprompt_and_create_nothing(live, emul
     (reply,) = await curator.wait_messages(1)
     assert "кнопкой" in reply.text
     await curator.press("Готово ✔")  # no form chosen
-    await live.settle()
+    await live.handled()
     assert curator.callback_answers[-1].text == "Выберите хотя бы одну форму наставничества."
     await curator.send("/cancel")
     await curator.wait_messages(1)
@@ -364,7 +364,7 @@ async def test_bind_curator_chat_in_a_group(live, emulator):
     group = emulator.group(-1001987654321, "Кураторы")
     await group.add_bot(by=curator)
     await group.send(stranger, "/bind")
-    await live.settle()
+    await live.handled()
     assert group.messages == []  # not a curator: nothing offered
     await group.send(curator, "/bind")
     (choice,) = await group.wait_messages(1)

@@ -5,7 +5,6 @@ once and the curator gets the summary, and participants cannot run any of it."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
@@ -90,12 +89,12 @@ async def test_digest_reaches_the_bound_group_once_even_across_a_restart(setting
         (nudge,) = await mentor.wait_messages(1, timeout=15)
         assert "давно не было встречи с Орлов Глеб" in nudge.text
         assert nudge.buttons  # plan a meeting right away
-        await asyncio.sleep(1.5)
+        await live.outbox_sent()  # a second nudge would have gone out by now
         assert len(mentor.messages) == 1
     async with live_bot(settings, emulator) as live:  # the bot restarted later that week
         assert await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK
                                                          + timedelta(days=1))) == 0
-        await asyncio.sleep(2.5)  # more than a sender tick
+        await live.outbox_sent()  # a second digest would have gone out by now
     assert len(group.messages) == 2
 
 
@@ -186,7 +185,7 @@ async def test_announcement_reaches_every_reachable_person_once_and_the_curator_
     for person in people.values():
         person.chat.known = True  # they have talked to the bot before
     emulator.block(people[2])  # Сидоров Олег blocked the bot, the bot does not know yet
-    await live.settle()
+    await live.handled()
 
     await curator.send("/announce")
     (audience,) = await curator.wait_messages(1)

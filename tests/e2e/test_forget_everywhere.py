@@ -128,13 +128,14 @@ async def test_forget_leaves_nothing_in_any_table_nor_in_the_database_file(live,
     await mentee.send("/help_me")
     await mentee.wait_messages(1)
     await press(live, mentee, "Да, сообщить куратору")
+    await live.outbox_sent()  # the alert reached the curator
 
     # A roadmap item she is responsible for, marked done with her comment; and the curator's
     # next import, not saved yet, lists her among the candidates.
     table = ("№\tМероприятие\tСроки\tОтветственные\n"
              "1\tАнкетирование\tдо 15.10.2026\tЗабывающая Е.\n")
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "📥 Загрузить дорожную карту")
     curator.mark_read()
     await curator.send(table)
@@ -147,8 +148,9 @@ async def test_forget_leaves_nothing_in_any_table_nor_in_the_database_file(live,
     mentee.mark_read()
     await mentee.send("Комментарий Лизы: готово")
     await mentee.wait_messages(1)
+    await live.outbox_sent()  # the curator is told the item is done
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "📥 Загрузить дорожную карту")
     curator.mark_read()
     await curator.send(table.replace("Анкетирование", "Анкетирование, второй этап"))
@@ -172,7 +174,7 @@ async def test_forget_leaves_nothing_in_any_table_nor_in_the_database_file(live,
     await mentee.wait_messages(1)
     await press(live, mentee, "Да, удалить мои данные")
     assert "данные удалены" in mentee.last_message.text
-    await live.settle()
+    await live.journal_cleared()  # the /forget updates themselves held her name until now
 
     left = await tables_holding(live, SECRETS)
     assert not left, f"after /forget the database still holds her: {left}"

@@ -24,7 +24,7 @@ async def test_language_switch_is_stored_and_used_from_then_on(live, emulator):
     (menu,) = await john.wait_messages(1)
     assert "Русский" in menu.buttons and "English" in menu.buttons
     await john.press("Русский")
-    await live.settle()
+    await live.handled()
     assert john.last_message.text.startswith("Готово")
     await john.send("/start")
     (reply,) = await john.wait_messages(1)
@@ -35,7 +35,7 @@ async def test_language_switch_is_stored_and_used_from_then_on(live, emulator):
 
 
 async def test_command_menu_is_published_in_both_languages(live, emulator):
-    await live.settle()
+    await live.handled()
     menus = emulator.commands
     ru = {c["command"]: c["description"] for c in menus[("default", "ru")]}
     en = {c["command"]: c["description"] for c in menus[("default", "en")]}
@@ -74,7 +74,7 @@ async def test_timezone_typed_or_picked(live, emulator):
     await user.send("/timezone")
     await user.wait_messages(1)
     await user.press("Владивосток UTC+10")
-    await live.settle()
+    await live.handled()
     assert "Asia/Vladivostok" in user.last_message.text
 
 

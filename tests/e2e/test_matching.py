@@ -114,7 +114,7 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
             in draft.text), draft.text
     assert "✅ Утвердить все пары" in draft.buttons
 
-    await live.settle()  # the draft is committed after the reply was sent
+    await live.handled()  # the draft is committed after the reply was sent
     async with live.app.sessionmaker() as session:
         draft_id = await session.scalar(select(MatchDraft.id))
     assert draft_id is not None
@@ -177,7 +177,7 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
         (message,) = await people[name].wait_messages(1, timeout=15)
         assert "встреча-знакомство" in message.text
     if "Орлов Борис" not in in_pairs:  # a mentor left without mentees hears nothing
-        await live.settle()
+        await live.handled()
         assert "Вы в базе программы" in people["Орлов Борис"].messages[-1].text
 
     # A forged pair button naming another programme's pair is refused and changes nothing.
@@ -199,7 +199,7 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
     await curator.send("Наставляемый перешёл в другую школу")
     done, card = await curator.wait_messages(2)
     assert "завершена досрочно" in card.text
-    await live.settle()
+    await live.handled()
 
     async def mentee_state(session):
         return (await session.get(Participation, ids["Иванов Миша"])).state == "ready"

@@ -36,7 +36,7 @@ async def test_returning_mentor_joins_the_next_cycle_with_a_new_consent(live, em
     assert "Наставничество 2027" in consent.text and "01.09.2027" in consent.text
     await mentor.press("✅ Даю согласие")
     await mentor.wait_messages(2)
-    await live.settle()
+    await live.handled()
 
     async with live.app.sessionmaker() as session:
         new = await session.scalar(select(Participation).where(

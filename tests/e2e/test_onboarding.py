@@ -28,7 +28,7 @@ async def dump_database(live) -> str:
     """Every value of every table, as one string: for checks that something is absent."""
     from models import Base
 
-    await live.settle()  # the bot commits after its last reply of an update
+    await live.handled()  # the bot commits after its last reply of an update
     app = live.app
     chunks = []
     async with app.sessionmaker() as session:
@@ -65,8 +65,8 @@ async def dump_conversations(live) -> str:
 
 
 async def count(live, model, *where) -> int:
-    await live.settle()  # the bot commits after its last reply of an update
-    await live.settle()
+    await live.handled()  # the bot commits after its last reply of an update
+    await live.handled()
     async with live.app.sessionmaker() as session:
         return await session.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -83,7 +83,7 @@ async def join_as_adult(user, token, live, name="Смирнова Анна Пе�
     accepted, ask_name = await user.wait_messages(2)
     assert "согласие записано" in accepted.text
     await user.send(name)
-    await live.settle()
+    await live.handled()
 
 
 async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
@@ -94,14 +94,14 @@ async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
     answered = await answer_survey(mentor, "mentor_profile", live,
                                    texts={"hours_per_month": "6", "max_mentees": "2"})
     assert answered >= 8
-    await live.settle()
+    await live.handled()
     assert "Вы в базе программы" in mentor.last_message.text
 
     mentee = emulator.user(3002, first_name="Борис", language_code="ru")
     await join_as_adult(mentee, seeded.mentee_token, live, name="Петров Борис")
     await answer_survey(mentee, "mentee_profile", live)
 
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         rows = (await session.execute(select(Participation.role, Participation.state,
                                              Participation.full_name))).all()
@@ -120,7 +120,7 @@ async def test_a_class_joining_by_one_link_at_once_all_get_in_and_are_counted(li
               for n in range(15)]
     await asyncio.gather(*(join_as_adult(pupil, seeded.mentee_token, live, name=f"Ученик {n}")
                            for n, pupil in enumerate(pupils)))
-    await live.settle()
+    await live.handled()
     assert await count(live, Participation, Participation.role == "mentee") == 15
     async with live.app.sessionmaker() as session:
         uses = await session.scalar(select(Invitation.uses)
@@ -135,8 +135,8 @@ async def test_programme_with_several_forms_asks_the_form(live, emulator):
     assert mentor.last_message.text == "Выберите форму наставничества:"
     assert mentor.last_message.buttons == ["учитель – учитель", "наставник – <новичок>"]
     await mentor.press("наставник – <новичок>")
-    await live.settle()
-    await live.settle()
+    await live.handled()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         form = await session.scalar(select(Participation.form))
     assert form == "custom:наставник – <новичок>"
@@ -156,7 +156,7 @@ async def test_declining_consent_stores_nothing_personal(live, emulator):
 
     # The update journal holds each raw update (names included) only while it is handled:
     # it must be gone within moments, and then nothing of the person is left anywhere.
-    await live.settle()
+    await live.handled()
     async with asyncio.timeout(5):
         while await count(live, JournaledUpdate):  # noqa: ASYNC110 (polls the database)
             await asyncio.sleep(0.05)
@@ -179,7 +179,7 @@ async def guardian_link_of(child, live) -> str:
     assert match, link_message.text
     # The link goes out before the update's commit (the guardian's invitation): a parent
     # opens it seconds later at the earliest, the test at once unless it waits.
-    await live.settle()
+    await live.handled()
     return match.group(1)
 
 
@@ -192,7 +192,7 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     await child.press("14–17 лет")
     token = await guardian_link_of(child, live)
 
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         pending = await session.scalar(select(Participation))
     assert (pending.state, pending.age_group, pending.full_name) == ("guardian_pending", "14_17", None)
@@ -215,7 +215,7 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     await child.send("Иванов Миша")
     await answer_survey(child, "mentee_profile", live)
 
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
         parent_user = await session.scalar(select(User).where(User.telegram_id == 3021))
@@ -247,7 +247,7 @@ async def test_minor_whose_guardian_declines_is_not_kept(live, emulator):
     assert "не будет участвовать" in recorded.text
     (news,) = await child.wait_messages(1)
     assert "не дал согласия" in news.text
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
     assert participation.state == "withdrawn"
@@ -287,7 +287,7 @@ async def test_mydata_then_forget_erases_the_person(live, emulator):
     await user.send("/forget")
     await user.wait_messages(1)
     await user.press("Да, удалить мои данные")
-    await live.settle()
+    await live.handled()
     assert "данные удалены" in user.last_message.text
 
     # The update journal holds the raw update (the Telegram id in it) only while it is handled:
@@ -299,7 +299,7 @@ async def test_mydata_then_forget_erases_the_person(live, emulator):
     for secret in ("Гертрудова", "Учитель физики", "Секретик"):
         assert secret not in dump
     assert "3040" not in dump  # not even the Telegram id
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         anonymous = await session.scalar(select(Participation))
     assert (anonymous.state, anonymous.user_id, anonymous.role) == ("withdrawn", None, "mentee")
@@ -352,7 +352,7 @@ async def test_unknown_or_stale_invitations_are_refused_without_details(live, em
     (reply,) = await user.wait_messages(1)
     assert reply.text == "Ссылка-приглашение не действует. Попросите у куратора новую ссылку."
     await user.press_data("sv:999:position:o:1")  # a forged survey button
-    await live.settle()
+    await live.handled()
     assert user.callback_answers[-1].text == "Это действие вам недоступно."
 
 
@@ -363,7 +363,7 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
     curator = emulator.user(3070, first_name="Куратор", language_code="ru")
     await curator.send("/start")
     await curator.wait_messages(1)
-    await live.settle()  # the reply goes out before the update's commit (its user row)
+    await live.handled()  # the reply goes out before the update's commit (its user row)
     async with live.app.sessionmaker() as session, session.begin():
         account = await users.get_or_create(session, 3070)
         await programmes.add_curator(session, seeded.organisation_id, account.id, "Кураторова К.К.")
@@ -395,7 +395,7 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
 
     dump = await dump_database(live)
     assert "Петров Пётр" not in dump and "3072" not in dump
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
     assert participation.state == "withdrawn" and participation.full_name is None
@@ -408,15 +408,15 @@ async def test_the_link_opened_again_mid_questionnaire_leads_back_to_the_questio
     user = emulator.user(3095, first_name="Анна", language_code="ru")
     await join_as_adult(user, seeded.mentor_token, live)
     await user.send("Учитель истории")
-    await live.settle()
+    await live.handled()
     assert "Вопрос 2 из" in user.last_message.text
 
     await user.send(f"/start {seeded.mentor_token}")
-    await live.settle()
+    await live.handled()
     assert "Вы уже участвуете" in user.last_message.text
     assert user.last_message.buttons == ["Заполнить анкету"]
     await user.press("Заполнить анкету")
-    await live.settle()
+    await live.handled()
     assert "Вопрос 2 из" in user.last_message.text
     assert await count(live, SurveyAnswer) == 1
 
@@ -430,11 +430,11 @@ async def test_a_button_of_another_question_brings_the_message_back_to_the_curre
     user = emulator.user(3096, first_name="Анна", language_code="ru")
     await join_as_adult(user, seeded.mentor_token, live)
     await user.send("Учитель истории")
-    await live.settle()
+    await live.handled()
     question = user.last_message
     assert "Вопрос 2 из" in question.text
     await user.press(question.buttons[0])
-    await live.settle()
+    await live.handled()
     assert "Вопрос 3 из" in question.text and user.messages[-1] is question
     async with live.app.sessionmaker() as session, session.begin():
         second = (await session.scalars(select(SurveyAnswer).order_by(SurveyAnswer.id))).all()[1]
@@ -442,10 +442,10 @@ async def test_a_button_of_another_question_brings_the_message_back_to_the_curre
 
     before = len(user.callback_answers)
     await user.press(question.buttons[0])
-    await live.settle()
+    await live.handled()
     assert user.callback_answers[before:] and "уже не актуален" in str(user.callback_answers[-1])
     assert "Вопрос 2 из" in question.text and user.messages[-1] is question
     assert await count(live, SurveyAnswer) == 1  # question 1 only
     await user.press(question.buttons[0])
-    await live.settle()
+    await live.handled()
     assert "Вопрос 3 из" in question.text and await count(live, SurveyAnswer) == 2

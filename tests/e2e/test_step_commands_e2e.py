@@ -23,7 +23,7 @@ async def live(settings, emulator):
 
 
 async def _names(live) -> list[str | None]:
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         return list((await session.scalars(select(Participation.full_name))).all())
 
@@ -129,7 +129,7 @@ async def test_status_at_the_organisation_name_step_is_not_an_organisation(live,
     await owner.send("/typo")
     (refused,) = await owner.wait_messages(1)
     assert "такой команды нет" in refused.text
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         names = (await session.scalars(select(Organisation.name))).all()
     assert len(names) == before and not [n for n in names if n.startswith("/")]

@@ -116,7 +116,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
     (saved,) = await curator.wait_messages(1)
     when = ends - timedelta(days=5)
     assert f"уйдут за 5 дней до окончания — {when.strftime('%d.%m.%Y')}" in saved.text
-    await world.live.settle()  # the reply goes out before the update's commit
+    await world.live.handled()  # the reply goes out before the update's commit
     async with world.live.app.sessionmaker() as session:
         assert (await session.get(Programme, world.programme_id)).final_surveys_days == 5
     # A participant cannot open that setting.
@@ -184,7 +184,7 @@ async def test_final_meeting_asks_the_pair_for_reflection_once(world: World):
 
     async def log_final() -> None:
         await anna.send(LOG)
-        await live.settle()
+        await live.handled()
         await pressed(live, anna, "🏷 Изменить вид")
         await pressed(live, anna, "итоговая встреча")
         await pressed(live, anna, "60 мин")
@@ -202,7 +202,7 @@ async def test_final_meeting_asks_the_pair_for_reflection_once(world: World):
     # Deleted within the edit window and logged again: no second reflection prompt.
     logged = next(m for m in reversed(anna.messages) if "Встреча отмечена" in (m.text or ""))
     await anna.press_data(logged.button_data("🗑 Удалить"), logged.message_id)
-    await live.settle()
+    await live.handled()
     await pressed(live, anna, "Да, удалить")
     async with live.app.sessionmaker() as session:
         assert (await session.get(Pair, pair_id)).stage != "final"
@@ -234,7 +234,7 @@ async def test_a_pair_ended_early_after_the_final_surveys_gets_no_more_reminders
     await curator.wait_messages(1)
     await curator.send("Наставник уволился")
     await curator.wait_messages(2)
-    await world.live.settle()
+    await world.live.handled()
     async with world.live.app.sessionmaker() as session:
         states = dict((await session.execute(select(
             OutboxMessage.dedupe_key, OutboxMessage.state).where(

@@ -33,7 +33,7 @@ async def curator_of(world: World):
         await session.commit()
     sim = world.emulator.user(CURATOR, first_name="Ольга", language_code="ru")
     await sim.send("/start")
-    await world.live.settle()
+    await world.live.handled()
     sim.mark_read()
     return sim
 
@@ -257,7 +257,7 @@ async def test_curator_sets_the_midterm_date_from_the_card(world: World):
     await curator.send("01.12.2026")
     (done,) = await curator.wait_messages(1)
     assert "01.12.2026" in done.text
-    await world.live.settle()
+    await world.live.handled()
     async with world.live.app.sessionmaker() as session:
         programme = await session.get(Programme, world.programme_id)
         assert programme.midterm_on == date(2026, 12, 1)
@@ -380,7 +380,7 @@ async def test_a_pair_ended_early_gets_no_more_survey_reminders(world: World):
     await curator.wait_messages(1)
     await curator.send("Наставляемая перешла в другую школу")
     await curator.wait_messages(2)
-    await world.live.settle()
+    await world.live.handled()
     async with world.live.app.sessionmaker() as session:
         states = dict((await session.execute(select(
             OutboxMessage.dedupe_key, OutboxMessage.state).where(

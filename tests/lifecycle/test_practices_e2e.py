@@ -43,7 +43,7 @@ async def answer_conditions(curator, live) -> None:
             await curator.send(DIFFICULTY)
         else:
             await curator.press("Пропустить")
-        await live.settle()
+        await live.handled()
     raise AssertionError("the conditions questionnaire did not finish")
 
 
@@ -54,7 +54,7 @@ async def second_curator(world: World, telegram_id: int, organisation_id: int, n
         await session.commit()
     sim = world.emulator.user(telegram_id, first_name=name.split()[0], language_code="ru")
     await sim.send("/start")
-    await world.live.settle()
+    await world.live.handled()
     sim.mark_read()
     return sim
 
@@ -133,7 +133,7 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
     await curator.send("/forget")
     await curator.wait_messages(1)
     await curator.press("Да, удалить мои данные")
-    await world.live.settle()
+    await world.live.handled()
     dump = await dump_database(world.live)
     assert DIFFICULTY not in dump
     async with world.live.app.sessionmaker() as session:
@@ -271,7 +271,7 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     await katya.send("/forget")
     await katya.wait_messages(1)
     await katya.press("Да, удалить мои данные")
-    await world.live.settle()
+    await world.live.handled()
     dump = await dump_database(world.live)
     assert "олимпиаду" not in dump
     async with world.live.app.sessionmaker() as session:

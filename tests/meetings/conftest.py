@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.emulator import BotAPIEmulator
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_pair, seed_programme
-from models import OutboxMessage, Participation, ParticipationState, Programme, User
+from models import Participation, ParticipationState, Programme, User
 from scheduler import JobContext
+from tests.e2e.helpers import press, press_data
 
 # Monday 23 November 2026, 10:00 in Moscow.
 T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -52,7 +50,7 @@ class World:
             pid = participation.id
         sim = self.emulator.user(telegram_id, first_name=name.split()[0], language_code=language)
         await sim.send("/start")  # the chat exists: the bot may write first from now on
-        await self.live.settle()
+        await self.live.handled()
         sim.mark_read()
         return sim, pid
 
@@ -61,22 +59,10 @@ class World:
                                mentee_participation_ids=list(mentee_pids))
 
     async def deliver(self) -> None:
-        """Let the handlers commit, then run the outbox sender for what is due now."""
-        await self.live.settle()
-        await asyncio.sleep(0.15)
-        await self.scheduler.sender.run_until_idle()
-        # The scheduler's own tick may have claimed some rows: wait until it sent them too.
-        deadline = time.monotonic() + 10
-        while await self._due_unsent():
-            assert time.monotonic() < deadline, "due outbox rows were not sent"
-            await asyncio.sleep(0.05)
-        await self.live.settle()
-
-    async def _due_unsent(self) -> int:
-        async with self.live.app.sessionmaker() as session:
-            return await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.state.in_(("pending", "sending")),
-                OutboxMessage.next_attempt_at <= self.clock.now())) or 0
+        """Let the handlers finish, then the outbox send what is due now (by the test's clock),
+        and the updates that started (a press on what arrived) finish too."""
+        await self.live.outbox_sent()
+        await self.live.handled()
 
     def job_context(self) -> JobContext:
         app = self.live.app
@@ -110,23 +96,10 @@ async def world(settings, emulator) -> AsyncIterator[World]:
         yield World(live, emulator, clock, seeded.programme_id, seeded.organisation_id)
 
 
-async def pressed(live: LiveBot, who, text: str, wait: float = 5.0) -> None:
-    """Press an inline button and wait until the bot answered it."""
-    before = len(who.callback_answers)
-    await who.press(text)
-    deadline = time.monotonic() + wait
-    while len(who.callback_answers) <= before:
-        assert time.monotonic() < deadline, f"the press of {text!r} was not answered"
-        await asyncio.sleep(0.02)
-    await live.settle()
+async def pressed(live: LiveBot, who, text: str) -> None:
+    """Press an inline button and wait until the bot finished (and answered) the press."""
+    await press(live, who, text)
 
 
-async def pressed_data(live: LiveBot, who, data: str, wait: float = 5.0) -> str | None:
-    before = len(who.callback_answers)
-    await who.press_data(data)
-    deadline = time.monotonic() + wait
-    while len(who.callback_answers) <= before:
-        assert time.monotonic() < deadline, "the press was not answered"
-        await asyncio.sleep(0.02)
-    await live.settle()
-    return who.callback_answers[-1].text
+async def pressed_data(live: LiveBot, who, data: str) -> str | None:
+    return (await press_data(live, who, data)).text

@@ -59,7 +59,7 @@ async def add_person(live, programme_id: int, telegram_id: int, name: str,
 
 async def upload(live, curator, name: str, content: bytes):
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "📥 Загрузить дорожную карту")
     curator.mark_read()
     await curator.send_document(filename=name, content=content)
@@ -199,18 +199,18 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
     await curator.send("Карта утверждена приказом")
     (done,) = await curator.wait_messages(1)
     assert "выполнено" in done.text
-    await live.settle()  # the update's transaction commits after the answer
+    await live.handled()  # the update's transaction commits after the answer
     clock.set(at(date(2021, 2, 15)))
     await run_job(live, clock)
     await asyncio.sleep(0.5)
-    await live.settle()
+    await live.handled()
     keys = [r.dedupe_key for r in await reminder_rows(live)]
     item_11 = stored["1.1"].id
     assert not any(k.startswith(f"roadmap:{item_11}:2021-02-15:0:") for k in keys)
     assert len([k for k in keys if k.startswith(f"roadmap:{item_11}:")]) == 2
     curator.mark_read()
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "✅ Выполненные (1)")
     assert "Разработка дорожной карты" in curator.last_message.text
     assert "Карта утверждена приказом" in curator.last_message.text
@@ -238,7 +238,7 @@ async def test_a_role_reaches_every_mentor(live, emulator):
     await add_person(live, programme_id, 730, "Ученик Пётр", role="mentee")
     for mentor in mentors:  # the bot can write only to people who started it
         await mentor.send("/start")
-    await live.settle()
+    await live.handled()
     for mentor in mentors:
         mentor.mark_read()
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
@@ -246,7 +246,7 @@ async def test_a_role_reaches_every_mentor(live, emulator):
              "1\tОбучение наставников\tдо 15.10.2022\tНаставники\n"
              "2\tСовещание кураторов\tдо 20.10.2022\tКураторы\n")
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "📥 Загрузить дорожную карту")
     curator.mark_read()
     await curator.send(table)
@@ -268,29 +268,29 @@ async def test_extension_request_approved_moves_the_deadline(live, emulator):
     mentor = emulator.user(740, first_name="Олег", language_code="ru")
     await add_person(live, programme_id, 740, "Петров Олег Иванович")
     await mentor.send("/start")
-    await live.settle()
+    await live.handled()
     mentor.mark_read()
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "📥 Загрузить дорожную карту")
     await curator.send("№\tМероприятие\tСроки\tОтветственные\n1\tОтчёт\tдо 15.10.2022\tПетров О.И.\n")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "✅ Сохранить")
     await run_job(live, ManualClock(at(date(2022, 10, 8))))
     await mentor.wait_messages(1)
     await press(live, mentor, "⏳ Нужно больше времени")
     await mentor.send("Болел")
-    await live.settle()
+    await live.handled()
     # Read before the date is sent: the request may reach the curator while the bot settles.
     curator.mark_read()
     await mentor.send("25.10.2022")
-    await live.settle()
+    await live.handled()
     assert "25.10.2022" in mentor.last_message.text
     (request,) = await curator.wait_messages(1)
     assert "Болел" in request.text and "✅ Одобрить" in request.buttons
     await press(live, curator, "✅ Одобрить")
-    await live.settle()
+    await live.handled()
     (item,) = await items_of(live, programme_id)
     assert item.ends_on == date(2022, 10, 25)
     mentor.mark_read()

@@ -22,7 +22,7 @@ SERVED_WITHIN = 0.2
 
 async def start_upload(live, curator, button: str = "📥 Загрузить дорожную карту") -> None:
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, button)
     curator.mark_read()
 

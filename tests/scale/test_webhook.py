@@ -53,7 +53,7 @@ async def test_set_webhook_and_a_conversation_over_it(settings, emulator):
         await user.send("/language")
         await user.wait_messages(1)
         await user.press("English")
-        await live.settle()
+        await live.handled()
         assert user.last_message.text == "Done: I will speak English now."
 
 
@@ -119,11 +119,11 @@ async def test_same_webhook_update_posted_twice_has_one_effect(settings, emulato
         await user.press("✅ Даю согласие")
         update = copy.deepcopy(emulator.state.queue.pending[-1])
         await user.wait_messages(2)
-        await live.settle()
+        await live.handled()
         replies = len(user.messages)
         # Telegram retries a delivery whose answer it did not get: the same update again.
         assert await post(hook_url(live), update, TEST_SECRET) == 200
-        await live.settle()
+        await live.handled()
         assert await consent_count(live.app) == 1
         assert len(user.messages) == replies
 
@@ -138,12 +138,13 @@ async def test_same_polling_update_handled_twice_has_one_effect(settings, emulat
         await user.press("✅ Даю согласие")
         raw = copy.deepcopy(emulator.state.queue.pending[-1])
         await user.wait_messages(2)
-        await live.settle()
+        # Finished for good: out of the update journal, its sent replies no longer owed.
+        await live.journal_cleared()
         replies = len(user.messages)
         # A restart between handling and confirming the offset hands the update out again.
         update = Update.model_validate(raw, context={"bot": live.bot})
         await live.app.dispatcher.feed_update(live.bot, update)
-        await live.settle()
+        await live.handled()
         assert await consent_count(live.app) == 1
         assert len(user.messages) == replies
 
@@ -200,7 +201,7 @@ async def test_redelivered_press_whose_edit_already_went_out_still_saves(setting
         await user.wait_messages(1)
         await user.press("English")
         pressed = emulator.state.queue.accepted_ids[-1]
-        await live.settle()
+        await live.handled()
         assert user.last_message.text == "Done: I will speak English now."
         async with live.app.sessionmaker() as session, session.begin():  # the lost commit
             await session.execute(update(User).where(User.telegram_id == 603).values(locale="ru"))
@@ -210,7 +211,7 @@ async def test_redelivered_press_whose_edit_already_went_out_still_saves(setting
         raw = emulator.state.delivered_update(pressed)
         await live.app.dispatcher.feed_update(
             live.bot, Update.model_validate(raw, context={"bot": live.bot}))
-        await live.settle()
+        await live.handled()
         async with live.app.sessionmaker() as session:
             assert await session.scalar(select(User.locale).where(User.telegram_id == 603)) == "en"
         assert len(user.messages) == replies  # no apology for a failed edit
