@@ -6,7 +6,10 @@ chat's wait_messages. Nothing here waits for quiet or sleeps a fixed time."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+
+from sqlalchemy import func, select, text
 
 # Only a failing wait lasts this long: generous, as the machine running CI is shared.
 WAIT_SECONDS = 15.0
@@ -37,6 +40,11 @@ async def press_data(live, user, data: str, message_id: int | None = None):
     await live.handled()
     assert len(user.callback_answers) > before, "the press was not answered"
     return user.callback_answers[-1]
+
+
+async def pressed_data(live, user, data: str) -> str | None:
+    """Press a button by its callback data; returns the text of the answer to the press."""
+    return (await press_data(live, user, data)).text
 
 
 async def say(live, user, text: str) -> None:
@@ -73,3 +81,75 @@ async def until(check, what: str, expect=_UNSET, wait: float = WAIT_SECONDS):
             return result
         assert time.monotonic() < deadline, f"never happened: {what} (last: {result!r})"
         await asyncio.sleep(0.02)
+
+
+# --- people and the database -------------------------------------------------------------
+
+async def dump_database(live) -> str:
+    """Every value of every table, as one string: for checks that something is absent."""
+    from models import Base
+
+    await live.handled()
+    app = live.app
+    chunks = []
+    async with app.sessionmaker() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(text(f"SELECT * FROM {table.name}"))).all()
+            chunks.extend(readable(value) for row in rows for value in row)
+    return "\n".join(chunks)
+
+
+def readable(value: object) -> str:
+    """A value as a person would search it: JSON columns store Cyrillic as \\u escapes, which
+    a plain `in` check would never find."""
+    if isinstance(value, str | bytes):
+        try:
+            return json.dumps(json.loads(value), ensure_ascii=False)
+        except ValueError:
+            return value.decode(errors="replace") if isinstance(value, bytes) else value
+    return str(value)
+
+
+async def dump_conversations(live) -> str:
+    """Every conversation record of this bot in Redis (the PostgreSQL + Redis deployment keeps
+    FSM state there, not in a table): keys and values, as one string."""
+    storage = live.app.dispatcher.storage
+    redis = getattr(storage, "redis", None)
+    if redis is None:
+        return ""
+    prefix = getattr(storage, "inner", storage).key_builder.prefix
+    chunks = []
+    async for key in redis.scan_iter(match=f"{prefix}:*"):
+        value = await redis.get(key) if await redis.type(key) == b"string" else b""
+        chunks.append(f"{readable(key)}={readable(value)}")
+    return "\n".join(chunks)
+
+
+async def count(live, model, *where) -> int:
+    await live.handled()
+    async with live.app.sessionmaker() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+async def join_as_adult(user, token, live, name="Смирнова Анна Петровна"):
+    await user.send(f"/start {token}")
+    welcome, age = await user.wait_messages(2)
+    assert "Наставничество 2026" in welcome.text
+    await user.press("18 лет и старше")
+    (consent,) = await user.wait_messages(1)
+    assert "Согласие на обработку персональных данных" in consent.text
+    assert "МБОУ СОШ № 1" in consent.text  # the operator is the organisation
+    await user.press("✅ Даю согласие")
+    accepted, ask_name = await user.wait_messages(2)
+    assert "согласие записано" in accepted.text
+    await user.send(name)
+    await live.handled()
+
+
+async def wait_polling(emulator, since: int, limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if any(c.method == "getUpdates" for c in emulator.calls[since:]):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the bot process did not start polling")

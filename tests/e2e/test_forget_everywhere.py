@@ -22,8 +22,7 @@ from bot.emulator.survey_player import answer_survey
 from bot.services import programmes, users
 from models import Base, OutboxMessage, Participation
 from models.base import utcnow
-from tests.e2e.helpers import eventually, press
-from tests.e2e.test_onboarding import dump_conversations, join_as_adult
+from tests.e2e.helpers import dump_conversations, eventually, join_as_adult, press
 
 CURATOR = 4600
 MENTOR = 4601

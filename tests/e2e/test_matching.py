@@ -20,8 +20,7 @@ from models import (
     SurveyAnswer,
     SurveyResponse,
 )
-from tests.e2e.helpers import eventually, press, press_data
-from tests.e2e.test_onboarding import join_as_adult
+from tests.e2e.helpers import eventually, join_as_adult, press, press_data
 
 DENIED = "Это действие вам недоступно."
 CURATOR_ONLY = "Эта команда доступна только куратору программы."

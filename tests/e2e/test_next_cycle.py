@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.emulator.seed import seed_programme
 from bot.services import next_cycle
 from models import ConsentRecord, Participation, User
-from tests.e2e.test_onboarding import join_as_adult
+from tests.e2e.helpers import join_as_adult
 
 
 async def test_returning_mentor_joins_the_next_cycle_with_a_new_consent(live, emulator):

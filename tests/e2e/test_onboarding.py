@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
@@ -22,68 +22,7 @@ from models import (
     SurveyAnswer,
     User,
 )
-
-
-async def dump_database(live) -> str:
-    """Every value of every table, as one string: for checks that something is absent."""
-    from models import Base
-
-    await live.handled()  # the bot commits after its last reply of an update
-    app = live.app
-    chunks = []
-    async with app.sessionmaker() as session:
-        for table in Base.metadata.sorted_tables:
-            rows = (await session.execute(text(f"SELECT * FROM {table.name}"))).all()
-            chunks.extend(readable(value) for row in rows for value in row)
-    return "\n".join(chunks)
-
-
-def readable(value: object) -> str:
-    """A value as a person would search it: JSON columns store Cyrillic as \\u escapes, which
-    a plain `in` check would never find."""
-    if isinstance(value, str | bytes):
-        try:
-            return json.dumps(json.loads(value), ensure_ascii=False)
-        except ValueError:
-            return value.decode(errors="replace") if isinstance(value, bytes) else value
-    return str(value)
-
-
-async def dump_conversations(live) -> str:
-    """Every conversation record of this bot in Redis (the PostgreSQL + Redis deployment keeps
-    FSM state there, not in a table): keys and values, as one string."""
-    storage = live.app.dispatcher.storage
-    redis = getattr(storage, "redis", None)
-    if redis is None:
-        return ""
-    prefix = getattr(storage, "inner", storage).key_builder.prefix
-    chunks = []
-    async for key in redis.scan_iter(match=f"{prefix}:*"):
-        value = await redis.get(key) if await redis.type(key) == b"string" else b""
-        chunks.append(f"{readable(key)}={readable(value)}")
-    return "\n".join(chunks)
-
-
-async def count(live, model, *where) -> int:
-    await live.handled()  # the bot commits after its last reply of an update
-    await live.handled()
-    async with live.app.sessionmaker() as session:
-        return await session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-async def join_as_adult(user, token, live, name="Смирнова Анна Петровна"):
-    await user.send(f"/start {token}")
-    welcome, age = await user.wait_messages(2)
-    assert "Наставничество 2026" in welcome.text
-    await user.press("18 лет и старше")
-    (consent,) = await user.wait_messages(1)
-    assert "Согласие на обработку персональных данных" in consent.text
-    assert "МБОУ СОШ № 1" in consent.text  # the operator is the organisation
-    await user.press("✅ Даю согласие")
-    accepted, ask_name = await user.wait_messages(2)
-    assert "согласие записано" in accepted.text
-    await user.send(name)
-    await live.handled()
+from tests.e2e.helpers import count, dump_conversations, dump_database, join_as_adult
 
 
 async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):

@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
-from tests.e2e.test_onboarding import join_as_adult
+from tests.e2e.helpers import join_as_adult
 
 _current: contextvars.ContextVar[dict | None] = contextvars.ContextVar("watched", default=None)
 

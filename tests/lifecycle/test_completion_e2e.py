@@ -16,8 +16,9 @@ from bot.emulator.survey_player import answer_survey
 from bot.services import completion, cycle_invites, digest, monitoring_data
 from models import OutboxMessage, Pair, PairState, Programme
 from scheduler.lifecycle_jobs import lifecycle_job
+from tests.e2e.helpers import press, pressed_data
+from tests.e2e.world import DENIED, T0, World
 from tests.lifecycle.test_lifecycle_e2e import curator_of, keys_for
-from tests.meetings.conftest import DENIED, T0, World, pressed, pressed_data
 
 # the live bot with a controllable clock of the life cycle tests
 REMIND = "🔔 Напомнить не ответившим: Промежуточный опрос"
@@ -44,7 +45,7 @@ async def test_digest_shows_answered_of_sent_and_reminds_those_who_did_not(world
     assert await lifecycle_job(world.job_context()) == 4
     await world.deliver()
     await e1.wait_messages(1)
-    await pressed(world.live, e1, "📝 Пройти промежуточный опрос")
+    await press(world.live, e1, "📝 Пройти промежуточный опрос")
     await answer_survey(e1, "midterm_control", world.live)
 
     # Monday 10:00 in Moscow: this week's digest (Monday 09:00) is due.
@@ -65,7 +66,7 @@ async def test_digest_shows_answered_of_sent_and_reminds_those_who_did_not(world
     for who in (m1, e1, m2, e2):
         who.mark_read()
 
-    await pressed(world.live, curator, REMIND)
+    await press(world.live, curator, REMIND)
     (confirmation,) = await curator.wait_messages(1)
     assert "напоминание отправлено 3 участникам" in confirmation.text
     await world.deliver()
@@ -106,7 +107,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
     (card,) = await curator.wait_messages(1)
     default = (ends - timedelta(days=7)).strftime("%d.%m.%Y")
     assert f"📋 Итоговые опросы: {default}" in card.buttons
-    await pressed(world.live, curator, f"📋 Итоговые опросы: {default}")
+    await press(world.live, curator, f"📋 Итоговые опросы: {default}")
     (ask,) = await curator.wait_messages(1)
     assert "За сколько дней до окончания" in ask.text and "Сейчас: 7" in ask.text
     await curator.send("сто")
@@ -146,7 +147,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
 
     # The pair is still active, and the mentee can already answer; her wish to become a mentor
     # reaches the next cycle.
-    await pressed(world.live, e1, "📝 Оценить программу")
+    await press(world.live, e1, "📝 Оценить программу")
     await answer_survey(e1, "final_satisfaction_mentee", world.live)
     async with world.live.app.sessionmaker() as session:
         data = await monitoring_data.load(session, world.programme_id)
@@ -159,7 +160,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
     await pressed_data(world.live, curator, ProgrammeCallback(
         action="card", programme_id=world.programme_id).pack())
     await curator.wait_messages(1)
-    await pressed(world.live, curator, "🏁 Завершить программу")
+    await press(world.live, curator, "🏁 Завершить программу")
     await world.deliver()
     async with world.live.app.sessionmaker() as session:
         assert set((await session.scalars(select(Pair.state))).all()) == {PairState.COMPLETED}
@@ -185,10 +186,10 @@ async def test_final_meeting_asks_the_pair_for_reflection_once(world: World):
     async def log_final() -> None:
         await anna.send(LOG)
         await live.handled()
-        await pressed(live, anna, "🏷 Изменить вид")
-        await pressed(live, anna, "итоговая встреча")
-        await pressed(live, anna, "60 мин")
-        await pressed(live, anna, "✅ Готово")
+        await press(live, anna, "🏷 Изменить вид")
+        await press(live, anna, "итоговая встреча")
+        await press(live, anna, "60 мин")
+        await press(live, anna, "✅ Готово")
 
     await log_final()
     await world.deliver()
@@ -203,7 +204,7 @@ async def test_final_meeting_asks_the_pair_for_reflection_once(world: World):
     logged = next(m for m in reversed(anna.messages) if "Встреча отмечена" in (m.text or ""))
     await anna.press_data(logged.button_data("🗑 Удалить"), logged.message_id)
     await live.handled()
-    await pressed(live, anna, "Да, удалить")
+    await press(live, anna, "Да, удалить")
     async with live.app.sessionmaker() as session:
         assert (await session.get(Pair, pair_id)).stage != "final"
     await log_final()

@@ -20,7 +20,8 @@ from bot.emulator.survey_player import answer_survey
 from bot.services import lifecycle, programmes, users
 from models import OutboxMessage, Pair, PairState, Programme, SurveyAnswer, SurveyResponse
 from scheduler.lifecycle_jobs import lifecycle_job
-from tests.meetings.conftest import CURATOR_ONLY, DENIED, T0, World, pressed, pressed_data
+from tests.e2e.helpers import press, pressed_data
+from tests.e2e.world import CURATOR_ONLY, DENIED, T0, World
 
 CURATOR = 5900
 ENTRY = "📝 Пройти входную самооценку"
@@ -68,7 +69,7 @@ async def test_entry_survey_on_pairing_reminds_until_answered(world: World):
         kind="entry", pair=pair_id).pack())
     assert answer == DENIED
 
-    await pressed(world.live, mentee, ENTRY)
+    await press(world.live, mentee, ENTRY)
     assert await answer_survey(mentee, "entry_self_assessment_mentee", world.live) > 3
     async with world.live.app.sessionmaker() as session:
         response = await session.scalar(select(SurveyResponse).where(
@@ -86,7 +87,7 @@ async def test_entry_survey_on_pairing_reminds_until_answered(world: World):
 
     # The answered survey's button again: no second response.
     mentee.mark_read()
-    await pressed(world.live, mentee, ENTRY)
+    await press(world.live, mentee, ENTRY)
     (again,) = await mentee.wait_messages(1)
     assert "уже ответили" in again.text
 
@@ -113,11 +114,11 @@ async def test_curator_completes_a_pair_then_the_programme(world: World):
         assert "рефлексию" in texts
     assert not [m for m in e2.messages if "Оцените" in (m.text or "")]
 
-    await pressed(world.live, e1, "📝 Оценить программу")
+    await press(world.live, e1, "📝 Оценить программу")
     await answer_survey(e1, "final_satisfaction_mentee", world.live)
     await e1.send("/help")  # the survey player reads the last two messages: not the old «done»
     await e1.wait_messages(1)
-    await pressed(world.live, e1, "📝 Пройти итоговую самооценку")
+    await press(world.live, e1, "📝 Пройти итоговую самооценку")
     await answer_survey(e1, "exit_self_assessment_mentee", world.live)
     async with world.live.app.sessionmaker() as session:
         contexts = set((await session.scalars(select(SurveyResponse.context).where(
@@ -158,7 +159,7 @@ async def test_midterm_survey_on_the_curators_date_once(world: World):
     await world.deliver()
     (prompt,) = await mentee.wait_messages(1)
     assert "Середина программы" in prompt.text
-    await pressed(world.live, mentee, "📝 Пройти промежуточный опрос")
+    await press(world.live, mentee, "📝 Пройти промежуточный опрос")
     await answer_survey(mentee, "midterm_control", world.live)
     assert await keys_for(world, "survey:midterm_control:") == {
         f"survey:midterm_control:pair:{pair_id}:midterm:{pid}{tail}"
@@ -248,7 +249,7 @@ async def test_curator_sets_the_midterm_date_from_the_card(world: World):
     await pressed_data(world.live, curator, ProgrammeCallback(
         action="card", programme_id=world.programme_id).pack())
     (card,) = await curator.wait_messages(1)
-    await pressed(world.live, curator, "📅 Промежуточный опрос: 15.01.2027")
+    await press(world.live, curator, "📅 Промежуточный опрос: 15.01.2027")
     (ask,) = await curator.wait_messages(1)
     assert "Сейчас: 15.01.2027" in ask.text
     await curator.send("01.06.2030")
@@ -285,14 +286,14 @@ async def test_letters_to_picked_mentors_and_a_zip_for_the_curator(world: World)
     assert await pressed_data(world.live, m1, LifecycleCardCallback(
         action="let", programme_id=world.programme_id).pack()) == DENIED
     m1.mark_read()
-    await pressed(world.live, curator, "🏅 Благодарственные письма")
+    await press(world.live, curator, "🏅 Благодарственные письма")
     (picker,) = await curator.wait_messages(1)
     assert "✅ Орлов Борис Ильич" in picker.buttons and "▫️ Лебедева Вера" in picker.buttons
     assert "📨 Отправить 1 письмо" in picker.buttons
-    await pressed(world.live, curator, "▫️ Лебедева Вера")
-    await pressed(world.live, curator, "✅ Лебедева Вера")  # and back off
+    await press(world.live, curator, "▫️ Лебедева Вера")
+    await press(world.live, curator, "✅ Лебедева Вера")  # and back off
     assert "▫️ Лебедева Вера" in curator.last_message.buttons
-    await pressed(world.live, curator, "📨 Отправить 1 письмо")
+    await press(world.live, curator, "📨 Отправить 1 письмо")
     (archive,) = await curator.wait_messages(1)
     assert archive.document.filename == f"letters_{world.programme_id}.zip"
     with zipfile.ZipFile(BytesIO(archive.document.content)) as zipped:
@@ -333,7 +334,7 @@ async def test_next_cycle_invites_continuing_mentors_and_future_mentors(world: W
     await pressed_data(world.live, curator, ProgrammeCallback(
         action="card", programme_id=world.programme_id).pack())
     await curator.wait_messages(1)
-    await pressed(world.live, curator, "🔁 Новый цикл")
+    await press(world.live, curator, "🔁 Новый цикл")
     await curator.wait_messages(1)
     await curator.send("Наставничество 2027/28")
     await curator.wait_messages(1)

@@ -19,9 +19,9 @@ from bot.emulator.survey_player import COMPLETED, answer_survey, current_questio
 from bot.services import programmes, users
 from bot.services.surveys import ScaleQuestion
 from models import OutboxMessage, PracticeMark, SurveyAnswer, SurveyResponse, User
-from tests.e2e.test_onboarding import dump_database
+from tests.e2e.helpers import dump_database, press, pressed_data
+from tests.e2e.world import DENIED, World
 from tests.lifecycle.test_lifecycle_e2e import CURATOR, curator_of, seed_answers
-from tests.meetings.conftest import DENIED, World, pressed, pressed_data
 
 # The same live bot with a controllable clock as the life cycle's own tests.
 
@@ -80,7 +80,7 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
     # Participants are not asked about the conditions.
     assert not [m for m in mentee.messages if "об условиях" in (m.text or "")]
 
-    await pressed(world.live, curator, CONDITIONS_BUTTON)
+    await press(world.live, curator, CONDITIONS_BUTTON)
     assert "Условия реализации программы" in curator.last_message.text
     await answer_conditions(curator, world.live)
     async with world.live.app.sessionmaker() as session:
@@ -108,7 +108,7 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
     await curator.send("/monitoring")
     (screen,) = await curator.wait_messages(1)
     assert CONDITIONS_BUTTON in screen.buttons and "★ Лучшие практики" in screen.buttons
-    await pressed(world.live, curator, CONDITIONS_BUTTON)
+    await press(world.live, curator, CONDITIONS_BUTTON)
     (again,) = await curator.wait_messages(1)
     assert "уже ответили" in again.text
 
@@ -162,7 +162,7 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     # Petrova writes her reflection in the chat; the other stories are seeded.
     katya = people[0][1][0]
     katya.mark_read()
-    await pressed(world.live, katya, "📝 Написать рефлексию")
+    await press(world.live, katya, "📝 Написать рефлексию")
     await answer_survey(katya, "reflection", world.live,
                         texts={"what_changed": "Стала увереннее", "main_achievement": HOSTILE})
 
@@ -203,11 +203,11 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     assert "(просит не указывать имена)" in listing.text
     first = next(b for b in listing.buttons if b.startswith("★ В базу практик"))
     assert first == "★ В базу практик · 1"
-    await pressed(world.live, curator, "★ В базу практик · 1")  # Katya's story (the oldest)
+    await press(world.live, curator, "★ В базу практик · 1")  # Katya's story (the oldest)
     assert "Убрать из базы · 1" in curator.last_message.buttons
     assert "В базе практик: 1" in curator.last_message.text
-    await pressed(world.live, curator, "★ В базу практик · 3")  # the anonymous one
-    await pressed(world.live, curator, "›")
+    await press(world.live, curator, "★ В базу практик · 3")  # the anonymous one
+    await press(world.live, curator, "›")
     assert "Страница 2 из 2" in curator.last_message.text
     assert "★ В базу практик · 6" in curator.last_message.buttons
 
@@ -262,7 +262,7 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     # Unmarking takes a story out of the base.
     await curator.send("/practices")
     await curator.wait_messages(1)
-    await pressed(world.live, curator, "Убрать из базы · 3")
+    await press(world.live, curator, "Убрать из базы · 3")
     async with world.live.app.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(PracticeMark)) == 1
 

@@ -14,7 +14,7 @@ from bot.emulator.live_webhook import TEST_SECRET, live_webhook_bot
 from bot.emulator.seed import seed_pair, seed_programme
 from bot.webhook import SECRET_HEADER
 from models import Meeting, MeetingState, Participation, ParticipationState, User
-from tests.meetings.conftest import pressed
+from tests.e2e.helpers import press
 
 LOG = "📝 Отметить встречу"
 LOGGED = "Встреча отмечена"
@@ -25,8 +25,8 @@ async def log_a_meeting(live, mentor) -> int:
     await mentor.send(LOG)
     await live.handled()
     assert "встреча-знакомство" in mentor.last_message.text
-    await pressed(live, mentor, "60 мин")
-    await pressed(live, mentor, "✅ Готово")
+    await press(live, mentor, "60 мин")
+    await press(live, mentor, "✅ Готово")
     update_id = live.emulator.state.queue.accepted_ids[-1]
     assert "callback_query" in live.emulator.state.delivered_update(update_id)
     assert sum(LOGGED in (m.text or "") for m in mentor.messages) == 1

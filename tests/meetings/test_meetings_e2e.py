@@ -16,7 +16,8 @@ from bot.keyboards.meetings import day_label
 from bot.services import meetings_status
 from models import Meeting, MeetingState, OutboxMessage, Pair
 from scheduler.meetings_jobs import cadence_job
-from tests.meetings.conftest import DENIED, T0, pressed, pressed_data
+from tests.e2e.helpers import press, pressed_data
+from tests.e2e.world import DENIED, T0
 
 LOG = "📝 Отметить встречу"
 
@@ -49,10 +50,10 @@ async def plan(world, who, day: date, hm: str, place: str = "Кабинет 12")
     await who.send("/meet")
     await world.live.handled()
     kind_button = next(b for b in who.last_message.buttons if b.startswith("✓ "))
-    await pressed(world.live, who, kind_button)
-    await pressed(world.live, who, day_label(day, "ru"))
-    await pressed(world.live, who, hm)
-    await pressed(world.live, who, "🏫 Очно")
+    await press(world.live, who, kind_button)
+    await press(world.live, who, day_label(day, "ru"))
+    await press(world.live, who, hm)
+    await press(world.live, who, "🏫 Очно")
     await who.send(place)
     await world.live.handled()
 
@@ -72,7 +73,7 @@ async def test_plan_confirm_remind_log_feedback_and_cadence(world):
     anna.mark_read()
     misha.mark_read()
 
-    await pressed(live, anna, "✅ Подтвердить")
+    await press(live, anna, "✅ Подтвердить")
     await world.deliver()
     [anna_ics] = await anna.wait_messages(1)
     [misha_ics] = await misha.wait_messages(1)
@@ -111,10 +112,10 @@ async def test_plan_confirm_remind_log_feedback_and_cadence(world):
     await anna.send(LOG)
     await live.handled()
     assert "Состоялась ли встреча 25 ноября, 17:00" in anna.last_message.text
-    await pressed(live, anna, "Да, состоялась")
+    await press(live, anna, "Да, состоялась")
     assert "встреча-знакомство" in anna.last_message.text
-    await pressed(live, anna, "60 мин")
-    await pressed(live, anna, "✅ Готово")
+    await press(live, anna, "60 мин")
+    await press(live, anna, "✅ Готово")
     assert message_with(anna, "Встреча отмечена")
     [meeting] = await meetings(world)
     assert meeting.state == MeetingState.DONE and meeting.duration_minutes == 60
@@ -128,7 +129,7 @@ async def test_plan_confirm_remind_log_feedback_and_cadence(world):
     assert "Как прошла встреча" in prompt.text
     [anna_prompt] = [m for m in anna.messages if "Как прошла встреча" in (m.text or "")]
     assert anna_prompt.buttons == ["Оценить встречу"]
-    await pressed(live, misha, "Оценить встречу")
+    await press(live, misha, "Оценить встречу")
     await answer_survey(misha, "meeting_feedback", live)
     clock.set(start + timedelta(hours=2, minutes=1) + timedelta(hours=24))
     await world.deliver()
@@ -166,7 +167,7 @@ async def test_moving_resends_the_calendar_and_moves_reminders_cancel_stops_them
     await world.pair(anna_pid, misha_pid)
     await plan(world, anna, date(2026, 11, 26), "10:00")  # 10:00 Yekaterinburg = 05:00 UTC
     await world.deliver()
-    await pressed(live, misha, "✅ Подтвердить")
+    await press(live, misha, "✅ Подтвердить")
     await world.deliver()
     anna.mark_read()
     misha.mark_read()
@@ -174,8 +175,8 @@ async def test_moving_resends_the_calendar_and_moves_reminders_cancel_stops_them
     # Anna moves it from her calendar message to Friday 27 Nov, 12:00 (her time).
     await anna.press("🕒 Перенести")
     await live.handled()
-    await pressed(live, anna, day_label(date(2026, 11, 27), "ru"))
-    await pressed(live, anna, "12:00")
+    await press(live, anna, day_label(date(2026, 11, 27), "ru"))
+    await press(live, anna, "12:00")
     assert "Встреча перенесена" in anna.last_message.text
     await world.deliver()
     moved_anna = next(m for m in anna.messages if m.document is not None and "перенесена" in m.text)
@@ -234,7 +235,7 @@ async def test_three_taps_double_tap_forged_buttons_and_the_48_hour_limit(world)
     await live.handled()
     card = anna.last_message
     assert "встреча-знакомство" in card.text  # the kind is preselected
-    await pressed(live, anna, "60 мин")
+    await press(live, anna, "60 мин")
     taps += 1
     # Double tap on «Готово»: both presses reach the bot, one log is made.
     done = anna.last_message.button_data("✅ Готово")
@@ -263,9 +264,9 @@ async def test_three_taps_double_tap_forged_buttons_and_the_48_hour_limit(world)
     assert [(m.id, m.state, m.duration_minutes) for m in after] == [(meeting_id, "done", 60)]
 
     # Within 48 hours the log can be edited; after that, not.
-    await pressed(live, anna, "✏️ Изменить")
-    await pressed(live, anna, "90 мин")
-    await pressed(live, anna, "✅ Готово")
+    await press(live, anna, "✏️ Изменить")
+    await press(live, anna, "90 мин")
+    await press(live, anna, "✅ Готово")
     assert (await meetings(world))[0].duration_minutes == 90
     clock.advance(hours=49)
     logged_card = message_with(anna, "Встреча отмечена")
@@ -287,7 +288,7 @@ async def test_mentee_alarm_reaches_the_curator_chat_at_once(world):
     await misha.send("/help_me")
     await live.handled()
     assert "Анна Смирнова" in misha.last_message.text
-    await pressed(live, misha, "Да, сообщить куратору")
+    await press(live, misha, "Да, сообщить куратору")
     assert "Куратор получил сообщение" in misha.last_message.text
     await world.deliver()
     [alert] = await group.wait_messages(1)

@@ -1,20 +1,18 @@
-"""Meetings over the real polling loop with a controllable clock."""
+"""The world of the meetings and life-cycle tests: the live bot over the real polling loop, a manual
+clock driving its scheduler and sender, one seeded programme (the `world` fixture,
+tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.clock import ManualClock
 from bot.emulator import BotAPIEmulator
-from bot.emulator.live import LiveBot, live_bot
-from bot.emulator.seed import seed_pair, seed_programme
+from bot.emulator.live import LiveBot
+from bot.emulator.seed import seed_pair
 from models import Participation, ParticipationState, Programme, User
 from scheduler import JobContext
-from tests.e2e.helpers import press, press_data
 
 # Monday 23 November 2026, 10:00 in Moscow.
 T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -74,32 +72,3 @@ class World:
             programme = await session.get(Programme, self.programme_id)
             for key, value in changes.items():
                 setattr(programme, key, value)
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    emu = BotAPIEmulator(bot_username="mentorbot_test_bot")
-    await emu.start()
-    yield emu
-    await emu.stop()
-
-
-@pytest.fixture
-async def world(settings, emulator) -> AsyncIterator[World]:
-    settings = settings.model_copy(update={"outbox_tick_seconds": 0.3})
-    async with live_bot(settings, emulator) as live:
-        clock = ManualClock(T0)
-        scheduler = live.app.dispatcher["scheduler"]
-        scheduler.clock = clock
-        scheduler.sender.clock = clock
-        seeded = await seed_programme(live.app)
-        yield World(live, emulator, clock, seeded.programme_id, seeded.organisation_id)
-
-
-async def pressed(live: LiveBot, who, text: str) -> None:
-    """Press an inline button and wait until the bot finished (and answered) the press."""
-    await press(live, who, text)
-
-
-async def pressed_data(live: LiveBot, who, data: str) -> str | None:
-    return (await press_data(live, who, data)).text
