@@ -153,3 +153,21 @@ async def wait_polling(emulator, since: int, limit: float = 60.0) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError("the bot process did not start polling")
+
+
+async def journal_emptied(database_url: str, wait: float = WAIT_SECONDS) -> None:
+    """Wait until a bot process's update journal is empty: every update it fetched finished
+    and left it (LiveBot.journal_cleared for a bot in this process)."""
+    from bot.db import create_engine
+    from models import JournaledUpdate
+
+    engine = create_engine(database_url)
+    try:
+        async def left() -> int:
+            async with engine.connect() as connection:
+                return await connection.scalar(
+                    select(func.count()).select_from(JournaledUpdate.__table__))
+
+        await until(left, "the update journal is empty", expect=0, wait=wait)
+    finally:
+        await engine.dispose()

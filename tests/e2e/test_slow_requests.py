@@ -26,6 +26,10 @@ CURATOR = 880
 SLOW = 3.0  # seconds the request hangs
 PEOPLE = range(8801, 8806)
 SERVED_WITHIN = 0.2
+# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
+# counts them): the tests of xdist group "timing" run on one worker, one after another, never
+# side by side with each other (scripts/test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("timing")
 
 
 def pending(emulator, method: str) -> bool:

@@ -28,9 +28,10 @@ from tests.roadmap.conftest import ALL
 from tests.roadmap.test_roadmap_formats import _seed_as_docx, _seed_as_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
-# Reading the heaviest files takes seconds of CPU against the reader's time limit: these run
-# one after another on one worker, not side by side (scripts/test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("roadmap_limits")
+# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
+# counts them): the tests of xdist group "timing" run on one worker, one after another, never
+# side by side with each other (scripts/test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("timing")
 
 
 def kind_of(content: bytes, **limits: int) -> str | None:

@@ -202,8 +202,7 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
     await live.handled()  # the update's transaction commits after the answer
     clock.set(at(date(2021, 2, 15)))
     await run_job(live, clock)
-    await asyncio.sleep(0.5)
-    await live.handled()
+    await live.outbox_sent()
     keys = [r.dedupe_key for r in await reminder_rows(live)]
     item_11 = stored["1.1"].id
     assert not any(k.startswith(f"roadmap:{item_11}:2021-02-15:0:") for k in keys)
@@ -293,10 +292,13 @@ async def test_extension_request_approved_moves_the_deadline(live, emulator):
     await live.handled()
     (item,) = await items_of(live, programme_id)
     assert item.ends_on == date(2022, 10, 25)
+    await live.outbox_sent()  # the mentor is told of the approval
     mentor.mark_read()
     await run_job(live, ManualClock(at(date(2022, 10, 24))))
-    messages = await mentor.wait_messages(2)
-    assert any("Через 1 день" in m.text and "25.10.2022" in m.text for m in messages)
+    await live.outbox_sent()
+    (reminder,) = await mentor.wait_messages(1)
+    assert "Через 1 день" in reminder.text and "25.10.2022" in reminder.text
+    assert mentor.last_message is reminder
 
 
 async def test_mentor_cannot_import_and_forged_items_are_refused(live, emulator):
