@@ -11,6 +11,8 @@ import time
 
 from sqlalchemy import func, select, text
 
+from tests.texts import t
+
 # Only a failing wait lasts this long: generous, as the machine running CI is shared.
 WAIT_SECONDS = 15.0
 
@@ -89,7 +91,7 @@ async def dump_database(live) -> str:
     """Every value of every table, as one string: for checks that something is absent."""
     from models import Base
 
-    await live.handled()
+    await live.journal_cleared()  # the journal holds raw updates until then
     app = live.app
     chunks = []
     async with app.sessionmaker() as session:
@@ -135,11 +137,11 @@ async def join_as_adult(user, token, live, name="Смирнова Анна Пе�
     await user.send(f"/start {token}")
     welcome, age = await user.wait_messages(2)
     assert "Наставничество 2026" in welcome.text
-    await user.press("18 лет и старше")
+    await user.press(t("age_group.18_plus"))
     (consent,) = await user.wait_messages(1)
     assert "Согласие на обработку персональных данных" in consent.text
     assert "МБОУ СОШ № 1" in consent.text  # the operator is the organisation
-    await user.press("✅ Даю согласие")
+    await user.press(t("consent.accept"))
     accepted, ask_name = await user.wait_messages(2)
     assert "согласие записано" in accepted.text
     await user.send(name)

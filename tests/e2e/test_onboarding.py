@@ -22,6 +22,7 @@ from models import (
     User,
 )
 from tests.e2e.helpers import count, dump_conversations, dump_database, join_as_adult
+from tests.texts import t
 
 
 async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
@@ -49,7 +50,7 @@ async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
 
     await mentor.send("/start")
     (overview,) = await mentor.wait_messages(1)
-    assert "Наставничество 2026" in overview.text and "готов к подбору пары" in overview.text
+    assert "Наставничество 2026" in overview.text and t("state.ready") in overview.text
 
 
 async def test_a_class_joining_by_one_link_at_once_all_get_in_and_are_counted(live, emulator):
@@ -70,8 +71,8 @@ async def test_programme_with_several_forms_asks_the_form(live, emulator):
     seeded = await seed_programme(live.app, forms=["teacher_teacher", "custom:наставник – <новичок>"])
     mentor = emulator.user(3003, first_name="Вера", language_code="ru")
     await join_as_adult(mentor, seeded.mentor_token, live)
-    assert mentor.last_message.text == "Выберите форму наставничества:"
-    assert mentor.last_message.buttons == ["учитель – учитель", "наставник – <новичок>"]
+    assert mentor.last_message.text == t("onboarding.ask_form")
+    assert mentor.last_message.buttons == [t("form.teacher_teacher"), "наставник – <новичок>"]
     await mentor.press("наставник – <новичок>")
     await live.handled()
     await live.handled()
@@ -85,12 +86,12 @@ async def test_declining_consent_stores_nothing_personal(live, emulator):
     user = emulator.user(3010, first_name="Зинаида", last_name="Уникальнова", language_code="ru")
     await user.send(f"/start {seeded.mentee_token}")
     await user.wait_messages(2)
-    await user.press("18 лет и старше")
+    await user.press(t("age_group.18_plus"))
     await user.wait_messages(1)
-    await user.press("Не согласен(на)")
+    await user.press(t("consent.decline"))
     (declined,) = await user.wait_messages(1)
     assert "ничего не сохранил" in declined.text
-    assert "Я передумал(а)" in declined.buttons
+    assert t("consent.reconsider") in declined.buttons
 
     # The update journal holds each raw update (names included) only while it is handled:
     # it must be gone within moments, and then nothing of the person is left anywhere.
@@ -103,9 +104,9 @@ async def test_declining_consent_stores_nothing_personal(live, emulator):
     assert "18_plus" not in dump  # not even the age group survives a decline
 
     # Reconsidering starts again from the age question.
-    await user.press("Я передумал(а)")
+    await user.press(t("consent.reconsider"))
     await user.wait_messages(2)
-    assert "Сколько вам полных лет?" in user.last_message.text
+    assert t("onboarding.age_group") in user.last_message.text
 
 
 async def guardian_link_of(child, live) -> str:
@@ -124,7 +125,7 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     parent = emulator.user(3021, first_name="Елена", language_code="ru")
     await child.send(f"/start {seeded.mentee_token}")
     await child.wait_messages(2)
-    await child.press("14–17 лет")
+    await child.press(t("age_group.14_17"))
     token = await guardian_link_of(child, live)
 
     await live.handled()
@@ -140,12 +141,12 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     await parent.send(f"/start {token}")
     intro, consent = await parent.wait_messages(2)
     assert "законного представителя" in intro.text
-    await parent.press("✅ Даю согласие за ребёнка")
+    await parent.press(t("guardian.accept"))
     (thanks,) = await parent.wait_messages(1)
     assert "согласие записано" in thanks.text
     (news,) = await child.wait_messages(1)
     assert "родитель дал согласие" in news.text
-    await child.press("Заполнить анкету")
+    await child.press(t("onboarding.start_profile"))
     await child.wait_messages(1)
     await child.send("Иванов Миша")
     await answer_survey(child, "mentee_profile", live)
@@ -173,11 +174,11 @@ async def test_minor_whose_guardian_declines_is_not_kept(live, emulator):
     parent = emulator.user(3031, first_name="Нина", language_code="ru")
     await child.send(f"/start {seeded.mentor_token}")
     await child.wait_messages(2)
-    await child.press("Младше 14 лет")
+    await child.press(t("age_group.under_14"))
     token = await guardian_link_of(child, live)
     await parent.send(f"/start {token}")
     await parent.wait_messages(2)
-    await parent.press("Не даю согласия")
+    await parent.press(t("guardian.decline"))
     (recorded,) = await parent.wait_messages(1)
     assert "не будет участвовать" in recorded.text
     (news,) = await child.wait_messages(1)
@@ -221,7 +222,7 @@ async def test_mydata_then_forget_erases_the_person(live, emulator):
 
     await user.send("/forget")
     await user.wait_messages(1)
-    await user.press("Да, удалить мои данные")
+    await user.press(t("forget.confirm"))
     await live.handled()
     assert "данные удалены" in user.last_message.text
 
@@ -247,9 +248,9 @@ async def test_bad_answers_get_a_reprompt_and_change_nothing(live, emulator):
     await user.send("мне 30")  # text where a button is expected
     (hint,) = await user.wait_messages(1)
     assert "кнопками" in hint.text
-    await user.press("18 лет и старше")
+    await user.press(t("age_group.18_plus"))
     await user.wait_messages(1)
-    await user.press("✅ Даю согласие")
+    await user.press(t("consent.accept"))
     await user.wait_messages(2)
     await user.send_photo(b"\x89PNG fake")  # a photo instead of the name
     (again,) = await user.wait_messages(1)
@@ -283,10 +284,10 @@ async def test_unknown_or_stale_invitations_are_refused_without_details(live, em
     user = emulator.user(3060, first_name="Яна", language_code="ru")
     await user.send("/start AAAAAAAAAAAAAAAAAAAAAAAA")
     (reply,) = await user.wait_messages(1)
-    assert reply.text == "Ссылка-приглашение не действует. Попросите у куратора новую ссылку."
+    assert reply.text == t("invite.invalid")
     await user.press_data("sv:999:position:o:1")  # a forged survey button
     await live.handled()
-    assert user.callback_answers[-1].text == "Это действие вам недоступно."
+    assert user.callback_answers[-1].text == t("access.denied")
 
 
 async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_everyone(live, emulator):
@@ -305,25 +306,25 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
     parent = emulator.user(3072, first_name="Мама", language_code="ru")
     await child.send(f"/start {seeded.mentee_token}")
     await child.wait_messages(2)
-    await child.press("14–17 лет")
+    await child.press(t("age_group.14_17"))
     token = await guardian_link_of(child, live)
     await parent.send(f"/start {token}")
     await parent.wait_messages(2)
-    await parent.press("✅ Даю согласие за ребёнка")
+    await parent.press(t("guardian.accept"))
     await parent.wait_messages(1)
     await child.wait_messages(1)
-    await child.press("Заполнить анкету")
+    await child.press(t("onboarding.start_profile"))
     await child.wait_messages(1)
     await child.send("Петров Пётр")
     await child.wait_messages(1)  # the first question of the questionnaire
 
     await parent.send("/forget")
     await parent.wait_messages(1)
-    await parent.press("Да, удалить мои данные")
+    await parent.press(t("forget.confirm"))
     (news,) = await child.wait_messages(1, timeout=15)
     assert "отозвал согласие на ваше участие" in news.text
     (notice,) = await curator.wait_messages(1, timeout=15)
-    assert "наставляемый" in notice.text and "отозвал согласие" in notice.text
+    assert t("role.mentee") in notice.text and "отозвал согласие" in notice.text
     assert "Петров" not in notice.text
 
     dump = await dump_database(live)
@@ -347,8 +348,8 @@ async def test_the_link_opened_again_mid_questionnaire_leads_back_to_the_questio
     await user.send(f"/start {seeded.mentor_token}")
     await live.handled()
     assert "Вы уже участвуете" in user.last_message.text
-    assert user.last_message.buttons == ["Заполнить анкету"]
-    await user.press("Заполнить анкету")
+    assert user.last_message.buttons == [t("onboarding.start_profile")]
+    await user.press(t("onboarding.start_profile"))
     await live.handled()
     assert "Вопрос 2 из" in user.last_message.text
     assert await count(live, SurveyAnswer) == 1

@@ -13,11 +13,12 @@ from bot.emulator.live import LiveBot
 from bot.emulator.seed import seed_pair
 from models import Participation, ParticipationState, Programme, User
 from scheduler import JobContext
+from tests.texts import t
 
 # Monday 23 November 2026, 10:00 in Moscow.
 T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
-DENIED = "Это действие вам недоступно."
-CURATOR_ONLY = "Эта команда доступна только куратору программы."
+DENIED = t("access.denied")
+CURATOR_ONLY = t("access.curator_only")
 
 
 @dataclass

@@ -19,10 +19,11 @@ from scheduler.lifecycle_jobs import lifecycle_job
 from tests.e2e.helpers import press, pressed_data
 from tests.e2e.world import DENIED, T0, World
 from tests.lifecycle.test_lifecycle_e2e import curator_of, keys_for
+from tests.texts import t
 
 # the live bot with a controllable clock of the life cycle tests
 REMIND = "🔔 Напомнить не ответившим: Промежуточный опрос"
-LOG = "📝 Отметить встречу"
+LOG = t("meetings.button.log")
 
 
 def texts(who) -> list[str]:
@@ -45,7 +46,7 @@ async def test_digest_shows_answered_of_sent_and_reminds_those_who_did_not(world
     assert await lifecycle_job(world.job_context()) == 4
     await world.deliver()
     await e1.wait_messages(1)
-    await press(world.live, e1, "📝 Пройти промежуточный опрос")
+    await press(world.live, e1, t("lifecycle.button.mid"))
     await answer_survey(e1, "midterm_control", world.live)
 
     # Monday 10:00 in Moscow: this week's digest (Monday 09:00) is due.
@@ -73,7 +74,7 @@ async def test_digest_shows_answered_of_sent_and_reminds_those_who_did_not(world
     for who in (m1, m2, e2):
         (reminder,) = await who.wait_messages(1)
         assert "Напоминание: промежуточный опрос" in reminder.text
-        assert "📝 Пройти промежуточный опрос" in reminder.buttons
+        assert t("lifecycle.button.mid") in reminder.buttons
     assert not e1.messages[e1._read:]
 
     # Pressed again the same day: nobody is reminded twice.
@@ -147,7 +148,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
 
     # The pair is still active, and the mentee can already answer; her wish to become a mentor
     # reaches the next cycle.
-    await press(world.live, e1, "📝 Оценить программу")
+    await press(world.live, e1, t("lifecycle.button.fin"))
     await answer_survey(e1, "final_satisfaction_mentee", world.live)
     async with world.live.app.sessionmaker() as session:
         data = await monitoring_data.load(session, world.programme_id)
@@ -160,7 +161,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
     await pressed_data(world.live, curator, ProgrammeCallback(
         action="card", programme_id=world.programme_id).pack())
     await curator.wait_messages(1)
-    await press(world.live, curator, "🏁 Завершить программу")
+    await press(world.live, curator, t("cur.card.complete"))
     await world.deliver()
     async with world.live.app.sessionmaker() as session:
         assert set((await session.scalars(select(Pair.state))).all()) == {PairState.COMPLETED}
@@ -186,10 +187,10 @@ async def test_final_meeting_asks_the_pair_for_reflection_once(world: World):
     async def log_final() -> None:
         await anna.send(LOG)
         await live.handled()
-        await press(live, anna, "🏷 Изменить вид")
+        await press(live, anna, t("meetings.button.change_kind"))
         await press(live, anna, "итоговая встреча")
         await press(live, anna, "60 мин")
-        await press(live, anna, "✅ Готово")
+        await press(live, anna, t("meetings.button.done"))
 
     await log_final()
     await world.deliver()
@@ -197,14 +198,14 @@ async def test_final_meeting_asks_the_pair_for_reflection_once(world: World):
         got = "\n".join(texts(who))
         assert count(who, "самое время для рефлексии") == 1, got
         assert "Итоговая встреча вашей пары" in got and "итоговую самооценку" in got
-        assert "📝 Написать рефлексию" in [b for m in who.messages for b in m.buttons]
+        assert t("lifecycle.button.refl") in [b for m in who.messages for b in m.buttons]
     assert not count(petya, "рефлекси") and not count(olga, "рефлекси")
 
     # Deleted within the edit window and logged again: no second reflection prompt.
     logged = next(m for m in reversed(anna.messages) if "Встреча отмечена" in (m.text or ""))
     await anna.press_data(logged.button_data("🗑 Удалить"), logged.message_id)
     await live.handled()
-    await press(live, anna, "Да, удалить")
+    await press(live, anna, t("meetings.button.delete_confirm"))
     async with live.app.sessionmaker() as session:
         assert (await session.get(Pair, pair_id)).stage != "final"
     await log_final()

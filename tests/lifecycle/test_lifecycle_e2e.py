@@ -22,9 +22,10 @@ from models import OutboxMessage, Pair, PairState, Programme, SurveyAnswer, Surv
 from scheduler.lifecycle_jobs import lifecycle_job
 from tests.e2e.helpers import press, pressed_data
 from tests.e2e.world import CURATOR_ONLY, DENIED, T0, World
+from tests.texts import t
 
 CURATOR = 5900
-ENTRY = "📝 Пройти входную самооценку"
+ENTRY = t("lifecycle.button.entry")
 
 
 async def curator_of(world: World):
@@ -110,15 +111,15 @@ async def test_curator_completes_a_pair_then_the_programme(world: World):
     await world.deliver()
     for who in (m1, e1):
         texts = "\n".join(m.text for m in await who.wait_messages(3))
-        assert "Оцените, пожалуйста" in texts and "Итоговая самооценка" in texts
+        assert "Оцените, пожалуйста" in texts and t("completion.survey.exit") in texts
         assert "рефлексию" in texts
     assert not [m for m in e2.messages if "Оцените" in (m.text or "")]
 
-    await press(world.live, e1, "📝 Оценить программу")
+    await press(world.live, e1, t("lifecycle.button.fin"))
     await answer_survey(e1, "final_satisfaction_mentee", world.live)
     await e1.send("/help")  # the survey player reads the last two messages: not the old «done»
     await e1.wait_messages(1)
-    await press(world.live, e1, "📝 Пройти итоговую самооценку")
+    await press(world.live, e1, t("lifecycle.button.exit"))
     await answer_survey(e1, "exit_self_assessment_mentee", world.live)
     async with world.live.app.sessionmaker() as session:
         contexts = set((await session.scalars(select(SurveyResponse.context).where(
@@ -159,7 +160,7 @@ async def test_midterm_survey_on_the_curators_date_once(world: World):
     await world.deliver()
     (prompt,) = await mentee.wait_messages(1)
     assert "Середина программы" in prompt.text
-    await press(world.live, mentee, "📝 Пройти промежуточный опрос")
+    await press(world.live, mentee, t("lifecycle.button.mid"))
     await answer_survey(mentee, "midterm_control", world.live)
     assert await keys_for(world, "survey:midterm_control:") == {
         f"survey:midterm_control:pair:{pair_id}:midterm:{pid}{tail}"
@@ -219,12 +220,12 @@ async def test_report_and_monitoring_show_the_stored_answers(world: World):
     stage1, completion, stage2 = (list(sheet.iter_rows(values_only=True))
                                   for sheet in book.worksheets[:3])
     usefulness = {(row[1], row[2]): (row[3], row[4]) for row in stage1
-                  if row[0] == "Эффективность программы"}
-    assert usefulness[("Наставляемые", "Все формы")] == (7.5, 2)
-    assert usefulness[("Наставники", "Все формы")] == (10, 1)
-    assert usefulness[("Все участники", "Все формы")] == (pytest.approx(25 / 3), 3)
-    everyone = next(row for row in completion if row[0] == "Все участники"
-                    and row[1] == "Все формы")
+                  if row[0] == t("monitoring.q.usefulness")}
+    assert usefulness[("Наставляемые", t("monitoring.all_forms"))] == (7.5, 2)
+    assert usefulness[("Наставники", t("monitoring.all_forms"))] == (10, 1)
+    assert usefulness[(t("monitoring.all_roles"), t("monitoring.all_forms"))] == (pytest.approx(25 / 3), 3)
+    everyone = next(row for row in completion if row[0] == t("monitoring.all_roles")
+                    and row[1] == t("monitoring.all_forms"))
     assert everyone[2:4] == (4, 3)  # four asked, three answered
     confidence = next(row for row in stage2 if row[1] == "Наставляемые"
                       and row[0] == book.worksheets[2].cell(2, 1).value)
@@ -286,7 +287,7 @@ async def test_letters_to_picked_mentors_and_a_zip_for_the_curator(world: World)
     assert await pressed_data(world.live, m1, LifecycleCardCallback(
         action="let", programme_id=world.programme_id).pack()) == DENIED
     m1.mark_read()
-    await press(world.live, curator, "🏅 Благодарственные письма")
+    await press(world.live, curator, t("lifecycle.card.letters"))
     (picker,) = await curator.wait_messages(1)
     assert "✅ Орлов Борис Ильич" in picker.buttons and "▫️ Лебедева Вера" in picker.buttons
     assert "📨 Отправить 1 письмо" in picker.buttons
@@ -334,7 +335,7 @@ async def test_next_cycle_invites_continuing_mentors_and_future_mentors(world: W
     await pressed_data(world.live, curator, ProgrammeCallback(
         action="card", programme_id=world.programme_id).pack())
     await curator.wait_messages(1)
-    await press(world.live, curator, "🔁 Новый цикл")
+    await press(world.live, curator, t("lifecycle.card.next_cycle"))
     await curator.wait_messages(1)
     await curator.send("Наставничество 2027/28")
     await curator.wait_messages(1)
@@ -365,7 +366,7 @@ async def test_next_cycle_invites_continuing_mentors_and_future_mentors(world: W
     e1.mark_read()
     await e1.send(f"/start {url.split('?start=')[1]}")
     welcome, _ = await e1.wait_messages(2)
-    assert "Наставничество 2027/28" in welcome.text and "наставник" in welcome.text
+    assert "Наставничество 2027/28" in welcome.text and t("role.mentor") in welcome.text
 
 
 async def test_a_pair_ended_early_gets_no_more_survey_reminders(world: World):

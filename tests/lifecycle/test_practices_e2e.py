@@ -22,10 +22,11 @@ from models import OutboxMessage, PracticeMark, SurveyAnswer, SurveyResponse, Us
 from tests.e2e.helpers import dump_database, press, pressed_data
 from tests.e2e.world import DENIED, World
 from tests.lifecycle.test_lifecycle_e2e import CURATOR, curator_of, seed_answers
+from tests.texts import t
 
 # The same live bot with a controllable clock as the life cycle's own tests.
 
-CONDITIONS_BUTTON = "📋 Анкета об условиях"
+CONDITIONS_BUTTON = t("practices.button.conditions")
 SCORES = {"organisational_support": 9, "regulations": 7, "materials": 6, "time_allocated": 4,
           "mentor_training": 8, "mentor_incentives": 3, "premises": 10, "partners": 5}
 DIFFICULTY = "Наставникам не хватало часов в расписании"
@@ -107,7 +108,7 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
     # Asked again from the monitoring screen: already answered, nothing changes.
     await curator.send("/monitoring")
     (screen,) = await curator.wait_messages(1)
-    assert CONDITIONS_BUTTON in screen.buttons and "★ Лучшие практики" in screen.buttons
+    assert CONDITIONS_BUTTON in screen.buttons and t("practices.button.list") in screen.buttons
     await press(world.live, curator, CONDITIONS_BUTTON)
     (again,) = await curator.wait_messages(1)
     assert "уже ответили" in again.text
@@ -132,7 +133,7 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
     assert DIFFICULTY in {a["answer"] for a in mine["answers"]}
     await curator.send("/forget")
     await curator.wait_messages(1)
-    await curator.press("Да, удалить мои данные")
+    await curator.press(t("forget.confirm"))
     await world.live.handled()
     dump = await dump_database(world.live)
     assert DIFFICULTY not in dump
@@ -162,7 +163,7 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     # Petrova writes her reflection in the chat; the other stories are seeded.
     katya = people[0][1][0]
     katya.mark_read()
-    await press(world.live, katya, "📝 Написать рефлексию")
+    await press(world.live, katya, t("lifecycle.button.refl"))
     await answer_survey(katya, "reflection", world.live,
                         texts={"what_changed": "Стала увереннее", "main_achievement": HOSTILE})
 
@@ -249,14 +250,14 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     await curator.send("/report")
     report, _ = await curator.wait_messages(2, timeout=15)
     sheet = load_workbook(BytesIO(report.document.content))["Лучшие практики"]
-    assert [c.value for c in sheet[1]] == ["Программа", "Форма наставничества", "Наставник",
+    assert [c.value for c in sheet[1]] == [t("practices.xlsx.programme"), "Форма наставничества", "Наставник",
                                            "Наставляемый", "Автор рассказа",
                                            "Главное достижение пары", "Дата"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [r[2:6] for r in rows] == [
         ("Орлов Борис", "Петрова Катя", "Рассказ наставляемого", HOSTILE),
         ("без имени", "без имени", "Рассказ наставника", "Анонимный рассказ")]
-    assert all(r[0] == "Наставничество 2026" and r[1] == "учитель – учитель"
+    assert all(r[0] == "Наставничество 2026" and r[1] == t("form.teacher_teacher")
                and r[6] is not None for r in rows)
 
     # Unmarking takes a story out of the base.
@@ -270,7 +271,7 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     katya.mark_read()
     await katya.send("/forget")
     await katya.wait_messages(1)
-    await katya.press("Да, удалить мои данные")
+    await katya.press(t("forget.confirm"))
     await world.live.handled()
     dump = await dump_database(world.live)
     assert "олимпиаду" not in dump

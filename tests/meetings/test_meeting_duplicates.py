@@ -15,8 +15,9 @@ from bot.emulator.seed import seed_pair, seed_programme
 from bot.webhook import SECRET_HEADER
 from models import Meeting, MeetingState, Participation, ParticipationState, User
 from tests.e2e.helpers import press
+from tests.texts import t
 
-LOG = "📝 Отметить встречу"
+LOG = t("meetings.button.log")
 LOGGED = "Встреча отмечена"
 
 
@@ -24,9 +25,9 @@ async def log_a_meeting(live, mentor) -> int:
     """/meeting, 60 minutes, «Готово»; returns the update id of the final tap."""
     await mentor.send(LOG)
     await live.handled()
-    assert "встреча-знакомство" in mentor.last_message.text
+    assert t("meetings.kind.intro") in mentor.last_message.text
     await press(live, mentor, "60 мин")
-    await press(live, mentor, "✅ Готово")
+    await press(live, mentor, t("meetings.button.done"))
     update_id = live.emulator.state.queue.accepted_ids[-1]
     assert "callback_query" in live.emulator.state.delivered_update(update_id)
     assert sum(LOGGED in (m.text or "") for m in mentor.messages) == 1

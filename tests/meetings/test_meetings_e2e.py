@@ -18,8 +18,9 @@ from models import Meeting, MeetingState, OutboxMessage, Pair
 from scheduler.meetings_jobs import cadence_job
 from tests.e2e.helpers import press, pressed_data
 from tests.e2e.world import DENIED, T0
+from tests.texts import t
 
-LOG = "📝 Отметить встречу"
+LOG = t("meetings.button.log")
 
 
 def texts(user) -> list[str]:
@@ -53,7 +54,7 @@ async def plan(world, who, day: date, hm: str, place: str = "Кабинет 12")
     await press(world.live, who, kind_button)
     await press(world.live, who, day_label(day, "ru"))
     await press(world.live, who, hm)
-    await press(world.live, who, "🏫 Очно")
+    await press(world.live, who, t("meetings.format.offline"))
     await who.send(place)
     await world.live.handled()
 
@@ -73,7 +74,7 @@ async def test_plan_confirm_remind_log_feedback_and_cadence(world):
     anna.mark_read()
     misha.mark_read()
 
-    await press(live, anna, "✅ Подтвердить")
+    await press(live, anna, t("meetings.button.confirm"))
     await world.deliver()
     [anna_ics] = await anna.wait_messages(1)
     [misha_ics] = await misha.wait_messages(1)
@@ -112,10 +113,10 @@ async def test_plan_confirm_remind_log_feedback_and_cadence(world):
     await anna.send(LOG)
     await live.handled()
     assert "Состоялась ли встреча 25 ноября, 17:00" in anna.last_message.text
-    await press(live, anna, "Да, состоялась")
-    assert "встреча-знакомство" in anna.last_message.text
+    await press(live, anna, t("meetings.button.took_place"))
+    assert t("meetings.kind.intro") in anna.last_message.text
     await press(live, anna, "60 мин")
-    await press(live, anna, "✅ Готово")
+    await press(live, anna, t("meetings.button.done"))
     assert message_with(anna, "Встреча отмечена")
     [meeting] = await meetings(world)
     assert meeting.state == MeetingState.DONE and meeting.duration_minutes == 60
@@ -128,8 +129,8 @@ async def test_plan_confirm_remind_log_feedback_and_cadence(world):
     [prompt] = await misha.wait_messages(1)
     assert "Как прошла встреча" in prompt.text
     [anna_prompt] = [m for m in anna.messages if "Как прошла встреча" in (m.text or "")]
-    assert anna_prompt.buttons == ["Оценить встречу"]
-    await press(live, misha, "Оценить встречу")
+    assert anna_prompt.buttons == [t("meetings.feedback.button")]
+    await press(live, misha, t("meetings.feedback.button"))
     await answer_survey(misha, "meeting_feedback", live)
     clock.set(start + timedelta(hours=2, minutes=1) + timedelta(hours=24))
     await world.deliver()
@@ -167,13 +168,13 @@ async def test_moving_resends_the_calendar_and_moves_reminders_cancel_stops_them
     await world.pair(anna_pid, misha_pid)
     await plan(world, anna, date(2026, 11, 26), "10:00")  # 10:00 Yekaterinburg = 05:00 UTC
     await world.deliver()
-    await press(live, misha, "✅ Подтвердить")
+    await press(live, misha, t("meetings.button.confirm"))
     await world.deliver()
     anna.mark_read()
     misha.mark_read()
 
     # Anna moves it from her calendar message to Friday 27 Nov, 12:00 (her time).
-    await anna.press("🕒 Перенести")
+    await anna.press(t("meetings.button.move"))
     await live.handled()
     await press(live, anna, day_label(date(2026, 11, 27), "ru"))
     await press(live, anna, "12:00")
@@ -234,7 +235,7 @@ async def test_three_taps_double_tap_forged_buttons_and_the_48_hour_limit(world)
     taps += 1
     await live.handled()
     card = anna.last_message
-    assert "встреча-знакомство" in card.text  # the kind is preselected
+    assert t("meetings.kind.intro") in card.text  # the kind is preselected
     await press(live, anna, "60 мин")
     taps += 1
     # Double tap on «Готово»: both presses reach the bot, one log is made.
@@ -264,9 +265,9 @@ async def test_three_taps_double_tap_forged_buttons_and_the_48_hour_limit(world)
     assert [(m.id, m.state, m.duration_minutes) for m in after] == [(meeting_id, "done", 60)]
 
     # Within 48 hours the log can be edited; after that, not.
-    await press(live, anna, "✏️ Изменить")
+    await press(live, anna, t("meetings.button.edit"))
     await press(live, anna, "90 мин")
-    await press(live, anna, "✅ Готово")
+    await press(live, anna, t("meetings.button.done"))
     assert (await meetings(world))[0].duration_minutes == 90
     clock.advance(hours=49)
     logged_card = message_with(anna, "Встреча отмечена")
@@ -288,7 +289,7 @@ async def test_mentee_alarm_reaches_the_curator_chat_at_once(world):
     await misha.send("/help_me")
     await live.handled()
     assert "Анна Смирнова" in misha.last_message.text
-    await press(live, misha, "Да, сообщить куратору")
+    await press(live, misha, t("meetings.help.confirm"))
     assert "Куратор получил сообщение" in misha.last_message.text
     await world.deliver()
     [alert] = await group.wait_messages(1)

@@ -20,9 +20,10 @@ from scheduler.jobs import JobContext
 from scheduler.roadmap_job import roadmap_reminders
 from tests.e2e.helpers import press, press_data
 from tests.roadmap.conftest import ROADMAPS, roadmap_path
+from tests.texts import t
 
 CURATOR = 701
-DENIED = "Это действие вам недоступно."
+DENIED = t("access.denied")
 
 
 def seed_bytes(key: str) -> tuple[str, bytes, tuple[date, date]]:
@@ -60,7 +61,7 @@ async def add_person(live, programme_id: int, telegram_id: int, name: str,
 async def upload(live, curator, name: str, content: bytes):
     await curator.send("/roadmap")
     await live.handled()
-    await press(live, curator, "📥 Загрузить дорожную карту")
+    await press(live, curator, t("roadmap.btn.upload"))
     curator.mark_read()
     await curator.send_document(filename=name, content=content)
     (preview,) = await curator.wait_messages(1)
@@ -90,9 +91,9 @@ async def test_seed_roadmaps_import_through_the_bot(live, emulator, key, count, 
     preview = (await upload(live, curator, name, content)).text
     assert f"Пунктов: {count}" in preview
     assert f"без срока: {undated}" in preview
-    assert "✅ Сохранить" in curator.last_message.buttons
+    assert t("roadmap.btn.save") in curator.last_message.buttons
     assert await items_of(live, programme_id) == []  # nothing saved before confirming
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     assert f"новых пунктов {count}" in curator.last_message.text
     stored = await items_of(live, programme_id)
     assert len(stored) == count
@@ -117,7 +118,7 @@ async def test_reimport_updates_items_without_duplicates(live, emulator):
     _, programme_id = await setup(live, period)
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
     await upload(live, curator, name, content)
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     first = {i.number: i.id for i in await items_of(live, programme_id)}
 
     text = content.decode("utf-8")
@@ -125,7 +126,7 @@ async def test_reimport_updates_items_without_duplicates(live, emulator):
     lines = [line for line in changed.splitlines() if not line.startswith("7.2")]
     preview = await upload(live, curator, name, "\n".join(lines).encode("utf-8"))
     assert "будет снято: 1" in preview.text
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     stored = await items_of(live, programme_id)
     active = [i for i in stored if i.status != RoadmapStatus.REMOVED]
     assert len(stored) == 16 and len(active) == 15
@@ -160,7 +161,7 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
     preview = await upload(live, curator, name, content)
     assert "М.Г. Георгиевская → Георгиевская Мария Григорьевна ✅" in preview.text
     # Fix the undated item 4.6.
-    await press(live, curator, "📋 Пункты")
+    await press(live, curator, t("roadmap.btn.items"))
     for _ in range(2):
         await press(live, curator, "▶️")
     curator.mark_read()
@@ -173,7 +174,7 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
     await curator.send("до 20.10.2021")
     fixed, preview = await curator.wait_messages(2)
     assert "20.10.2021" in fixed.text and "без срока: 0" in preview.text
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     stored = {i.number: i for i in await items_of(live, programme_id)}
     assert stored["4.6"].ends_on == date(2021, 10, 20)
 
@@ -184,7 +185,7 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
     assert await run_job(live, clock) == 0  # idempotent
     (seven,) = await curator.wait_messages(1)
     assert "Через 7 дней" in seven.text and "Разработка дорожной карты" in seven.text
-    assert "✅ Выполнено" in seven.buttons
+    assert t("roadmap.btn.done") in seven.buttons
     clock.set(at(date(2021, 2, 14)))
     curator.mark_read()
     await run_job(live, clock)
@@ -193,7 +194,7 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
 
     # Done: no same-day reminder.
     curator.mark_read()
-    await press(live, curator, "✅ Выполнено")
+    await press(live, curator, t("roadmap.btn.done"))
     assert "комментарий или пришлите файл" in curator.last_message.text
     curator.mark_read()
     await curator.send("Карта утверждена приказом")
@@ -246,12 +247,12 @@ async def test_a_role_reaches_every_mentor(live, emulator):
              "2\tСовещание кураторов\tдо 20.10.2022\tКураторы\n")
     await curator.send("/roadmap")
     await live.handled()
-    await press(live, curator, "📥 Загрузить дорожную карту")
+    await press(live, curator, t("roadmap.btn.upload"))
     curator.mark_read()
     await curator.send(table)
     (preview,) = await curator.wait_messages(1)
     assert "Наставники → все наставники программы" in preview.text
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     await run_job(live, ManualClock(at(date(2022, 10, 15))))
     for mentor in mentors:
         (message,) = await mentor.wait_messages(1)
@@ -272,13 +273,13 @@ async def test_extension_request_approved_moves_the_deadline(live, emulator):
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
     await curator.send("/roadmap")
     await live.handled()
-    await press(live, curator, "📥 Загрузить дорожную карту")
+    await press(live, curator, t("roadmap.btn.upload"))
     await curator.send("№\tМероприятие\tСроки\tОтветственные\n1\tОтчёт\tдо 15.10.2022\tПетров О.И.\n")
     await live.handled()
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     await run_job(live, ManualClock(at(date(2022, 10, 8))))
     await mentor.wait_messages(1)
-    await press(live, mentor, "⏳ Нужно больше времени")
+    await press(live, mentor, t("roadmap.btn.extend"))
     await mentor.send("Болел")
     await live.handled()
     # Read before the date is sent: the request may reach the curator while the bot settles.
@@ -287,8 +288,8 @@ async def test_extension_request_approved_moves_the_deadline(live, emulator):
     await live.handled()
     assert "25.10.2022" in mentor.last_message.text
     (request,) = await curator.wait_messages(1)
-    assert "Болел" in request.text and "✅ Одобрить" in request.buttons
-    await press(live, curator, "✅ Одобрить")
+    assert "Болел" in request.text and t("roadmap.btn.approve") in request.buttons
+    await press(live, curator, t("roadmap.btn.approve"))
     await live.handled()
     (item,) = await items_of(live, programme_id)
     assert item.ends_on == date(2022, 10, 25)

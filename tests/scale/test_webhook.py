@@ -17,6 +17,7 @@ from bot.emulator.live_webhook import TEST_SECRET, live_webhook_bot
 from bot.emulator.seed import seed_programme
 from bot.webhook import SECRET_HEADER
 from models import ConsentRecord
+from tests.texts import t
 
 
 def hook_url(live) -> str:
@@ -98,7 +99,7 @@ async def test_health_reports_database_and_redis(settings, emulator, redis_url):
 
 
 async def _to_consent(user) -> None:
-    await user.press("18 лет и старше")
+    await user.press(t("age_group.18_plus"))
     (consent,) = await user.wait_messages(1)
     assert "Согласие на обработку персональных данных" in consent.text
 
@@ -115,7 +116,7 @@ async def test_same_webhook_update_posted_twice_has_one_effect(settings, emulato
         await user.send(f"/start {seeded.mentor_token}")
         await user.wait_messages(2)
         await _to_consent(user)
-        await user.press("✅ Даю согласие")
+        await user.press(t("consent.accept"))
         update = copy.deepcopy(emulator.state.queue.pending[-1])
         await user.wait_messages(2)
         await live.handled()
@@ -134,7 +135,7 @@ async def test_same_polling_update_handled_twice_has_one_effect(settings, emulat
         await user.send(f"/start {seeded.mentor_token}")
         await user.wait_messages(2)
         await _to_consent(user)
-        await user.press("✅ Даю согласие")
+        await user.press(t("consent.accept"))
         raw = copy.deepcopy(emulator.state.queue.pending[-1])
         await user.wait_messages(2)
         # Finished for good: out of the update journal, its sent replies no longer owed.
@@ -160,7 +161,7 @@ async def test_shutdown_finishes_the_update_in_flight(settings, emulator):
         live.app.extras["stop"].set()  # what SIGTERM does
         await asyncio.wait_for(live.task, 20)
         # the reply went out and the update was answered (not left for redelivery)
-        assert user.last_message is not None and user.last_message.text == "Выберите язык:"
+        assert user.last_message is not None and user.last_message.text == t("language.choose")
         assert not emulator.state.queue.pending
         assert not live.app.dispatcher["scheduler"].running
 
