@@ -115,6 +115,7 @@ async def test_forget_leaves_nothing_in_any_table_nor_in_the_database_file(live,
 
     # A goal she writes into the pair's plan.
     await mentee.wait_messages(1, timeout=15)  # her own introduction
+    await live.outbox_sent()  # and the rest the pairing queued for her (the self-assessment)
     mentee.mark_read()
     await mentee.send("/plan")
     await mentee.wait_messages(1)
