@@ -55,17 +55,17 @@ def outermost(dispatcher: Any, middleware: Any) -> None:
 
 
 def run_mentorbot(reporter: Reporter) -> int:
-    import bot.app
-    from bot.cli import main
+    import bot.runtime.app
+    from bot.cli.main import main
 
-    original = bot.app.create_application
+    original = bot.runtime.app.create_application
 
     def create_application(*args: Any, **kwargs: Any):
         app = original(*args, **kwargs)
         outermost(app.dispatcher, reporter)
         return app
 
-    bot.app.create_application = create_application  # type: ignore[assignment]
+    bot.runtime.app.create_application = create_application  # type: ignore[assignment]
     return main(["run"])
 
 
@@ -91,7 +91,7 @@ def echo_dispatcher() -> Any:
 def run_echo(reporter: Reporter) -> int:
     """The echo bot on aiogram's own polling."""
     from bot.config import Settings
-    from bot.factory import create_bot
+    from bot.runtime.factory import create_bot
 
     logging.basicConfig(level=logging.WARNING)
     dp = echo_dispatcher()

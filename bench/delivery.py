@@ -23,9 +23,9 @@ from bot.config import load_settings
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.sender import OutboxSender
 from bot.emulator import BotAPIEmulator, RateLimits
-from bot.factory import create_bot
 from bot.i18n import create_translator
-from bot.services import outbox
+from bot.runtime.factory import create_bot
+from bot.services.notices import outbox
 from models.migrate import upgrade_async
 
 TELEGRAM_GLOBAL_LIMIT = 30

@@ -34,8 +34,9 @@ from sqlalchemy import insert, select
 
 from bot.db import create_engine, create_sessionmaker
 from bot.i18n import create_translator
-from bot.services import curation, digest, programme_stats
-from bot.services.reports import programme_xlsx
+from bot.services.notices import digest
+from bot.services.programmes import curation
+from bot.services.reports import programme_stats, programme_xlsx
 from models import (
     Meeting,
     MeetingPair,

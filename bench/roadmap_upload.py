@@ -89,8 +89,9 @@ class MemorySampler:
 
 async def seed_curator(database_url: str, seeded: Any) -> None:
     from bot.config import load_settings
-    from bot.factory import create_application
-    from bot.services import programmes, users
+    from bot.runtime.factory import create_application
+    from bot.services.people import users
+    from bot.services.programmes import programmes
 
     app = create_application(load_settings(database_url=database_url, log_level="WARNING",
                                            _env_file=None))

@@ -50,7 +50,7 @@ from bot.emulator.live import live_bot
 from bot.emulator.players import SimUser
 from bot.emulator.seed import SeededProgramme, seed_programme
 from bot.emulator.survey_player import COMPLETED, current_question
-from bot.factory import create_bot
+from bot.runtime.factory import create_bot
 from bot.services.surveys import (
     DateQuestion,
     MultiQuestion,
@@ -510,7 +510,7 @@ async def bot_process(kind: str, database_url: str | None, emulator: BotAPIEmula
 
 async def seed_database(database_url: str) -> SeededProgramme:
     """Migrations and the programme, in this process, before the bot's process starts."""
-    from bot.factory import create_application
+    from bot.runtime.factory import create_application
     from models.migrate import upgrade_async
 
     await upgrade_async(database_url)
@@ -598,7 +598,7 @@ async def seed_participations(database_url: str, count: int) -> None:
     from sqlalchemy import insert
 
     from bot.db import create_engine, create_sessionmaker
-    from bot.factory import create_application
+    from bot.runtime.factory import create_application
     from models import Participation, User
     from models.base import utcnow
     from models.migrate import upgrade_async

@@ -65,7 +65,7 @@ class WriteTurn:
 
     def reopen(self) -> None:
         """After a commit in the middle of an update: its next write is a new transaction,
-        which takes its own turn (bot/update_unit.py)."""
+        which takes its own turn (bot/runtime/update_unit.py)."""
         self.release()
         self.closed = False
         self.wrote = False

@@ -4,41 +4,30 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot import commands as menus
 from bot.config import Settings
 from bot.i18n import Translator
-from bot.middlewares.step_commands import StepCommandMiddleware, registered_commands
-from handlers import (
-    announce,
-    common,
-    completion,
-    curator,
-    curator_group,
-    curator_join,
-    curator_links,
-    curator_materials,
-    curator_new,
-    curator_registry,
-    digest,
-    errors,
-    lifecycle,
-    match_prefs,
-    matching,
-    meetings,
-    membership,
-    mentor_materials,
-    onboarding,
-    owner,
-    plan,
-    practices,
-    privacy,
-    questionnaire,
-    roadmap,
-    start,
-)
-from handlers import (
-    settings as settings_handlers,
-)
+from bot.runtime.middlewares.step_commands import StepCommandMiddleware, registered_commands
+from bot.telegram import commands as menus
+from handlers.curator import announce, digest, owner
+from handlers.curator import card as curator
+from handlers.curator import group as curator_group
+from handlers.curator import join as curator_join
+from handlers.curator import links as curator_links
+from handlers.curator import materials as curator_materials
+from handlers.curator import new_programme as curator_new
+from handlers.curator import registry as curator_registry
+from handlers.general import common, errors, membership, privacy, start
+from handlers.general import settings as settings_handlers
+from handlers.lifecycle import completion, practices
+from handlers.lifecycle import router as lifecycle
+from handlers.matching import plan
+from handlers.matching import prefs as match_prefs
+from handlers.matching import router as matching
+from handlers.meetings import materials as mentor_materials
+from handlers.meetings import router as meetings
+from handlers.onboarding import router as onboarding
+from handlers.roadmap import router as roadmap
+from handlers.surveys import router as questionnaire
 
 
 def create_root_router(settings: Settings, translator: Translator) -> Router:

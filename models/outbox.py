@@ -63,7 +63,7 @@ class OutboxMessage(Base):
 class OutboxSubject(Base):
     """Whose personal data a message holds besides its recipient's own: a participation (a
     name, an answer) or an account (text the person typed, a curator's name). /forget of any
-    of them erases the message's content, pending or sent (bot/services/privacy.py)."""
+    of them erases the message's content, pending or sent (bot/services/people/privacy.py)."""
 
     __tablename__ = "outbox_subjects"
     __table_args__ = (

@@ -21,5 +21,5 @@ class ProcessedUpdate(Base):
     # The Bot API requests the update made after it had written, committed with its changes
     # and sent right after the commit (JSON); cleared once sent. A redelivered update whose
     # replies are still here sends them again instead of being handled again
-    # (bot/update_unit.py).
+    # (bot/runtime/update_unit.py).
     replies: Mapped[str | None] = mapped_column(Text, nullable=True)

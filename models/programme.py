@@ -80,7 +80,7 @@ class Invitation(Base):
     # curator, mentor, mentee, or guardian (a link for one participant's parent)
     role: Mapped[str] = mapped_column(String(16))
     # A personal link: the child a guardian decides for, or a returning mentor's participation
-    # in the previous cycle (bot/services/next_cycle.py). Never a programme's general link.
+    # in the previous cycle (bot/services/lifecycle/next_cycle.py). Never a programme's general link.
     participation_id: Mapped[int | None] = mapped_column(
         ForeignKey("participations.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,7 +3,7 @@
 Polling confirms a batch to Telegram (the next getUpdates' offset) only after its updates are
 written here; a row goes when its update's handling has finished. After a crash the rows left
 are handled first: nothing a person sent is lost, and Telegram need not send in-flight updates
-again and again (bot/polling.py). Rows live for seconds; see README, "Privacy"."""
+again and again (bot/runtime/polling.py). Rows live for seconds; see README, "Privacy"."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from typing import Any
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.render import register_generator
-from bot.services import announcements, digest
-from bot.services.digest_chart import render_chart, series_from_args
+from bot.services.notices import announcements, digest
+from bot.services.notices.digest_chart import render_chart, series_from_args
 from scheduler.jobs import JobContext, register_periodic
 
 logger = logging.getLogger("mentorbot.digest")

@@ -6,7 +6,7 @@ import logging
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.services.updates import forget_old
+from bot.runtime.processed_updates import forget_old
 from scheduler.jobs import JobContext, register_periodic
 
 logger = logging.getLogger("mentorbot.scheduler")

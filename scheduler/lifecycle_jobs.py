@@ -2,7 +2,7 @@
 final-surveys date, N days before the end) has come get the surveys sent to every paired
 participant once (the outbox dedupe key makes reruns harmless).
 
-Registered at import (handlers.lifecycle imports this module); runs on the leader only."""
+Registered at import (handlers.lifecycle.router imports this module); runs on the leader only."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import logging
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.services import completion, lifecycle
+from bot.services.lifecycle import completion
+from bot.services.lifecycle import monitoring_surveys as lifecycle
 from scheduler.jobs import JobContext, register_periodic
 
 logger = logging.getLogger("mentorbot.lifecycle")

@@ -1,6 +1,6 @@
 """The cadence watch: every hour, nudge mentors whose pairs near the cadence limit.
 
-Registered at import (handlers.meetings imports this module); runs on the leader only."""
+Registered at import (handlers.meetings.router imports this module); runs on the leader only."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.services import meetings_status
+from bot.services.meetings import cadence as meetings_status
 from scheduler.jobs import JobContext, register_periodic
 
 logger = logging.getLogger("mentorbot.meetings")

@@ -1,11 +1,11 @@
 """The hourly job that writes due roadmap reminders into the outbox (see
-bot/services/roadmap_schedule.py); registered when the roadmap handlers are imported."""
+bot/services/roadmap/schedule.py); registered when the roadmap handlers are imported."""
 
 from __future__ import annotations
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.services.roadmap_schedule import schedule_due
+from bot.services.roadmap.schedule import schedule_due
 from scheduler.jobs import JobContext, register_periodic
 
 JOB_ID = "roadmap_reminders"

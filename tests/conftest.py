@@ -17,8 +17,8 @@ from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_programme
-from bot.factory import Application, create_application
 from bot.i18n import create_translator
+from bot.runtime.factory import Application, create_application
 from models.migrate import upgrade_async
 from tests.e2e.world import T0, World
 
@@ -271,7 +271,7 @@ class _Collector(logging.Handler):
             return
         if record.exc_info:
             line += "\n" + logging.Formatter().formatException(record.exc_info)
-        elif record.exc_text:  # rendered already (bot/log_privacy.py)
+        elif record.exc_text:  # rendered already (bot/runtime/log_privacy.py)
             line += "\n" + record.exc_text
         self.lines.append(f"{record.name}: {line}")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiogram import Dispatcher
 
-from bot.polling import SafePollingDispatcher
+from bot.runtime.polling import SafePollingDispatcher
 from bot.telegram import tuning
 
 ROOT = Path(__file__).resolve().parents[1]

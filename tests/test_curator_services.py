@@ -10,10 +10,11 @@ import pytest
 from aiogram.methods import SendDocument
 from openpyxl import load_workbook
 
-from bot.services import access, curation, invitations, materials, programmes, users
 from bot.services.errors import AccessDenied, DomainError
+from bot.services.people import access, invitations, users
+from bot.services.programmes import curation, materials, programmes
 from bot.services.reports import registry_xlsx
-from handlers.mentor_materials import send_materials
+from handlers.meetings.materials import send_materials
 from models import Participation, ParticipationState, SurveyAnswer, SurveyResponse
 from tests.recording_bot import create_recording_bot
 

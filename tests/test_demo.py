@@ -1,6 +1,6 @@
 """`mentorbot demo` plays its scenes against the emulator and prints the dialogue."""
 
-from bot.demo import run_demo
+from bot.cli.demo import run_demo
 
 
 async def test_demo_runs_every_scene_and_shows_the_dialogue():

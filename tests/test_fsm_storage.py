@@ -8,7 +8,7 @@ import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 
 from bot.db import create_engine, create_sessionmaker
-from bot.fsm_storage import DatabaseStorage
+from bot.runtime.fsm_storage import DatabaseStorage
 from models.migrate import upgrade_async
 from tests.conftest import REDIS_URL, service_missing
 
@@ -123,8 +123,8 @@ async def test_forgetting_a_person_in_redis_spares_the_lock_and_other_bots():
     from redis.exceptions import ConnectionError as RedisConnectionError
 
     from bot.config import load_settings
-    from bot.factory import create_fsm
-    from bot.fsm_storage import forget_conversations
+    from bot.runtime.factory import create_fsm
+    from bot.runtime.fsm_storage import forget_conversations
 
     probe = Redis.from_url(REDIS_URL)
     try:

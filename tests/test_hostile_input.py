@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from bot import commands as menus
 from bot.emulator.seed import seed_programme
-from bot.services import participants, programmes, users
+from bot.services.people import participants, users
+from bot.services.programmes import programmes
+from bot.telegram import commands as menus
 from models import Participation
 from tests.bot_surface import callback_factories
 from tests.db_snapshot import snapshot
@@ -98,8 +99,8 @@ async def world(app):
         curator = await users.get_or_create(session, CURATOR_A)
         await programmes.add_curator(session, seeded_a.organisation_id, curator.id, "Куратор А")
         mentor = await users.get_or_create(session, MENTOR_B)
-        from bot.services import invitations
-        from bot.services import programmes as programme_service
+        from bot.services.people import invitations
+        from bot.services.programmes import programmes as programme_service
 
         invitation = await invitations.resolve(session, seeded_b.mentor_token)
         consent = await programme_service.current_consent_text(session, seeded_b.programme_id)

@@ -8,8 +8,9 @@ from datetime import date
 
 import pytest
 
-from bot.services import invitations, programmes
 from bot.services.errors import InvitationInvalid
+from bot.services.people import invitations
+from bot.services.programmes import programmes
 from models import Invitation
 
 

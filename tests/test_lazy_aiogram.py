@@ -35,7 +35,7 @@ print(json.dumps({"deferred": len(deferred), "failed": failed}))
 RSS = """
 import sys
 {first}
-import bot.factory
+import bot.runtime.factory
 for line in open("/proc/self/status"):
     if line.startswith("VmRSS"):
         print(int(line.split()[1]) // 1024)
@@ -61,9 +61,9 @@ def test_the_bot_process_is_smaller_than_with_every_type_built():
 
 
 READY = """
-import bot.factory
+import bot.runtime.factory
 from aiogram import methods, types
-from bot.heap import prepare_for_updates
+from bot.runtime.heap import prepare_for_updates
 {prepare}
 print(all(model.__pydantic_complete__ for model in (
     types.Update, methods.SendMessage, methods.EditMessageText, methods.AnswerCallbackQuery)))

@@ -1,6 +1,6 @@
 """Issue 11, roles and tenants: every command and every button against every role.
 
-The commands come from the bot itself (the role menus in bot/commands.py and every Command
+The commands come from the bot itself (the role menus in bot/telegram/commands.py and every Command
 filter of the Dispatcher's message handlers), the buttons from the CallbackData factories in
 bot/callbacks*.py, each forged with the ids of programme A's objects. The table says who may;
 the test fails when a command or a button is missing from it. Allowed cells answer without a
@@ -27,12 +27,15 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import Update
 
-from bot import commands as menus
 from bot.config import load_settings
 from bot.emulator.seed import seed_pair, seed_programme
-from bot.factory import create_application
 from bot.i18n import create_translator
-from bot.services import match_flow, meetings, programmes, users
+from bot.runtime.factory import create_application
+from bot.services.matching import flow as match_flow
+from bot.services.meetings import meetings
+from bot.services.people import users
+from bot.services.programmes import programmes
+from bot.telegram import commands as menus
 from models import Participation, ParticipationState, RoadmapItem
 from models.migrate import upgrade_async
 from tests.bot_surface import callback_factories
@@ -122,13 +125,13 @@ class World:
 
 # factory -> (forged instance, roles allowed, refusal kind for the others)
 def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[str], str]]:
-    from bot import callbacks as c
-    from bot import callbacks_curator as cc
-    from bot import callbacks_digest as cd
-    from bot import callbacks_lifecycle as cl
-    from bot import callbacks_matching as cm
-    from bot import callbacks_meetings as me
-    from bot import callbacks_roadmap as cr
+    from bot.callbacks import curator as cc
+    from bot.callbacks import digest as cd
+    from bot.callbacks import lifecycle as cl
+    from bot.callbacks import matching as cm
+    from bot.callbacks import meetings as me
+    from bot.callbacks import onboarding as c
+    from bot.callbacks import roadmap as cr
 
     mine = {"mentor", "mentee"}
     return {

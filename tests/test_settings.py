@@ -68,7 +68,7 @@ def test_token_never_appears_in_the_error(monkeypatch):
 
 
 async def test_the_database_pool_keeps_the_configured_connections(tmp_path, monkeypatch):
-    from bot.factory import create_application
+    from bot.runtime.factory import create_application
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")

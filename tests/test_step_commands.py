@@ -2,7 +2,7 @@
 answer.
 
 The sweep takes every state of every StatesGroup the handlers define and every command the bot
-has (the role menus in bot/commands.py and every Command filter of the Dispatcher), so a new
+has (the role menus in bot/telegram/commands.py and every Command filter of the Dispatcher), so a new
 step or a new command is covered without editing this file. For each pair: the person is put at
 the step, types the command, and
 
@@ -29,7 +29,7 @@ from aiogram.types import Update
 from sqlalchemy import text
 
 import handlers  # noqa: F401  (every StatesGroup is defined on import)
-from bot import commands as menus
+from bot.telegram import commands as menus
 from models import Base
 from tests import test_roles
 from tests.recording_bot import create_recording_bot

@@ -41,8 +41,8 @@ from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.render import Rendered, Renderer, RenderError
 from bot.delivery.store import ClaimedMessage, OutboxStore
 from bot.i18n import Translator
-from bot.services.outbox import EXPIRED, UNREACHABLE
-from bot.telegram_retry import raw_flood_control
+from bot.services.notices.outbox import EXPIRED, UNREACHABLE
+from bot.telegram.retry import raw_flood_control
 
 logger = logging.getLogger("mentorbot.delivery")
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.outbox import EXPIRED, UNREACHABLE
+from bot.services.notices.outbox import EXPIRED, UNREACHABLE
 from models import OutboxMessage, OutboxState, User
 
 S = OutboxState

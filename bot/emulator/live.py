@@ -14,8 +14,8 @@ from aiogram import Bot
 from bot.config import Settings
 from bot.emulator.server import BotAPIEmulator
 from bot.emulator.updates import Signal
-from bot.factory import Application, create_application, create_bot
 from bot.i18n import create_translator
+from bot.runtime.factory import Application, create_application, create_bot
 from models.base import utcnow
 from models.migrate import upgrade_async
 
@@ -25,7 +25,7 @@ class InFlight:
     the bot finished exactly the updates it was sent (the emulator alone only sees HTTP calls;
     a handler may think without calling Telegram). Registered as the outermost update
     middleware: "finished" is after the commit, the replies sent after it
-    (bot/update_unit.py) and an error's apology."""
+    (bot/runtime/update_unit.py) and an error's apology."""
 
     def __init__(self) -> None:
         self.count = 0
@@ -77,7 +77,7 @@ class LiveBot:
 
     async def journal_cleared(self, limit: float = 15.0) -> None:
         """Wait until the updates sent so far are finished and gone from the update journal
-        (bot/polling.py removes finished ones in batches; the same statement clears their
+        (bot/runtime/polling.py removes finished ones in batches; the same statement clears their
         kept replies): the database then holds nothing of them but what they changed."""
         from sqlalchemy import func, select
 
@@ -145,7 +145,7 @@ async def live_bot(settings: Settings, emulator: BotAPIEmulator,
     bot = create_bot(settings, token=emulator.token)
     in_flight = InFlight()
     # Outermost: an update is finished once its commit, the replies sent after it
-    # (bot/update_unit.py) and an error's apology are done.
+    # (bot/runtime/update_unit.py) and an error's apology are done.
     app.dispatcher.update.outer_middleware._middlewares.insert(0, in_flight)
     task = asyncio.create_task(app.dispatcher.start_polling(
         bot, handle_signals=False, close_bot_session=False, polling_timeout=1,

@@ -1,4 +1,4 @@
-"""The real bot in webhook mode in this process: the aiohttp server of bot/webhook.py on a free
+"""The real bot in webhook mode in this process: the aiohttp server of bot/runtime/webhook.py on a free
 loopback port, the emulator posting updates to it. For tests and benchmarks."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from bot.config import Settings
 from bot.emulator.live import InFlight, LiveBot
 from bot.emulator.server import BotAPIEmulator
-from bot.factory import create_application, create_bot
 from bot.i18n import create_translator
-from bot.webhook import serve
+from bot.runtime.factory import create_application, create_bot
+from bot.runtime.webhook import serve
 from models.migrate import upgrade_async
 
 TEST_SECRET = "test-webhook-secret"
@@ -52,7 +52,7 @@ async def live_webhook_bot(settings: Settings, emulator: BotAPIEmulator
     bot = create_bot(settings, token=emulator.token)
     in_flight = InFlight()
     # Outermost: an update is finished once its commit, the replies sent after it
-    # (bot/update_unit.py) and an error's apology are done.
+    # (bot/runtime/update_unit.py) and an error's apology are done.
     app.dispatcher.update.outer_middleware._middlewares.insert(0, in_flight)
     stop, started = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(app, bot, stop, started))

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.factory import Application
-from bot.services import invitations, programmes
+from bot.runtime.factory import Application
+from bot.services.people import invitations
+from bot.services.programmes import programmes
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ internal one relies on; pyproject.toml pins aiogram to the minor versions that t
   collection, ~2–4 ms of CPU per API call. The common ones are built once and held.
 - `json_requests` — requests as one JSON body (orjson) instead of aiogram's form, whose nested
   values are each JSON-encoded, then URL-encoded through a multipart writer per request: uses
-  the session's `prepare_value(..., _dumps_json=False)` (bot/telegram_session.py).
+  the session's `prepare_value(..., _dumps_json=False)` (bot/telegram/session.py).
 - `inline_filters` — aiogram runs a synchronous filter (magic filters such as `F.text` included)
   in a thread (`asyncio.to_thread`) on every check; ours are cheap and pure, so they are made
   coroutine functions once the routers are built: the `CallableObject`s of every observer's
   handlers and of its router-level `_handler`.
 - the listen loop (not optional) — long polling that keeps fetched updates in the update journal
-  before the next getUpdates confirms them (bot/polling.py) replaces the Dispatcher's
+  before the next getUpdates confirms them (bot/runtime/polling.py) replaces the Dispatcher's
   `_listen_updates`, the generator its `_polling` reads; aiogram has no public hook there."""
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def pin_response_types() -> int:
             _pinned.append(Response[returning])
         except Exception:  # a type pydantic cannot build up front: left to aiogram, as before
             continue
-    _pinned.append(Response[list[dict[str, Any]]])  # bot/polling.py GetRawUpdates
+    _pinned.append(Response[list[dict[str, Any]]])  # bot/runtime/polling.py GetRawUpdates
     return len(_pinned)
 
 

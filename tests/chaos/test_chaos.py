@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from bot.emulator import BotAPIEmulator, Fault
 from bot.emulator.seed import seed_programme
-from bot.services import outbox
+from bot.services.notices import outbox
 from bot.services.surveys import load_definitions
 from bot.services.surveys.flow import visible_questions
 from models import OutboxMessage, OutboxState, Participation, SurveyAnswer, SurveyResponse

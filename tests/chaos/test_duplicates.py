@@ -1,12 +1,12 @@
 """Issue 11, duplicates: the same update delivered twice (after a crash, a lost answer to
 getUpdates, a webhook retry) changes nothing the second time. Fed again through the running
-bot's own Dispatcher, as bot/demo.py `redeliver` does."""
+bot's own Dispatcher, as bot/cli/demo.py `redeliver` does."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.demo import redeliver
+from bot.cli.demo import redeliver
 from bot.emulator.seed import seed_programme
 from models import ConsentRecord, Participation, SurveyAnswer
 

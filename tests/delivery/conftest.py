@@ -18,8 +18,8 @@ from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.render import Renderer
 from bot.delivery.sender import OutboxSender
 from bot.emulator import BotAPIEmulator, RateLimits
-from bot.factory import create_bot
-from bot.services import outbox
+from bot.runtime.factory import create_bot
+from bot.services.notices import outbox
 from models import OutboxMessage, User
 from models.migrate import upgrade_async
 

@@ -4,7 +4,7 @@ from aiogram.types import Chat, ChatMemberBanned, ChatMemberMember, ChatMemberUp
 from aiogram.types import User as TgUser
 from sqlalchemy import select
 
-from bot.services import outbox
+from bot.services.notices import outbox
 from models import OutboxMessage, OutboxState, User
 from models.migrate import downgrade_async, upgrade_async
 from tests.delivery.conftest import T0

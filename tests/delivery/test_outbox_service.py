@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from bot.services import outbox
+from bot.services.notices import outbox
 from models import OutboxMessage, OutboxState
 from tests.delivery.conftest import T0, add_user, rows
 

@@ -13,7 +13,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.render import Renderer
 from bot.delivery.sender import OutboxSender
-from bot.services import outbox
+from bot.services.notices import outbox
 from models import OutboxState
 from models.migrate import upgrade
 from scheduler.leader import PostgresAdvisoryLock, asyncpg_dsn

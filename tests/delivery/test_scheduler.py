@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.factory import create_dispatcher
-from bot.services import outbox
+from bot.runtime.factory import create_dispatcher
+from bot.services.notices import outbox
 from models import OutboxState
 from scheduler import DeliveryScheduler, JobRegistry
 from scheduler.leader import FileLeaderLock, PostgresAdvisoryLock, leader_lock_for

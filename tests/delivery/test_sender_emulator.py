@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.emulator import Fault
-from bot.services import outbox
+from bot.services.notices import outbox
 from models import OutboxState, User
 from tests.delivery.conftest import (
     T0,

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import programmes, users
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import (
     Meeting,
     MeetingPair,

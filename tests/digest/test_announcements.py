@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.announcements import MAX_TEXT, clean_text
 from bot.services.errors import DomainError
+from bot.services.notices.announcements import MAX_TEXT, clean_text
 
 
 def test_text_is_escaped_and_limited():

@@ -11,8 +11,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.services import digest
-from bot.services.digest_chart import render_chart
+from bot.services.notices import digest
+from bot.services.notices.digest_chart import render_chart
 from models import OutboxMessage, Programme
 from scheduler import curator_jobs
 from scheduler.jobs import JobContext

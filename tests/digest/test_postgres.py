@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import create_engine, create_sessionmaker
-from bot.services import announcements, digest, programme_stats
+from bot.services.notices import announcements, digest
+from bot.services.reports import programme_stats
 from models import OutboxMessage
 from models.migrate import upgrade
 from tests.conftest import postgres_database_sync

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event, select
 
-from bot.services import lifecycle, programme_stats, users
-from bot.services.survey_completion import SurveyLine
+from bot.services.lifecycle import monitoring_surveys as lifecycle
+from bot.services.people import users
+from bot.services.reports import programme_stats
+from bot.services.surveys.completion import SurveyLine
 from models import Meeting, MeetingPair, Pair, Participation, ParticipationState
 from tests.digest.seed import CREATED, feedback, seed, seed_meetings
 

@@ -10,9 +10,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import digest, lifecycle, programme_stats, survey_completion, users
 from bot.services.errors import AccessDenied
-from bot.services.survey_completion import SurveyLine
+from bot.services.lifecycle import monitoring_surveys as lifecycle
+from bot.services.notices import digest
+from bot.services.people import users
+from bot.services.reports import programme_stats
+from bot.services.surveys import completion as survey_completion
+from bot.services.surveys.completion import SurveyLine
 from models import OutboxMessage, Pair, SurveyResponse
 from tests.digest.seed import Seeded, seed
 

@@ -1,5 +1,5 @@
 """A reply that Telegram answers with a server error or flood control a few times in a row still
-reaches the person, once: the handler's requests repeat (bot/telegram_retry.py) instead of
+reaches the person, once: the handler's requests repeat (bot/telegram/retry.py) instead of
 failing the update and rolling back what the person already saw."""
 
 from __future__ import annotations

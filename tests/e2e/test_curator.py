@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot.callbacks_curator import (
+from bot.callbacks.curator import (
     ExportCallback,
     LinkCallback,
     MaterialCallback,
@@ -21,7 +21,8 @@ from bot.callbacks_curator import (
     RegistryCallback,
 )
 from bot.emulator.live import live_bot
-from bot.services import invitations, programmes, users
+from bot.services.people import invitations, users
+from bot.services.programmes import programmes
 from models import Invitation, Material, Participation, ParticipationState, Programme
 from models.base import utcnow
 from tests.e2e.helpers import answered, eventually, press

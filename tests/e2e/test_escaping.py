@@ -14,9 +14,10 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from bot.callbacks_curator import MaterialCallback
+from bot.callbacks.curator import MaterialCallback
 from bot.emulator.live import live_bot
-from bot.services import programmes, users
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import Organisation, Pair, Participation, ParticipationState
 from models.base import utcnow
 from tests.digest.seed import seed

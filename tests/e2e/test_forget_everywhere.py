@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
-from bot.services import programmes, users
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import Base, OutboxMessage, Participation
 from models.base import utcnow
 from tests.e2e.helpers import dump_conversations, eventually, join_as_adult, press

@@ -90,7 +90,8 @@ async def test_user_names_with_html_are_escaped(live, emulator):
 
 async def test_help_shows_curator_commands_only_to_curators(live, emulator):
     from bot.emulator.seed import seed_programme
-    from bot.services import programmes, users
+    from bot.services.people import users
+    from bot.services.programmes import programmes
 
     seeded = await seed_programme(live.app)
     async with live.app.sessionmaker() as session, session.begin():

@@ -8,10 +8,12 @@ from datetime import date
 
 from sqlalchemy import func, select, update
 
-from bot.callbacks_matching import MatchCallback, PairCallback, PlanCallback
+from bot.callbacks.matching import MatchCallback, PairCallback, PlanCallback
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
-from bot.services import plans, programmes, users
+from bot.services.pairs import plans
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import (
     MatchDraft,
     Pair,

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.emulator.seed import seed_programme
-from bot.services import next_cycle
+from bot.services.lifecycle import next_cycle
 from models import ConsentRecord, Participation, User
 from tests.e2e.helpers import join_as_adult
 from tests.texts import t

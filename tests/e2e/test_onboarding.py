@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
-from bot.services import outbox
+from bot.services.notices import outbox
 from models import (
     ConsentRecord,
     Invitation,
@@ -291,7 +291,8 @@ async def test_unknown_or_stale_invitations_are_refused_without_details(live, em
 
 
 async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_everyone(live, emulator):
-    from bot.services import programmes, users
+    from bot.services.people import users
+    from bot.services.programmes import programmes
 
     seeded = await seed_programme(live.app)
     curator = emulator.user(3070, first_name="Куратор", language_code="ru")

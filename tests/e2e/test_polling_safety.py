@@ -111,7 +111,7 @@ async def test_stop_while_telegram_repeats_an_update_in_flight_still_ends_pollin
     # Telegram sends an update being handled again (nothing fresh); the stop (a cancel) comes
     # as its answer arrives. The stop must win: a lost one left the bot polling forever
     # (SIGTERM and the tests' teardown hung).
-    from bot.polling import SafePollingDispatcher
+    from bot.runtime.polling import SafePollingDispatcher
 
     dp = SafePollingDispatcher(journal=_MemoryJournal())
     bot = _BusyBot()
@@ -186,8 +186,8 @@ async def test_an_update_finished_before_its_journal_row_was_written_leaves_no_r
     # The handler may finish while the batch is still being written to the journal; the row
     # written after that must still be removed, or the next start would hand the update out
     # again.
-    from bot.polling import SafePollingDispatcher
-    from bot.update_journal import UpdateJournal
+    from bot.runtime.polling import SafePollingDispatcher
+    from bot.runtime.update_journal import UpdateJournal
 
     class SlowJournal(UpdateJournal):
         async def add(self, bot_id, updates):

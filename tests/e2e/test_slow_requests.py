@@ -14,12 +14,13 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from bot.callbacks_curator import LinkCallback
+from bot.callbacks.curator import LinkCallback
 from bot.emulator import Fault
 from bot.emulator.live import live_bot
 from bot.emulator.seed import seed_programme
-from bot.services import programmes, users
-from bot.update_unit import UpdateUnit
+from bot.runtime.update_unit import UpdateUnit
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import Invitation, JournaledUpdate, ProcessedUpdate, User
 
 CURATOR = 880

@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from bot.clock import ManualClock
-from bot.services import monitoring
-from bot.services.reports import monitoring_xlsx, registry_xlsx
+from bot.services.reports import monitoring, monitoring_xlsx, registry_xlsx
 from models import Participation, SurveyAnswer
 from tests.digest.seed import MEETINGS_NOW, seed, seed_meetings
 from tests.e2e.helpers import press

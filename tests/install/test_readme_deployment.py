@@ -23,7 +23,7 @@ import pytest
 from bot.config import load_settings
 from bot.emulator import BotAPIEmulator
 from bot.emulator.seed import seed_programme
-from bot.factory import create_application
+from bot.runtime.factory import create_application
 from tests.e2e.helpers import wait_polling
 from tests.install.service import (
     AS_ROOT,

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.callbacks_curator import ProgrammeCallback
-from bot.callbacks_digest import SurveyRemindCallback
-from bot.callbacks_lifecycle import LifecycleCardCallback
-from bot.callbacks_matching import PairCallback
+from bot.callbacks.curator import ProgrammeCallback
+from bot.callbacks.digest import SurveyRemindCallback
+from bot.callbacks.lifecycle import LifecycleCardCallback
+from bot.callbacks.matching import PairCallback
 from bot.emulator.survey_player import answer_survey
-from bot.services import completion, cycle_invites, digest, monitoring_data
+from bot.services.lifecycle import completion, cycle_invites
+from bot.services.notices import digest
+from bot.services.reports import monitoring_data
 from models import OutboxMessage, Pair, PairState, Programme
 from scheduler.lifecycle_jobs import lifecycle_job
 from tests.e2e.helpers import press, pressed_data

@@ -9,8 +9,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from bot.services import letters
-from bot.services.letters import Letter
+from bot.services.lifecycle import letters_pdf as letters
+from bot.services.lifecycle.letters_pdf import Letter
 
 A4 = (595.28, 841.89)  # points
 

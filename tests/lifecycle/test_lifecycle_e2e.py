@@ -13,11 +13,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bot.callbacks_curator import ProgrammeCallback
-from bot.callbacks_lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
-from bot.callbacks_matching import PairCallback
+from bot.callbacks.curator import ProgrammeCallback
+from bot.callbacks.lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
+from bot.callbacks.matching import PairCallback
 from bot.emulator.survey_player import answer_survey
-from bot.services import lifecycle, programmes, users
+from bot.services.lifecycle import monitoring_surveys as lifecycle
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import OutboxMessage, Pair, PairState, Programme, SurveyAnswer, SurveyResponse
 from scheduler.lifecycle_jobs import lifecycle_job
 from tests.e2e.helpers import press, pressed_data

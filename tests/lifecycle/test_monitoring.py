@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import monitoring
-from bot.services.monitoring import AnswerSet
+from bot.services.reports import monitoring
+from bot.services.reports.monitoring import AnswerSet
 
 SS, TS = "student_student", "teacher_student"
 FSM, FSR = "final_satisfaction_mentee", "final_satisfaction_mentor"

@@ -9,8 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
-from bot.services import monitoring
-from bot.services.reports import monitoring_xlsx
+from bot.services.reports import monitoring, monitoring_xlsx
 from bot.services.surveys import ScaleQuestion, load_definitions
 
 from .test_monitoring import INVITED, RECORDS, STAGE2
@@ -106,7 +105,7 @@ def test_english_labels(translator):
 
 
 def test_conditions_sheet_lists_each_curators_scores_with_their_mean(t):
-    from bot.services.monitoring_data import CuratorAnswers
+    from bot.services.reports.monitoring_data import CuratorAnswers
 
     conditions = [
         CuratorAnswers("Ольга Петровна", {"organisational_support": 8, "materials": 5,

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import invitations, next_cycle, programmes, users
 from bot.services.errors import DomainError
+from bot.services.lifecycle import next_cycle
+from bot.services.people import invitations, users
+from bot.services.programmes import programmes
 from models import ConsentText, Material, Participation, ParticipationState
 
 

@@ -12,11 +12,12 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot.callbacks_curator import ProgrammeCallback
-from bot.callbacks_lifecycle import LifecycleCardCallback, PracticeCallback
+from bot.callbacks.curator import ProgrammeCallback
+from bot.callbacks.lifecycle import LifecycleCardCallback, PracticeCallback
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import COMPLETED, answer_survey, current_question
-from bot.services import programmes, users
+from bot.services.people import users
+from bot.services.programmes import programmes
 from bot.services.surveys import ScaleQuestion
 from models import OutboxMessage, PracticeMark, SurveyAnswer, SurveyResponse, User
 from tests.e2e.helpers import dump_database, press, pressed_data

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.services import match_prefs, programmes, users
 from bot.services.errors import AccessDenied, DomainError
+from bot.services.matching import prefs as match_prefs
 from bot.services.matching import score_pair
-from bot.services.matching_data import build_cohort, preferences, weights_of
+from bot.services.matching.data import build_cohort, preferences, weights_of
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import OutboxMessage
 from tests.matching.test_matching_data import (
     MENTEE_ANSWERS,

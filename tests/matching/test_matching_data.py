@@ -6,9 +6,10 @@ from datetime import date
 
 from sqlalchemy import event
 
-from bot.services import programmes, users
 from bot.services.matching import MenteeProfile, MentorProfile, Weights
-from bot.services.matching_data import ANY_AUDIENCE, build_cohort, weights_of
+from bot.services.matching.data import ANY_AUDIENCE, build_cohort, weights_of
+from bot.services.people import users
+from bot.services.programmes import programmes
 from models import Pair, Participation, SurveyAnswer, SurveyResponse
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from icalendar import Calendar
 
-from bot.services.meeting_ics import build_ics, ics_args, meeting_uid
+from bot.services.meetings.ics import build_ics, ics_args, meeting_uid
 
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

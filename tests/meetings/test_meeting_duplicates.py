@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.emulator.live_webhook import TEST_SECRET, live_webhook_bot
 from bot.emulator.seed import seed_pair, seed_programme
-from bot.webhook import SECRET_HEADER
+from bot.runtime.webhook import SECRET_HEADER
 from models import Meeting, MeetingState, Participation, ParticipationState, User
 from tests.e2e.helpers import press
 from tests.texts import t

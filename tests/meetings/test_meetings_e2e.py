@@ -10,10 +10,10 @@ from datetime import date, timedelta
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from bot.callbacks_meetings import LogCallback, MeetingActionCallback
+from bot.callbacks.meetings import LogCallback, MeetingActionCallback
 from bot.emulator.survey_player import answer_survey
-from bot.keyboards.meetings import day_label
-from bot.services import meetings_status
+from bot.services.meetings import cadence as meetings_status
+from handlers.meetings.views import day_label
 from models import Meeting, MeetingState, OutboxMessage, Pair
 from scheduler.meetings_jobs import cadence_job
 from tests.e2e.helpers import press, pressed_data

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from bot.db import create_engine, create_sessionmaker
 from bot.i18n import create_translator
-from bot.services import meetings, meetings_status
+from bot.services.meetings import cadence as meetings_status
+from bot.services.meetings import meetings
 from models import OutboxMessage, Pair, Participation, Programme, User
 from models.migrate import upgrade_async
 from tests.conftest import postgres_database

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from bot import cli_roadmap
-from bot.cli_roadmap import main
+from bot.cli import roadmap as cli_roadmap
+from bot.cli.roadmap import main
 from tests.roadmap.conftest import roadmap_path
 
 KEYS = ["number", "section", "title", "content", "deadline_text", "start", "end", "recurrence",

@@ -156,7 +156,7 @@ def _readers():
 
 
 def test_the_preview_command_refuses_a_bomb_with_one_line(tmp_path, capsys):
-    from bot.cli_roadmap import main
+    from bot.cli.roadmap import main
 
     bomb = tmp_path / "roadmap.docx"
     bomb.write_bytes(million_paragraphs_docx())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.services.roadmap import parse_roadmap, parse_text
 from tests.roadmap.fixtures.misaligned import build
 

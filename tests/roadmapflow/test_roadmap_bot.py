@@ -11,9 +11,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.callbacks_roadmap import RoadmapItemCallback, RoadmapProgrammeCallback
+from bot.callbacks.roadmap import RoadmapItemCallback, RoadmapProgrammeCallback
 from bot.clock import ManualClock
-from bot.services import programmes, roadmap_items, users
+from bot.services.people import users
+from bot.services.programmes import programmes
+from bot.services.roadmap import items as roadmap_items
 from models import OutboxMessage, Participation, ParticipationState, RoadmapItem, RoadmapStatus
 from models.base import utcnow
 from scheduler.jobs import JobContext

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.backup import BackupError, backup, restore, verify
+from bot.cli.backup import BackupError, backup, restore, verify
 from models import User
 from tests.test_settings import run_cli
 

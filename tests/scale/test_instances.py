@@ -11,9 +11,9 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from sqlalchemy import func, select
 
 from bot.clock import Clock
-from bot.factory import create_fsm
-from bot.fsm_after_commit import AfterCommitStorage
-from bot.services.updates import KEEP_FOR, claim_update
+from bot.runtime.factory import create_fsm
+from bot.runtime.fsm_after_commit import AfterCommitStorage
+from bot.runtime.processed_updates import KEEP_FOR, claim_update
 from models.base import utcnow
 from models.processed_update import ProcessedUpdate
 from scheduler.housekeeping import FORGET_UPDATES_JOB_ID, forget_processed_updates

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from bot.db import create_engine, create_sessionmaker
 from bot.emulator.live_webhook import free_port
-from bot.services import outbox
+from bot.services.notices import outbox
 from models import OutboxMessage, User
 from models.migrate import upgrade_async
 from tests.conftest import service_missing
@@ -207,7 +207,7 @@ async def converse(user, rounds: list[tuple[str, str]], rng: random.Random,
             if not is_not_understood(answer):
                 break
             # The kill fell between an update's commit and its Redis state write (see
-            # bot/fsm_after_commit.py): the state step was lost; a person repeats it.
+            # bot/runtime/fsm_after_commit.py): the state step was lost; a person repeats it.
             progress["repeated"] += 1
         await think()
         await user.send("/language")

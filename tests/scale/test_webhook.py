@@ -15,7 +15,7 @@ from bot.emulator import Fault
 from bot.emulator.live import live_bot
 from bot.emulator.live_webhook import TEST_SECRET, live_webhook_bot
 from bot.emulator.seed import seed_programme
-from bot.webhook import SECRET_HEADER
+from bot.runtime.webhook import SECRET_HEADER
 from models import ConsentRecord
 from tests.texts import t
 

@@ -10,9 +10,9 @@ import orjson
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot import log_privacy
 from bot.emulator.live_webhook import TEST_SECRET, live_webhook_bot
-from bot.webhook import SECRET_HEADER
+from bot.runtime import log_privacy
+from bot.runtime.webhook import SECRET_HEADER
 
 SECRET_TEXT = "Секретик-вебхука 4242"
 
@@ -106,12 +106,12 @@ async def test_a_handler_failing_on_a_message_logs_no_text_of_it(settings, emula
                                                                monkeypatch):
     """An exception raised while a person's update is handled, its message quoting their text,
     reaches the errors router's log line without that text; the person gets the apology."""
-    import handlers.settings
+    import handlers.general.settings
 
     def parse_timezone(text: str):
         raise ValueError(f"unknown zone {text!r}")
 
-    monkeypatch.setattr(handlers.settings, "parse_timezone", parse_timezone)
+    monkeypatch.setattr(handlers.general.settings, "parse_timezone", parse_timezone)
     caplog.set_level(logging.INFO)
     async with live_webhook_bot(settings, emulator) as live:
         user = emulator.user(516, language_code="ru")

@@ -8,16 +8,16 @@ from collections.abc import Callable, Mapping, Sequence
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from bot.services.forms import form_title
-from bot.services.lifecycle import CONDITIONS_SURVEY
-from bot.services.monitoring import ROLES, MonitoringReport, Stage1, Stage2
+from bot.services.lifecycle.monitoring_surveys import CONDITIONS_SURVEY
+from bot.services.programmes.forms import form_title
 from bot.services.reports.cells import append_row, put, workbook_bytes
+from bot.services.reports.monitoring import ROLES, MonitoringReport, Stage1, Stage2
 from bot.services.reports.registry_xlsx import finish_table, style_header
 
 if TYPE_CHECKING:  # openpyxl and matplotlib are imported only when a report is built
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from bot.services.monitoring_data import CuratorAnswers
+    from bot.services.reports.monitoring_data import CuratorAnswers
 
 DECIMAL = "0.0"
 PERCENT = "0.0%"

@@ -1,17 +1,18 @@
 """The curator's /report: one XLSX workbook (Excel and LibreOffice) with the registry
 «Участники», the pairs «Пары», the meetings «Встречи», the meeting feedback «Обратная связь»,
 the indicators «Сводка», the federal statistics counts «ФСН» (participants by role, form and
-age group) and the curator's chosen pairs' stories «Лучшие практики». Figures come from bot.services.programme_stats, the
+age group) and the curator's chosen pairs' stories «Лучшие практики». Figures come from bot.services.reports.programme_stats, the
 same ones the digest and /status show."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.services.curation import ExportRow
-from bot.services.forms import form_title
-from bot.services.practices import Practice
-from bot.services.programme_stats import (
+from bot.services.lifecycle.practices import Practice
+from bot.services.programmes.curation import ExportRow
+from bot.services.programmes.forms import form_title
+from bot.services.reports.cells import append_row, workbook_bytes
+from bot.services.reports.programme_stats import (
     FEEDBACK_SURVEY,
     PAIR_STATES,
     ROLES,
@@ -20,7 +21,6 @@ from bot.services.programme_stats import (
     PairRow,
     ProgrammeFigures,
 )
-from bot.services.reports.cells import append_row, workbook_bytes
 from bot.services.reports.registry_xlsx import (
     DATE_FORMAT,
     fill_registry,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot.services.curation import ExportRow
-from bot.services.forms import form_title
+from bot.services.programmes.curation import ExportRow
+from bot.services.programmes.forms import form_title
 from bot.services.reports.cells import append_row, workbook_bytes
 
 if TYPE_CHECKING:  # openpyxl (~35 MB) is imported only when a workbook is built

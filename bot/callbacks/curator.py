@@ -1,0 +1,73 @@
+"""CallbackData of the owner's and the curator's buttons: short prefixes, ids only.
+
+Every id is checked again on press (bot.services.people.access): a forged or stale button naming
+someone else's organisation, programme, person or material is refused and logged."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class OrgKindCallback(CallbackData, prefix="ok"):
+    kind: str
+
+
+class OrgZoneCallback(CallbackData, prefix="oz"):
+    index: int
+
+
+class OrgLinkCallback(CallbackData, prefix="ol"):
+    organisation_id: int
+
+
+class NewProgrammeOrgCallback(CallbackData, prefix="npo"):
+    organisation_id: int
+
+
+class FormPickCallback(CallbackData, prefix="npf"):
+    index: int  # index into STANDARD_FORMS; -1 done, -2 a custom form
+
+
+class CadenceCallback(CallbackData, prefix="npc"):
+    days: int
+
+
+class ProgrammeCallback(CallbackData, prefix="pg"):
+    # card, run, done (complete), parts (registry), mats (materials), comm (community link)
+    action: str
+    programme_id: int
+
+
+class LinkCallback(CallbackData, prefix="lk"):
+    # show, life (choose lifetime), uses (choose limit), new, revoke
+    action: str
+    programme_id: int
+    role: str
+    days: int = 0
+    uses: int = 0
+    invitation_id: int = 0
+
+
+class RegistryCallback(CallbackData, prefix="rg"):
+    programme_id: int
+    role: str = ""
+    state: str = ""
+    page: int = 0
+
+
+class ParticipantCallback(CallbackData, prefix="pc"):
+    participation_id: int
+
+
+class ExportCallback(CallbackData, prefix="rx"):
+    programme_id: int
+
+
+class BindCallback(CallbackData, prefix="bd"):
+    programme_id: int
+
+
+class MaterialCallback(CallbackData, prefix="mt"):
+    action: str  # add, del
+    programme_id: int
+    material_id: int = 0

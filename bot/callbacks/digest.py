@@ -1,0 +1,45 @@
+"""CallbackData of the curator's digest setting, /status, /report and /announce: short
+prefixes, ids only; every id is checked again against the presser (bot.services.people.access)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class DigestCallback(CallbackData, prefix="dg"):
+    action: str  # day (choose weekday), time (choose time), set
+    programme_id: int
+    weekday: int = 0
+    slot: int = 0  # index into bot.services.notices.digest.DIGEST_TIMES
+
+
+class StatusCallback(CallbackData, prefix="sta"):
+    programme_id: int
+
+
+class ReportCallback(CallbackData, prefix="rpt"):
+    programme_id: int
+
+
+class AnnounceCallback(CallbackData, prefix="an"):
+    action: str  # pick (programme), aud (audience), send, drop
+    programme_id: int
+    audience: str = ""
+
+
+class NudgeCallback(CallbackData, prefix="dgn"):
+    """«Nudge the mentor» of a pair at risk, under the digest and /status."""
+    pair_id: int
+
+
+class SurveyRemindCallback(CallbackData, prefix="dsr"):
+    """«Remind those who have not answered» a monitoring survey, under the digest and /status."""
+    programme_id: int
+    kind: str  # entry, mid, fin, exit, refl (bot.services.surveys.completion.CONTEXTS)
+
+
+class PairListCallback(CallbackData, prefix="pl"):
+    """/pairs filtered (all, risk, a stage) and paged."""
+    programme_id: int
+    view: str = "all"  # all, risk or a stage
+    page: int = 0

@@ -1,0 +1,1 @@
+"""`mentorbot …`: run, migrate, demo, roadmap preview, backup, health."""

@@ -1,0 +1,51 @@
+"""Claiming update ids (de-duplication of redelivered updates) and forgetting old ones."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.processed_update import ProcessedUpdate
+
+KEEP_FOR = timedelta(days=7)  # far longer than Telegram keeps retrying an update
+
+
+async def claim_update(session: AsyncSession, bot_id: int, update_id: int,
+                       replies: str | None = None) -> bool:
+    """True the first time an update id is seen (in this transaction or a committed one);
+    `replies`: what the update still owes Telegram once committed (bot/runtime/update_unit.py)."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = (insert(ProcessedUpdate)
+                 .values(bot_id=bot_id, update_id=update_id, processed_at=utcnow(),
+                         replies=replies)
+                 .on_conflict_do_nothing())
+    result = await session.execute(statement)
+    return result.rowcount == 1
+
+
+async def set_replies(session: AsyncSession, bot_id: int, update_id: int,
+                      replies: str | None) -> None:
+    """Replace what a claimed update owes Telegram (None: nothing any more)."""
+    await session.execute(update(ProcessedUpdate).where(
+        ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id == update_id)
+        .values(replies=replies))
+
+
+async def handled_replies(session: AsyncSession, bot_id: int, update_id: int
+                          ) -> tuple[bool, str | None]:
+    """Whether the update's id was recorded (its changes committed), and the replies it still
+    owes."""
+    row = (await session.execute(select(ProcessedUpdate.replies).where(
+        ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id == update_id))).first()
+    return (row is not None, row[0] if row is not None else None)
+
+
+async def forget_old(session: AsyncSession, now: datetime | None = None) -> int:
+    cutoff = (now or utcnow()) - KEEP_FOR
+    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+    return result.rowcount or 0

@@ -1,0 +1,62 @@
+"""The database side of safe long polling (bot/runtime/polling.py): updates fetched but not yet
+handled, so Telegram can be told at once and a crash loses nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import sqlite_writer_lock, write_turn
+from bot.runtime.shred import shred_if_requested
+from models.processed_update import ProcessedUpdate
+from models.update_journal import JournaledUpdate
+
+
+class UpdateJournal:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+        self._writer = sqlite_writer_lock(sessionmaker)
+
+    async def left_over(self, bot_id: int) -> list[dict[str, Any]]:
+        """Updates a previous run fetched and did not finish, oldest first."""
+        async with self.sessionmaker() as session:
+            payloads = await session.scalars(
+                select(JournaledUpdate.payload).where(JournaledUpdate.bot_id == bot_id)
+                .order_by(JournaledUpdate.update_id))
+            return [orjson.loads(payload) for payload in payloads]
+
+    async def add(self, bot_id: int, updates: list[dict[str, Any]]) -> None:
+        """Keep these updates (committed when this returns); one already kept stays as it is."""
+        if not updates:
+            return
+        rows = [{"bot_id": bot_id, "update_id": update["update_id"],
+                 "payload": orjson.dumps(update).decode()} for update in updates]
+        with write_turn(self._writer):
+            async with self.sessionmaker() as session:
+                insert = (pg_insert if session.bind.dialect.name == "postgresql"
+                          else sqlite_insert)
+                await session.execute(insert(JournaledUpdate).on_conflict_do_nothing(), rows)
+                await session.commit()
+
+    async def remove(self, bot_id: int, update_ids: Iterable[int]) -> None:
+        """Forget finished updates, and the replies they kept until their commit: they are
+        sent (bot/runtime/update_unit.py)."""
+        ids = sorted(update_ids)
+        if not ids:
+            return
+        with write_turn(self._writer):
+            async with self.sessionmaker() as session:
+                await session.execute(delete(JournaledUpdate).where(
+                    JournaledUpdate.bot_id == bot_id, JournaledUpdate.update_id.in_(ids)))
+                await session.execute(update(ProcessedUpdate).where(
+                    ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id.in_(ids),
+                    ProcessedUpdate.replies.is_not(None)).values(replies=None))
+                await session.commit()
+        # An update that erased someone held their Telegram profile here until now.
+        await shred_if_requested(self.sessionmaker.kw.get("bind"), set(ids))

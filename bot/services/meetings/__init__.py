@@ -1,0 +1,1 @@
+"""Meetings of pairs: planning, logging, calendar files, cadence and nudges."""

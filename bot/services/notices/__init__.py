@@ -1,0 +1,1 @@
+"""Bot-initiated messages: the outbox, notices to curators, announcements and the weekly digest."""

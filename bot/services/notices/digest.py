@@ -1,0 +1,260 @@
+"""The curator's weekly digest and /status: the programme's figures as a short text, and the
+periodic job that queues the digest once per programme and ISO week.
+
+Why the text is rendered when the row is queued (not by the sender): the job queues the digest
+at its moment (due now), so the figures are those of the chosen weekday and time even if
+delivery is delayed; the body has optional sections and lists of names that one text key with
+parameters cannot express; and the sender's renderer has no database session to compute them.
+The text is rendered in the chat's language (a private curator chat: the curator's choice, a
+group: the default language) with the same function /status uses, so the numbers agree."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks.digest import NudgeCallback, SurveyRemindCallback
+from bot.callbacks.meetings import PlanTargetCallback
+from bot.i18n import Html, Translator
+from bot.services.errors import AccessDenied, DomainError
+from bot.services.notices import outbox
+from bot.services.notices.notify import curator_chat_ids
+from bot.services.people.access import require_curator
+from bot.services.reports.programme_stats import (
+    PAIR_STATES,
+    ROLES,
+    STATES,
+    ProgrammeFigures,
+    RoadmapLine,
+    digest_moment,
+    iso_week,
+    programme_figures,
+)
+from models import (
+    PAIR_STAGES,
+    Organisation,
+    OutboxMessage,
+    Pair,
+    PairState,
+    Participation,
+    Programme,
+    User,
+)
+
+logger = logging.getLogger("mentorbot.digest")
+
+WEEKDAYS = tuple(range(7))
+DIGEST_TIMES = ("07:00", "08:00", "09:00", "10:00", "12:00", "14:00", "16:00", "18:00", "20:00")
+MAX_NAMES = 10
+MAX_ROADMAP = 5
+NUDGE_EXPIRES = timedelta(days=2)
+CHART_GENERATOR = "digest_chart"
+
+T = Callable[..., str]
+
+
+def _names(t: T, names: list[str], limit: int = MAX_NAMES) -> str:
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        shown += t("digest.more", count=len(names) - limit)
+    return shown
+
+
+def _roadmap(t: T, lines: list[RoadmapLine]) -> str:
+    return _names(t, [t("digest.roadmap_item", label=line.label,
+                        date=line.deadline.strftime("%d.%m") if line.deadline else "—")
+                      for line in lines], MAX_ROADMAP)
+
+
+def _score(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "—"
+
+
+def render_figures(figures: ProgrammeFigures, t: T, *, heading: str) -> str:
+    """The programme at a glance; `heading` is the already translated first line."""
+    lines = [heading]
+    for role in ROLES:
+        states = figures.participants[role]
+        detail = ", ".join(t(f"digest.state.{s}", n=states[s]) for s in STATES
+                           if s != "withdrawn" and states[s])
+        lines.append(t(f"digest.people.{role}", count=figures.active(role))
+                     + (f" ({detail})" if detail else ""))
+    share = figures.paired_share
+    lines.append(t("digest.pairs", count=figures.open_pairs,
+                   share=f"{round(share * 100)}" if share is not None else "—"))
+    stages = ", ".join(t(f"digest.stage.{s}", n=figures.pairs_by_stage[s]) for s in PAIR_STAGES
+                       if figures.pairs_by_stage.get(s))
+    if stages:
+        lines.append(t("digest.stages", stages=Html(stages)))
+    closed = {s: figures.pairs_by_state[s] for s in PAIR_STATES[2:] if figures.pairs_by_state[s]}
+    if closed:
+        lines.append(", ".join(t(f"digest.pair_state.{s}", n=n) for s, n in closed.items()))
+    lines.append(t("digest.meetings_weeks", this=figures.meetings_this_week,
+                   last=figures.meetings_last_week))
+    if figures.feedback_avg is not None or figures.feedback_avg_prev is not None:
+        lines.append(t("digest.usefulness", score=_score(figures.feedback_avg),
+                       trend=f" {figures.trend}" if figures.trend else "", prev=_score(figures.feedback_avg_prev)))
+    if figures.feedback_outstanding:
+        lines.append(t("digest.outstanding", n=figures.feedback_outstanding))
+    for survey in figures.surveys:
+        lines.append(t("completion.digest.line", survey=t(f"completion.survey.{survey.kind}"),
+                       answered=survey.answered, sent=survey.sent))
+    if figures.at_risk:
+        lines.append(t("digest.at_risk_cadence", days=figures.cadence_days,
+                       n=len(figures.at_risk),
+                       names=_names(t, [p.label for p in figures.at_risk])))
+    if figures.roadmap_overdue:
+        lines.append(t("digest.overdue", n=len(figures.roadmap_overdue),
+                       items=Html(_roadmap(t, figures.roadmap_overdue))))
+    if figures.roadmap_upcoming:
+        lines.append(t("digest.upcoming", n=len(figures.roadmap_upcoming),
+                       items=Html(_roadmap(t, figures.roadmap_upcoming))))
+    if figures.unreachable:
+        lines.append(t("digest.unreachable", n=len(figures.unreachable),
+                       names=_names(t, figures.unreachable)))
+    if figures.failed_deliveries:
+        lines.append(t("digest.failed", n=figures.failed_deliveries))
+    return "\n".join(lines)
+
+
+def nudge_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
+    """(label, callback data) of a «nudge the mentor» button per pair at risk (the first ones
+    named in the text). `t` renders plain text (a button's label is shown as it is)."""
+    return [(t("digest.nudge_button", mentor=pair.mentor, mentee=pair.mentee)[:64],
+             NudgeCallback(pair_id=pair.pair_id).pack())
+            for pair in figures.at_risk[:MAX_NAMES]]
+
+
+def survey_buttons(figures: ProgrammeFigures, t: T) -> list[tuple[str, str]]:
+    """(label, callback data) of «remind those who have not answered» per open survey with
+    people still to answer; `t` renders plain text."""
+    return [(t("completion.remind_button", survey=t(f"completion.survey.{survey.kind}")),
+             SurveyRemindCallback(programme_id=figures.programme_id, kind=survey.kind).pack())
+            for survey in figures.surveys if survey.waiting > 0]
+
+
+def weekday_label(t: T, weekday: int) -> str:
+    return t(f"digest.day.{weekday}")
+
+
+# -- the curator's setting -----------------------------------------------------------------------
+
+async def set_schedule(session: AsyncSession, user_id: int, programme_id: int, weekday: int,
+                       at: str) -> Programme:
+    programme = await require_curator(session, user_id, programme_id)
+    if weekday not in WEEKDAYS or at not in DIGEST_TIMES:
+        raise AccessDenied()
+    programme.digest_weekday, programme.digest_time = weekday, at
+    return programme
+
+
+# -- the weekly job ------------------------------------------------------------------------------
+
+def dedupe_prefix(programme_id: int, week: str) -> str:
+    return f"digest:{programme_id}:{week}"
+
+
+async def _chat_locale(session: AsyncSession, chat_id: int, default: str) -> str:
+    if chat_id < 0:  # a group: no one person's language
+        return default
+    locale = await session.scalar(select(User.locale).where(User.telegram_id == chat_id))
+    return locale or default
+
+
+async def queue_digest(session: AsyncSession, translator: Translator, programme_id: int,
+                       now: datetime, default_locale: str) -> int:
+    """Queue this week's digest for the programme's curator chats; the number of rows queued
+    (0 when it was already queued this week)."""
+    programme, timezone = (await session.execute(
+        select(Programme, Organisation.timezone)
+        .join(Organisation, Organisation.id == Programme.organisation_id)
+        .where(Programme.id == programme_id))).one()
+    moment = digest_moment(programme.digest_weekday, programme.digest_time, timezone, now)
+    if now < moment:
+        return 0
+    prefix = dedupe_prefix(programme.id, iso_week(moment, timezone))
+    already = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(prefix + ":%")).limit(1))
+    if already is not None:
+        return 0
+    chats = await curator_chat_ids(session, programme.id)
+    if not chats:
+        return 0
+    figures = await programme_figures(session, programme.id, now)
+    queued = 0
+    for chat_id in chats:
+        locale = await _chat_locale(session, chat_id, default_locale)
+
+        def t(key: str, /, count: int | None = None, _locale: str = locale, **params: object
+              ) -> str:
+            return translator.get(key, _locale, count=count, **params)
+
+        def plain(key: str, /, count: int | None = None, _locale: str = locale,
+                  **params: object) -> str:  # button labels: Telegram shows them as they are
+            return translator.plain(key, _locale, count=count, **params)
+
+        text = render_figures(figures, t, heading=t("digest.heading", title=figures.title,
+                                                      date=figures.today.strftime("%d.%m.%Y")))
+        queued += await outbox.enqueue(
+            session, chat_id=chat_id, kind="digest", due_at=now, text=text, locale=locale,
+            dedupe_key=f"{prefix}:chat:{chat_id}", now=now,
+            buttons=[[outbox.button(text=label, callback_data=data)]
+                     for label, data in nudge_buttons(figures, plain)
+                     + survey_buttons(figures, plain)]
+            or None, about=outbox.about(figures.named_participations))
+        if figures.has_meetings:
+            await outbox.enqueue(
+                session, chat_id=chat_id, kind="digest", due_at=now, locale=locale,
+                text=t("digest.chart_caption"), dedupe_key=f"{prefix}:chart:chat:{chat_id}",
+                attachment={"type": "photo", "generator": CHART_GENERATOR, "args": {
+                    "meetings_label": t("digest.chart_meetings"),
+                    "score_label": t("digest.chart_score"),
+                    "series": [[p.week_start.isoformat(), p.meetings, p.avg_score]
+                               for p in figures.chart_series]}}, now=now, about=outbox.NOBODY)
+    return queued
+
+
+async def queue_due_digests(session: AsyncSession, translator: Translator, now: datetime,
+                            default_locale: str) -> int:
+    ids = list(await session.scalars(
+        select(Programme.id).where(Programme.state == "running").order_by(Programme.id)))
+    queued = 0
+    for programme_id in ids:
+        queued += await queue_digest(session, translator, programme_id, now, default_locale)
+    return queued
+
+
+# -- «nudge the mentor» from the digest or /status ----------------------------------------------
+
+async def nudge_mentor(session: AsyncSession, user_id: int, pair_id: int, now: datetime
+                       ) -> tuple[bool, str]:
+    """A curator asks the mentor of a pair to plan a meeting: one outbox message to the mentor,
+    at most once per pair and day (local date). (queued now?, mentor's name)."""
+    pair = await session.get(Pair, pair_id)
+    if pair is None:
+        raise AccessDenied()
+    programme = await require_curator(session, user_id, pair.programme_id)
+    if pair.state != PairState.ACTIVE:
+        raise DomainError("digest.nudge.inactive")
+    mentor, mentee = (await session.get(Participation, pair.mentor_id),
+                      await session.get(Participation, pair.mentee_id))
+    person = await session.get(User, mentor.user_id) if mentor and mentor.user_id else None
+    if person is None or person.unreachable:
+        raise DomainError("digest.nudge.unreachable")
+    timezone = await session.scalar(select(Organisation.timezone)
+                                    .where(Organisation.id == programme.organisation_id))
+    day = now.astimezone(ZoneInfo(timezone or "UTC")).date().isoformat()
+    button = outbox.button(text_key="meetings.button.plan",
+                           callback_data=PlanTargetCallback(pair=pair.id).pack())
+    queued = await outbox.enqueue(
+        session, chat_id=person.telegram_id, user_id=person.id, kind="reminder", due_at=now,
+        dedupe_key=f"pair:{pair.id}:curator_nudge:{day}", text_key="digest.nudge.mentor",
+        params={"mentee": (mentee.full_name if mentee else None) or "—"},
+        buttons=[[button]], expires_at=now + NUDGE_EXPIRES, now=now,
+        about=outbox.about([pair.mentee_id]))
+    return bool(queued), mentor.full_name or f"#{mentor.id}"

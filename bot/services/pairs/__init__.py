@@ -1,0 +1,1 @@
+"""A pair's life after matching: pause, resume, complete, progress, plans."""

@@ -1,0 +1,1 @@
+"""People: accounts, joining by invitation, consent, access rights, /mydata and /forget."""

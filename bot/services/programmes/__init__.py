@@ -1,0 +1,1 @@
+"""Organisations and programmes: creation, state, the curator's card, forms of mentorship, materials."""

@@ -1,0 +1,1 @@
+"""The owner's and the curator's side: programmes, links, registry, materials, announcements, digest."""

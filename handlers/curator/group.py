@@ -1,0 +1,52 @@
+"""Binding a group as a programme's curator chat: the curator adds the bot to the group and
+types /bind there; only the curator's own programmes are offered, and each press is checked."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks.curator import BindCallback
+from bot.i18n import BoundTranslator
+from bot.services.errors import AccessDenied
+from bot.services.people import access
+from bot.services.programmes import curation
+from handlers.curator import views as kb
+from models import User
+
+GROUP_TYPES = ("group", "supergroup")
+
+
+def create_router() -> Router:
+    router = Router(name="curator_group")
+
+    @router.message(Command("bind"), F.chat.type.in_(GROUP_TYPES))
+    async def bind(message: Message, session: AsyncSession, user: User | None,
+                   t: BoundTranslator) -> None:
+        if user is None:
+            raise AccessDenied()
+        found = await access.curated_programmes(session, user.id)
+        if not found:
+            raise AccessDenied()
+        await message.answer(t("bind.choose"), reply_markup=kb.bind_choices(found))
+
+    @router.callback_query(BindCallback.filter(), F.message.chat.type.in_(GROUP_TYPES))
+    async def bound(query: CallbackQuery, callback_data: BindCallback, session: AsyncSession,
+                    user: User | None, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id if user else None,
+                                                 callback_data.programme_id)
+        await curation.bind_chat(session, programme, query.message.chat.id)
+        await query.answer()
+        await query.message.edit_text(t("bind.done", programme=programme.title))
+
+    @router.callback_query(BindCallback.filter())
+    async def bound_elsewhere(query: CallbackQuery) -> None:
+        raise AccessDenied()
+
+    @router.message(Command("bind"), F.chat.type == "private")
+    async def bind_private(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("bind.private"))
+
+    return router

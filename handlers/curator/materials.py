@@ -1,0 +1,92 @@
+"""Materials of a programme (files and links for mentors): the list, adding, deleting."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks.curator import MaterialCallback
+from bot.i18n import BoundTranslator
+from bot.services.errors import AccessDenied, DomainError
+from bot.services.people import access
+from bot.services.programmes import materials, programmes
+from handlers.curator import views as kb
+from handlers.shared.guards import curator_router
+from models import User
+
+
+class MaterialInput(StatesGroup):
+    material = State()
+
+
+async def show_materials(message: Message, session: AsyncSession, programme_id: int,
+                         t: BoundTranslator) -> None:
+    card = await programmes.card(session, programme_id)
+    items = await materials.of_programme(session, programme_id)
+    lines = [t("mat.admin_title", programme=card.title)]
+    for item in items:
+        lines.append(t("mat.admin_line", title=item.title,
+                       kind=t("mat.kind_file") if item.file_id else item.url))
+    if not items:
+        lines.append(t("mat.admin_empty"))
+    await message.answer("\n".join(lines), reply_markup=kb.materials_admin(t, programme_id, items))
+
+
+def create_router() -> Router:
+    router = curator_router("curator_materials")
+
+    # Materials.
+    @router.callback_query(MaterialCallback.filter())
+    async def material_action(query: CallbackQuery, callback_data: MaterialCallback,
+                              session: AsyncSession, user: User, state: FSMContext,
+                              t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        if callback_data.action == "add":
+            await state.set_state(MaterialInput.material)
+            await state.set_data({"programme_id": programme.id})
+            await query.answer()
+            await query.message.answer(t("mat.ask"))
+        elif callback_data.action == "del":
+            material = await access.require_material(session, user.id, callback_data.material_id)
+            if material.programme_id != programme.id:
+                raise AccessDenied()
+            await materials.delete(session, material)
+            await query.answer(t.plain("mat.deleted"))
+            await show_materials(query.message, session, programme.id, t)
+        else:
+            raise AccessDenied()
+
+    @router.message(MaterialInput.material, F.document)
+    async def material_file(message: Message, session: AsyncSession, user: User,
+                            state: FSMContext, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id,
+                                                 (await state.get_data()).get("programme_id", 0))
+        document = message.document
+        await materials.add_file(session, programme.id, document.file_id,
+                                 message.caption or document.file_name)
+        await state.clear()
+        await message.answer(t("mat.added"))
+        await show_materials(message, session, programme.id, t)
+
+    @router.message(MaterialInput.material, F.text)
+    async def material_link(message: Message, session: AsyncSession, user: User,
+                            state: FSMContext, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id,
+                                                 (await state.get_data()).get("programme_id", 0))
+        try:
+            await materials.add_link(session, programme.id, message.text)
+        except DomainError as exc:
+            await message.answer(t(exc.key, **exc.params) + "\n" + t("mat.ask"))
+            return
+        await state.clear()
+        await message.answer(t("mat.added"))
+        await show_materials(message, session, programme.id, t)
+
+    @router.message(MaterialInput.material)
+    async def material_other(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("mat.ask"))
+
+    return router

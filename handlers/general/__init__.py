@@ -1,0 +1,1 @@
+"""Everyone's basics: /start, settings, /mydata and /forget, cancel, errors, chat membership."""

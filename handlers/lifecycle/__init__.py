@@ -1,0 +1,1 @@
+"""The programme's life cycle: monitoring, completion, letters, practices."""

@@ -1,0 +1,1 @@
+"""Matching, preferences and the pair's plan."""

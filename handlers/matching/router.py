@@ -1,0 +1,339 @@
+"""The curator's matching (/match): the draft proposal page by page with reasons, drop, swap,
+add by hand, approve; the preference round; the pairs (/pairs) and a pair's card with its life
+(pause, resume, complete, end early with a typed reason) and the plan read-only.
+
+Guarded like the curator's router: only curators get past, and every id is checked again."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks.digest import PairListCallback
+from bot.callbacks.matching import MatchCallback, MatchProgrammeCallback, PairCallback
+from bot.i18n import BoundTranslator, Translator
+from bot.services.errors import AccessDenied, DomainError
+from bot.services.lifecycle import monitoring_surveys as lifecycle
+from bot.services.matching import Reason
+from bot.services.matching import flow as match_flow
+from bot.services.matching import prefs as match_prefs
+from bot.services.matching.data import option_labels
+from bot.services.matching.flow import DraftPair, DraftView
+from bot.services.pairs import pairs, plans
+from bot.services.pairs import progress as pair_progress
+from bot.services.people import access
+from bot.services.programmes.forms import form_title
+from handlers.matching import views as kb
+from handlers.meetings.router import now_of, wake_after_commit
+from handlers.shared.guards import curator_router
+from handlers.shared.programme_choice import for_curated_programme
+from models import Programme, User
+
+PAGE = 5
+MAX_TEXT = 3900
+
+
+class PairInput(StatesGroup):
+    end_reason = State()
+
+
+def reason_text(t: BoundTranslator, code: str, items, labels: dict[str, str]) -> str:
+    named = ", ".join(labels.get(i, i) for i in items)
+    return t(f"match.reason.{code}", items=named) if named else t(f"match.reason.{code}.plain")
+
+
+def reasons_text(t: BoundTranslator, reasons: list[Reason] | list[dict]) -> str:
+    labels = option_labels(t.locale)
+    parts = []
+    for r in reasons:
+        code, items = (r["code"], r.get("items", ())) if isinstance(r, dict) else (r.code, r.items)
+        parts.append(reason_text(t, code, items, labels))
+    return "; ".join(parts) if parts else t("match.reason.none")
+
+
+def pair_line(t: BoundTranslator, number: int, pair: DraftPair) -> str:
+    line = t("match.pair_line", number=number, mentor=pair.mentor_name, mentee=pair.mentee_name,
+             score=f"{pair.score:.0f}", reasons=reasons_text(t, pair.reasons))
+    if pair.manual:
+        line += " " + t("match.mark.manual")
+    if pair.any_audience:
+        line += "\n   " + t("match.mark.any_audience")
+    if pair.failure:
+        line += "\n   ⚠️ " + t(f"match.rule.{pair.failure}")
+    return line
+
+
+def draft_text(t: BoundTranslator, shown: DraftView, page: int) -> tuple[str, int, int]:
+    pages = max(1, -(-len(shown.pairs) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    first = page * PAGE
+    lines = [t("match.title", programme=shown.programme_title, pairs=len(shown.pairs),
+               unmatched=len(shown.unmatched), not_ready=shown.not_ready, page=page + 1,
+               pages=pages)]
+    for number, pair in enumerate(shown.pairs[first:first + PAGE], start=first + 1):
+        lines.append(pair_line(t, number, pair))
+    if not shown.pairs:
+        lines.append(t("match.no_pairs"))
+    if page == pages - 1 and shown.unmatched:
+        lines.append(t("match.unmatched_title"))
+        for item in shown.unmatched[:15]:
+            lines.append(t("match.unmatched_line", name=item.name,
+                           reason=t(f"match.unmatched.{item.reason}")))
+        if len(shown.unmatched) > 15:
+            lines.append(t("match.more", n=len(shown.unmatched) - 15))
+    text = "\n".join(lines)
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT].rsplit("\n", 1)[0] + "\n…"
+    return text, page, pages
+
+
+async def show_draft(target: Message, session: AsyncSession, draft, t: BoundTranslator,
+                     page: int = 0, edit: bool = False) -> None:
+    shown = await match_flow.view(session, draft)
+    text, page, pages = draft_text(t, shown, page)
+    markup = kb.draft_page(t, shown, page, pages, page * PAGE)
+    if edit:
+        await target.edit_text(text, reply_markup=markup)
+    else:
+        await target.answer(text, reply_markup=markup)
+
+
+def pair_card_text(t: BoundTranslator, pair: pairs.PairView,
+                   progress: pair_progress.PairProgress | None = None) -> str:
+    text = t("pair.card", mentor=pair.mentor_name, mentee=pair.mentee_name,
+             programme=pair.programme_title, form=form_title(pair.form, t) if pair.form else "—",
+             state=t(f"pair.state.{pair.state}"), stage=t(f"pair.stage.{pair.stage}"),
+             score=f"{pair.score:.0f}" if pair.score is not None else "—",
+             reasons=reasons_text(t, pair.reasons), goals=pair.goals,
+             created=pair.created_at.strftime("%d.%m.%Y"))
+    if progress is not None:
+        text += "\n" + t("pairs.progress", meetings=progress.meetings,
+                         last=progress.last_meeting_on.strftime("%d.%m.%Y")
+                         if progress.last_meeting_on else "—",
+                         score=f"{progress.last_score:.1f}" if progress.last_score is not None
+                         else "—", done=progress.goals_done, total=progress.goals_total)
+    if pair.end_reason:
+        text += "\n" + t("pair.end_reason", reason=pair.end_reason)
+    return text
+
+
+def create_router(translator: Translator) -> Router:
+    router = curator_router("matching")
+
+    @router.message(Command("match"))
+    async def match_command(message: Message, session: AsyncSession, user: User,
+                            state: FSMContext, t: BoundTranslator) -> None:
+        await state.clear()
+
+        async def open_draft(programme: Programme) -> None:
+            draft = await match_flow.open_draft(session, user.id, programme.id)
+            await show_draft(message, session, draft, t)
+
+        await for_curated_programme(
+            message, session, user, t, choose="match.choose_programme", one=open_draft,
+            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action="open"))
+
+    @router.message(Command("pairs"))
+    async def pairs_command(message: Message, session: AsyncSession, user: User,
+                            t: BoundTranslator) -> None:
+        await for_curated_programme(
+            message, session, user, t, choose="match.choose_programme",
+            button=lambda pid: MatchProgrammeCallback(programme_id=pid, action="pairs"),
+            one=lambda programme: show_pairs(message, session, programme.id, t))
+
+    async def show_pairs(message: Message, session: AsyncSession, programme_id: int,
+                         t: BoundTranslator, chosen: str = "all", page: int = 0,
+                         scheduler: object | None = None, edit: bool = False) -> None:
+        found = await pairs.of_programme(session, programme_id)
+        if not found:
+            await message.answer(t("pair.list_empty"))
+            return
+        chosen = pair_progress.check_filter(chosen)
+        numbered = list(enumerate(found, start=1))
+        if chosen == "risk":
+            today = now_of(scheduler).date()
+            risky = await pair_progress.at_risk_ids(session, programme_id, today)
+            numbered = [(n, p) for n, p in numbered if p.id in risky]
+        elif chosen != "all":
+            numbered = [(n, p) for n, p in numbered
+                        if p.stage == chosen and p.state in pairs.OPEN_STATES]
+        pages = max(1, -(-len(numbered) // pair_progress.PAGE))
+        page = min(max(page, 0), pages - 1)
+        shown = numbered[page * pair_progress.PAGE:(page + 1) * pair_progress.PAGE]
+        programme = await session.get(Programme, programme_id)
+        lines = [t("pair.list_title", title=programme.title, n=len(found))]
+        if chosen != "all" or pages > 1:
+            lines.append(t("pairs.list_filtered", filter=t(f"pairs.filter.{chosen}"),
+                           n=len(numbered), page=page + 1, pages=pages))
+        for number, pair in shown:
+            lines.append(t("pair.list_line", number=number, mentor=pair.mentor_name,
+                           mentee=pair.mentee_name, state=t(f"pair.state.{pair.state}")))
+        markup = kb.pair_list(t, shown, programme_id, chosen, page, pages)
+        if edit:
+            await message.edit_text("\n".join(lines), reply_markup=markup)
+        else:
+            await message.answer("\n".join(lines), reply_markup=markup)
+
+    @router.callback_query(PairListCallback.filter())
+    async def pair_list_page(query: CallbackQuery, callback_data: PairListCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator,
+                             scheduler: object | None = None) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
+        await show_pairs(query.message, session, programme.id, t, callback_data.view,
+                         callback_data.page, scheduler, edit=True)
+
+    @router.callback_query(MatchProgrammeCallback.filter())
+    async def programme_action(query: CallbackQuery, callback_data: MatchProgrammeCallback,
+                               session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        programme = await access.require_curator(session, user.id, callback_data.programme_id)
+        action = callback_data.action
+        if action in ("open", "new"):
+            draft = await match_flow.open_draft(session, user.id, programme.id,
+                                                fresh=action == "new")
+            await query.answer(t.plain("match.recomputed") if action == "new" else None)
+            await show_draft(query.message, session, draft, t)
+        elif action == "prefs":
+            asked = await match_prefs.open_round(session, user.id, programme.id)
+            await query.answer()
+            await query.message.answer(t("match.prefs.sent", count=asked))
+        elif action == "pairs":
+            await query.answer()
+            await show_pairs(query.message, session, programme.id, t)
+        else:
+            raise AccessDenied()
+
+    @router.callback_query(MatchCallback.filter())
+    async def draft_action(query: CallbackQuery, callback_data: MatchCallback,
+                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        draft = await match_flow.require_draft(session, user.id, callback_data.draft_id)
+        action, page = callback_data.action, callback_data.page
+        mentee_id, mentor_id = callback_data.mentee_id, callback_data.mentor_id
+        back = t("match.btn.back")
+        if action == "pg":
+            await query.answer()
+            await show_draft(query.message, session, draft, t, page, edit=True)
+        elif action == "drop":
+            await match_flow.drop_pair(session, draft, mentee_id)
+            await query.answer(t.plain("match.dropped"))
+            await show_draft(query.message, session, draft, t, page, edit=True)
+        elif action == "sw":
+            name, found = await match_flow.swap_candidates(session, draft, mentee_id)
+            await query.answer()
+            await query.message.answer(
+                t("match.swap_title", mentee=name) if found else t("match.swap_none",
+                                                                    mentee=name),
+                reply_markup=kb.candidates(draft.id, "swto", mentee_id, found, page, back))
+        elif action == "swto":
+            await match_flow.swap(session, draft, mentee_id, mentor_id)
+            await query.answer(t.plain("match.swapped"))
+            await show_draft(query.message, session, draft, t, page, edit=True)
+        elif action == "add":
+            found = await match_flow.manual_mentees(session, draft)
+            await query.answer()
+            await query.message.answer(
+                t("match.add_mentee") if found else t("match.add_none"),
+                reply_markup=kb.manual_mentees(draft.id, found, back))
+        elif action == "am":
+            name, found = await match_flow.manual_mentors(session, draft, mentee_id)
+            await query.answer()
+            await query.message.answer(
+                t("match.add_mentor", mentee=name) if found else t("match.swap_none",
+                                                                    mentee=name),
+                reply_markup=kb.candidates(draft.id, "amm", mentee_id, found, 0, back))
+        elif action in ("amm", "amy"):
+            check, mentor_name, mentee_name = await match_flow.check_manual(
+                session, draft, mentee_id, mentor_id)
+            if check.failure is not None:
+                raise DomainError(f"match.refused.{check.failure}")
+            if check.low_score and action == "amm":
+                await query.answer()
+                await query.message.answer(
+                    t("match.low_score", mentor=mentor_name, mentee=mentee_name,
+                      score=f"{check.pair_score.score:.0f}"),
+                    reply_markup=kb.confirm(t, draft.id, MatchCallback(
+                        action="amy", draft_id=draft.id, mentee_id=mentee_id,
+                        mentor_id=mentor_id)))
+                return
+            await match_flow.add_manual(session, draft, mentee_id, mentor_id)
+            await query.answer(t.plain("match.added"))
+            await show_draft(query.message, session, draft, t)
+        elif action == "ok":
+            shown = await match_flow.view(session, draft)
+            if not shown.pairs:
+                raise DomainError("match.empty")
+            await query.answer()
+            await query.message.answer(
+                t("match.confirm", count=len(shown.pairs), programme=shown.programme_title),
+                reply_markup=kb.confirm(t, draft.id, MatchCallback(action="yes",
+                                                                   draft_id=draft.id)))
+        elif action == "yes":
+            created = await match_flow.confirm(session, draft, translator)
+            await query.answer()
+            await query.message.edit_text(t("match.confirmed", count=len(created)))
+        else:
+            raise AccessDenied()
+
+    # Pairs and their life.
+    @router.callback_query(PairCallback.filter())
+    async def pair_action(query: CallbackQuery, callback_data: PairCallback,
+                          session: AsyncSession, user: User, state: FSMContext,
+                          t: BoundTranslator, scheduler: object | None = None) -> None:
+        pair = await pairs.require_for_curator(session, user.id, callback_data.pair_id)
+        action = callback_data.action
+        if action == "plan":
+            from handlers.matching.plan import plan_text
+
+            goals = await plans.goals(session, pair.id)
+            await query.answer()
+            await query.message.answer(plan_text(t, await pairs.view(session, pair.id), goals,
+                                                 read_only=True))
+            return
+        if action == "end":
+            await state.set_state(PairInput.end_reason)
+            await state.set_data({"pair_id": pair.id})
+            await query.answer()
+            await query.message.answer(t("pair.ask_reason", max=pairs.MAX_END_REASON))
+            return
+        changes = {"pause": pairs.pause, "resume": pairs.resume, "done": pairs.complete}
+        if action in changes:
+            await changes[action](session, pair)
+            if action == "done":
+                # The final surveys and the reflection go to both members (docs/lifecycle.md).
+                await lifecycle.completion(session, [pair], now_of(scheduler))
+                wake_after_commit(session, scheduler)
+            await query.answer(t.plain(f"pair.changed.{action}"))
+        elif action == "card":
+            await query.answer()
+        else:
+            raise AccessDenied()
+        shown = await pairs.view(session, pair.id)
+        found = await pair_progress.progress(session, shown.programme_id, [shown.id])
+        await query.message.answer(pair_card_text(t, shown, found.get(shown.id)),
+                                   reply_markup=kb.pair_card(t, shown))
+
+    @router.message(PairInput.end_reason, F.text)
+    async def end_reason_given(message: Message, session: AsyncSession, user: User,
+                               state: FSMContext, t: BoundTranslator) -> None:
+        pair = await pairs.require_for_curator(session, user.id,
+                                               (await state.get_data()).get("pair_id", 0))
+        try:
+            await pairs.end_early(session, pair, message.text)
+        except DomainError as exc:
+            await message.answer(t(exc.key, **exc.params))
+            return
+        await lifecycle.pair_ended_early(session, pair)
+        await state.clear()
+        await message.answer(t("pair.changed.end"))
+        shown = await pairs.view(session, pair.id)
+        await message.answer(pair_card_text(t, shown), reply_markup=kb.pair_card(t, shown))
+
+    @router.message(PairInput.end_reason)
+    async def end_reason_not_text(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("pair.ask_reason", max=pairs.MAX_END_REASON))
+
+    return router

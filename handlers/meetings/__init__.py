@@ -1,0 +1,1 @@
+"""Meetings: logging, planning, feedback, mentors' materials."""

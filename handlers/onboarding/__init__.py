@@ -1,0 +1,1 @@
+"""Joining a programme: invitation, consent, profile."""

@@ -1,0 +1,1 @@
+"""The programme's roadmap: import, items, deadlines."""

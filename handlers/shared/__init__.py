@@ -1,0 +1,1 @@
+"""Pieces several features' routers use: guards, programme choice, survey steps, time and wake-ups."""

@@ -1,0 +1,1 @@
+"""Walking a person through a questionnaire."""
