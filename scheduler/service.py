@@ -6,6 +6,7 @@ in the database, so a restart after any downtime sends what came due exactly onc
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -66,6 +67,11 @@ class DeliveryScheduler:
     @property
     def is_leader(self) -> bool:
         return self._is_leader
+
+    @property
+    def sending(self) -> bool:
+        """Whether the sender loop is running now."""
+        return self._send_task is not None and not self._send_task.done()
 
     @property
     def running(self) -> bool:
@@ -148,13 +154,20 @@ class DeliveryScheduler:
         """Run the sender now (or right after the current run) instead of at the next tick."""
         self._wake_again = True
         if self._is_leader and (self._send_task is None or self._send_task.done()):
-            self._send_task = asyncio.get_running_loop().create_task(self._send_loop())
+            self._send_task = self._start_sending()
 
     async def tick(self) -> None:
         """The periodic job: start the sender loop unless it is already running."""
         if self._is_leader and (self._send_task is None or self._send_task.done()):
             self._wake_again = True
-            self._send_task = asyncio.get_running_loop().create_task(self._send_loop())
+            self._send_task = self._start_sending()
+
+    def _start_sending(self) -> asyncio.Task[Any]:
+        # In a context of its own: woken by an update's commit, the loop would otherwise share
+        # that update's write turn (bot/db.py) and could take SQLite's writer lock on its
+        # behalf after the update ended, never to give it back (every later write then hung).
+        return asyncio.get_running_loop().create_task(self._send_loop(),
+                                                      context=contextvars.Context())
 
     async def _send_loop(self) -> None:
         assert self.sender is not None

@@ -1,19 +1,26 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.config import Settings, load_settings
+from bot.emulator import BotAPIEmulator
+from bot.emulator.live import LiveBot, live_bot
+from bot.emulator.seed import seed_programme
 from bot.i18n import create_translator
 from bot.runtime.factory import Application, create_application
 from models.migrate import upgrade_async
+from tests.e2e.world import T0, World
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -40,10 +47,10 @@ def sqlite_url(tmp_path: Path) -> str:
 # removes them afterwards; what a killed run left behind is removed by the next run on the host.
 TEST_BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
 REDIS_TEST_DB = 13  # shared by concurrent runs: they keep apart by key prefix, never flush
-TEST_DATABASE_PREFIX = "mb_e2e_"
+TEST_DATABASE_PREFIX = "mb_test_"
 TEST_REDIS_PREFIX = "mbtest_"
 _HOST_TAG = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:6]
-_reaped = False
+_reaped_databases = _reaped_redis = False  # once per process
 
 
 def _dead_run(name: str, prefix: str) -> bool:
@@ -62,19 +69,79 @@ def _dead_run(name: str, prefix: str) -> bool:
     return False
 
 
-async def _reap_leftovers(connection, redis) -> None:
-    global _reaped
-    if _reaped:
+async def _reap_databases(connection) -> None:
+    global _reaped_databases
+    if _reaped_databases:
         return
-    _reaped = True
+    _reaped_databases = True
     names = await connection.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1",
                                    TEST_DATABASE_PREFIX.replace("_", "\\_") + "%")
     for (name,) in names:
         if _dead_run(name, TEST_DATABASE_PREFIX):
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _reap_redis_keys(redis) -> None:
+    global _reaped_redis
+    if _reaped_redis:
+        return
+    _reaped_redis = True
     async for key in redis.scan_iter(match=f"{TEST_REDIS_PREFIX}{_HOST_TAG}_*", count=500):
         if _dead_run(key.decode().partition(":")[0], TEST_REDIS_PREFIX):
             await redis.unlink(key)
+
+
+async def _as_admin(work):
+    import asyncpg
+
+    try:
+        connection = await asyncpg.connect(
+            POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"), timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        service_missing("PostgreSQL", str(exc))
+    try:
+        return await work(connection)
+    finally:
+        await connection.close()
+
+
+async def create_postgres_database() -> str:
+    """A fresh, empty PostgreSQL database; returns its URL. Named after this run, so what a
+    killed run left behind is dropped by the next run on this host."""
+    name = TEST_DATABASE_PREFIX + unique_run_name()
+
+    async def create(connection) -> None:
+        await _reap_databases(connection)
+        await connection.execute(f'CREATE DATABASE "{name}"')
+
+    await _as_admin(create)
+    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    await _as_admin(lambda connection: connection.execute(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextlib.asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    """The one scratch PostgreSQL database of the tests: created fresh, dropped afterwards."""
+    url = await create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
+
+
+@contextlib.contextmanager
+def postgres_database_sync() -> Iterator[str]:
+    """postgres_database for synchronous fixtures (module-scoped ones have no event loop)."""
+    url = asyncio.run(create_postgres_database())
+    try:
+        yield url
+    finally:
+        asyncio.run(drop_postgres_database(url))
 
 
 def unique_run_name() -> str:
@@ -105,32 +172,23 @@ async def backend_urls(sqlite_url: str, redis_key_prefix: str
     if TEST_BACKEND != "postgres":
         yield sqlite_url, None, redis_key_prefix
         return
-    import asyncpg
     from redis.asyncio import Redis
 
-    name, key_prefix = TEST_DATABASE_PREFIX + unique_run_name(), redis_key_prefix
-    admin_dsn = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
     redis_url = f"{REDIS_URL.rsplit('/', 1)[0]}/{REDIS_TEST_DB}"
-    try:
-        connection = await asyncpg.connect(admin_dsn, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        service_missing("PostgreSQL", str(exc))
     redis = Redis.from_url(redis_url, socket_timeout=5)
     try:
         try:
             await redis.ping()
         except Exception as exc:
             service_missing("Redis", repr(exc))
-        await _reap_leftovers(connection, redis)
-        await connection.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", redis_url, key_prefix
-        finally:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await delete_redis_keys(redis, key_prefix)
+        await _reap_redis_keys(redis)
+        async with postgres_database() as database_url:
+            try:
+                yield database_url, redis_url, redis_key_prefix
+            finally:
+                await delete_redis_keys(redis, redis_key_prefix)
     finally:
         await redis.aclose()
-        await connection.close()
 
 
 @pytest.fixture
@@ -155,6 +213,36 @@ async def app(settings: Settings, translator) -> AsyncIterator[Application]:
     application = create_application(settings, translator)
     yield application
     await application.close()
+
+
+# --- The live bot against the Bot API emulator (end-to-end tests) ------------------------------
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator(bot_username="mentorbot_test_bot")
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+async def live(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterator[LiveBot]:
+    """The real polling loop in this process; steps wait with LiveBot.handled & co."""
+    async with live_bot(settings, emulator) as running:
+        yield running
+
+
+@pytest.fixture
+async def world(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterator[World]:
+    """The live bot with a manual clock driving its scheduler and sender, one programme."""
+    settings = settings.model_copy(update={"outbox_tick_seconds": 0.3})
+    async with live_bot(settings, emulator) as live:
+        clock = ManualClock(T0)
+        scheduler = live.app.dispatcher["scheduler"]
+        scheduler.clock = clock
+        scheduler.sender.clock = clock
+        seeded = await seed_programme(live.app)
+        yield World(live, emulator, clock, seeded.programme_id, seeded.organisation_id)
 
 
 # --- Privacy of logs: everything logged during the whole run is scanned at the end -------------
@@ -199,9 +287,20 @@ def pytest_configure(config: pytest.Config) -> None:
     root.setLevel(logging.INFO)
 
 
+# The longest modules (a minute or more each, or the "timing" group's): handed to the workers
+# first, so that the run does not end waiting for one of them started last.
+LONG_FIRST = ("tests/scale/test_deploy.py", "tests/chaos/", "tests/test_demo.py",
+              "tests/scale/test_two_instances.py", "tests/matching/test_matching_properties.py",
+              "tests/roadmap/test_roadmap_limits.py", "tests/delivery/test_crash.py",
+              "tests/delivery/test_sender_emulator.py", "tests/scale/test_webhook.py",
+              "tests/scale/test_backup.py", "tests/test_hostile_input.py")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With TEST_BACKEND=postgres only the tests that run on the configured backend (those
-    using `settings`) are run: the others would repeat the first pass exactly."""
+    """Long modules first (a stable sort: a module's own order stays). With
+    TEST_BACKEND=postgres only the tests that run on the configured backend (those using
+    `settings`) are run: the others would repeat the first pass exactly."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
     if TEST_BACKEND != "postgres":
         return
     kept = [item for item in items if "settings" in getattr(item, "fixturenames", ())]
@@ -210,12 +309,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+def _leaks() -> list[str]:
     lines = list(_collector.lines)
     for path in SUBPROCESS_LOGS:
         if path.exists():
             lines += path.read_text(errors="replace").splitlines()
-    leaks = [line for line in lines if any(marker in line for marker in PERSONAL_MARKERS)]
+    return [line for line in lines if any(marker in line for marker in PERSONAL_MARKERS)]
+
+
+_worker_leaks: list[str] = []  # with pytest-xdist: what the workers found, gathered here
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """pytest-xdist: a worker finished; it scanned its own log (pytest_sessionfinish)."""
+    _worker_leaks.extend(getattr(node, "workeroutput", {}).get("privacy_leaks", []))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    leaks = _leaks()
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the controller reports
+        workeroutput["privacy_leaks"] = leaks[:10]
+        return
+    leaks += _worker_leaks
     if leaks:
         print("\nPersonal data or a token reached the log:\n" + "\n".join(leaks[:10]))
         session.exitstatus = 1

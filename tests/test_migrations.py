@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import inspect
 from bot.db import create_engine
 from models import Base
 from models.migrate import alembic_config, downgrade_async, upgrade_async
-from tests.conftest import POSTGRES_URL, service_missing
+from tests.conftest import postgres_database
 
 
 def revisions() -> list[str]:
@@ -30,20 +29,8 @@ async def tables(url: str) -> set[str]:
 
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
-    import asyncpg
-
-    admin_dsn = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    name = f"mb_stairway_{uuid.uuid4().hex[:8]}"
-    try:
-        connection = await asyncpg.connect(admin_dsn, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        service_missing("PostgreSQL", str(exc))
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
+    async with postgres_database() as url:
+        yield url
 
 
 async def stairway(url: str) -> None:

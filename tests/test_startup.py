@@ -10,7 +10,7 @@ import time
 
 from bot.emulator import BotAPIEmulator
 from tests.e2e.harness import ROOT, BotProcess
-from tests.e2e.test_restart import wait_polling
+from tests.e2e.helpers import wait_polling
 
 STARTUP_SECONDS = 120.0  # python -m bot run until it polls; seconds idle, longer on a busy machine
 

@@ -7,7 +7,11 @@
         (reply,) = await user.wait_messages()
         await user.press("Button text")      # queues a callback_query update
         emu.inject(Fault("429", method="sendMessage", retry_after=2))
-        await emu.settle()
+        await emu.settle()                   # quiet for a moment (the demo's pace)
+
+With the real bot running in this process (bot.emulator.live.live_bot), tests wait exactly:
+`live.handled()` (every update sent so far committed and its replies sent),
+`live.journal_cleared()`, `live.outbox_sent()`.
 
 Layout: server (app, pipeline, public API), registry/methods/chat_methods (Bot API
 methods), checks/formatting/markdown (Telegram's content checks), delivery/webhook/updates

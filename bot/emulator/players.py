@@ -55,7 +55,9 @@ class _ChatView:
         """Treat every bot message so far as read: the next wait_messages waits for new ones."""
         self._read = len(self.state.bot_messages.get(self.chat.id, []))
 
-    async def wait_messages(self, n: int = 1, timeout: float = 5.0) -> list[BotMessage]:  # noqa: ASYNC109 (public API)
+    async def wait_messages(self, n: int = 1, timeout: float = 15.0) -> list[BotMessage]:  # noqa: ASYNC109 (public API)
+        """The next `n` bot messages in this chat, as soon as they are there (the timeout only
+        bounds a failing wait: generous, as a loaded machine may be slow)."""
         deadline = time.monotonic() + timeout
         while True:
             new = self.state.bot_messages.get(self.chat.id, [])[self._read :]

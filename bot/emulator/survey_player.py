@@ -75,14 +75,14 @@ async def answer_survey(user: SimUser, survey_id: str, live, locale: str = "ru",
 
     async def say(text: str) -> None:
         await (says(user, text) if says else user.send(text))
-        await live.settle()
+        await live.handled()
 
     async def press(text: str) -> None:
         await (presses(user, text) if presses else user.press(text))
-        await live.settle()
+        await live.handled()
 
     answered = 0
-    await live.settle()
+    await live.handled()
     # The «complete» of a survey answered just before must not end this one: only the messages
     # from this survey's first question on count.
     first = _question_index(user, survey_id, locale)

@@ -22,14 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.db import SQLITE_BUSY_TIMEOUT_MS
 from bot.runtime.fsm_after_commit import pending_writes
+from bot.runtime.update_unit import current_unit
 
 logger = logging.getLogger("mentorbot.shred")
 
 ATTEMPTS = 5
 PAUSE_SECONDS = 0.1
 
-# Engines whose log is shredded again when finished updates leave the update journal.
-_requested: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()
+# Engines whose log is shredded again when finished updates leave the update journal, with the
+# updates that erased (None: an erasure outside an update). Kept until the erasing update
+# itself has left: a clean-up between its commit and its end removes other rows only.
+_requested: WeakKeyDictionary[Any, set[int | None]] = WeakKeyDictionary()
 _tasks: set[asyncio.Task[None]] = set()
 
 
@@ -70,9 +73,11 @@ def shred_after_commit(session: AsyncSession) -> None:
     if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
         return
     pending = pending_writes.get()
+    unit = current_unit.get()
+    update_id = unit.update_id if unit is not None and unit.journaled else None
 
     def _committed(_session: object) -> None:
-        _requested[engine.sync_engine] = True
+        _requested.setdefault(engine.sync_engine, set()).add(update_id)
         if pending is not None:
             pending.after(lambda: _shred_quietly(engine))
             return
@@ -86,7 +91,17 @@ def shred_after_commit(session: AsyncSession) -> None:
     event.listen(session.sync_session, "after_commit", _committed, once=True)
 
 
-async def shred_if_requested(engine: AsyncEngine | None) -> None:
+async def shred_if_requested(engine: AsyncEngine | None, removed: set[int]) -> None:
     """Finished updates left the update journal: if one of them erased someone, shred again."""
-    if engine is not None and _requested.pop(engine.sync_engine, False):
-        await _shred_quietly(engine)
+    if engine is None:
+        return
+    waiting = _requested.get(engine.sync_engine)
+    left = {update_id for update_id in waiting or () if update_id is not None
+            and update_id not in removed}
+    if waiting is None or left == waiting:
+        return
+    if left:
+        _requested[engine.sync_engine] = left
+    else:
+        del _requested[engine.sync_engine]
+    await _shred_quietly(engine)

@@ -59,4 +59,4 @@ class UpdateJournal:
                     ProcessedUpdate.replies.is_not(None)).values(replies=None))
                 await session.commit()
         # An update that erased someone held their Telegram profile here until now.
-        await shred_if_requested(self.sessionmaker.kw.get("bind"))
+        await shred_if_requested(self.sessionmaker.kw.get("bind"), set(ids))

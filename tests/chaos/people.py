@@ -24,14 +24,15 @@ from bot.services.surveys import (
     SingleQuestion,
     TextQuestion,
 )
+from tests.texts import t
 
 READY = "Вы в базе программы"
 # The invitation link opened again after the end (a repeat crossed the last answer).
-ALREADY_READY = "готов к подбору пары"
-AGE = "Сколько вам полных лет?"
-CONSENT = "✅ Даю согласие"
+ALREADY_READY = t("state.ready")
+AGE = t("onboarding.age_group")
+CONSENT = t("consent.accept")
 ASK_NAME = "Как вас зовут?"
-CONTINUE = "Заполнить анкету"  # under "you already take part" when the link is opened again
+CONTINUE = t("onboarding.start_profile")  # under "you already take part" when the link is opened again
 NUMBERS = {"hours_per_month": "6", "max_mentees": "2"}
 MAX_ACTIONS = 200  # the whole way takes ~16 without faults
 
@@ -140,7 +141,7 @@ class Person:
         if user.last_message is not None and CONTINUE in user.last_message.buttons:
             return lambda: user.press(CONTINUE)
         if AGE in last:
-            return lambda: user.press("18 лет и старше")
+            return lambda: user.press(t("age_group.18_plus"))
         if user.last_message is not None and CONSENT in user.last_message.buttons:
             return lambda: user.press(CONSENT)
         if ASK_NAME in last:

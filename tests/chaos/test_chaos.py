@@ -31,7 +31,7 @@ from bot.services.surveys.flow import visible_questions
 from models import OutboxMessage, OutboxState, Participation, SurveyAnswer, SurveyResponse
 from tests.chaos.people import BotUptime, Person
 from tests.e2e.harness import BotProcess
-from tests.e2e.test_restart import wait_polling
+from tests.e2e.helpers import wait_polling
 
 USERS = int(os.environ.get("CHAOS_USERS", "6"))
 KILLS = int(os.environ.get("CHAOS_KILLS", "6"))

@@ -22,7 +22,7 @@ def update_of(emulator, payload: dict) -> int:
 
 
 async def count(live, model, *where) -> int:
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         return await session.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -36,18 +36,18 @@ async def test_consent_and_survey_answer_delivered_twice(live, emulator):
     await user.wait_messages(1)
     consent = await user.press("✅ Даю согласие")
     await user.wait_messages(2)
-    await live.settle()
+    await live.handled()
 
     await redeliver(live, emulator, update_of(emulator, consent))
     assert await count(live, Participation) == 1
     assert await count(live, ConsentRecord, ConsentRecord.decision == "accepted") == 1
 
     name = await user.send("Дублёв Дубль")
-    await live.settle()
+    await live.handled()
     first_question = user.last_message.text
     assert "Вопрос 1 из" in first_question
     answer = await user.send("Учитель истории")
-    await live.settle()
+    await live.handled()
     second_question = user.last_message.text
     assert "Вопрос 2 из" in second_question
     replies = len(user.messages)

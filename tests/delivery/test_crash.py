@@ -11,15 +11,21 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.db import create_engine, create_sessionmaker
 from models import OutboxMessage, OutboxState
 from models.migrate import upgrade_async
 from tests.delivery.conftest import enqueue_texts, start_emulator
+from tests.e2e.helpers import until
 
 ROOT = Path(__file__).resolve().parents[2]
 TOTAL = 300
+# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
+# counts them): the tests of xdist group "timing" run on one worker, one after another, never
+# side by side with each other (scripts/test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("timing")
 
 
 def delivered(emu) -> Counter:
@@ -72,7 +78,13 @@ async def test_sigkill_mid_batch_then_restart(tmp_path: Path):
 
         process = await start_bot(emu, database_url, log)
         await wait_until(lambda: len(delivered(emu)) == TOTAL, 90, "all deliveries", log)
-        await asyncio.sleep(1.0)  # anything sent twice after the restart would show up now
+
+        async def all_sent() -> bool:  # no row left to send (again): no request in flight
+            async with sessionmaker() as session:
+                return not await session.scalar(select(OutboxMessage.id).where(
+                    OutboxMessage.state != OutboxState.SENT).limit(1))
+
+        await until(all_sent, "every row sent")
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 30)
         process = None

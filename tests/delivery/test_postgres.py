@@ -4,11 +4,10 @@ and the advisory-lock leader election. Each test module gets its own database.""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.rate_limit import RateLimiter
@@ -18,33 +17,15 @@ from bot.services.notices import outbox
 from models import OutboxState
 from models.migrate import upgrade
 from scheduler.leader import PostgresAdvisoryLock, asyncpg_dsn
-from tests.conftest import POSTGRES_URL, service_missing
+from tests.conftest import postgres_database_sync
 from tests.delivery.conftest import T0, emulator_bot, enqueue_texts, rows, start_emulator
 
 
-async def _admin(sql: str) -> None:
-    import asyncpg
-
-    url = make_url(POSTGRES_URL).set(database="postgres")
-    connection = await asyncpg.connect(asyncpg_dsn(url.render_as_string(hide_password=False)),
-                                       timeout=5)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(scope="module")
-def pg_url() -> str:
-    name = f"mb_outbox_{uuid.uuid4().hex[:10]}"
-    try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # unreachable server, refused auth, ...
-        service_missing("PostgreSQL", repr(exc))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def pg_url() -> Iterator[str]:
+    with postgres_database_sync() as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture

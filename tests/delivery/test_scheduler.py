@@ -113,3 +113,26 @@ def test_in_memory_sqlite_needs_no_lock():
     from scheduler.leader import AlwaysLeader
 
     assert isinstance(leader_lock_for("sqlite+aiosqlite:///:memory:"), AlwaysLeader)
+
+
+async def test_the_sender_woken_by_an_update_does_not_share_its_write_turn(settings, db,
+                                                                           translator):
+    # Woken from an update's commit, the sender loop once inherited the update's write turn and
+    # could take SQLite's writer lock for it after the update ended: every later write hung.
+    from bot.db import WriteTurn, current_turn
+
+    scheduler = DeliveryScheduler(settings, db, translator, registry=JobRegistry())
+    seen = []
+
+    class Sender:
+        async def run_until_idle(self):
+            seen.append(current_turn.get())
+
+    scheduler.sender, scheduler._is_leader = Sender(), True
+    token = current_turn.set(WriteTurn(asyncio.Lock()))
+    try:
+        scheduler.wake()
+    finally:
+        current_turn.reset(token)
+    await scheduler._send_task
+    assert seen == [None]

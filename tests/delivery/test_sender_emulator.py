@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from bot.emulator import Fault
@@ -19,6 +20,11 @@ from tests.delivery.conftest import (
     sent_texts,
     start_emulator,
 )
+
+# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
+# counts them): the tests of xdist group "timing" run on one worker, one after another, never
+# side by side with each other (scripts/test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("timing")
 
 
 async def known_users(emu, ids, language_code="ru"):

@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-import uuid
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from bot.db import create_engine, create_sessionmaker
 from bot.services.notices import announcements, digest
 from bot.services.reports import programme_stats
 from models import OutboxMessage
 from models.migrate import upgrade
-from tests.conftest import POSTGRES_URL, service_missing
-from tests.delivery.test_postgres import _admin
+from tests.conftest import postgres_database_sync
 from tests.digest.seed import seed, seed_meetings
 from tests.digest.test_digest_job import MONDAY_0900_MSK
 from tests.digest.test_survey_completion import check_surveys, seed_surveys
 
 
 @pytest.fixture(scope="module")
-def pg_url() -> str:
-    name = f"mb_digest_{uuid.uuid4().hex[:10]}"
-    try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # unreachable server, refused auth, ...
-        service_missing("PostgreSQL", repr(exc))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def pg_url() -> Iterator[str]:
+    with postgres_database_sync() as url:
+        upgrade(url)
+        yield url
 
 
 async def test_figures_digest_and_announcement_on_postgres(pg_url, translator):

@@ -16,7 +16,7 @@ async def test_a_reply_repeated_through_four_server_errors_arrives_once(settings
         emulator.inject(Fault("500", method="sendMessage", chat_id=5301, times=2))
         emulator.inject(Fault("502", method="sendMessage", chat_id=5301, times=2))
         await person.send("/start")
-        await live.settle(limit=30)
+        await live.handled(limit=30)
         texts = [m.text or "" for m in person.messages]
         assert len(texts) == 1 and GREETING in texts[0], texts
 
@@ -26,6 +26,6 @@ async def test_a_reply_waits_out_flood_control_twice_and_arrives_once(settings, 
     async with live_bot(settings, emulator) as live:
         emulator.inject(Fault("429", method="sendMessage", chat_id=5302, times=3, retry_after=1))
         await person.send("/start")
-        await live.settle(limit=30)
+        await live.handled(limit=30)
         texts = [m.text or "" for m in person.messages]
         assert len(texts) == 1 and GREETING in texts[0], texts

@@ -26,11 +26,12 @@ from bot.services.programmes import programmes
 from models import Invitation, Material, Participation, ParticipationState, Programme
 from models.base import utcnow
 from tests.e2e.helpers import answered, eventually, press
+from tests.texts import t
 
 OWNER = 500
-DENIED = "Это действие вам недоступно."
-CURATOR_ONLY = "Эта команда доступна только куратору программы."
-OWNER_ONLY = "Эта команда доступна только владельцу бота."
+DENIED = t("access.denied")
+CURATOR_ONLY = t("access.curator_only")
+OWNER_ONLY = t("access.owner_only")
 LINK = re.compile(r"https://t\.me/mentorbot_test_bot\?start=([A-Za-z0-9_-]+)")
 
 
@@ -82,8 +83,8 @@ async def test_owner_curator_programme_link_and_participant_reach_consent(live, 
     await owner.wait_messages(1)
     await owner.send("Гимназия №7")
     (kinds,) = await owner.wait_messages(1)
-    assert "Колледж / техникум" in kinds.buttons
-    await owner.press("Школа")
+    assert t("owner.kind.college") in kinds.buttons
+    await owner.press(t("owner.kind.school"))
     await owner.wait_messages(1)
     await owner.press("Москва UTC+3")
     done, link_message = await owner.wait_messages(2)
@@ -117,28 +118,28 @@ async def test_owner_curator_programme_link_and_participant_reach_consent(live, 
     await curator.wait_messages(1)
     await curator.send("31.05.2026")
     (picker,) = await curator.wait_messages(1)
-    assert "учитель – учитель" in picker.buttons
-    await press(live, curator, "учитель – учитель")
+    assert t("form.teacher_teacher") in picker.buttons
+    await press(live, curator, t("form.teacher_teacher"))
     assert "✅ учитель – учитель" in curator.last_message.buttons
-    await curator.press("➕ Своя форма")
+    await curator.press(t("cur.new.custom_button"))
     await curator.wait_messages(1)
     await curator.send("выпускник – ученик")
     (picker2,) = await curator.wait_messages(1)
     assert "выпускник – ученик" in picker2.text
-    await curator.press("Готово ✔")
+    await curator.press(t("cur.new.forms_done"))
     (cadence,) = await curator.wait_messages(1)
     assert "Раз в 14 дн. (обычно)" in cadence.buttons
     await curator.press("Раз в 14 дн. (обычно)")
     _, card = await curator.wait_messages(2)
-    assert "Педагоги 2025" in card.text and "подготовка" in card.text
+    assert "Педагоги 2025" in card.text and t("cur.state.preparing") in card.text
     assert "01.09.2025 — 31.05.2026" in card.text
     programme = await eventually(live, lambda session: session.scalar(select(Programme)))
     assert programme.forms == ["teacher_teacher", "custom:выпускник – ученик"]
     assert programme.cadence_days == 14 and programme.state == "preparing"
 
-    await curator.press("🔗 Ссылка для наставников")
+    await curator.press(t("cur.card.link_mentor"))
     link_card, qr = await curator.wait_messages(2)
-    assert "наставников" in link_card.text and "бессрочно" in link_card.text
+    assert t("cur.link.role_mentor") in link_card.text and t("cur.link.no_expiry") in link_card.text
     assert qr.photo is not None and qr.photo.startswith(b"\x89PNG")
     mentor_token = LINK.search(qr.raw["caption"]).group(1)
     assert LINK.search(link_card.text).group(1) == mentor_token
@@ -146,14 +147,14 @@ async def test_owner_curator_programme_link_and_participant_reach_consent(live, 
     mentor = emulator.user(602, first_name="Олег", language_code="ru")
     await mentor.send(f"/start {mentor_token}")
     welcome, ages = await mentor.wait_messages(2)
-    assert "Педагоги 2025" in welcome.text and "наставник" in welcome.text
-    await press(live, mentor, "18 лет и старше")
+    assert "Педагоги 2025" in welcome.text and t("role.mentor") in welcome.text
+    await press(live, mentor, t("age_group.18_plus"))
     consent = mentor.last_message
-    assert "✅ Даю согласие" in consent.buttons
+    assert t("consent.accept") in consent.buttons
     assert "Педагоги 2025" in consent.text and "Гимназия №7" in consent.text
 
     # The card can start the programme.
-    await press(live, curator, "▶️ Запустить программу")
+    await press(live, curator, t("cur.card.run"))
     async with live.app.sessionmaker() as session:
         print("ANSWERS", curator.callback_answers[-2:], len(curator.callback_answers))
         assert (await session.get(Programme, programme.id)).state == "running"
@@ -195,9 +196,9 @@ async def test_bad_inputs_in_newprogramme_reprompt_and_create_nothing(live, emul
     await curator.send("текст вместо кнопки")
     (reply,) = await curator.wait_messages(1)
     assert "кнопкой" in reply.text
-    await curator.press("Готово ✔")  # no form chosen
-    await live.settle()
-    assert curator.callback_answers[-1].text == "Выберите хотя бы одну форму наставничества."
+    await curator.press(t("cur.new.forms_done"))  # no form chosen
+    await live.handled()
+    assert curator.callback_answers[-1].text == t("programme.error.forms")
     await curator.send("/cancel")
     await curator.wait_messages(1)
     assert await programme_count(live) == before
@@ -284,10 +285,10 @@ async def test_revoked_expired_and_used_up_links_are_explained(live, emulator):
     await curator.wait_messages(1)
     await curator.press("Наставничество 2025")
     await curator.wait_messages(1)
-    await curator.press("🔗 Ссылка для наставляемых")
+    await curator.press(t("cur.card.link_mentee"))
     link_card, _ = await curator.wait_messages(2)
     token = LINK.search(link_card.text).group(1)
-    await press(live, curator, "⛔ Отозвать ссылку")
+    await press(live, curator, t("cur.link.revoke"))
     edited = next(m for m in curator.messages if m.message_id == link_card.message_id)
     assert edited.text.startswith("Ссылка отозвана")
 
@@ -302,7 +303,7 @@ async def test_revoked_expired_and_used_up_links_are_explained(live, emulator):
     await press(live, curator, "7 дней")
     await curator.press("1")
     new_card, qr = await curator.wait_messages(2)
-    assert "0 из 1" in new_card.text and "бессрочно" not in new_card.text
+    assert "0 из 1" in new_card.text and t("cur.link.no_expiry") not in new_card.text
     async def limited(session):
         return await session.scalar(select(Invitation).where(Invitation.max_uses == 1,
                                                              Invitation.role == "mentee",
@@ -328,25 +329,25 @@ async def test_registry_paging_filter_card_and_xlsx_export(live, emulator):
     assert "25, страница 1 из 3" in registry.text
     await press(live, curator, "▶️")
     assert "страница 2 из 3" in curator.last_message.text
-    await press(live, curator, "ждём согласия родителя")
+    await press(live, curator, t("state.guardian_pending"))
     pending = curator.last_message
     assert "3, страница 1 из 1" in pending.text
     assert pending.text.count("(имя после согласия) — наставляемый, учитель – учитель, ждём согласия родителя") == 3
     await press(live, curator, "Наставники")
     assert "Никого нет" in curator.last_message.text
-    await press(live, curator, "Все статусы")
+    await press(live, curator, t("cur.reg.all_states"))
     assert "14, страница 1 из 2" in curator.last_message.text
     await curator.press("1. Наставник 00")
     (card,) = await curator.wait_messages(1)
-    assert "Наставник 00" in card.text and "готов к подбору пары" in card.text
-    assert "учитель – учитель" in card.text
+    assert "Наставник 00" in card.text and t("state.ready") in card.text
+    assert t("form.teacher_teacher") in card.text
 
-    await curator.press("📥 Реестр XLSX")
+    await curator.press(t("cur.reg.export"))
     (export,) = await curator.wait_messages(1)
     assert export.document.filename.endswith(".xlsx")
     sheet = load_workbook(BytesIO(export.document.content)).active
     headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["№", "ФИО", "Роль"] and "Дата согласия" in headers
+    assert headers[:3] == ["№", "ФИО", "Роль"] and t("reg.xlsx.consent") in headers
     assert sheet.max_row == 26
     assert isinstance(sheet["G2"].value, datetime)
     assert sheet["G2"].number_format == "DD.MM.YYYY"
@@ -354,7 +355,7 @@ async def test_registry_paging_filter_card_and_xlsx_export(live, emulator):
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width > 10
     states = {sheet.cell(row=r, column=6).value for r in range(2, 27)}
-    assert "ждём согласия родителя" in states
+    assert t("state.guardian_pending") in states
 
 
 async def test_bind_curator_chat_in_a_group(live, emulator):
@@ -365,7 +366,7 @@ async def test_bind_curator_chat_in_a_group(live, emulator):
     group = emulator.group(-1001987654321, "Кураторы")
     await group.add_bot(by=curator)
     await group.send(stranger, "/bind")
-    await live.settle()
+    await live.handled()
     assert group.messages == []  # not a curator: nothing offered
     await group.send(curator, "/bind")
     (choice,) = await group.wait_messages(1)
@@ -384,7 +385,7 @@ async def test_bind_curator_chat_in_a_group(live, emulator):
     await curator.wait_messages(1)
     await curator.press("Наставничество 2025")
     (card,) = await curator.wait_messages(1)
-    assert "группа привязана" in card.text
+    assert t("cur.card.chat_group") in card.text
 
 
 async def test_materials_and_community_link_reach_mentors(live, emulator):
@@ -395,10 +396,10 @@ async def test_materials_and_community_link_reach_mentors(live, emulator):
     await curator.wait_messages(1)
     await curator.press("Наставничество 2025")
     await curator.wait_messages(1)
-    await curator.press("📚 Материалы")
+    await curator.press(t("cur.card.materials"))
     (admin,) = await curator.wait_messages(1)
     assert "Материалов пока нет" in admin.text
-    await curator.press("➕ Добавить материал")
+    await curator.press(t("mat.add_button"))
     await curator.wait_messages(1)
     await curator.send("ftp://example.org/file")
     (reply,) = await curator.wait_messages(1)
@@ -406,14 +407,14 @@ async def test_materials_and_community_link_reach_mentors(live, emulator):
     await curator.send("https://example.org/guide Методичка для наставника")
     _, listing = await curator.wait_messages(2)
     assert "Методичка для наставника" in listing.text
-    await curator.press("➕ Добавить материал")
+    await curator.press(t("mat.add_button"))
     await curator.wait_messages(1)
     await curator.send_document("plan.pdf", b"%PDF-1.4 plan", caption="План работы")
     _, listing = await curator.wait_messages(2)
     assert "План работы — файл" in listing.text
-    await curator.press("« Назад")
+    await curator.press(t("cur.back"))
     await curator.wait_messages(1)
-    await curator.press("💬 Сообщество")
+    await curator.press(t("cur.card.community"))
     await curator.wait_messages(1)
     await curator.send("https://t.me/+mentors")
     saved, card = await curator.wait_messages(2)
@@ -422,7 +423,7 @@ async def test_materials_and_community_link_reach_mentors(live, emulator):
     mentor = emulator.user(662, first_name="Наставник", language_code="ru")
     await mentor.send("/materials")
     kit, document = await mentor.wait_messages(2)
-    assert kit.buttons == ["Методичка для наставника", "💬 Сообщество наставников"]
+    assert kit.buttons == ["Методичка для наставника", t("mat.community_button")]
     urls = [b.get("url") for b in kit.inline_buttons()]
     assert urls == ["https://example.org/guide", "https://t.me/+mentors"]
     assert document.document.filename == "plan.pdf"
@@ -435,7 +436,7 @@ async def test_materials_and_community_link_reach_mentors(live, emulator):
     assert "не наставник" in reply.text
 
     # Deleting a material.
-    await curator.press("📚 Материалы")
+    await curator.press(t("cur.card.materials"))
     await curator.wait_messages(1)
     await curator.press("🗑 Методичка для наставника")
     await curator.wait_messages(1)

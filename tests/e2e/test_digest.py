@@ -5,7 +5,6 @@ once and the curator gets the summary, and participants cannot run any of it."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
@@ -19,13 +18,14 @@ from scheduler import curator_jobs
 from scheduler.jobs import JobContext
 from tests.digest.seed import seed, seed_meetings
 from tests.e2e.helpers import answered, eventually, press
+from tests.texts import t
 
 MONDAY_0900_MSK = datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
 CURATOR = 700
 GROUP = -100700
 BASE = 7000  # participants' Telegram ids are BASE+1 .. BASE+8 (see tests/digest/seed.py)
-DENIED = "Это действие вам недоступно."
-CURATOR_ONLY = "Эта команда доступна только куратору программы."
+DENIED = t("access.denied")
+CURATOR_ONLY = t("access.curator_only")
 
 
 def job_context(live, moment: datetime) -> JobContext:
@@ -90,12 +90,12 @@ async def test_digest_reaches_the_bound_group_once_even_across_a_restart(setting
         (nudge,) = await mentor.wait_messages(1, timeout=15)
         assert "давно не было встречи с Орлов Глеб" in nudge.text
         assert nudge.buttons  # plan a meeting right away
-        await asyncio.sleep(1.5)
+        await live.outbox_sent()  # a second nudge would have gone out by now
         assert len(mentor.messages) == 1
     async with live_bot(settings, emulator) as live:  # the bot restarted later that week
         assert await curator_jobs.digest_job(job_context(live, MONDAY_0900_MSK
                                                          + timedelta(days=1))) == 0
-        await asyncio.sleep(2.5)  # more than a sender tick
+        await live.outbox_sent()  # a second digest would have gone out by now
     assert len(group.messages) == 2
 
 
@@ -117,30 +117,30 @@ async def test_status_report_and_the_digest_setting(live, emulator):
     (report,) = await curator.wait_messages(1)
     assert report.document.filename.endswith(".xlsx")
     book = load_workbook(BytesIO(report.document.content))
-    assert book.sheetnames == ["Участники", "Пары", "Встречи", "Обратная связь", "Сводка", "ФСН",
+    assert book.sheetnames == [t("report.sheet.participants"), t("report.sheet.pairs"), "Встречи", "Обратная связь", t("report.sheet.summary"), "ФСН",
                                "Лучшие практики"]
     people = book["Участники"]
     assert people.max_row == 9 and people.freeze_panes == "A2"
     pairs = book["Пары"]
     assert [c.value for c in pairs[1]][:3] == ["№", "Наставник", "Наставляемый"]
     assert pairs["B2"].value == "Иванова Анна" and pairs["C2"].value == "Орлов Глеб"
-    assert pairs["F2"].value == "Встреча-знакомство" and pairs["F3"].value == "Рабочие встречи"
+    assert pairs["F2"].value == t("report.stage.intro") and pairs["F3"].value == t("report.stage.regular")
     assert isinstance(pairs["G2"].value, datetime) and pairs["G2"].number_format == "DD.MM.YYYY"
     assert pairs.auto_filter.ref == "A1:H3" and pairs.freeze_panes == "A2"
     summary = {row[0].value: row[1].value for row in book["Сводка"].iter_rows(min_row=2)}
-    assert summary["Наставников (без выбывших)"] == 3
-    assert summary["Наставляемых (без выбывших)"] == 4
-    assert abs(summary["Доля участников в парах"] - 4 / 7) < 1e-9
+    assert summary[t("report.summary.mentors")] == 3
+    assert summary[t("report.summary.mentees")] == 4
+    assert abs(summary[t("report.summary.paired_share")] - 4 / 7) < 1e-9
     assert summary["Пар на этапе: Встреча-знакомство"] == 1
-    assert summary["Встреч на этой неделе"] == 1 and summary["Встреч на прошлой неделе"] == 1
+    assert summary[t("report.summary.meetings_week")] == 1 and summary[t("report.summary.meetings_last_week")] == 1
     assert summary["Доля пар со встречей за 14 дн."] == 0.5
-    assert summary["Доля заполненных анкет обратной связи"] == 0.5  # 3 of 6
-    assert summary["Полезность встреч, эта неделя"] == 10
-    assert summary["Полезность встреч, прошлая неделя"] == 8.5
+    assert summary[t("report.summary.feedback_completion")] == 0.5  # 3 of 6
+    assert summary[t("report.summary.feedback")] == 10
+    assert summary[t("report.summary.feedback_prev")] == 8.5
     assert summary["Средняя полезность: учитель – учитель"] == 9
-    assert summary["Просрочено пунктов дорожной карты"] == 1
+    assert summary[t("report.summary.overdue")] == 1
     meetings = book["Встречи"]
-    assert [c.value for c in meetings[1]] == ["Дата", "Пара", "Вид встречи",
+    assert [c.value for c in meetings[1]] == ["Дата", t("report.meetings.pair"), t("report.meetings.kind"),
                                               "Длительность, мин", "Состояние"]
     assert meetings["A2"].value == datetime(2026, 11, 3)
     assert meetings["A2"].number_format == "DD.MM.YYYY"
@@ -149,15 +149,15 @@ async def test_status_report_and_the_digest_setting(live, emulator):
         "проведена", "проведена", "отменена", "проведена"]
     assert meetings.auto_filter.ref == "A1:E5" and meetings.freeze_panes == "A2"
     answers = book["Обратная связь"]
-    assert [c.value for c in answers[1]] == ["Дата встречи", "Роль", "Полезность (1–10)",
+    assert [c.value for c in answers[1]] == [t("report.feedback.date"), "Роль", t("report.feedback.usefulness"),
                                              "Самое ценное", "Что изменить"]
-    assert [c.value for c in answers[2]] == [datetime(2026, 11, 10), "наставник", 8,
+    assert [c.value for c in answers[2]] == [datetime(2026, 11, 10), t("role.mentor"), 8,
                                              "Поддержка", "Больше практики"]
     assert answers["D3"].value == "Практический совет; Поддержка"
     assert answers.auto_filter.ref == "A1:E4" and answers.freeze_panes == "A2"
-    assert summary["Участников, недоступных для бота"] == 1
+    assert summary[t("report.summary.unreachable")] == 1
     fsn = [[c.value for c in row] for row in book["ФСН"].iter_rows(min_row=2)]
-    assert ["наставляемый", "учитель – учитель", "14–17 лет", 1] in fsn
+    assert [t("role.mentee"), t("form.teacher_teacher"), t("age_group.14_17"), 1] in fsn
     assert ["Итого: наставник", "", "", 3] in fsn or ["Итого: наставник", None, None, 3] in fsn
 
     await curator.send("/programmes")
@@ -167,7 +167,7 @@ async def test_status_report_and_the_digest_setting(live, emulator):
     assert "Дайджест: пн 09:00" in card.buttons
     await press(live, curator, "Дайджест: пн 09:00")
     await curator.wait_messages(1)
-    await press(live, curator, "Среда")
+    await press(live, curator, t("digest.day.2"))
     await press(live, curator, "18:00")
     assert "Среда, 18:00" in curator.last_message.text
 
@@ -186,19 +186,19 @@ async def test_announcement_reaches_every_reachable_person_once_and_the_curator_
     for person in people.values():
         person.chat.known = True  # they have talked to the bot before
     emulator.block(people[2])  # Сидоров Олег blocked the bot, the bot does not know yet
-    await live.settle()
+    await live.handled()
 
     await curator.send("/announce")
     (audience,) = await curator.wait_messages(1)
-    assert audience.buttons[:3] == ["Всем наставникам", "Всем наставляемым", "Всем участникам"]
-    await press(live, curator, "Всем участникам")
+    assert audience.buttons[:3] == [t("ann.audience.mentor"), t("ann.audience.mentee"), t("ann.audience.all")]
+    await press(live, curator, t("ann.audience.all"))
     await curator.send("Собрание в пятницу <b>в 15:00</b> & не опаздывайте")
     head, preview = await curator.wait_messages(2)
     # mentors 1, 2 (blocked, now known), 3 (unreachable); mentees 4, 5, 6; 7 waits for a
     # parent's consent and 8 withdrew: neither gets announcements
     assert "4 получателя" in head.text and "недоступны: 2" in head.text
     assert preview.text == "Собрание в пятницу <b>в 15:00</b> & не опаздывайте"
-    await press(live, curator, "Отправить")
+    await press(live, curator, t("ann.send"))
     for i in (1, 4, 5, 6):
         (got,) = await people[i].wait_messages(1, timeout=15)
         assert got.text == "Собрание в пятницу <b>в 15:00</b> & не опаздывайте"
@@ -266,12 +266,12 @@ async def test_pairs_filtered_by_risk_and_stage_and_the_card_shows_progress(live
     (listing,) = await curator.wait_messages(1)
     assert "1. Иванова Анна ↔ Орлов Глеб" in listing.text
     assert "2. Сидоров Олег ↔ Лебедева Ия" in listing.text
-    assert "• Все" in listing.buttons and "⚠️ Без встреч" in listing.buttons
-    await press(live, curator, "⚠️ Без встреч")
+    assert "• Все" in listing.buttons and t("pairs.filter.risk") in listing.buttons
+    await press(live, curator, t("pairs.filter.risk"))
     text = curator.last_message.text
     assert "Показаны: ⚠️ Без встреч — 1" in text
     assert "Иванова Анна ↔ Орлов Глеб" in text and "Сидоров Олег" not in text
-    await press(live, curator, "Рабочие")
+    await press(live, curator, t("pairs.filter.regular"))
     text = curator.last_message.text
     assert "Показаны: Рабочие — 1" in text and "Сидоров Олег ↔ Лебедева Ия" in text
     assert "Иванова Анна" not in text

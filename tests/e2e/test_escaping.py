@@ -35,7 +35,7 @@ async def test_roadmap_preview_shows_file_text_as_typed_and_warnings_in_russian(
     await add_person(live, programme_id, 741, "Петров Олег Иванович")
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "📥 Загрузить дорожную карту")
     curator.mark_read()
     await curator.send("№\tМероприятие\tСроки\tОтветственные\n"
@@ -52,7 +52,7 @@ async def test_roadmap_preview_shows_file_text_as_typed_and_warnings_in_russian(
 
     # Items gone from a new version of the document are listed by their titles.
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "📥 Загрузить дорожную карту")
     curator.mark_read()
     await curator.send("№\tМероприятие\tСроки\tОтветственные\n"
@@ -67,7 +67,7 @@ async def test_roadmap_item_buttons_show_the_title_as_typed(live, emulator):
     await add_person(live, programme_id, 742, "Петров Олег Иванович")
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "📥 Загрузить дорожную карту")
     curator.mark_read()
     # No number column: the item's button is labelled with its title.
@@ -128,7 +128,7 @@ async def test_orgs_materials_plan_and_pair_picker_buttons_show_names_as_typed(s
 
         curator_user = emulator.user(CURATOR, first_name="Мария", language_code="ru")
         await curator_user.send("/start")
-        await live.settle()
+        await live.handled()
         await press_data(live, curator_user, MaterialCallback(
             action="add", programme_id=programme_id).pack())
         curator_user.mark_read()

@@ -23,8 +23,8 @@ from bot.services.people import users
 from bot.services.programmes import programmes
 from models import Base, OutboxMessage, Participation
 from models.base import utcnow
-from tests.e2e.helpers import eventually, press
-from tests.e2e.test_onboarding import dump_conversations, join_as_adult
+from tests.e2e.helpers import dump_conversations, eventually, join_as_adult, press
+from tests.texts import t
 
 CURATOR = 4600
 MENTOR = 4601
@@ -107,40 +107,42 @@ async def test_forget_leaves_nothing_in_any_table_nor_in_the_database_file(live,
     curator = emulator.user(CURATOR, first_name="Ольга", language_code="ru")
     await curator.send("/match")
     await curator.wait_messages(1)
-    await press(live, curator, "✅ Утвердить все пары")
+    await press(live, curator, t("match.btn.approve"))
     await curator.wait_messages(1)
     mentor.mark_read()
-    await press(live, curator, "Да, подтверждаю")
+    await press(live, curator, t("match.btn.yes"))
     intro = await mentor.wait_messages(1, timeout=15)
     assert any(NAME in m.text for m in intro)
 
     # A goal she writes into the pair's plan.
     await mentee.wait_messages(1, timeout=15)  # her own introduction
+    await live.outbox_sent()  # and the rest the pairing queued for her (the self-assessment)
     mentee.mark_read()
     await mentee.send("/plan")
     await mentee.wait_messages(1)
-    await press(live, mentee, "➕ Добавить цель")
+    await press(live, mentee, t("plan.btn.add"))
     mentee.mark_read()
     await mentee.send("Цель Лизы: читать больше")
     await mentee.wait_messages(1)
-    await press(live, mentee, "Без срока")
+    await press(live, mentee, t("plan.btn.no_date"))
     # «My mentor does not answer»: the curator's alert names her.
     mentee.mark_read()
     await mentee.send("/help_me")
     await mentee.wait_messages(1)
-    await press(live, mentee, "Да, сообщить куратору")
+    await press(live, mentee, t("meetings.help.confirm"))
+    await live.outbox_sent()  # the alert reached the curator
 
     # A roadmap item she is responsible for, marked done with her comment; and the curator's
     # next import, not saved yet, lists her among the candidates.
     table = ("№\tМероприятие\tСроки\tОтветственные\n"
              "1\tАнкетирование\tдо 15.10.2026\tЗабывающая Е.\n")
     await curator.send("/roadmap")
-    await live.settle()
-    await press(live, curator, "📥 Загрузить дорожную карту")
+    await live.handled()
+    await press(live, curator, t("roadmap.btn.upload"))
     curator.mark_read()
     await curator.send(table)
     await curator.wait_messages(1)
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     mentee.mark_read()
     await mentee.send("/roadmap")
     (mine,) = await mentee.wait_messages(1)
@@ -148,9 +150,10 @@ async def test_forget_leaves_nothing_in_any_table_nor_in_the_database_file(live,
     mentee.mark_read()
     await mentee.send("Комментарий Лизы: готово")
     await mentee.wait_messages(1)
+    await live.outbox_sent()  # the curator is told the item is done
     await curator.send("/roadmap")
-    await live.settle()
-    await press(live, curator, "📥 Загрузить дорожную карту")
+    await live.handled()
+    await press(live, curator, t("roadmap.btn.upload"))
     curator.mark_read()
     await curator.send(table.replace("Анкетирование", "Анкетирование, второй этап"))
     (preview,) = await curator.wait_messages(1)
@@ -171,9 +174,9 @@ async def test_forget_leaves_nothing_in_any_table_nor_in_the_database_file(live,
     mentee.mark_read()
     await mentee.send("/forget")
     await mentee.wait_messages(1)
-    await press(live, mentee, "Да, удалить мои данные")
+    await press(live, mentee, t("forget.confirm"))
     assert "данные удалены" in mentee.last_message.text
-    await live.settle()
+    await live.journal_cleared()  # the /forget updates themselves held her name until now
 
     left = await tables_holding(live, SECRETS)
     assert not left, f"after /forget the database still holds her: {left}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import User
+from tests.texts import t
 
 
 async def test_start_answers_in_russian_or_english_by_telegram_language(live, emulator):
@@ -22,9 +23,9 @@ async def test_language_switch_is_stored_and_used_from_then_on(live, emulator):
     john = emulator.user(1003, first_name="John", language_code="en")
     await john.send("/language")
     (menu,) = await john.wait_messages(1)
-    assert "Русский" in menu.buttons and "English" in menu.buttons
-    await john.press("Русский")
-    await live.settle()
+    assert t("language.name.ru") in menu.buttons and "English" in menu.buttons
+    await john.press(t("language.name.ru"))
+    await live.handled()
     assert john.last_message.text.startswith("Готово")
     await john.send("/start")
     (reply,) = await john.wait_messages(1)
@@ -35,11 +36,11 @@ async def test_language_switch_is_stored_and_used_from_then_on(live, emulator):
 
 
 async def test_command_menu_is_published_in_both_languages(live, emulator):
-    await live.settle()
+    await live.handled()
     menus = emulator.commands
     ru = {c["command"]: c["description"] for c in menus[("default", "ru")]}
     en = {c["command"]: c["description"] for c in menus[("default", "en")]}
-    assert ru["language"] == "Сменить язык"
+    assert ru["language"] == t("commands.language")
     assert en["language"] == "Change language"
     assert set(ru) == set(en) >= {"start", "help", "cancel", "language", "mydata", "forget"}
     assert "newprogramme" not in ru  # curator commands only in curators' chats
@@ -51,14 +52,14 @@ async def test_cancel_leaves_a_flow_from_any_state(live, emulator):
     await user.wait_messages(1)
     await user.send("/cancel")
     (cancelled,) = await user.wait_messages(1)
-    assert cancelled.text == "Действие отменено."
+    assert cancelled.text == t("cancel.done")
     # The flow is left: a zone typed now is not taken as an answer.
     await user.send("+5")
     (reply,) = await user.wait_messages(1)
     assert "не понял" in reply.text.lower()
     await user.send("/cancel")
     (nothing,) = await user.wait_messages(1)
-    assert nothing.text == "Сейчас нечего отменять."
+    assert nothing.text == t("cancel.nothing")
 
 
 async def test_timezone_typed_or_picked(live, emulator):
@@ -74,7 +75,7 @@ async def test_timezone_typed_or_picked(live, emulator):
     await user.send("/timezone")
     await user.wait_messages(1)
     await user.press("Владивосток UTC+10")
-    await live.settle()
+    await live.handled()
     assert "Asia/Vladivostok" in user.last_message.text
 
 

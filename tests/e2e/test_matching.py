@@ -22,11 +22,11 @@ from models import (
     SurveyAnswer,
     SurveyResponse,
 )
-from tests.e2e.helpers import eventually, press, press_data
-from tests.e2e.test_onboarding import join_as_adult
+from tests.e2e.helpers import eventually, join_as_adult, press, press_data
+from tests.texts import t
 
-DENIED = "Это действие вам недоступно."
-CURATOR_ONLY = "Эта команда доступна только куратору программы."
+DENIED = t("access.denied")
+CURATOR_ONLY = t("access.curator_only")
 CURATOR = 4000
 
 
@@ -110,13 +110,13 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
     curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
     await curator.send("/match")
     (draft,) = await curator.wait_messages(1)
-    assert "Подбор пар" in draft.text and "Предложено пар: 3" in draft.text
+    assert t("commands.match") in draft.text and "Предложено пар: 3" in draft.text
     assert ("Орлов Борис ↔ Иванов Миша" in draft.text
             and "запросы ↔ компетенции: Проектная деятельность, Методика преподавания"
             in draft.text), draft.text
-    assert "✅ Утвердить все пары" in draft.buttons
+    assert t("match.btn.approve") in draft.buttons
 
-    await live.settle()  # the draft is committed after the reply was sent
+    await live.handled()  # the draft is committed after the reply was sent
     async with live.app.sessionmaker() as session:
         draft_id = await session.scalar(select(MatchDraft.id))
     assert draft_id is not None
@@ -140,12 +140,12 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
     option = next((b for b in choices.buttons if b.startswith("Смирнова Анна · ")), choices)
     await press(live, curator, option)
     shown = curator.last_message  # the list of mentors turns into the updated draft
-    assert "Смирнова Анна ↔ Иванов Миша" in shown.text and "(вручную)" in shown.text
+    assert "Смирнова Анна ↔ Иванов Миша" in shown.text and t("match.mark.manual") in shown.text
 
-    await press(live, curator, "✅ Утвердить все пары")
+    await press(live, curator, t("match.btn.approve"))
     (ask,) = await curator.wait_messages(1)
     assert "Утвердить 3 пары" in ask.text
-    await press(live, curator, "Да, подтверждаю")
+    await press(live, curator, t("match.btn.yes"))
     assert "создано 3 пары" in curator.last_message.text
 
     async def three_pairs(session):
@@ -167,7 +167,7 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
 
     # Introductions come through the outbox sender.
     (intro,) = await mentee.wait_messages(1, timeout=15)
-    assert "Ваш наставник: Смирнова Анна" in intro.text and "встреча-знакомство" in intro.text
+    assert "Ваш наставник: Смирнова Анна" in intro.text and t("meetings.kind.intro") in intro.text
     assert "@" not in intro.text
     anna = people["Смирнова Анна"]
     (group_intro,) = await anna.wait_messages(1, timeout=15)
@@ -177,9 +177,9 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
         assert name in group_intro.text
     for name in in_pairs - {"Иванов Миша", "Смирнова Анна"}:
         (message,) = await people[name].wait_messages(1, timeout=15)
-        assert "встреча-знакомство" in message.text
+        assert t("meetings.kind.intro") in message.text
     if "Орлов Борис" not in in_pairs:  # a mentor left without mentees hears nothing
-        await live.settle()
+        await live.handled()
         assert "Вы в базе программы" in people["Орлов Борис"].messages[-1].text
 
     # A forged pair button naming another programme's pair is refused and changes nothing.
@@ -196,12 +196,12 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
     await press(live, curator, button)
     (card,) = await curator.wait_messages(1)
     assert "Состояние: работает" in card.text
-    await press(live, curator, "⛔ Завершить досрочно")
+    await press(live, curator, t("pair.btn.end"))
     await curator.wait_messages(1)
     await curator.send("Наставляемый перешёл в другую школу")
     done, card = await curator.wait_messages(2)
-    assert "завершена досрочно" in card.text
-    await live.settle()
+    assert t("pair.state.ended_early") in card.text
+    await live.handled()
 
     async def mentee_state(session):
         return (await session.get(Participation, ids["Иванов Миша"])).state == "ready"
@@ -241,7 +241,7 @@ async def test_plan_goals_by_mentor_and_mentee_curator_reads_limits_and_stranger
     await mentor.send("/plan")
     (plan,) = await mentor.wait_messages(1)
     assert "Индивидуальный план: Смирнова Анна ↔ Иванов Миша" in plan.text
-    await press(live, mentor, "➕ Добавить цель")
+    await press(live, mentor, t("plan.btn.add"))
     await mentor.wait_messages(1)
     await mentor.send("Подготовить проект к конференции")
     (ask_date,) = await mentor.wait_messages(1)
@@ -251,12 +251,12 @@ async def test_plan_goals_by_mentor_and_mentee_curator_reads_limits_and_stranger
     await mentor.send("15.12.2026")
     added, plan = await mentor.wait_messages(2)
     assert "1. ⚪️ Подготовить проект к конференции — 15.12.2026" in plan.text
-    await press(live, mentor, "➕ Добавить цель")
+    await press(live, mentor, t("plan.btn.add"))
     await mentor.wait_messages(1)
     await mentor.send("Выступить на классном часе")
     await mentor.wait_messages(1)
-    await press(live, mentor, "Без срока")
-    assert mentor.callback_answers[-1].text == "Цель добавлена в план."
+    await press(live, mentor, t("plan.btn.no_date"))
+    assert mentor.callback_answers[-1].text == t("plan.added")
     (plan,) = await mentor.wait_messages(1)
     assert "2. ⚪️ Выступить на классном часе — без срока" in plan.text
 
@@ -264,9 +264,9 @@ async def test_plan_goals_by_mentor_and_mentee_curator_reads_limits_and_stranger
     (plan,) = await mentee.wait_messages(1)
     await press(live, mentee, "1. ⚪️ Подготовить проект к конференции")
     await mentee.wait_messages(1)
-    await press(live, mentee, "🟡 В работе")
+    await press(live, mentee, t("plan.btn.in_progress"))
     await mentee.wait_messages(1)
-    await press(live, mentee, "💬 Комментарий")
+    await press(live, mentee, t("plan.btn.comment"))
     await mentee.wait_messages(1)
     await mentee.send("Тема выбрана, пишу введение")
     saved, card = await mentee.wait_messages(2)
@@ -277,7 +277,7 @@ async def test_plan_goals_by_mentor_and_mentee_curator_reads_limits_and_stranger
     await curator.wait_messages(1)
     await press(live, curator, "1. Смирнова Анна ↔ Иванов Миша")
     await curator.wait_messages(1)
-    await press(live, curator, "📋 План")
+    await press(live, curator, t("pair.btn.plan"))
     (read_only,) = await curator.wait_messages(1)
     assert "1. 🟡 Подготовить проект к конференции" in read_only.text
     assert "Тема выбрана, пишу введение" in read_only.text and "Только просмотр" in read_only.text

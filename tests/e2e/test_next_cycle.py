@@ -10,7 +10,8 @@ from sqlalchemy import select
 from bot.emulator.seed import seed_programme
 from bot.services.lifecycle import next_cycle
 from models import ConsentRecord, Participation, User
-from tests.e2e.test_onboarding import join_as_adult
+from tests.e2e.helpers import join_as_adult
+from tests.texts import t
 
 
 async def test_returning_mentor_joins_the_next_cycle_with_a_new_consent(live, emulator):
@@ -31,12 +32,12 @@ async def test_returning_mentor_joins_the_next_cycle_with_a_new_consent(live, em
     await mentor.send(f"/start {token}")
     welcome, _ = await mentor.wait_messages(2)
     assert "Наставничество 2027" in welcome.text
-    await mentor.press("18 лет и старше")
+    await mentor.press(t("age_group.18_plus"))
     (consent,) = await mentor.wait_messages(1)
     assert "Наставничество 2027" in consent.text and "01.09.2027" in consent.text
-    await mentor.press("✅ Даю согласие")
+    await mentor.press(t("consent.accept"))
     await mentor.wait_messages(2)
-    await live.settle()
+    await live.handled()
 
     async with live.app.sessionmaker() as session:
         new = await session.scalar(select(Participation).where(

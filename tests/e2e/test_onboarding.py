@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
@@ -17,73 +17,12 @@ from bot.services.notices import outbox
 from models import (
     ConsentRecord,
     Invitation,
-    JournaledUpdate,
     Participation,
     SurveyAnswer,
     User,
 )
-
-
-async def dump_database(live) -> str:
-    """Every value of every table, as one string: for checks that something is absent."""
-    from models import Base
-
-    await live.settle()  # the bot commits after its last reply of an update
-    app = live.app
-    chunks = []
-    async with app.sessionmaker() as session:
-        for table in Base.metadata.sorted_tables:
-            rows = (await session.execute(text(f"SELECT * FROM {table.name}"))).all()
-            chunks.extend(readable(value) for row in rows for value in row)
-    return "\n".join(chunks)
-
-
-def readable(value: object) -> str:
-    """A value as a person would search it: JSON columns store Cyrillic as \\u escapes, which
-    a plain `in` check would never find."""
-    if isinstance(value, str | bytes):
-        try:
-            return json.dumps(json.loads(value), ensure_ascii=False)
-        except ValueError:
-            return value.decode(errors="replace") if isinstance(value, bytes) else value
-    return str(value)
-
-
-async def dump_conversations(live) -> str:
-    """Every conversation record of this bot in Redis (the PostgreSQL + Redis deployment keeps
-    FSM state there, not in a table): keys and values, as one string."""
-    storage = live.app.dispatcher.storage
-    redis = getattr(storage, "redis", None)
-    if redis is None:
-        return ""
-    prefix = getattr(storage, "inner", storage).key_builder.prefix
-    chunks = []
-    async for key in redis.scan_iter(match=f"{prefix}:*"):
-        value = await redis.get(key) if await redis.type(key) == b"string" else b""
-        chunks.append(f"{readable(key)}={readable(value)}")
-    return "\n".join(chunks)
-
-
-async def count(live, model, *where) -> int:
-    await live.settle()  # the bot commits after its last reply of an update
-    await live.settle()
-    async with live.app.sessionmaker() as session:
-        return await session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-async def join_as_adult(user, token, live, name="Смирнова Анна Петровна"):
-    await user.send(f"/start {token}")
-    welcome, age = await user.wait_messages(2)
-    assert "Наставничество 2026" in welcome.text
-    await user.press("18 лет и старше")
-    (consent,) = await user.wait_messages(1)
-    assert "Согласие на обработку персональных данных" in consent.text
-    assert "МБОУ СОШ № 1" in consent.text  # the operator is the organisation
-    await user.press("✅ Даю согласие")
-    accepted, ask_name = await user.wait_messages(2)
-    assert "согласие записано" in accepted.text
-    await user.send(name)
-    await live.settle()
+from tests.e2e.helpers import count, dump_conversations, dump_database, join_as_adult
+from tests.texts import t
 
 
 async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
@@ -94,14 +33,14 @@ async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
     answered = await answer_survey(mentor, "mentor_profile", live,
                                    texts={"hours_per_month": "6", "max_mentees": "2"})
     assert answered >= 8
-    await live.settle()
+    await live.handled()
     assert "Вы в базе программы" in mentor.last_message.text
 
     mentee = emulator.user(3002, first_name="Борис", language_code="ru")
     await join_as_adult(mentee, seeded.mentee_token, live, name="Петров Борис")
     await answer_survey(mentee, "mentee_profile", live)
 
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         rows = (await session.execute(select(Participation.role, Participation.state,
                                              Participation.full_name))).all()
@@ -111,7 +50,7 @@ async def test_mentor_and_mentee_from_invite_to_ready(live, emulator):
 
     await mentor.send("/start")
     (overview,) = await mentor.wait_messages(1)
-    assert "Наставничество 2026" in overview.text and "готов к подбору пары" in overview.text
+    assert "Наставничество 2026" in overview.text and t("state.ready") in overview.text
 
 
 async def test_a_class_joining_by_one_link_at_once_all_get_in_and_are_counted(live, emulator):
@@ -120,7 +59,7 @@ async def test_a_class_joining_by_one_link_at_once_all_get_in_and_are_counted(li
               for n in range(15)]
     await asyncio.gather(*(join_as_adult(pupil, seeded.mentee_token, live, name=f"Ученик {n}")
                            for n, pupil in enumerate(pupils)))
-    await live.settle()
+    await live.handled()
     assert await count(live, Participation, Participation.role == "mentee") == 15
     async with live.app.sessionmaker() as session:
         uses = await session.scalar(select(Invitation.uses)
@@ -132,11 +71,11 @@ async def test_programme_with_several_forms_asks_the_form(live, emulator):
     seeded = await seed_programme(live.app, forms=["teacher_teacher", "custom:наставник – <новичок>"])
     mentor = emulator.user(3003, first_name="Вера", language_code="ru")
     await join_as_adult(mentor, seeded.mentor_token, live)
-    assert mentor.last_message.text == "Выберите форму наставничества:"
-    assert mentor.last_message.buttons == ["учитель – учитель", "наставник – <новичок>"]
+    assert mentor.last_message.text == t("onboarding.ask_form")
+    assert mentor.last_message.buttons == [t("form.teacher_teacher"), "наставник – <новичок>"]
     await mentor.press("наставник – <новичок>")
-    await live.settle()
-    await live.settle()
+    await live.handled()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         form = await session.scalar(select(Participation.form))
     assert form == "custom:наставник – <новичок>"
@@ -147,19 +86,16 @@ async def test_declining_consent_stores_nothing_personal(live, emulator):
     user = emulator.user(3010, first_name="Зинаида", last_name="Уникальнова", language_code="ru")
     await user.send(f"/start {seeded.mentee_token}")
     await user.wait_messages(2)
-    await user.press("18 лет и старше")
+    await user.press(t("age_group.18_plus"))
     await user.wait_messages(1)
-    await user.press("Не согласен(на)")
+    await user.press(t("consent.decline"))
     (declined,) = await user.wait_messages(1)
     assert "ничего не сохранил" in declined.text
-    assert "Я передумал(а)" in declined.buttons
+    assert t("consent.reconsider") in declined.buttons
 
     # The update journal holds each raw update (names included) only while it is handled:
     # it must be gone within moments, and then nothing of the person is left anywhere.
-    await live.settle()
-    async with asyncio.timeout(5):
-        while await count(live, JournaledUpdate):  # noqa: ASYNC110 (polls the database)
-            await asyncio.sleep(0.05)
+    await live.journal_cleared(limit=5)
     assert await count(live, Participation) == 0
     assert await count(live, ConsentRecord) == 0
     assert await count(live, SurveyAnswer) == 0
@@ -168,9 +104,9 @@ async def test_declining_consent_stores_nothing_personal(live, emulator):
     assert "18_plus" not in dump  # not even the age group survives a decline
 
     # Reconsidering starts again from the age question.
-    await user.press("Я передумал(а)")
+    await user.press(t("consent.reconsider"))
     await user.wait_messages(2)
-    assert "Сколько вам полных лет?" in user.last_message.text
+    assert t("onboarding.age_group") in user.last_message.text
 
 
 async def guardian_link_of(child, live) -> str:
@@ -179,7 +115,7 @@ async def guardian_link_of(child, live) -> str:
     assert match, link_message.text
     # The link goes out before the update's commit (the guardian's invitation): a parent
     # opens it seconds later at the earliest, the test at once unless it waits.
-    await live.settle()
+    await live.handled()
     return match.group(1)
 
 
@@ -189,10 +125,10 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     parent = emulator.user(3021, first_name="Елена", language_code="ru")
     await child.send(f"/start {seeded.mentee_token}")
     await child.wait_messages(2)
-    await child.press("14–17 лет")
+    await child.press(t("age_group.14_17"))
     token = await guardian_link_of(child, live)
 
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         pending = await session.scalar(select(Participation))
     assert (pending.state, pending.age_group, pending.full_name) == ("guardian_pending", "14_17", None)
@@ -205,17 +141,17 @@ async def test_minor_waits_for_guardian_who_accepts(live, emulator):
     await parent.send(f"/start {token}")
     intro, consent = await parent.wait_messages(2)
     assert "законного представителя" in intro.text
-    await parent.press("✅ Даю согласие за ребёнка")
+    await parent.press(t("guardian.accept"))
     (thanks,) = await parent.wait_messages(1)
     assert "согласие записано" in thanks.text
     (news,) = await child.wait_messages(1)
     assert "родитель дал согласие" in news.text
-    await child.press("Заполнить анкету")
+    await child.press(t("onboarding.start_profile"))
     await child.wait_messages(1)
     await child.send("Иванов Миша")
     await answer_survey(child, "mentee_profile", live)
 
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
         parent_user = await session.scalar(select(User).where(User.telegram_id == 3021))
@@ -238,16 +174,16 @@ async def test_minor_whose_guardian_declines_is_not_kept(live, emulator):
     parent = emulator.user(3031, first_name="Нина", language_code="ru")
     await child.send(f"/start {seeded.mentor_token}")
     await child.wait_messages(2)
-    await child.press("Младше 14 лет")
+    await child.press(t("age_group.under_14"))
     token = await guardian_link_of(child, live)
     await parent.send(f"/start {token}")
     await parent.wait_messages(2)
-    await parent.press("Не даю согласия")
+    await parent.press(t("guardian.decline"))
     (recorded,) = await parent.wait_messages(1)
     assert "не будет участвовать" in recorded.text
     (news,) = await child.wait_messages(1)
     assert "не дал согласия" in news.text
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
     assert participation.state == "withdrawn"
@@ -286,20 +222,18 @@ async def test_mydata_then_forget_erases_the_person(live, emulator):
 
     await user.send("/forget")
     await user.wait_messages(1)
-    await user.press("Да, удалить мои данные")
-    await live.settle()
+    await user.press(t("forget.confirm"))
+    await live.handled()
     assert "данные удалены" in user.last_message.text
 
     # The update journal holds the raw update (the Telegram id in it) only while it is handled:
     # it must be gone within moments (as in the declining test), then nothing of the person is.
-    async with asyncio.timeout(5):
-        while await count(live, JournaledUpdate):  # noqa: ASYNC110 (polls the database)
-            await asyncio.sleep(0.05)
+    await live.journal_cleared(limit=5)
     dump = await dump_database(live) + await dump_conversations(live)
     for secret in ("Гертрудова", "Учитель физики", "Секретик"):
         assert secret not in dump
     assert "3040" not in dump  # not even the Telegram id
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         anonymous = await session.scalar(select(Participation))
     assert (anonymous.state, anonymous.user_id, anonymous.role) == ("withdrawn", None, "mentee")
@@ -314,9 +248,9 @@ async def test_bad_answers_get_a_reprompt_and_change_nothing(live, emulator):
     await user.send("мне 30")  # text where a button is expected
     (hint,) = await user.wait_messages(1)
     assert "кнопками" in hint.text
-    await user.press("18 лет и старше")
+    await user.press(t("age_group.18_plus"))
     await user.wait_messages(1)
-    await user.press("✅ Даю согласие")
+    await user.press(t("consent.accept"))
     await user.wait_messages(2)
     await user.send_photo(b"\x89PNG fake")  # a photo instead of the name
     (again,) = await user.wait_messages(1)
@@ -350,10 +284,10 @@ async def test_unknown_or_stale_invitations_are_refused_without_details(live, em
     user = emulator.user(3060, first_name="Яна", language_code="ru")
     await user.send("/start AAAAAAAAAAAAAAAAAAAAAAAA")
     (reply,) = await user.wait_messages(1)
-    assert reply.text == "Ссылка-приглашение не действует. Попросите у куратора новую ссылку."
+    assert reply.text == t("invite.invalid")
     await user.press_data("sv:999:position:o:1")  # a forged survey button
-    await live.settle()
-    assert user.callback_answers[-1].text == "Это действие вам недоступно."
+    await live.handled()
+    assert user.callback_answers[-1].text == t("access.denied")
 
 
 async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_everyone(live, emulator):
@@ -364,7 +298,7 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
     curator = emulator.user(3070, first_name="Куратор", language_code="ru")
     await curator.send("/start")
     await curator.wait_messages(1)
-    await live.settle()  # the reply goes out before the update's commit (its user row)
+    await live.handled()  # the reply goes out before the update's commit (its user row)
     async with live.app.sessionmaker() as session, session.begin():
         account = await users.get_or_create(session, 3070)
         await programmes.add_curator(session, seeded.organisation_id, account.id, "Кураторова К.К.")
@@ -373,30 +307,30 @@ async def test_guardian_withdrawal_ends_the_childs_participation_and_tells_every
     parent = emulator.user(3072, first_name="Мама", language_code="ru")
     await child.send(f"/start {seeded.mentee_token}")
     await child.wait_messages(2)
-    await child.press("14–17 лет")
+    await child.press(t("age_group.14_17"))
     token = await guardian_link_of(child, live)
     await parent.send(f"/start {token}")
     await parent.wait_messages(2)
-    await parent.press("✅ Даю согласие за ребёнка")
+    await parent.press(t("guardian.accept"))
     await parent.wait_messages(1)
     await child.wait_messages(1)
-    await child.press("Заполнить анкету")
+    await child.press(t("onboarding.start_profile"))
     await child.wait_messages(1)
     await child.send("Петров Пётр")
     await child.wait_messages(1)  # the first question of the questionnaire
 
     await parent.send("/forget")
     await parent.wait_messages(1)
-    await parent.press("Да, удалить мои данные")
+    await parent.press(t("forget.confirm"))
     (news,) = await child.wait_messages(1, timeout=15)
     assert "отозвал согласие на ваше участие" in news.text
     (notice,) = await curator.wait_messages(1, timeout=15)
-    assert "наставляемый" in notice.text and "отозвал согласие" in notice.text
+    assert t("role.mentee") in notice.text and "отозвал согласие" in notice.text
     assert "Петров" not in notice.text
 
     dump = await dump_database(live)
     assert "Петров Пётр" not in dump and "3072" not in dump
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         participation = await session.scalar(select(Participation))
     assert participation.state == "withdrawn" and participation.full_name is None
@@ -409,15 +343,15 @@ async def test_the_link_opened_again_mid_questionnaire_leads_back_to_the_questio
     user = emulator.user(3095, first_name="Анна", language_code="ru")
     await join_as_adult(user, seeded.mentor_token, live)
     await user.send("Учитель истории")
-    await live.settle()
+    await live.handled()
     assert "Вопрос 2 из" in user.last_message.text
 
     await user.send(f"/start {seeded.mentor_token}")
-    await live.settle()
+    await live.handled()
     assert "Вы уже участвуете" in user.last_message.text
-    assert user.last_message.buttons == ["Заполнить анкету"]
-    await user.press("Заполнить анкету")
-    await live.settle()
+    assert user.last_message.buttons == [t("onboarding.start_profile")]
+    await user.press(t("onboarding.start_profile"))
+    await live.handled()
     assert "Вопрос 2 из" in user.last_message.text
     assert await count(live, SurveyAnswer) == 1
 
@@ -431,11 +365,11 @@ async def test_a_button_of_another_question_brings_the_message_back_to_the_curre
     user = emulator.user(3096, first_name="Анна", language_code="ru")
     await join_as_adult(user, seeded.mentor_token, live)
     await user.send("Учитель истории")
-    await live.settle()
+    await live.handled()
     question = user.last_message
     assert "Вопрос 2 из" in question.text
     await user.press(question.buttons[0])
-    await live.settle()
+    await live.handled()
     assert "Вопрос 3 из" in question.text and user.messages[-1] is question
     async with live.app.sessionmaker() as session, session.begin():
         second = (await session.scalars(select(SurveyAnswer).order_by(SurveyAnswer.id))).all()[1]
@@ -443,10 +377,10 @@ async def test_a_button_of_another_question_brings_the_message_back_to_the_curre
 
     before = len(user.callback_answers)
     await user.press(question.buttons[0])
-    await live.settle()
+    await live.handled()
     assert user.callback_answers[before:] and "уже не актуален" in str(user.callback_answers[-1])
     assert "Вопрос 2 из" in question.text and user.messages[-1] is question
     assert await count(live, SurveyAnswer) == 1  # question 1 only
     await user.press(question.buttons[0])
-    await live.settle()
+    await live.handled()
     assert "Вопрос 3 из" in question.text and await count(live, SurveyAnswer) == 2

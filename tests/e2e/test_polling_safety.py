@@ -11,6 +11,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.emulator.live import live_bot
+from tests.e2e.helpers import until
 
 
 def slow_handler(gate: asyncio.Event | None):
@@ -46,17 +47,17 @@ async def test_unfinished_update_is_kept_and_handled_after_a_crash(settings, emu
         await other.send("/help")
         (help_reply,) = await other.wait_messages(1)
         assert "Что я умею" in help_reply.text
-        await live.settle()
+        await live.handled()
         help_id = emulator.state.queue.accepted_ids[-1]
         calls_before = len(emulator.calls)
         sent = await slow_user.send("/slow")
         slow_id = emulator.state.queue.accepted_ids[-1]
-        await asyncio.sleep(1.0)
         # Telegram was told (it will not send the update again: only the journal has it)...
-        offsets = get_updates_offsets(emulator, calls_before)
-        assert max(offsets) > slow_id, offsets
+        await until(lambda: max(get_updates_offsets(emulator, calls_before), default=0)
+                    > slow_id, "the next getUpdates confirms the update")
         # ...and the journal holds it, while the finished /help has left it.
-        assert await journal_ids(live) == [slow_id]
+        await until(lambda: journal_ids(live), "the journal holds only the unfinished update",
+                    expect=[slow_id])
         assert help_id < slow_id
         # Crash: polling and the handler inside it stop dead; nothing was committed.
         handlers = [task for task in asyncio.all_tasks()
@@ -72,7 +73,7 @@ async def test_unfinished_update_is_kept_and_handled_after_a_crash(settings, emu
     async with live_bot(settings, emulator, prepare=slow_handler(None)) as live:
         (reply,) = await slow_user.wait_messages(1, timeout=10)
         assert reply.text == "slow done"
-        await live.settle()
+        await live.journal_cleared()
         assert await journal_ids(live) == []
     # The /help that was finished before the crash was not handled a second time.
     assert len([m for m in other.messages if "Что я умею" in m.text]) == 1
@@ -147,10 +148,10 @@ async def test_only_updates_that_wrote_are_recorded_and_a_recorded_one_is_skippe
         await user.send("/language")
         await user.wait_messages(1)
         await user.press("English")  # writes the locale
-        await live.settle()
+        await live.handled()
         assert user.last_message.text == "Done: I will speak English now."
         wrote = emulator.state.queue.accepted_ids[-1]
-        await live.settle()
+        await live.handled()
         async with live.app.sessionmaker() as session:
             recorded = set(await session.scalars(select(ProcessedUpdate.update_id)))
         assert wrote in recorded
@@ -159,7 +160,7 @@ async def test_only_updates_that_wrote_are_recorded_and_a_recorded_one_is_skippe
         raw = emulator.state.delivered_update(wrote)
         await live.app.dispatcher.feed_update(
             live.bot, Update.model_validate(raw, context={"bot": live.bot}))
-        await live.settle()
+        await live.handled()
         # The recorded update was not handled again: no edit, no answer to the press.
         assert [c.method for c in emulator.calls[calls:] if c.method != "getUpdates"] == []
 

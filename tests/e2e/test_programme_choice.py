@@ -35,7 +35,7 @@ async def test_curator_of_two_programmes_chooses_then_sees_the_chosen_one(
             await seed(session, live.app.translator, curator_telegram_id=CURATOR,
                        title=SECOND, people_base=7200)
         await curator.send(command)
-        await live.settle()
+        await live.handled()
         question = curator.last_message
         assert question.buttons == [FIRST, SECOND], question.text
         if COMMANDS[command]:

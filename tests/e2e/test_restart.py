@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import pytest
 
 from bot.emulator import BotAPIEmulator
@@ -16,15 +13,7 @@ from tests.conftest import (
     service_missing,
 )
 from tests.e2e.harness import BotProcess
-
-
-async def wait_polling(emulator: BotAPIEmulator, since: int, limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if any(c.method == "getUpdates" for c in emulator.calls[since:]):
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the bot process did not start polling")
+from tests.e2e.helpers import journal_emptied, wait_polling
 
 
 async def interrupted_flow_resumes(emulator: BotAPIEmulator, env: dict[str, str], tmp_path,
@@ -37,7 +26,9 @@ async def interrupted_flow_resumes(emulator: BotAPIEmulator, env: dict[str, str]
         await user.send("/timezone")
         (prompt,) = await user.wait_messages(1, timeout=20)
         assert "часовой пояс" in prompt.text
-        await emulator.settle(quiet=0.5)
+        # Finished for good (out of the update journal): killed now, the restarted bot does
+        # not hand the update out again.
+        await journal_emptied(env["DATABASE_URL"])
         process.kill()
         if after_kill is not None:
             await after_kill()

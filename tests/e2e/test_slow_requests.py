@@ -27,6 +27,10 @@ CURATOR = 880
 SLOW = 3.0  # seconds the request hangs
 PEOPLE = range(8801, 8806)
 SERVED_WITHIN = 0.2
+# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
+# counts them): the tests of xdist group "timing" run on one worker, one after another, never
+# side by side with each other (scripts/test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("timing")
 
 
 def pending(emulator, method: str) -> bool:
@@ -70,7 +74,7 @@ async def test_others_are_served_while_a_curators_request_hangs(live, emulator, 
     # The curator's update is whole: the card and the picture arrive, the link is there once.
     card, picture = await curator.wait_messages(2, timeout=SLOW + 5)
     assert "t.me/" in card.text and picture.photo is not None
-    await live.settle()
+    await live.journal_cleared()  # finished for good: its sent replies no longer owed
     async with live.app.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Invitation)) == (
             links_before + 1)
@@ -114,8 +118,7 @@ async def test_a_crash_between_the_commit_and_the_replies_loses_and_doubles_noth
     async with live_bot(settings, emulator) as live:
         (greeting,) = await person.wait_messages(1, timeout=10)
         assert "Здравствуйте" in greeting.text
-        await live.settle()
-        await asyncio.sleep(0.5)  # the journal's clean-up
+        await live.journal_cleared()
         async with live.app.sessionmaker() as session:
             assert await session.scalar(select(func.count()).select_from(User).where(
                 User.telegram_id == person.id)) == 1

@@ -11,6 +11,7 @@ from bot.emulator.live import live_bot
 from bot.emulator.seed import seed_programme
 from models import Organisation, Participation, SurveyResponse
 from tests.e2e.helpers import press
+from tests.texts import t
 
 OWNER = 510
 
@@ -23,7 +24,7 @@ async def live(settings, emulator):
 
 
 async def _names(live) -> list[str | None]:
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         return list((await session.scalars(select(Participation.full_name))).all())
 
@@ -34,9 +35,9 @@ async def _at_name_step(live, emulator, user_id: int):
     user = emulator.user(user_id, first_name="Анна", language_code="ru")
     await user.send(f"/start {seeded.mentee_token}")
     await user.wait_messages(2)
-    await user.press("18 лет и старше")
+    await user.press(t("age_group.18_plus"))
     await user.wait_messages(1)
-    await user.press("✅ Даю согласие")
+    await user.press(t("consent.accept"))
     _, ask_name = await user.wait_messages(2)
     return user, ask_name
 
@@ -49,7 +50,7 @@ async def test_forget_and_help_at_the_name_step_are_commands_not_a_name(live, em
     (ask,) = await user.wait_messages(1)
     assert "Отозвать согласие" in ask.text  # withdrawing is offered, not taken as a name
     assert await _names(live) == [None]
-    await press(live, user, "Нет, оставить")
+    await press(live, user, t("forget.keep"))
 
     await user.send("/help")
     (help_text,) = await user.wait_messages(1)
@@ -71,7 +72,7 @@ async def test_forget_confirmed_at_the_name_step_erases_and_ends_the_step(live, 
     user, _ = await _at_name_step(live, emulator, 3602)
     await user.send("/forget")
     await user.wait_messages(1)
-    await press(live, user, "Да, удалить мои данные")
+    await press(live, user, t("forget.confirm"))
     assert "данные удалены" in user.last_message.text
     async with live.app.sessionmaker() as session:
         state = await session.scalar(select(Participation.state))
@@ -86,7 +87,7 @@ async def test_a_refused_or_unknown_command_at_a_step_keeps_the_step(live, emula
     user, _ = await _at_name_step(live, emulator, 3603)
     await user.send("/status")
     (refusal,) = await user.wait_messages(1)
-    assert refusal.text == "Эта команда доступна только куратору программы."
+    assert refusal.text == t("access.curator_only")
     await user.send("/nosuchcommand")
     (unknown,) = await user.wait_messages(1)
     assert "такой команды нет" in unknown.text
@@ -102,7 +103,7 @@ async def test_a_command_leaves_the_step_then_a_note_says_so(live, emulator):
     await user.send("/timezone")
     prompt, note = await user.wait_messages(2)
     assert "часовой пояс" in prompt.text
-    assert note.text == "Шаг, начатый до этой команды, прерван."
+    assert note.text == t("steps.left")
     await user.send("Asia/Yekaterinburg")  # the answer of the new step, not a name
     (changed,) = await user.wait_messages(1)
     assert "Asia/Yekaterinburg" in changed.text
@@ -123,17 +124,17 @@ async def test_status_at_the_organisation_name_step_is_not_an_organisation(live,
     await owner.send("/orgs@mentorbot_test_bot")
     listing, note = await owner.wait_messages(2)
     assert "Организаций пока нет" in listing.text
-    assert note.text == "Шаг, начатый до этой команды, прерван."
+    assert note.text == t("steps.left")
     await owner.send("/neworg")
     await owner.wait_messages(1)
     await owner.send("/typo")
     (refused,) = await owner.wait_messages(1)
     assert "такой команды нет" in refused.text
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         names = (await session.scalars(select(Organisation.name))).all()
     assert len(names) == before and not [n for n in names if n.startswith("/")]
     # The step stayed after the unknown command: a real name is taken.
     await owner.send("Гимназия №7")
     (kinds,) = await owner.wait_messages(1)
-    assert "Школа" in kinds.buttons
+    assert t("owner.kind.school") in kinds.buttons

@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from bot.emulator.seed import seed_programme
 from bot.emulator.survey_player import answer_survey
-from tests.e2e.test_onboarding import join_as_adult
+from tests.e2e.helpers import join_as_adult
 
 _current: contextvars.ContextVar[dict | None] = contextvars.ContextVar("watched", default=None)
 
@@ -28,7 +28,7 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
     seeded = await seed_programme(live.app)
     mentor = emulator.user(3301, first_name="Анна", language_code="ru")
     await join_as_adult(mentor, seeded.mentor_token, live)
-    await live.settle()
+    await live.handled()
 
     watched: list[dict] = []
 
@@ -66,7 +66,7 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
     try:
         answered = await answer_survey(mentor, "mentor_profile", live,
                                        texts={"hours_per_month": "6", "max_mentees": "2"})
-        await live.settle()
+        await live.handled()
     finally:
         live.bot.session.middleware.unregister(request)
         live.app.dispatcher.update.outer_middleware._middlewares.remove(watch)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.emulator import BotAPIEmulator
-from tests.e2e.test_restart import wait_polling
+from tests.e2e.helpers import wait_polling
 from tests.install.service import (
     BASE_ENV,
     ROOT,

@@ -26,7 +26,7 @@ from bot.emulator import BotAPIEmulator
 from bot.emulator.live_webhook import free_port
 from bot.emulator.seed import seed_programme
 from bot.runtime.factory import create_application
-from tests.e2e.test_restart import wait_polling
+from tests.e2e.helpers import wait_polling
 from tests.install.service import (
     AS_ROOT,
     BASE_ENV,

@@ -18,12 +18,14 @@ from bot.services.notices import digest
 from bot.services.reports import monitoring_data
 from models import OutboxMessage, Pair, PairState, Programme
 from scheduler.lifecycle_jobs import lifecycle_job
+from tests.e2e.helpers import press, pressed_data
+from tests.e2e.world import DENIED, T0, World
 from tests.lifecycle.test_lifecycle_e2e import curator_of, keys_for
-from tests.meetings.conftest import DENIED, T0, World, pressed, pressed_data
+from tests.texts import t
 
 # the live bot with a controllable clock of the life cycle tests
 REMIND = "🔔 Напомнить не ответившим: Промежуточный опрос"
-LOG = "📝 Отметить встречу"
+LOG = t("meetings.button.log")
 
 
 def texts(who) -> list[str]:
@@ -46,7 +48,7 @@ async def test_digest_shows_answered_of_sent_and_reminds_those_who_did_not(world
     assert await lifecycle_job(world.job_context()) == 4
     await world.deliver()
     await e1.wait_messages(1)
-    await pressed(world.live, e1, "📝 Пройти промежуточный опрос")
+    await press(world.live, e1, t("lifecycle.button.mid"))
     await answer_survey(e1, "midterm_control", world.live)
 
     # Monday 10:00 in Moscow: this week's digest (Monday 09:00) is due.
@@ -66,14 +68,14 @@ async def test_digest_shows_answered_of_sent_and_reminds_those_who_did_not(world
     for who in (m1, e1, m2, e2):
         who.mark_read()
 
-    await pressed(world.live, curator, REMIND)
+    await press(world.live, curator, REMIND)
     (confirmation,) = await curator.wait_messages(1)
     assert "напоминание отправлено 3 участникам" in confirmation.text
     await world.deliver()
     for who in (m1, m2, e2):
         (reminder,) = await who.wait_messages(1)
         assert "Напоминание: промежуточный опрос" in reminder.text
-        assert "📝 Пройти промежуточный опрос" in reminder.buttons
+        assert t("lifecycle.button.mid") in reminder.buttons
     assert not e1.messages[e1._read:]
 
     # Pressed again the same day: nobody is reminded twice.
@@ -107,7 +109,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
     (card,) = await curator.wait_messages(1)
     default = (ends - timedelta(days=7)).strftime("%d.%m.%Y")
     assert f"📋 Итоговые опросы: {default}" in card.buttons
-    await pressed(world.live, curator, f"📋 Итоговые опросы: {default}")
+    await press(world.live, curator, f"📋 Итоговые опросы: {default}")
     (ask,) = await curator.wait_messages(1)
     assert "За сколько дней до окончания" in ask.text and "Сейчас: 7" in ask.text
     await curator.send("сто")
@@ -117,7 +119,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
     (saved,) = await curator.wait_messages(1)
     when = ends - timedelta(days=5)
     assert f"уйдут за 5 дней до окончания — {when.strftime('%d.%m.%Y')}" in saved.text
-    await world.live.settle()  # the reply goes out before the update's commit
+    await world.live.handled()  # the reply goes out before the update's commit
     async with world.live.app.sessionmaker() as session:
         assert (await session.get(Programme, world.programme_id)).final_surveys_days == 5
     # A participant cannot open that setting.
@@ -147,7 +149,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
 
     # The pair is still active, and the mentee can already answer; her wish to become a mentor
     # reaches the next cycle.
-    await pressed(world.live, e1, "📝 Оценить программу")
+    await press(world.live, e1, t("lifecycle.button.fin"))
     await answer_survey(e1, "final_satisfaction_mentee", world.live)
     async with world.live.app.sessionmaker() as session:
         data = await monitoring_data.load(session, world.programme_id)
@@ -160,7 +162,7 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
     await pressed_data(world.live, curator, ProgrammeCallback(
         action="card", programme_id=world.programme_id).pack())
     await curator.wait_messages(1)
-    await pressed(world.live, curator, "🏁 Завершить программу")
+    await press(world.live, curator, t("cur.card.complete"))
     await world.deliver()
     async with world.live.app.sessionmaker() as session:
         assert set((await session.scalars(select(Pair.state))).all()) == {PairState.COMPLETED}
@@ -185,11 +187,11 @@ async def test_final_meeting_asks_the_pair_for_reflection_once(world: World):
 
     async def log_final() -> None:
         await anna.send(LOG)
-        await live.settle()
-        await pressed(live, anna, "🏷 Изменить вид")
-        await pressed(live, anna, "итоговая встреча")
-        await pressed(live, anna, "60 мин")
-        await pressed(live, anna, "✅ Готово")
+        await live.handled()
+        await press(live, anna, t("meetings.button.change_kind"))
+        await press(live, anna, "итоговая встреча")
+        await press(live, anna, "60 мин")
+        await press(live, anna, t("meetings.button.done"))
 
     await log_final()
     await world.deliver()
@@ -197,14 +199,14 @@ async def test_final_meeting_asks_the_pair_for_reflection_once(world: World):
         got = "\n".join(texts(who))
         assert count(who, "самое время для рефлексии") == 1, got
         assert "Итоговая встреча вашей пары" in got and "итоговую самооценку" in got
-        assert "📝 Написать рефлексию" in [b for m in who.messages for b in m.buttons]
+        assert t("lifecycle.button.refl") in [b for m in who.messages for b in m.buttons]
     assert not count(petya, "рефлекси") and not count(olga, "рефлекси")
 
     # Deleted within the edit window and logged again: no second reflection prompt.
     logged = next(m for m in reversed(anna.messages) if "Встреча отмечена" in (m.text or ""))
     await anna.press_data(logged.button_data("🗑 Удалить"), logged.message_id)
-    await live.settle()
-    await pressed(live, anna, "Да, удалить")
+    await live.handled()
+    await press(live, anna, t("meetings.button.delete_confirm"))
     async with live.app.sessionmaker() as session:
         assert (await session.get(Pair, pair_id)).stage != "final"
     await log_final()
@@ -235,7 +237,7 @@ async def test_a_pair_ended_early_after_the_final_surveys_gets_no_more_reminders
     await curator.wait_messages(1)
     await curator.send("Наставник уволился")
     await curator.wait_messages(2)
-    await world.live.settle()
+    await world.live.handled()
     async with world.live.app.sessionmaker() as session:
         states = dict((await session.execute(select(
             OutboxMessage.dedupe_key, OutboxMessage.state).where(

@@ -22,10 +22,12 @@ from bot.services.people import users
 from bot.services.programmes import programmes
 from models import OutboxMessage, Pair, PairState, Programme, SurveyAnswer, SurveyResponse
 from scheduler.lifecycle_jobs import lifecycle_job
-from tests.meetings.conftest import CURATOR_ONLY, DENIED, T0, World, pressed, pressed_data
+from tests.e2e.helpers import press, pressed_data
+from tests.e2e.world import CURATOR_ONLY, DENIED, T0, World
+from tests.texts import t
 
 CURATOR = 5900
-ENTRY = "📝 Пройти входную самооценку"
+ENTRY = t("lifecycle.button.entry")
 
 
 async def curator_of(world: World):
@@ -35,7 +37,7 @@ async def curator_of(world: World):
         await session.commit()
     sim = world.emulator.user(CURATOR, first_name="Ольга", language_code="ru")
     await sim.send("/start")
-    await world.live.settle()
+    await world.live.handled()
     sim.mark_read()
     return sim
 
@@ -70,7 +72,7 @@ async def test_entry_survey_on_pairing_reminds_until_answered(world: World):
         kind="entry", pair=pair_id).pack())
     assert answer == DENIED
 
-    await pressed(world.live, mentee, ENTRY)
+    await press(world.live, mentee, ENTRY)
     assert await answer_survey(mentee, "entry_self_assessment_mentee", world.live) > 3
     async with world.live.app.sessionmaker() as session:
         response = await session.scalar(select(SurveyResponse).where(
@@ -88,7 +90,7 @@ async def test_entry_survey_on_pairing_reminds_until_answered(world: World):
 
     # The answered survey's button again: no second response.
     mentee.mark_read()
-    await pressed(world.live, mentee, ENTRY)
+    await press(world.live, mentee, ENTRY)
     (again,) = await mentee.wait_messages(1)
     assert "уже ответили" in again.text
 
@@ -111,15 +113,15 @@ async def test_curator_completes_a_pair_then_the_programme(world: World):
     await world.deliver()
     for who in (m1, e1):
         texts = "\n".join(m.text for m in await who.wait_messages(3))
-        assert "Оцените, пожалуйста" in texts and "Итоговая самооценка" in texts
+        assert "Оцените, пожалуйста" in texts and t("completion.survey.exit") in texts
         assert "рефлексию" in texts
     assert not [m for m in e2.messages if "Оцените" in (m.text or "")]
 
-    await pressed(world.live, e1, "📝 Оценить программу")
+    await press(world.live, e1, t("lifecycle.button.fin"))
     await answer_survey(e1, "final_satisfaction_mentee", world.live)
     await e1.send("/help")  # the survey player reads the last two messages: not the old «done»
     await e1.wait_messages(1)
-    await pressed(world.live, e1, "📝 Пройти итоговую самооценку")
+    await press(world.live, e1, t("lifecycle.button.exit"))
     await answer_survey(e1, "exit_self_assessment_mentee", world.live)
     async with world.live.app.sessionmaker() as session:
         contexts = set((await session.scalars(select(SurveyResponse.context).where(
@@ -160,7 +162,7 @@ async def test_midterm_survey_on_the_curators_date_once(world: World):
     await world.deliver()
     (prompt,) = await mentee.wait_messages(1)
     assert "Середина программы" in prompt.text
-    await pressed(world.live, mentee, "📝 Пройти промежуточный опрос")
+    await press(world.live, mentee, t("lifecycle.button.mid"))
     await answer_survey(mentee, "midterm_control", world.live)
     assert await keys_for(world, "survey:midterm_control:") == {
         f"survey:midterm_control:pair:{pair_id}:midterm:{pid}{tail}"
@@ -220,12 +222,12 @@ async def test_report_and_monitoring_show_the_stored_answers(world: World):
     stage1, completion, stage2 = (list(sheet.iter_rows(values_only=True))
                                   for sheet in book.worksheets[:3])
     usefulness = {(row[1], row[2]): (row[3], row[4]) for row in stage1
-                  if row[0] == "Эффективность программы"}
-    assert usefulness[("Наставляемые", "Все формы")] == (7.5, 2)
-    assert usefulness[("Наставники", "Все формы")] == (10, 1)
-    assert usefulness[("Все участники", "Все формы")] == (pytest.approx(25 / 3), 3)
-    everyone = next(row for row in completion if row[0] == "Все участники"
-                    and row[1] == "Все формы")
+                  if row[0] == t("monitoring.q.usefulness")}
+    assert usefulness[("Наставляемые", t("monitoring.all_forms"))] == (7.5, 2)
+    assert usefulness[("Наставники", t("monitoring.all_forms"))] == (10, 1)
+    assert usefulness[(t("monitoring.all_roles"), t("monitoring.all_forms"))] == (pytest.approx(25 / 3), 3)
+    everyone = next(row for row in completion if row[0] == t("monitoring.all_roles")
+                    and row[1] == t("monitoring.all_forms"))
     assert everyone[2:4] == (4, 3)  # four asked, three answered
     confidence = next(row for row in stage2 if row[1] == "Наставляемые"
                       and row[0] == book.worksheets[2].cell(2, 1).value)
@@ -250,7 +252,7 @@ async def test_curator_sets_the_midterm_date_from_the_card(world: World):
     await pressed_data(world.live, curator, ProgrammeCallback(
         action="card", programme_id=world.programme_id).pack())
     (card,) = await curator.wait_messages(1)
-    await pressed(world.live, curator, "📅 Промежуточный опрос: 15.01.2027")
+    await press(world.live, curator, "📅 Промежуточный опрос: 15.01.2027")
     (ask,) = await curator.wait_messages(1)
     assert "Сейчас: 15.01.2027" in ask.text
     await curator.send("01.06.2030")
@@ -259,7 +261,7 @@ async def test_curator_sets_the_midterm_date_from_the_card(world: World):
     await curator.send("01.12.2026")
     (done,) = await curator.wait_messages(1)
     assert "01.12.2026" in done.text
-    await world.live.settle()
+    await world.live.handled()
     async with world.live.app.sessionmaker() as session:
         programme = await session.get(Programme, world.programme_id)
         assert programme.midterm_on == date(2026, 12, 1)
@@ -287,14 +289,14 @@ async def test_letters_to_picked_mentors_and_a_zip_for_the_curator(world: World)
     assert await pressed_data(world.live, m1, LifecycleCardCallback(
         action="let", programme_id=world.programme_id).pack()) == DENIED
     m1.mark_read()
-    await pressed(world.live, curator, "🏅 Благодарственные письма")
+    await press(world.live, curator, t("lifecycle.card.letters"))
     (picker,) = await curator.wait_messages(1)
     assert "✅ Орлов Борис Ильич" in picker.buttons and "▫️ Лебедева Вера" in picker.buttons
     assert "📨 Отправить 1 письмо" in picker.buttons
-    await pressed(world.live, curator, "▫️ Лебедева Вера")
-    await pressed(world.live, curator, "✅ Лебедева Вера")  # and back off
+    await press(world.live, curator, "▫️ Лебедева Вера")
+    await press(world.live, curator, "✅ Лебедева Вера")  # and back off
     assert "▫️ Лебедева Вера" in curator.last_message.buttons
-    await pressed(world.live, curator, "📨 Отправить 1 письмо")
+    await press(world.live, curator, "📨 Отправить 1 письмо")
     (archive,) = await curator.wait_messages(1)
     assert archive.document.filename == f"letters_{world.programme_id}.zip"
     with zipfile.ZipFile(BytesIO(archive.document.content)) as zipped:
@@ -335,7 +337,7 @@ async def test_next_cycle_invites_continuing_mentors_and_future_mentors(world: W
     await pressed_data(world.live, curator, ProgrammeCallback(
         action="card", programme_id=world.programme_id).pack())
     await curator.wait_messages(1)
-    await pressed(world.live, curator, "🔁 Новый цикл")
+    await press(world.live, curator, t("lifecycle.card.next_cycle"))
     await curator.wait_messages(1)
     await curator.send("Наставничество 2027/28")
     await curator.wait_messages(1)
@@ -366,7 +368,7 @@ async def test_next_cycle_invites_continuing_mentors_and_future_mentors(world: W
     e1.mark_read()
     await e1.send(f"/start {url.split('?start=')[1]}")
     welcome, _ = await e1.wait_messages(2)
-    assert "Наставничество 2027/28" in welcome.text and "наставник" in welcome.text
+    assert "Наставничество 2027/28" in welcome.text and t("role.mentor") in welcome.text
 
 
 async def test_a_pair_ended_early_gets_no_more_survey_reminders(world: World):
@@ -382,7 +384,7 @@ async def test_a_pair_ended_early_gets_no_more_survey_reminders(world: World):
     await curator.wait_messages(1)
     await curator.send("Наставляемая перешла в другую школу")
     await curator.wait_messages(2)
-    await world.live.settle()
+    await world.live.handled()
     async with world.live.app.sessionmaker() as session:
         states = dict((await session.execute(select(
             OutboxMessage.dedupe_key, OutboxMessage.state).where(

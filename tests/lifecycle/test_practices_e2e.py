@@ -20,13 +20,14 @@ from bot.services.people import users
 from bot.services.programmes import programmes
 from bot.services.surveys import ScaleQuestion
 from models import OutboxMessage, PracticeMark, SurveyAnswer, SurveyResponse, User
-from tests.e2e.test_onboarding import dump_database
+from tests.e2e.helpers import dump_database, press, pressed_data
+from tests.e2e.world import DENIED, World
 from tests.lifecycle.test_lifecycle_e2e import CURATOR, curator_of, seed_answers
-from tests.meetings.conftest import DENIED, World, pressed, pressed_data
+from tests.texts import t
 
 # The same live bot with a controllable clock as the life cycle's own tests.
 
-CONDITIONS_BUTTON = "📋 Анкета об условиях"
+CONDITIONS_BUTTON = t("practices.button.conditions")
 SCORES = {"organisational_support": 9, "regulations": 7, "materials": 6, "time_allocated": 4,
           "mentor_training": 8, "mentor_incentives": 3, "premises": 10, "partners": 5}
 DIFFICULTY = "Наставникам не хватало часов в расписании"
@@ -44,7 +45,7 @@ async def answer_conditions(curator, live) -> None:
             await curator.send(DIFFICULTY)
         else:
             await curator.press("Пропустить")
-        await live.settle()
+        await live.handled()
     raise AssertionError("the conditions questionnaire did not finish")
 
 
@@ -55,7 +56,7 @@ async def second_curator(world: World, telegram_id: int, organisation_id: int, n
         await session.commit()
     sim = world.emulator.user(telegram_id, first_name=name.split()[0], language_code="ru")
     await sim.send("/start")
-    await world.live.settle()
+    await world.live.handled()
     sim.mark_read()
     return sim
 
@@ -81,7 +82,7 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
     # Participants are not asked about the conditions.
     assert not [m for m in mentee.messages if "об условиях" in (m.text or "")]
 
-    await pressed(world.live, curator, CONDITIONS_BUTTON)
+    await press(world.live, curator, CONDITIONS_BUTTON)
     assert "Условия реализации программы" in curator.last_message.text
     await answer_conditions(curator, world.live)
     async with world.live.app.sessionmaker() as session:
@@ -108,8 +109,8 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
     # Asked again from the monitoring screen: already answered, nothing changes.
     await curator.send("/monitoring")
     (screen,) = await curator.wait_messages(1)
-    assert CONDITIONS_BUTTON in screen.buttons and "★ Лучшие практики" in screen.buttons
-    await pressed(world.live, curator, CONDITIONS_BUTTON)
+    assert CONDITIONS_BUTTON in screen.buttons and t("practices.button.list") in screen.buttons
+    await press(world.live, curator, CONDITIONS_BUTTON)
     (again,) = await curator.wait_messages(1)
     assert "уже ответили" in again.text
 
@@ -133,8 +134,8 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
     assert DIFFICULTY in {a["answer"] for a in mine["answers"]}
     await curator.send("/forget")
     await curator.wait_messages(1)
-    await curator.press("Да, удалить мои данные")
-    await world.live.settle()
+    await curator.press(t("forget.confirm"))
+    await world.live.handled()
     dump = await dump_database(world.live)
     assert DIFFICULTY not in dump
     async with world.live.app.sessionmaker() as session:
@@ -163,7 +164,7 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     # Petrova writes her reflection in the chat; the other stories are seeded.
     katya = people[0][1][0]
     katya.mark_read()
-    await pressed(world.live, katya, "📝 Написать рефлексию")
+    await press(world.live, katya, t("lifecycle.button.refl"))
     await answer_survey(katya, "reflection", world.live,
                         texts={"what_changed": "Стала увереннее", "main_achievement": HOSTILE})
 
@@ -204,11 +205,11 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     assert "(просит не указывать имена)" in listing.text
     first = next(b for b in listing.buttons if b.startswith("★ В базу практик"))
     assert first == "★ В базу практик · 1"
-    await pressed(world.live, curator, "★ В базу практик · 1")  # Katya's story (the oldest)
+    await press(world.live, curator, "★ В базу практик · 1")  # Katya's story (the oldest)
     assert "Убрать из базы · 1" in curator.last_message.buttons
     assert "В базе практик: 1" in curator.last_message.text
-    await pressed(world.live, curator, "★ В базу практик · 3")  # the anonymous one
-    await pressed(world.live, curator, "›")
+    await press(world.live, curator, "★ В базу практик · 3")  # the anonymous one
+    await press(world.live, curator, "›")
     assert "Страница 2 из 2" in curator.last_message.text
     assert "★ В базу практик · 6" in curator.last_message.buttons
 
@@ -250,20 +251,20 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     await curator.send("/report")
     report, _ = await curator.wait_messages(2, timeout=15)
     sheet = load_workbook(BytesIO(report.document.content))["Лучшие практики"]
-    assert [c.value for c in sheet[1]] == ["Программа", "Форма наставничества", "Наставник",
+    assert [c.value for c in sheet[1]] == [t("practices.xlsx.programme"), "Форма наставничества", "Наставник",
                                            "Наставляемый", "Автор рассказа",
                                            "Главное достижение пары", "Дата"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [r[2:6] for r in rows] == [
         ("Орлов Борис", "Петрова Катя", "Рассказ наставляемого", HOSTILE),
         ("без имени", "без имени", "Рассказ наставника", "Анонимный рассказ")]
-    assert all(r[0] == "Наставничество 2026" and r[1] == "учитель – учитель"
+    assert all(r[0] == "Наставничество 2026" and r[1] == t("form.teacher_teacher")
                and r[6] is not None for r in rows)
 
     # Unmarking takes a story out of the base.
     await curator.send("/practices")
     await curator.wait_messages(1)
-    await pressed(world.live, curator, "Убрать из базы · 3")
+    await press(world.live, curator, "Убрать из базы · 3")
     async with world.live.app.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(PracticeMark)) == 1
 
@@ -271,8 +272,8 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     katya.mark_read()
     await katya.send("/forget")
     await katya.wait_messages(1)
-    await katya.press("Да, удалить мои данные")
-    await world.live.settle()
+    await katya.press(t("forget.confirm"))
+    await world.live.handled()
     dump = await dump_database(world.live)
     assert "олимпиаду" not in dump
     async with world.live.app.sessionmaker() as session:

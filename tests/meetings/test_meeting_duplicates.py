@@ -14,27 +14,30 @@ from bot.emulator.live_webhook import TEST_SECRET, live_webhook_bot
 from bot.emulator.seed import seed_pair, seed_programme
 from bot.runtime.webhook import SECRET_HEADER
 from models import Meeting, MeetingState, Participation, ParticipationState, User
-from tests.meetings.conftest import pressed
+from tests.e2e.helpers import press
+from tests.texts import t
 
-LOG = "📝 Отметить встречу"
+LOG = t("meetings.button.log")
 LOGGED = "Встреча отмечена"
 
 
 async def log_a_meeting(live, mentor) -> int:
     """/meeting, 60 minutes, «Готово»; returns the update id of the final tap."""
     await mentor.send(LOG)
-    await live.settle()
-    assert "встреча-знакомство" in mentor.last_message.text
-    await pressed(live, mentor, "60 мин")
-    await pressed(live, mentor, "✅ Готово")
+    await live.handled()
+    assert t("meetings.kind.intro") in mentor.last_message.text
+    await press(live, mentor, "60 мин")
+    await press(live, mentor, t("meetings.button.done"))
     update_id = live.emulator.state.queue.accepted_ids[-1]
     assert "callback_query" in live.emulator.state.delivered_update(update_id)
     assert sum(LOGGED in (m.text or "") for m in mentor.messages) == 1
+    # What the outbox sends for the logged meeting is not a reply: let it go out first.
+    await live.outbox_sent()
     return update_id
 
 
 async def logged_meetings(live) -> int:
-    await live.settle()
+    await live.handled()
     async with live.app.sessionmaker() as session:
         return await session.scalar(select(func.count()).select_from(Meeting).where(
             Meeting.state == MeetingState.DONE))
@@ -59,7 +62,7 @@ async def one_pair(live, emulator, base: int):
     await seed_pair(live.app, mentor_participation_id=ids[0], mentee_participation_ids=[ids[1]])
     mentor = emulator.user(base, first_name="Анна", language_code="ru")
     await mentor.send("/start")
-    await live.settle()
+    await live.handled()
     return mentor
 
 
@@ -79,7 +82,7 @@ async def test_meeting_log_tap_delivered_again_by_polling_logs_one_meeting(world
     queue = emulator.state.queue
     queue.pending.insert(0, emulator.state.delivered_update(update_id))
     queue.signal.notify()
-    await live.settle()
+    await live.handled()
     assert await logged_meetings(live) == 1
     # The Dispatcher gets it again (a restart between handling and confirming the offset).
     raw = emulator.state.delivered_update(update_id)

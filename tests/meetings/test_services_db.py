@@ -3,7 +3,7 @@ cancelling; stages; the one-query cadence, nudges, at-risk pairs and counts."""
 
 from __future__ import annotations
 
-import uuid
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -15,7 +15,7 @@ from bot.services.meetings import cadence as meetings_status
 from bot.services.meetings import meetings
 from models import OutboxMessage, Pair, Participation, Programme, User
 from models.migrate import upgrade_async
-from tests.conftest import POSTGRES_URL, service_missing
+from tests.conftest import postgres_database
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 TZ = "Europe/Moscow"
@@ -23,29 +23,15 @@ TZ = "Europe/Moscow"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db(request, sqlite_url) -> AsyncIterator:
-    if request.param == "sqlite":
-        url, cleanup = sqlite_url, None
-    else:
-        import asyncpg
-
-        admin = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-        name = f"mb_meetings_{uuid.uuid4().hex[:8]}"
+    async with contextlib.AsyncExitStack() as stack:
+        url = (sqlite_url if request.param == "sqlite"
+               else await stack.enter_async_context(postgres_database()))
+        await upgrade_async(url)
+        engine = create_engine(url)
         try:
-            connection = await asyncpg.connect(admin, timeout=5)
-        except (OSError, asyncpg.PostgresError) as exc:
-            service_missing("PostgreSQL", str(exc))
-        await connection.execute(f'CREATE DATABASE "{name}"')
-        url, cleanup = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", (connection, name)
-    await upgrade_async(url)
-    engine = create_engine(url)
-    try:
-        yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
-        if cleanup:
-            connection, name = cleanup
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await connection.close()
+            yield create_sessionmaker(engine)
+        finally:
+            await engine.dispose()
 
 
 async def world(sessionmaker) -> dict[str, int]:

@@ -28,6 +28,10 @@ from tests.roadmap.conftest import ALL
 from tests.roadmap.test_roadmap_formats import _seed_as_docx, _seed_as_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
+# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
+# counts them): the tests of xdist group "timing" run on one worker, one after another, never
+# side by side with each other (scripts/test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("timing")
 
 
 def kind_of(content: bytes, **limits: int) -> str | None:

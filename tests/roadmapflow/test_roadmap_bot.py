@@ -22,9 +22,10 @@ from scheduler.jobs import JobContext
 from scheduler.roadmap_job import roadmap_reminders
 from tests.e2e.helpers import press, press_data
 from tests.roadmap.conftest import ROADMAPS, roadmap_path
+from tests.texts import t
 
 CURATOR = 701
-DENIED = "Это действие вам недоступно."
+DENIED = t("access.denied")
 
 
 def seed_bytes(key: str) -> tuple[str, bytes, tuple[date, date]]:
@@ -61,8 +62,8 @@ async def add_person(live, programme_id: int, telegram_id: int, name: str,
 
 async def upload(live, curator, name: str, content: bytes):
     await curator.send("/roadmap")
-    await live.settle()
-    await press(live, curator, "📥 Загрузить дорожную карту")
+    await live.handled()
+    await press(live, curator, t("roadmap.btn.upload"))
     curator.mark_read()
     await curator.send_document(filename=name, content=content)
     (preview,) = await curator.wait_messages(1)
@@ -92,9 +93,9 @@ async def test_seed_roadmaps_import_through_the_bot(live, emulator, key, count, 
     preview = (await upload(live, curator, name, content)).text
     assert f"Пунктов: {count}" in preview
     assert f"без срока: {undated}" in preview
-    assert "✅ Сохранить" in curator.last_message.buttons
+    assert t("roadmap.btn.save") in curator.last_message.buttons
     assert await items_of(live, programme_id) == []  # nothing saved before confirming
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     assert f"новых пунктов {count}" in curator.last_message.text
     stored = await items_of(live, programme_id)
     assert len(stored) == count
@@ -119,7 +120,7 @@ async def test_reimport_updates_items_without_duplicates(live, emulator):
     _, programme_id = await setup(live, period)
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
     await upload(live, curator, name, content)
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     first = {i.number: i.id for i in await items_of(live, programme_id)}
 
     text = content.decode("utf-8")
@@ -127,7 +128,7 @@ async def test_reimport_updates_items_without_duplicates(live, emulator):
     lines = [line for line in changed.splitlines() if not line.startswith("7.2")]
     preview = await upload(live, curator, name, "\n".join(lines).encode("utf-8"))
     assert "будет снято: 1" in preview.text
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     stored = await items_of(live, programme_id)
     active = [i for i in stored if i.status != RoadmapStatus.REMOVED]
     assert len(stored) == 16 and len(active) == 15
@@ -162,7 +163,7 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
     preview = await upload(live, curator, name, content)
     assert "М.Г. Георгиевская → Георгиевская Мария Григорьевна ✅" in preview.text
     # Fix the undated item 4.6.
-    await press(live, curator, "📋 Пункты")
+    await press(live, curator, t("roadmap.btn.items"))
     for _ in range(2):
         await press(live, curator, "▶️")
     curator.mark_read()
@@ -175,7 +176,7 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
     await curator.send("до 20.10.2021")
     fixed, preview = await curator.wait_messages(2)
     assert "20.10.2021" in fixed.text and "без срока: 0" in preview.text
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     stored = {i.number: i for i in await items_of(live, programme_id)}
     assert stored["4.6"].ends_on == date(2021, 10, 20)
 
@@ -186,7 +187,7 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
     assert await run_job(live, clock) == 0  # idempotent
     (seven,) = await curator.wait_messages(1)
     assert "Через 7 дней" in seven.text and "Разработка дорожной карты" in seven.text
-    assert "✅ Выполнено" in seven.buttons
+    assert t("roadmap.btn.done") in seven.buttons
     clock.set(at(date(2021, 2, 14)))
     curator.mark_read()
     await run_job(live, clock)
@@ -195,24 +196,23 @@ async def test_fix_deadline_reminders_on_the_right_days_done_and_recurring(live,
 
     # Done: no same-day reminder.
     curator.mark_read()
-    await press(live, curator, "✅ Выполнено")
+    await press(live, curator, t("roadmap.btn.done"))
     assert "комментарий или пришлите файл" in curator.last_message.text
     curator.mark_read()
     await curator.send("Карта утверждена приказом")
     (done,) = await curator.wait_messages(1)
     assert "выполнено" in done.text
-    await live.settle()  # the update's transaction commits after the answer
+    await live.handled()  # the update's transaction commits after the answer
     clock.set(at(date(2021, 2, 15)))
     await run_job(live, clock)
-    await asyncio.sleep(0.5)
-    await live.settle()
+    await live.outbox_sent()
     keys = [r.dedupe_key for r in await reminder_rows(live)]
     item_11 = stored["1.1"].id
     assert not any(k.startswith(f"roadmap:{item_11}:2021-02-15:0:") for k in keys)
     assert len([k for k in keys if k.startswith(f"roadmap:{item_11}:")]) == 2
     curator.mark_read()
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, "✅ Выполненные (1)")
     assert "Разработка дорожной карты" in curator.last_message.text
     assert "Карта утверждена приказом" in curator.last_message.text
@@ -240,7 +240,7 @@ async def test_a_role_reaches_every_mentor(live, emulator):
     await add_person(live, programme_id, 730, "Ученик Пётр", role="mentee")
     for mentor in mentors:  # the bot can write only to people who started it
         await mentor.send("/start")
-    await live.settle()
+    await live.handled()
     for mentor in mentors:
         mentor.mark_read()
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
@@ -248,13 +248,13 @@ async def test_a_role_reaches_every_mentor(live, emulator):
              "1\tОбучение наставников\tдо 15.10.2022\tНаставники\n"
              "2\tСовещание кураторов\tдо 20.10.2022\tКураторы\n")
     await curator.send("/roadmap")
-    await live.settle()
-    await press(live, curator, "📥 Загрузить дорожную карту")
+    await live.handled()
+    await press(live, curator, t("roadmap.btn.upload"))
     curator.mark_read()
     await curator.send(table)
     (preview,) = await curator.wait_messages(1)
     assert "Наставники → все наставники программы" in preview.text
-    await press(live, curator, "✅ Сохранить")
+    await press(live, curator, t("roadmap.btn.save"))
     await run_job(live, ManualClock(at(date(2022, 10, 15))))
     for mentor in mentors:
         (message,) = await mentor.wait_messages(1)
@@ -270,35 +270,38 @@ async def test_extension_request_approved_moves_the_deadline(live, emulator):
     mentor = emulator.user(740, first_name="Олег", language_code="ru")
     await add_person(live, programme_id, 740, "Петров Олег Иванович")
     await mentor.send("/start")
-    await live.settle()
+    await live.handled()
     mentor.mark_read()
     curator = emulator.user(CURATOR, first_name="Мария", language_code="ru")
     await curator.send("/roadmap")
-    await live.settle()
-    await press(live, curator, "📥 Загрузить дорожную карту")
+    await live.handled()
+    await press(live, curator, t("roadmap.btn.upload"))
     await curator.send("№\tМероприятие\tСроки\tОтветственные\n1\tОтчёт\tдо 15.10.2022\tПетров О.И.\n")
-    await live.settle()
-    await press(live, curator, "✅ Сохранить")
+    await live.handled()
+    await press(live, curator, t("roadmap.btn.save"))
     await run_job(live, ManualClock(at(date(2022, 10, 8))))
     await mentor.wait_messages(1)
-    await press(live, mentor, "⏳ Нужно больше времени")
+    await press(live, mentor, t("roadmap.btn.extend"))
     await mentor.send("Болел")
-    await live.settle()
+    await live.handled()
     # Read before the date is sent: the request may reach the curator while the bot settles.
     curator.mark_read()
     await mentor.send("25.10.2022")
-    await live.settle()
+    await live.handled()
     assert "25.10.2022" in mentor.last_message.text
     (request,) = await curator.wait_messages(1)
-    assert "Болел" in request.text and "✅ Одобрить" in request.buttons
-    await press(live, curator, "✅ Одобрить")
-    await live.settle()
+    assert "Болел" in request.text and t("roadmap.btn.approve") in request.buttons
+    await press(live, curator, t("roadmap.btn.approve"))
+    await live.handled()
     (item,) = await items_of(live, programme_id)
     assert item.ends_on == date(2022, 10, 25)
+    await live.outbox_sent()  # the mentor is told of the approval
     mentor.mark_read()
     await run_job(live, ManualClock(at(date(2022, 10, 24))))
-    messages = await mentor.wait_messages(2)
-    assert any("Через 1 день" in m.text and "25.10.2022" in m.text for m in messages)
+    await live.outbox_sent()
+    (reminder,) = await mentor.wait_messages(1)
+    assert "Через 1 день" in reminder.text and "25.10.2022" in reminder.text
+    assert mentor.last_message is reminder
 
 
 async def test_mentor_cannot_import_and_forged_items_are_refused(live, emulator):

@@ -8,6 +8,7 @@ import asyncio
 import time
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from bench._roadmap_files import million_paragraphs_docx, rows_xlsx, worst_permitted
@@ -18,11 +19,15 @@ from tests.roadmapflow.test_roadmap_bot import setup
 PERIOD = (date(2022, 8, 1), date(2023, 6, 30))
 CURATOR = 761
 SERVED_WITHIN = 0.2
+# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
+# counts them): the tests of xdist group "timing" run on one worker, one after another, never
+# side by side with each other (scripts/test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("timing")
 
 
 async def start_upload(live, curator, button: str = "📥 Загрузить дорожную карту") -> None:
     await curator.send("/roadmap")
-    await live.settle()
+    await live.handled()
     await press(live, curator, button)
     curator.mark_read()
 

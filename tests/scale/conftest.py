@@ -3,44 +3,23 @@ emulator, and the bot in webhook mode in this process."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.emulator import BotAPIEmulator
-from scheduler.leader import asyncpg_dsn
-from tests.conftest import POSTGRES_URL, service_missing
+from tests.conftest import postgres_database_sync, service_missing
 
 # The scale tests' Redis database; shared by concurrent runs, which keep apart by key prefix
 # (the `redis_key_prefix` fixture, never a flush).
 SCALE_REDIS_DB = 12
 
 
-async def pg_admin(sql: str) -> None:
-    import asyncpg
-
-    url = make_url(POSTGRES_URL).set(database="postgres")
-    connection = await asyncpg.connect(asyncpg_dsn(url.render_as_string(hide_password=False)),
-                                       timeout=5)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 @pytest.fixture
 def pg_database() -> Iterator[str]:
     """A fresh, empty PostgreSQL database (dropped afterwards)."""
-    name = f"mb_scale_{uuid.uuid4().hex[:10]}"
-    try:
-        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # unreachable server, refused auth, ...
-        service_missing("PostgreSQL", repr(exc))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with postgres_database_sync() as url:
+        yield url
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ async def test_redis_state_changes_only_with_the_commit(settings, redis_url, emu
     at = next(i for i, m in enumerate(chain) if type(m).__name__ == "DbSessionMiddleware")
     chain.insert(at + 1, fail_once)  # inside the transaction: its changes roll back
     await user.send("Asia/Omsk")
-    await live.settle()
+    await live.handled()
     user.mark_read()
     await user.send("Asia/Omsk")  # as the redelivery would
     (saved,) = await user.wait_messages(1)

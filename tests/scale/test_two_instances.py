@@ -25,7 +25,7 @@ from sqlalchemy import select
 from bot.db import create_engine, create_sessionmaker
 from bot.emulator.live_webhook import free_port
 from bot.services.notices import outbox
-from models import User
+from models import OutboxMessage, User
 from models.migrate import upgrade_async
 from tests.conftest import service_missing
 
@@ -306,7 +306,13 @@ async def test_two_instances_behind_nginx_survive_a_killed_leader(
                 return {str(c.params["text"]) for c in reminder_calls()} == reminder_texts
 
             await wait_for(all_reminders, 60, "every reminder (the follower took over)")
-            await emulator.settle(quiet=1.0, timeout=30)
+
+            async def outbox_done() -> bool:  # a second copy would be on its way until then
+                async with sessionmaker() as session:
+                    return not await session.scalar(select(OutboxMessage.id).where(
+                        OutboxMessage.state.in_(("pending", "sending"))).limit(1))
+
+            await wait_for(outbox_done, 30, "the outbox sent everything")
             survivor = next(i for i in instances if i is not leader)
             # the kill came mid-way, and the balancer had spread updates over both
             assert finished_at_kill < USERS // 2

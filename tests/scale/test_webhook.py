@@ -17,6 +17,7 @@ from bot.emulator.live_webhook import TEST_SECRET, live_webhook_bot
 from bot.emulator.seed import seed_programme
 from bot.runtime.webhook import SECRET_HEADER
 from models import ConsentRecord
+from tests.texts import t
 
 
 def hook_url(live) -> str:
@@ -53,7 +54,7 @@ async def test_set_webhook_and_a_conversation_over_it(settings, emulator):
         await user.send("/language")
         await user.wait_messages(1)
         await user.press("English")
-        await live.settle()
+        await live.handled()
         assert user.last_message.text == "Done: I will speak English now."
 
 
@@ -66,7 +67,6 @@ async def test_wrong_or_missing_secret_gets_401_and_a_log_line(settings, emulato
         with caplog.at_level(logging.WARNING, logger="mentorbot.webhook"):
             assert await post(hook_url(live), update, None) == 401
             assert await post(hook_url(live), update, "guessed-secret") == 401
-        await asyncio.sleep(0.2)
         assert not [c for c in emulator.calls if c.method == "sendMessage"]
         lines = [r.getMessage() for r in caplog.records if r.name == "mentorbot.webhook"]
         assert any("missing secret" in line and "401" in line for line in lines)
@@ -99,7 +99,7 @@ async def test_health_reports_database_and_redis(settings, emulator, redis_url):
 
 
 async def _to_consent(user) -> None:
-    await user.press("18 лет и старше")
+    await user.press(t("age_group.18_plus"))
     (consent,) = await user.wait_messages(1)
     assert "Согласие на обработку персональных данных" in consent.text
 
@@ -116,14 +116,14 @@ async def test_same_webhook_update_posted_twice_has_one_effect(settings, emulato
         await user.send(f"/start {seeded.mentor_token}")
         await user.wait_messages(2)
         await _to_consent(user)
-        await user.press("✅ Даю согласие")
+        await user.press(t("consent.accept"))
         update = copy.deepcopy(emulator.state.queue.pending[-1])
         await user.wait_messages(2)
-        await live.settle()
+        await live.handled()
         replies = len(user.messages)
         # Telegram retries a delivery whose answer it did not get: the same update again.
         assert await post(hook_url(live), update, TEST_SECRET) == 200
-        await live.settle()
+        await live.handled()
         assert await consent_count(live.app) == 1
         assert len(user.messages) == replies
 
@@ -135,15 +135,16 @@ async def test_same_polling_update_handled_twice_has_one_effect(settings, emulat
         await user.send(f"/start {seeded.mentor_token}")
         await user.wait_messages(2)
         await _to_consent(user)
-        await user.press("✅ Даю согласие")
+        await user.press(t("consent.accept"))
         raw = copy.deepcopy(emulator.state.queue.pending[-1])
         await user.wait_messages(2)
-        await live.settle()
+        # Finished for good: out of the update journal, its sent replies no longer owed.
+        await live.journal_cleared()
         replies = len(user.messages)
         # A restart between handling and confirming the offset hands the update out again.
         update = Update.model_validate(raw, context={"bot": live.bot})
         await live.app.dispatcher.feed_update(live.bot, update)
-        await live.settle()
+        await live.handled()
         assert await consent_count(live.app) == 1
         assert len(user.messages) == replies
 
@@ -160,7 +161,7 @@ async def test_shutdown_finishes_the_update_in_flight(settings, emulator):
         live.app.extras["stop"].set()  # what SIGTERM does
         await asyncio.wait_for(live.task, 20)
         # the reply went out and the update was answered (not left for redelivery)
-        assert user.last_message is not None and user.last_message.text == "Выберите язык:"
+        assert user.last_message is not None and user.last_message.text == t("language.choose")
         assert not emulator.state.queue.pending
         assert not live.app.dispatcher["scheduler"].running
 
@@ -200,7 +201,7 @@ async def test_redelivered_press_whose_edit_already_went_out_still_saves(setting
         await user.wait_messages(1)
         await user.press("English")
         pressed = emulator.state.queue.accepted_ids[-1]
-        await live.settle()
+        await live.handled()
         assert user.last_message.text == "Done: I will speak English now."
         async with live.app.sessionmaker() as session, session.begin():  # the lost commit
             await session.execute(update(User).where(User.telegram_id == 603).values(locale="ru"))
@@ -210,7 +211,7 @@ async def test_redelivered_press_whose_edit_already_went_out_still_saves(setting
         raw = emulator.state.delivered_update(pressed)
         await live.app.dispatcher.feed_update(
             live.bot, Update.model_validate(raw, context={"bot": live.bot}))
-        await live.settle()
+        await live.handled()
         async with live.app.sessionmaker() as session:
             assert await session.scalar(select(User.locale).where(User.telegram_id == 603)) == "en"
         assert len(user.messages) == replies  # no apology for a failed edit

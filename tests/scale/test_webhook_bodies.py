@@ -119,7 +119,7 @@ async def test_a_handler_failing_on_a_message_logs_no_text_of_it(settings, emula
         await user.wait_messages(1)
         await user.send(SECRET_TEXT)
         (apology,) = await user.wait_messages(1)
-        await live.settle()
+        await live.handled()
     assert "что-то пошло не так" in apology.text
     failures = [r for r in caplog.records if r.name == "mentorbot.errors"]
     assert failures and "ValueError" in (failures[0].exc_text or "")
