@@ -301,6 +301,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     TEST_BACKEND=postgres only the tests that run on the configured backend (those using
     `settings`) are run: the others would repeat the first pass exactly."""
     items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
+    # The "timing" xdist group also carries the `timing` marker: scripts/test runs those alone.
+    for item in items:
+        if any(mark.args[:1] == ("timing",) or mark.kwargs.get("name") == "timing"
+               for mark in item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.timing)
     if TEST_BACKEND != "postgres":
         return
     kept = [item for item in items if "settings" in getattr(item, "fixturenames", ())]

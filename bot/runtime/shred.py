@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.db import SQLITE_BUSY_TIMEOUT_MS
 from bot.runtime.fsm_after_commit import pending_writes
-from bot.runtime.update_unit import current_unit
 
 logger = logging.getLogger("mentorbot.shred")
 
@@ -66,15 +65,14 @@ async def _shred_quietly(engine: AsyncEngine) -> None:
         logger.warning("write-ahead log not shredded: %s", type(exc).__name__)
 
 
-def shred_after_commit(session: AsyncSession) -> None:
+def shred_after_commit(session: AsyncSession, update_id: int | None = None) -> None:
     """Shred once this session's transaction (an erasure) is committed: inside an update, right
-    after its commit and before the update counts as finished; elsewhere in the background."""
+    after its commit and before the update counts as finished; elsewhere in the background.
+    `update_id`: the journaled update that erased, shredded again once it leaves the journal."""
     engine = session.bind
     if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
         return
     pending = pending_writes.get()
-    unit = current_unit.get()
-    update_id = unit.update_id if unit is not None and unit.journaled else None
 
     def _committed(_session: object) -> None:
         _requested.setdefault(engine.sync_engine, set()).add(update_id)
@@ -96,7 +94,7 @@ async def shred_if_requested(engine: AsyncEngine | None, removed: set[int]) -> N
     if engine is None:
         return
     waiting = _requested.get(engine.sync_engine)
-    left = {update_id for update_id in waiting or () if update_id is not None
+    left: set[int | None] = {update_id for update_id in waiting or () if update_id is not None
             and update_id not in removed}
     if waiting is None or left == waiting:
         return

@@ -151,7 +151,7 @@ class UpdateUnit:
                 await set_replies(session, self.bot.id, self.update_id, replies)
             self.owes = replies is not None
         if session.info.pop(SHRED_WAL, False):  # an erasure (bot.db.request_wal_shred)
-            shred_after_commit(session)
+            shred_after_commit(session, self.update_id if self.journaled else None)
         await session.commit()
         self.turn.reopen()  # the next write (if any) takes a new turn
         await self.pending.apply()

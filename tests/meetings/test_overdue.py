@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from handlers.meetings.views import day_label
 from models import Meeting, MeetingState
-from tests.meetings.conftest import DENIED, T0, pressed, pressed_data
+from tests.e2e.helpers import press as pressed
+from tests.e2e.helpers import pressed_data
+from tests.e2e.world import DENIED, T0
 from tests.meetings.test_meetings_e2e import plan
 
 QUESTION = "Состоялась ли встреча"
@@ -18,7 +20,7 @@ QUESTION = "Состоялась ли встреча"
 
 async def ask(world, anna):
     await anna.send("/meeting")
-    await world.live.settle()
+    await world.live.handled()
     question = anna.last_message
     assert QUESTION in question.text, question.text
     assert question.buttons == ["Да, состоялась", "Нет", "Отметить другую встречу"]
@@ -61,5 +63,5 @@ async def test_the_three_answers_to_an_overdue_meeting(world):
         [meeting] = (await session.scalars(select(Meeting))).all()
     assert meeting.state == MeetingState.MISSED
     await anna.send("/meeting")
-    await live.settle()
+    await live.handled()
     assert QUESTION not in anna.last_message.text

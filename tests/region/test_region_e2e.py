@@ -229,7 +229,7 @@ async def test_coordinator_reads_region_report_digest_and_nudges(settings, emula
         await press(live, coordinator, "🔔 1. Напомнить куратору: Колледж № 2")
         assert coordinator.callback_answers[-1].text == \
             "Сегодня этой организации уже напоминали."
-        await live.settle()
+        await live.handled()
         async with live.app.sessionmaker() as session:
             nudges = await session.scalar(select(func.count()).select_from(OutboxMessage).where(
                 OutboxMessage.dedupe_key.like(f"region_nudge:{region.organisations['Колледж № 2']}:%")))
@@ -341,7 +341,7 @@ async def test_an_expired_or_used_up_link_says_why(settings, emulator):
         assert refusal.text == COORDINATOR_ONLY
         for telegram_id in (794, 795, 796):  # three uses
             await emulator.user(telegram_id, language_code="ru").send(f"/start {fresh}")
-        await live.settle()
+        await live.handled()
         fourth = emulator.user(797, language_code="ru")
         await fourth.send(f"/start {fresh}")
         (used_up,) = await fourth.wait_messages(1)
@@ -374,7 +374,7 @@ async def test_one_person_coordinates_two_regions_and_forget_ends_it(settings, e
         await coordinator.send("/forget")
         await coordinator.wait_messages(1)
         await press(live, coordinator, "Да, удалить мои данные")
-        await live.settle()
+        await live.handled()
         async with live.app.sessionmaker() as session:
             assert await session.scalar(select(func.count()).select_from(
                 RegionCoordinator)) == 0
