@@ -138,6 +138,8 @@ async def set_schedule(session: AsyncSession, user_id: int, region_id: int, week
     if weekday not in WEEKDAYS or at not in DIGEST_TIMES:
         raise AccessDenied()
     coordinator = await session.get(RegionCoordinator, view.coordinator_id)
+    if coordinator is None:  # require_coordinator found the row in this transaction
+        raise AccessDenied()
     coordinator.digest_weekday, coordinator.digest_time = weekday, at
     return await access.require_coordinator(session, user_id, region_id)
 
