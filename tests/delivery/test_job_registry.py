@@ -12,7 +12,8 @@ from scheduler.registry import JOBS, default_registry
 
 SCHEDULER_DIR = Path(scheduler.__file__).parent
 EXPECTED = {"curator_digest", "announcement_summaries", "meetings_cadence",
-            "lifecycle_surveys", "roadmap_reminders", "forget_processed_updates"}
+            "lifecycle_surveys", "roadmap_reminders", "forget_processed_updates",
+            "region_digest", "region_snapshots"}
 
 
 def test_every_job_is_listed_once() -> None:
