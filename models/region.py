@@ -5,6 +5,7 @@ those organisations, never a participant's name (bot/services/region/)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -71,4 +72,4 @@ class RegionSnapshot(Base):
     region_id: Mapped[int] = mapped_column(
         ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    data: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from bot.callbacks.region import list_button_data
 from bot.services.notices import announcements, digest
 from bot.services.region import digest as region_digest
 from bot.services.region import snapshot as region_snapshot
@@ -35,8 +34,7 @@ async def digest_job(ctx: JobContext) -> int:
 async def region_digest_job(ctx: JobContext) -> int:
     """The regional coordinators' weekly digests (checked every 5 minutes like the curators')."""
     async with ctx.sessionmaker() as session, session.begin():
-        queued = await region_digest.queue_due_digests(session, ctx.clock.now(),
-                                                       list_button_data)
+        queued = await region_digest.queue_due_digests(session, ctx.clock.now())
     if queued:
         logger.info("region digest: %s message(s) queued", queued)
         ctx.wake_sender()

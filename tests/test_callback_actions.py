@@ -20,6 +20,7 @@ from bot.callbacks import lifecycle as cl
 from bot.callbacks import matching as cm
 from bot.callbacks import meetings as me
 from bot.callbacks import onboarding as co
+from bot.callbacks import region as rg
 from bot.callbacks import roadmap as cr
 from bot.emulator.seed import seed_programme
 from bot.services.people import users
@@ -68,6 +69,10 @@ PACKED: dict[type[CallbackData], list[str]] = {
                               "rmd:skip:7:0:0:0", "rmd:invite:7:0:0:0", "rmd:save:7:0:0:0",
                               "rmd:drop:7:0:0:0"],
     cr.RoadmapItemCallback: ["rmi:done:7", "rmi:nocomment:7", "rmi:ext:7"],
+    rg.RegionCallback: ["rgn:c:7:0:0:0", "rgn:p:7:0:0:0", "rgn:n:7:0:0:0", "rgn:r:7:0:0:0",
+                        "rgn:d:7:0:0:0", "rgn:w:7:0:0:0", "rgn:t:7:0:0:0", "rgn:s:7:0:0:0"],
+    rg.RegionOwnerCallback: ["rgo:z:7:0:0:0", "rgo:o:7:0:0:0", "rgo:t:7:0:0:0",
+                             "rgo:l:7:0:0:0"],
 }
 
 

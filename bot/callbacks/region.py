@@ -41,8 +41,3 @@ class RegionOwnerCallback(CallbackData, prefix="rgo"):
     page: int = 0
     org: int = 0
     value: int = 0
-
-
-def list_button_data(region_id: int) -> str:
-    """The digest's «open the list» button (queued by the digest job as a packed string)."""
-    return RegionCallback(action=RegionAction.CHOOSE, region=region_id).pack()

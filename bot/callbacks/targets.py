@@ -12,6 +12,7 @@ from bot.callbacks.digest import NudgeCallback, SurveyRemindCallback
 from bot.callbacks.lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
 from bot.callbacks.matching import PreferenceCallback
 from bot.callbacks.meetings import FeedbackCallback, MeetingActionCallback, PlanTargetCallback
+from bot.callbacks.region import RegionCallback
 from bot.callbacks.roadmap import RoadmapExtensionCallback, RoadmapItemCallback
 from bot.services.notices.buttons import Target
 
@@ -26,6 +27,7 @@ CALLBACKS: dict[Target, type[CallbackData]] = {
     Target.LIFECYCLE_CARD: LifecycleCardCallback,
     Target.DIGEST_NUDGE: NudgeCallback,
     Target.SURVEY_REMIND: SurveyRemindCallback,
+    Target.REGION: RegionCallback,
 }
 
 

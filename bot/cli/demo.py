@@ -11,8 +11,8 @@ from urllib.parse import parse_qsl
 
 import aiohttp
 
+from bot.cli.demo_region import OWNER, region_scene
 from bot.config import load_settings
-from bot.demo_region import OWNER, region_scene
 from bot.emulator import BotAPIEmulator, BotMessage, SimUser
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.live_webhook import free_port

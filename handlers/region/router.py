@@ -10,14 +10,20 @@ from a button is checked again by the service."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Message, TelegramObject
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    TelegramObject,
+)
 
 from bot.callbacks.region import (
     RegionAction,
@@ -25,7 +31,10 @@ from bot.callbacks.region import (
     RegionOwnerAction,
     RegionOwnerCallback,
 )
+from bot.clock import now_of
 from bot.config import Settings
+from bot.db import AsyncSession
+from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
 from bot.services.errors import AccessDenied, DomainError, InvitationInvalid
 from bot.services.people import access as curator_access
@@ -33,9 +42,9 @@ from bot.services.people import invitations
 from bot.services.people.timezones import RUSSIAN_ZONES
 from bot.services.region import access, digest, nudge, report, snapshot
 from bot.telegram import commands as menus
-from handlers.meetings.router import now_of, wake_after_commit
 from handlers.region import views
 from handlers.shared.guards import OwnerGuard
+from handlers.shared.pressed import editable, in_chat
 from models import User
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -64,16 +73,13 @@ class NewRegion(StatesGroup):
     zone = State()
 
 
-async def send_page(message: Message, session: AsyncSession, region_id: int, page: int,
-                    t: BoundTranslator, now, *, edit: bool = False) -> None:
+async def region_page(session: AsyncSession, region_id: int, page: int, t: BoundTranslator,
+                      now: datetime) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of /region: its text and keyboard (a page that does not exist: the refusal)."""
     figures = await snapshot.current(session, region_id, now)
     if not 0 <= page < views.pages(figures):
         raise AccessDenied()
-    text, markup = views.page_text(figures, page, t), views.page_keyboard(figures, page, t)
-    if edit:
-        await message.edit_text(text, reply_markup=markup)
-    else:
-        await message.answer(text, reply_markup=markup)
+    return views.page_text(figures, page, t), views.page_keyboard(figures, page, t)
 
 
 def coordinator_menu(is_curator: bool) -> tuple[str, ...]:
@@ -116,23 +122,29 @@ def create_coordinator_router() -> Router:
                              t: BoundTranslator, scheduler: object | None = None) -> None:
         regions = await access.coordinated(session, user.id)
         if len(regions) == 1:
-            await send_page(message, session, regions[0].region_id, 0, t, now_of(scheduler))
+            text, markup = await region_page(session, regions[0].region_id, 0, t,
+                                             now_of(scheduler))
+            await message.answer(text, reply_markup=markup)
             return
         await message.answer(t("region.choose"), reply_markup=views.choose_region(regions, t))
 
     @router.callback_query(RegionCallback.filter(F.action == RegionAction.CHOOSE))
     async def chosen(query: CallbackQuery, callback_data: RegionCallback, session: AsyncSession,
                      user: User, t: BoundTranslator, scheduler: object | None = None) -> None:
+        message = in_chat(query)
         await access.require_coordinator(session, user.id, callback_data.region)
         await query.answer()
-        await send_page(query.message, session, callback_data.region, 0, t, now_of(scheduler))
+        text, markup = await region_page(session, callback_data.region, 0, t, now_of(scheduler))
+        await message.answer(text, reply_markup=markup)
 
     @router.callback_query(RegionCallback.filter(F.action == RegionAction.PAGE))
     async def paged(query: CallbackQuery, callback_data: RegionCallback, session: AsyncSession,
                     user: User, t: BoundTranslator, scheduler: object | None = None) -> None:
+        message = editable(query)
         await access.require_coordinator(session, user.id, callback_data.region)
-        await send_page(query.message, session, callback_data.region, callback_data.page, t,
-                        now_of(scheduler), edit=True)
+        text, markup = await region_page(session, callback_data.region, callback_data.page, t,
+                                         now_of(scheduler))
+        await message.edit_text(text, reply_markup=markup)
         await query.answer()
 
     @router.callback_query(RegionCallback.filter(F.action == RegionAction.NUDGE))
@@ -149,11 +161,12 @@ def create_coordinator_router() -> Router:
     async def workbook(query: CallbackQuery, callback_data: RegionCallback,
                        session: AsyncSession, user: User, t: BoundTranslator,
                        scheduler: object | None = None) -> None:
+        message = in_chat(query)
         await access.require_coordinator(session, user.id, callback_data.region)
         await query.answer()
         figures = await snapshot.fresh(session, callback_data.region, now_of(scheduler))
         content = report.build(figures, t.as_plain())
-        await query.message.answer_document(
+        await message.answer_document(
             BufferedInputFile(content, filename=f"region_{figures.region_id}_"
                                                 f"{figures.today:%Y%m%d}.xlsx"),
             caption=t("region.report.caption", region=figures.name,
@@ -172,9 +185,10 @@ def create_coordinator_router() -> Router:
     @router.callback_query(RegionCallback.filter(F.action == RegionAction.DIGEST_DAY))
     async def digest_day(query: CallbackQuery, callback_data: RegionCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = in_chat(query)
         view = await access.require_coordinator(session, user.id, callback_data.region)
         await query.answer()
-        await query.message.answer(
+        await message.answer(
             t("region.digest.ask_day", region=view.region,
               day=t(f"digest.day.{view.digest_weekday}"), time=view.digest_time),
             reply_markup=views.weekdays(view.region_id, t))
@@ -183,9 +197,10 @@ def create_coordinator_router() -> Router:
                                                  & F.value.in_(digest.WEEKDAYS)))
     async def digest_time(query: CallbackQuery, callback_data: RegionCallback,
                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         await access.require_coordinator(session, user.id, callback_data.region)
         await query.answer()
-        await query.message.edit_text(
+        await message.edit_text(
             t("region.digest.ask_time", day=t(f"digest.day.{callback_data.value}")),
             reply_markup=views.times(callback_data.region, callback_data.value))
 
@@ -194,11 +209,12 @@ def create_coordinator_router() -> Router:
         & (F.value >= 0) & (F.value < len(digest.DIGEST_TIMES))))
     async def digest_set(query: CallbackQuery, callback_data: RegionCallback,
                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
         view = await digest.set_schedule(session, user.id, callback_data.region,
                                          callback_data.page,
                                          digest.DIGEST_TIMES[callback_data.value])
         await query.answer()
-        await query.message.edit_text(t("region.digest.saved", region=view.region,
+        await message.edit_text(t("region.digest.saved", region=view.region,
                                         day=t(f"digest.day.{view.digest_weekday}"),
                                         time=view.digest_time))
 
@@ -220,19 +236,16 @@ def create_owner_router(settings: Settings) -> Router:
                  link=invitations.deep_link(me.username, token),
                  days=access.LINK_LIFETIME.days, uses=access.LINK_USES)
 
-    async def organisations_page(message: Message, session: AsyncSession, region_id: int,
-                                 page: int, t: BoundTranslator, *, edit: bool) -> None:
+    async def organisations_page(session: AsyncSession, region_id: int, page: int,
+                                 t: BoundTranslator) -> tuple[str, InlineKeyboardMarkup]:
+        """A page of organisations to tick: its text and keyboard."""
         region = await access.region(session, region_id)
         choices, total = await access.organisation_choices(session, region_id, page,
                                                            views.OWNER_PAGE_SIZE)
         if page and not choices:
             raise AccessDenied()
-        text = t("region.owner.orgs", region=region.name, total=total)
-        markup = views.organisation_toggles(region_id, choices, page, total, t)
-        if edit:
-            await message.edit_text(text, reply_markup=markup)
-        else:
-            await message.answer(text, reply_markup=markup)
+        return (t("region.owner.orgs", region=region.name, total=total),
+                views.organisation_toggles(region_id, choices, page, total, t))
 
     @router.message(Command("newregion"))
     async def new_region(message: Message, state: FSMContext, t: BoundTranslator) -> None:
@@ -245,11 +258,11 @@ def create_owner_router(settings: Settings) -> Router:
         try:
             name = access.clean_name(message.text)
         except DomainError as exc:
-            await message.answer(t(exc.key, **exc.params))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await state.update_data(name=name)
         await state.set_state(NewRegion.zone)
-        await message.answer(t("region.owner.ask_zone"), reply_markup=views.zones())
+        await message.answer(t("region.owner.ask_zone"), reply_markup=views.zones(t))
 
     @router.message(NewRegion.name)
     async def name_not_text(message: Message, t: BoundTranslator) -> None:
@@ -264,15 +277,17 @@ def create_owner_router(settings: Settings) -> Router:
         & (F.value < len(RUSSIAN_ZONES))))
     async def zone_chosen(query: CallbackQuery, callback_data: RegionOwnerCallback,
                           state: FSMContext, session: AsyncSession, t: BoundTranslator) -> None:
+        message = in_chat(query)
         name = (await state.get_data()).get("name")
         if not name:
             raise AccessDenied()
         region = await access.create_region(session, name, RUSSIAN_ZONES[callback_data.value][0])
         await state.clear()
         await query.answer()
-        await query.message.answer(t("region.owner.created", region=region.name,
-                                     zone=region.timezone))
-        await organisations_page(query.message, session, region.id, 0, t, edit=False)
+        await message.answer(t("region.owner.created", region=region.name,
+                               zone=region.timezone))
+        text, markup = await organisations_page(session, region.id, 0, t)
+        await message.answer(text, reply_markup=markup)
 
     @router.message(Command("regions"))
     async def regions(message: Message, session: AsyncSession, t: BoundTranslator) -> None:
@@ -283,23 +298,34 @@ def create_owner_router(settings: Settings) -> Router:
     @router.callback_query(RegionOwnerCallback.filter(F.action == RegionOwnerAction.ORGS))
     async def organisations(query: CallbackQuery, callback_data: RegionOwnerCallback,
                             session: AsyncSession, t: BoundTranslator) -> None:
-        await organisations_page(query.message, session, callback_data.region,
-                                 callback_data.page, t, edit=callback_data.page > 0)
+        # the first page comes as a new message (from /regions), the others in its place
+        if callback_data.page > 0:
+            current = editable(query)
+            text, markup = await organisations_page(session, callback_data.region,
+                                                    callback_data.page, t)
+            await current.edit_text(text, reply_markup=markup)
+        else:
+            message = in_chat(query)
+            text, markup = await organisations_page(session, callback_data.region, 0, t)
+            await message.answer(text, reply_markup=markup)
         await query.answer()
 
     @router.callback_query(RegionOwnerCallback.filter(F.action == RegionOwnerAction.TOGGLE))
     async def toggled(query: CallbackQuery, callback_data: RegionOwnerCallback,
                       session: AsyncSession, t: BoundTranslator) -> None:
+        message = editable(query)
         await access.toggle_organisation(session, callback_data.region, callback_data.org)
-        await organisations_page(query.message, session, callback_data.region,
-                                 callback_data.page, t, edit=True)
+        text, markup = await organisations_page(session, callback_data.region,
+                                                callback_data.page, t)
+        await message.edit_text(text, reply_markup=markup)
         await query.answer()
 
     @router.callback_query(RegionOwnerCallback.filter(F.action == RegionOwnerAction.LINK))
     async def link(query: CallbackQuery, callback_data: RegionOwnerCallback,
                    session: AsyncSession, t: BoundTranslator, bot: Bot) -> None:
+        message = in_chat(query)
         text = await link_text(bot, session, callback_data.region, t)
         await query.answer()
-        await query.message.answer(text)
+        await message.answer(text)
 
     return router

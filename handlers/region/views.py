@@ -185,10 +185,10 @@ def times(region_id: int, weekday: int) -> InlineKeyboardMarkup:
 
 # -- the owner ------------------------------------------------------------------------------------
 
-def zones() -> InlineKeyboardMarkup:
+def zones(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for index, (_, label) in enumerate(RUSSIAN_ZONES):
-        builder.button(text=label, callback_data=RegionOwnerCallback(
+    for index, (zone, _) in enumerate(RUSSIAN_ZONES):
+        builder.button(text=t.plain(f"timezone.zone.{zone}"), callback_data=RegionOwnerCallback(
             action=RegionOwnerAction.ZONE, value=index))
     builder.adjust(2)
     return builder.as_markup()

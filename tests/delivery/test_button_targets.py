@@ -17,6 +17,7 @@ from bot.callbacks.digest import NudgeCallback, SurveyRemindCallback
 from bot.callbacks.lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
 from bot.callbacks.matching import PreferenceCallback
 from bot.callbacks.meetings import FeedbackCallback, MeetingActionCallback, PlanTargetCallback
+from bot.callbacks.region import RegionAction, RegionCallback
 from bot.callbacks.roadmap import RoadmapExtensionCallback, RoadmapItemCallback
 from bot.callbacks.targets import CALLBACKS
 from bot.delivery.render import Renderer, RenderError
@@ -25,6 +26,7 @@ from bot.services.meetings import cadence
 from bot.services.meetings import notify as meeting_notify
 from bot.services.notices import digest, outbox
 from bot.services.notices.buttons import FIELDS, Target
+from bot.services.region import digest as region_digest
 from bot.services.roadmap import schedule
 
 BIG = 9_999_999_999  # ids far beyond any real table
@@ -87,6 +89,8 @@ def every_service_button() -> list[tuple[list[list[dict]], list[CallbackData]]]:
         ([[digest.nudge_button(BIG, "Я" * 60, "Ю" * 60)]], [NudgeCallback(pair_id=BIG)]),
         ([[digest.survey_button(BIG, "exit")]],
          [SurveyRemindCallback(programme_id=BIG, kind="exit")]),
+        ([[region_digest.list_button(BIG)]],
+         [RegionCallback(action=RegionAction.CHOOSE, region=BIG)]),
     ]
 
 
@@ -111,6 +115,13 @@ def test_a_row_stored_with_packed_callback_data_still_sends(translator):
     old = [[{"text_key": "meetings.button.confirm", "callback_data": "ma:ok:42"},
             {"text": "Мой", "callback_data": "mpf:1:2"}]]
     assert render_buttons(translator, old) == [("✅ Подтвердить", "ma:ok:42"), ("Мой", "mpf:1:2")]
+
+
+def test_a_region_digest_queued_with_packed_callback_data_still_opens_the_list(translator):
+    old = [[{"text_key": "region.button.open_list", "callback_data": "rgn:c:42:0:0:0"}]]
+    assert render_buttons(translator, old) == render_buttons(
+        translator, [[region_digest.list_button(42)]]) == [
+        ("📋 Открыть список организаций", "rgn:c:42:0:0:0")]
 
 
 def test_bad_buttons_are_refused_when_queued_or_sent(translator):

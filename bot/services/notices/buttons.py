@@ -22,6 +22,7 @@ class Target(StrEnum):
     LIFECYCLE_CARD = "lc"  # the programme's life-cycle card (the conditions questionnaire)
     DIGEST_NUDGE = "dgn"  # «nudge the mentor» of a pair at risk
     SURVEY_REMIND = "dsr"  # «remind those who have not answered»
+    REGION = "rgn"  # the regional centre's /region (the digest's «open the list»)
 
 
 # The fields of each target's callback data (a button may leave out those with defaults).
@@ -36,6 +37,7 @@ FIELDS: dict[Target, frozenset[str]] = {
     Target.LIFECYCLE_CARD: frozenset({"action", "programme_id"}),
     Target.DIGEST_NUDGE: frozenset({"pair_id"}),
     Target.SURVEY_REMIND: frozenset({"programme_id", "kind"}),
+    Target.REGION: frozenset({"action", "region", "page", "org", "value"}),
 }
 
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import rowcount
 from bot.services.errors import AccessDenied, DomainError, InvitationInvalid
 from bot.services.region import snapshot
 from models import (
@@ -69,7 +70,7 @@ def clean_name(text: str | None) -> str:
 
 
 def is_region_token(token: str | None) -> bool:
-    return bool(token) and len(token) == TOKEN_LENGTH and token.startswith(TOKEN_PREFIX)
+    return token is not None and len(token) == TOKEN_LENGTH and token.startswith(TOKEN_PREFIX)
 
 
 # -- the owner ------------------------------------------------------------------------------------
@@ -176,7 +177,7 @@ async def join(session: AsyncSession, token: str, user_id: int,
         .where(RegionInvitation.id == invitation.id,
                RegionInvitation.uses < RegionInvitation.max_uses)
         .values(uses=RegionInvitation.uses + 1))
-    if counted.rowcount != 1:
+    if rowcount(counted) != 1:
         raise InvitationInvalid("invite.used_up")
     session.add(RegionCoordinator(region_id=found.id, user_id=user_id))
     await session.flush()

@@ -7,9 +7,9 @@ only the region's aggregated figures with small groups shown as «<5» (privacy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied
 from bot.services.notices import outbox
+from bot.services.notices.buttons import Target
 from bot.services.region import access, privacy, snapshot
 from bot.services.region.figures import Flag, RegionFigures
 from models import OutboxMessage, Region, RegionCoordinator, User
@@ -27,8 +28,7 @@ CHART_GENERATOR = "region_chart"
 KEY_PREFIX = "region_digest"
 TEXT_KEY = "region.digest.text"
 CHART_KEY = "region.digest.chart_caption"
-
-OpenList = Callable[[int], str]
+OPEN_LIST = "c"  # the action of RegionCallback that opens a region's first page (CHOOSE)
 
 
 # -- numbers as a coordinator sees them ---------------------------------------------------------
@@ -138,6 +138,8 @@ async def set_schedule(session: AsyncSession, user_id: int, region_id: int, week
     if weekday not in WEEKDAYS or at not in DIGEST_TIMES:
         raise AccessDenied()
     coordinator = await session.get(RegionCoordinator, view.coordinator_id)
+    if coordinator is None:  # require_coordinator found the row in this transaction
+        raise AccessDenied()
     coordinator.digest_weekday, coordinator.digest_time = weekday, at
     return await access.require_coordinator(session, user_id, region_id)
 
@@ -158,14 +160,20 @@ def iso_week(moment: datetime, timezone: str) -> str:
     return f"{year}-W{week:02d}"
 
 
+def list_button(region_id: int) -> dict[str, Any]:
+    """The weekly digest's «📋 open the list of organisations»: the region's first page.
+    (Rows queued before buttons were targets hold the same press packed: "rgn:c:<id>:0:0:0".)"""
+    return outbox.button(text_key="region.button.open_list", target=Target.REGION,
+                         fields={"action": OPEN_LIST, "region": region_id})
+
+
 async def _enqueue(session: AsyncSession, figures: RegionFigures, *, chat_id: int, user_id: int,
-                   prefix: str, now: datetime, open_list: OpenList | None) -> int:
+                   prefix: str, now: datetime, with_list: bool) -> int:
     queued = int(await outbox.enqueue(
         session, chat_id=chat_id, user_id=user_id, kind="digest", due_at=now,
         dedupe_key=f"{prefix}:text", text_key=TEXT_KEY, params=digest_params(figures),
-        buttons=[[outbox.button(text_key="region.button.open_list",
-                                callback_data=open_list(figures.region_id))]]
-        if open_list else None, now=now, about=outbox.NOBODY))
+        buttons=[[list_button(figures.region_id)]] if with_list else None, now=now,
+        about=outbox.NOBODY))
     if figures.total("active_pairs") or any(figures.meetings_by_week()):
         queued += await outbox.enqueue(
             session, chat_id=chat_id, user_id=user_id, kind="digest", due_at=now,
@@ -176,12 +184,10 @@ async def _enqueue(session: AsyncSession, figures: RegionFigures, *, chat_id: in
     return queued
 
 
-async def queue_due_digests(session: AsyncSession, now: datetime,
-                            open_list: OpenList | None = None) -> int:
-    """Queue this week's digest for every coordinator whose weekday and time have come; each
-    region's figures are computed once per run. `open_list(region_id)` is the callback data of
-    the digest's «open the list» button (the caller's: a service knows no callback data).
-    Returns the rows queued."""
+async def queue_due_digests(session: AsyncSession, now: datetime) -> int:
+    """Queue this week's digest for every coordinator whose weekday and time have come, with
+    its «open the list» button; each region's figures are computed once per run. Returns the
+    rows queued."""
     rows = (await session.execute(
         select(RegionCoordinator, Region.timezone, User.telegram_id, User.unreachable)
         .join(Region, Region.id == RegionCoordinator.region_id)
@@ -206,7 +212,7 @@ async def queue_due_digests(session: AsyncSession, now: datetime,
                 session, coordinator.region_id, now)
         queued += await _enqueue(session, figures_of[coordinator.region_id],
                                  chat_id=telegram_id, user_id=coordinator.user_id,
-                                 prefix=prefix, now=now, open_list=open_list)
+                                 prefix=prefix, now=now, with_list=True)
     return queued
 
 
@@ -217,5 +223,6 @@ async def queue_now(session: AsyncSession, user_id: int, telegram_id: int, regio
     view = await access.require_coordinator(session, user_id, region_id)
     figures = await snapshot.fresh(session, region_id, now)
     prefix = f"{KEY_PREFIX}:{view.coordinator_id}:now:{now.strftime('%Y%m%dT%H%M')}"
+    # the coordinator pressed it under their list: the digest comes without «open the list»
     return await _enqueue(session, figures, chat_id=telegram_id, user_id=user_id, prefix=prefix,
-                          now=now, open_list=None)
+                          now=now, with_list=False)

@@ -11,11 +11,26 @@ Weeks are calendar weeks (Monday 00:00) in the region's timezone."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Integer, Text, and_, case, cast, func, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    SQLColumnExpression,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -125,7 +140,7 @@ class OrgFigures:
         return tuple(found)
 
     @property
-    def attention(self) -> tuple:
+    def attention(self) -> tuple[int, bool, int, int, str, int]:
         """Sort key: the most reasons first, then no meetings, then the most overdue items,
         then the most pairs at risk; the name last so the order is stable."""
         flags = self.flags
@@ -182,17 +197,18 @@ def week_bounds(today: date, zone: ZoneInfo) -> list[datetime]:
     return [datetime.combine(day, time(0), zone).astimezone(UTC) for day in days]
 
 
-def _week_of(column, bounds: list[datetime]):
+def _week_of(column: SQLColumnExpression[datetime], bounds: list[datetime]
+             ) -> ColumnElement[int]:
     return case(*[(column < bound, index) for index, bound in enumerate(bounds[1:])], else_=-1)
 
 
-def _score(column):
+def _score(column: SQLColumnExpression[Any]) -> ColumnElement[float | None]:
     """A 0..10 scale answer stored as JSON -> a float in SQL; anything else -> NULL."""
     text = cast(column, Text)
     return case((text.in_(SCORES), cast(text, Float)), else_=None)
 
 
-def _scale_ids(survey_ids) -> list[str]:
+def _scale_ids(survey_ids: Iterable[str]) -> list[str]:
     registry = load_definitions()
     return sorted({q.id for sid in survey_ids if sid in registry
                    for q in registry.get(sid).questions if isinstance(q, ScaleQuestion)})
@@ -215,11 +231,11 @@ async def region_figures(session: AsyncSession, region_id: int,
     for org_id, name in await session.execute(  # 2
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(member))):
         orgs[org_id] = OrgFigures(org_id, name)
-    for org_id, name, telegram_id in await session.execute(  # 3
+    for org_id, curator_name, telegram_id in await session.execute(  # 3
             select(Curator.organisation_id, Curator.full_name, User.telegram_id)
             .outerjoin(User, User.id == Curator.user_id)
             .where(Curator.organisation_id.in_(member)).order_by(Curator.id)):
-        orgs[org_id].curators.append(CuratorContact(name or "—", telegram_id))
+        orgs[org_id].curators.append(CuratorContact(curator_name or "—", telegram_id))
 
     cadences: set[int] = set()
     for org_id, state, ends_on, final_days, cadence in await session.execute(  # 4
@@ -265,8 +281,8 @@ async def region_figures(session: AsyncSession, region_id: int,
             .where(Meeting.state == MeetingState.DONE, in_region, Meeting.starts_at > window)
             .group_by(MeetingPair.pair_id).subquery())
     since = func.coalesce(last.c.last_at, Pair.created_at)
-    cadence = func.coalesce(Programme.cadence_days, DEFAULT_CADENCE)
-    risky = case(*[(and_(cadence == days, since <= now - timedelta(days=days)), 1)
+    cadence_of = func.coalesce(Programme.cadence_days, DEFAULT_CADENCE)
+    risky = case(*[(and_(cadence_of == days, since <= now - timedelta(days=days)), 1)
                    for days in sorted(cadences)], else_=0)
     for org_id, active, at_risk in await session.execute(
             select(Programme.organisation_id, func.count(), func.sum(risky))
@@ -381,7 +397,7 @@ async def region_figures(session: AsyncSession, region_id: int,
 
 # -- stored figures (snapshot.py): plain JSON ------------------------------------------------------
 
-def dump(figures: RegionFigures) -> dict:
+def dump(figures: RegionFigures) -> dict[str, Any]:
     return {"region_id": figures.region_id, "name": figures.name,
             "timezone": figures.timezone, "today": figures.today.isoformat(),
             "week_starts": [d.isoformat() for d in figures.week_starts],
@@ -393,7 +409,7 @@ def dump(figures: RegionFigures) -> dict:
                 for o in figures.organisations]}
 
 
-def load(data: dict) -> RegionFigures:
+def load(data: dict[str, Any]) -> RegionFigures:
     organisations = []
     for raw in data["organisations"]:
         values = dict(raw)

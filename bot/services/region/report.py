@@ -7,6 +7,7 @@ of organisations); every group of people under 5 is «<5» (privacy.py). `t` ren
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.services.people.participants import AGE_GROUPS
 from bot.services.region import privacy
@@ -15,7 +16,11 @@ from bot.services.region.figures import Flag, OrgFigures, RegionFigures
 from bot.services.reports.cells import append_row, workbook_bytes
 from models import PAIR_STAGES
 
+if TYPE_CHECKING:  # openpyxl is imported only when a workbook is built
+    from openpyxl.worksheet.worksheet import Worksheet
+
 T = Callable[..., str]
+Triple = tuple[float, int, int]  # a mean's sum, answers and people (privacy.mean)
 ROLES = ("mentor", "mentee")
 
 
@@ -33,7 +38,7 @@ def _value(value: privacy.Shown) -> object:
     return "—" if value is None else value
 
 
-def _style(sheet, widths: list[int]) -> None:
+def _style(sheet: Worksheet, widths: list[int]) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -46,7 +51,7 @@ def _style(sheet, widths: list[int]) -> None:
         sheet.auto_filter.ref = sheet.dimensions
 
 
-def _fsn(sheet, figures: RegionFigures, t: T) -> None:
+def _fsn(sheet: Worksheet, figures: RegionFigures, t: T) -> None:
     region = figures.people
     columns = sorted(region, key=lambda k: (ROLES.index(k[0]) if k[0] in ROLES else 9, k[1],
                                             AGE_GROUPS.index(k[2]) if k[2] in AGE_GROUPS else 9))
@@ -63,13 +68,13 @@ def _fsn(sheet, figures: RegionFigures, t: T) -> None:
     _style(sheet, [40] + [18] * (len(columns) + len(ROLES)))
 
 
-def _monitoring(sheet, figures: RegionFigures, t: T) -> None:
+def _monitoring(sheet: Worksheet, figures: RegionFigures, t: T) -> None:
     append_row(sheet, [t("region.report.organisation"), t("region.report.mon_due"),
                        t("region.report.mon_asked"), t("region.report.mon_answered"),
                        t("region.report.mon_share"), t("region.report.stage1"),
                        t("region.report.stage2")])
 
-    def row(name: str, due: object, asked: int, answered: int, s1: tuple, s2: tuple) -> None:
+    def row(name: str, due: object, asked: int, answered: int, s1: Triple, s2: Triple) -> None:
         append_row(sheet, [name, due, privacy.count(asked), privacy.count(answered),
                            _value(privacy.share(answered, asked)),
                            _value(privacy.mean(*s1)), _value(privacy.mean(*s2))])
@@ -93,7 +98,7 @@ def _monitoring(sheet, figures: RegionFigures, t: T) -> None:
     _style(sheet, [40, 14, 14, 14, 12, 16, 16])
 
 
-def _at_risk(sheet, figures: RegionFigures, t: T) -> None:
+def _at_risk(sheet: Worksheet, figures: RegionFigures, t: T) -> None:
     append_row(sheet, [t("region.report.organisation"), t("region.report.curator"),
                        t("region.report.active_pairs"), t("region.report.at_risk"),
                        t("region.report.at_risk_share"), t("region.report.no_meetings"),
@@ -113,7 +118,7 @@ def _at_risk(sheet, figures: RegionFigures, t: T) -> None:
     _style(sheet, [40, 30, 14, 14, 12, 16, 16, 14])
 
 
-def _overview(sheet, figures: RegionFigures, t: T) -> None:
+def _overview(sheet: Worksheet, figures: RegionFigures, t: T) -> None:
     this_week, last_week = len(figures.week_starts) - 1, len(figures.week_starts) - 2
     append_row(sheet, [t("region.report.organisation"), t("region.report.curator")]
                + [t(f"region.report.programmes.{s}") for s in ("preparing", "running",

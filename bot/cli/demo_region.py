@@ -92,7 +92,10 @@ async def region_scene(live: LiveBot, emulator: BotAPIEmulator, narrator) -> Non
     for name in ("МБОУ СОШ № 1", "Кировский колледж", "МКОУ ООШ с. Верхошижемье"):
         await narrator.presses(owner, f"▫️ {name}")
     await narrator.presses(owner, "🔗 Ссылка для координатора")
-    token = owner.last_message.text.split("start=", 1)[1].split()[0]
+    link = owner.last_message
+    if link is None or not link.text:
+        raise RuntimeError("demo: the owner got no coordinator's link")
+    token = link.text.split("start=", 1)[1].split()[0]
     coordinator = emulator.user(COORDINATOR, first_name="Татьяна", language_code="ru")
     await narrator.says(coordinator, f"/start {token}")
     await narrator.says(coordinator, "/region")
