@@ -28,6 +28,8 @@ READS_RUSSIAN_FILES = {
     "bot/cli/roadmap.py": "column names of the CLI's preview of a Russian roadmap",
     # The demo plays Russian-speaking people: the words are what they type and press.
     "bot/cli/demo.py": "what the demo's simulated people type and press",
+    "bot/cli/demo_region.py": "the demo's regional scene: what its people type and press, and "
+                              "the names its curators give their organisations and programmes",
 }
 # Single literals that are input or data, not texts the bot says.
 DATA_LITERALS = {
