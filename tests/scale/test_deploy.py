@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.config import Settings
@@ -48,7 +47,6 @@ def test_systemd_unit_runs_the_bot():
     assert "EnvironmentFile=" in unit and "[Install]" in unit and "KillSignal=SIGTERM" in unit
 
 
-@pytest.mark.xdist_group("timing")  # the benchmarks' targets hold on a machine not shared with tests
 def test_bench_quick_runs_every_benchmark():
     """`python -m bench --quick` (the CI smoke run) finishes with every benchmark run."""
     # A smoke run, not a measurement: each benchmark gets a generous time limit, because the
