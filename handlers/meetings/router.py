@@ -228,6 +228,15 @@ def create_router(translator: Translator) -> Router:
     def meeting_button(action: MeetingAction):
         return router.callback_query(MeetingActionCallback.filter(F.action == action))
 
+    async def answered(query: CallbackQuery, session: AsyncSession, scheduler: object | None,
+                       toast: str) -> None:
+        """A proposal confirmed or cancelled: the notices go out after the commit, the press
+        is answered and the proposal's buttons removed."""
+        wake_after_commit(session, scheduler)
+        await query.answer(toast)
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=None)
+
     @meeting_button(MeetingAction.CONFIRM)
     async def meeting_confirm(query: CallbackQuery, callback_data: MeetingActionCallback,
                               session: AsyncSession, user: User, t: BoundTranslator,
@@ -235,10 +244,7 @@ def create_router(translator: Translator) -> Router:
         await meetings.confirm(session, user_id=user.id,
                                meeting_id=callback_data.meeting, now=now_of(scheduler),
                                default_timezone=settings.default_timezone)
-        wake_after_commit(session, scheduler)
-        await query.answer(t.plain("meetings.plan.confirmed_toast"))
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
+        await answered(query, session, scheduler, t.plain("meetings.plan.confirmed_toast"))
 
     @meeting_button(MeetingAction.MOVE)
     async def meeting_move(query: CallbackQuery, callback_data: MeetingActionCallback,
@@ -263,10 +269,7 @@ def create_router(translator: Translator) -> Router:
         await meetings.cancel(session, user_id=user.id,
                               meeting_id=callback_data.meeting, now=now_of(scheduler),
                               default_timezone=settings.default_timezone)
-        wake_after_commit(session, scheduler)
-        await query.answer(t.plain("meetings.plan.cancelled_toast"))
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
+        await answered(query, session, scheduler, t.plain("meetings.plan.cancelled_toast"))
 
     # -- logging --------------------------------------------------------------------------
 
