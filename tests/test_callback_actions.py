@@ -34,11 +34,13 @@ HANDLERS = Path(__file__).resolve().parent.parent / "handlers"
 # Every action of every class, packed as the bot packed it before actions were Enums (id 7, the
 # required text fields "mentor"): byte for byte what buttons in people's chats carry.
 PACKED: dict[type[CallbackData], list[str]] = {
-    cc.ProgrammeCallback: ["pg:card:7", "pg:run:7", "pg:done:7", "pg:mats:7", "pg:comm:7"],
+    cc.ProgrammeCallback: ["pg:card:7", "pg:run:7", "pg:done:7", "pg:mats:7", "pg:comm:7",
+                           "pg:doneok:7", "pg:keep:7"],
     cc.LinkCallback: ["lk:show:7:mentor:0:0:0", "lk:life:7:mentor:0:0:0",
                       "lk:uses:7:mentor:0:0:0", "lk:new:7:mentor:0:0:0",
-                      "lk:revoke:7:mentor:0:0:0"],
-    cc.MaterialCallback: ["mt:add:7:0", "mt:del:7:0"],
+                      "lk:revoke:7:mentor:0:0:0", "lk:revokeok:7:mentor:0:0:0",
+                      "lk:keep:7:mentor:0:0:0"],
+    cc.MaterialCallback: ["mt:add:7:0", "mt:del:7:0", "mt:delok:7:0", "mt:keep:7:0"],
     cd.DigestCallback: ["dg:day:7:0:0", "dg:time:7:0:0", "dg:set:7:0:0"],
     cd.AnnounceCallback: ["an:pick:7:", "an:aud:7:", "an:send:7:", "an:drop:7:"],
     cl.LifecycleCardCallback: ["lc:mid:7", "lc:fin:7", "lc:let:7", "lc:new:7", "lc:mon:7",
@@ -51,7 +53,7 @@ PACKED: dict[type[CallbackData], list[str]] = {
                        "mdr:amm:7:0:0:0", "mdr:amy:7:0:0:0", "mdr:ok:7:0:0:0",
                        "mdr:yes:7:0:0:0"],
     cm.PairCallback: ["pr:card:7", "pr:pause:7", "pr:resume:7", "pr:done:7", "pr:end:7",
-                      "pr:plan:7"],
+                      "pr:plan:7", "pr:doneok:7", "pr:endok:7", "pr:keep:7"],
     cm.PlanCallback: ["pn:show:7:0:", "pn:add:7:0:", "pn:nodate:7:0:", "pn:goal:7:0:",
                       "pn:st:7:0:", "pn:cm:7:0:", "pn:del:7:0:"],
     me.MeetingActionCallback: ["ma:ok:7", "ma:mv:7", "ma:cx:7"],

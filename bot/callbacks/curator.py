@@ -37,9 +37,11 @@ class CadenceCallback(CallbackData, prefix="npc"):
 class ProgrammeAction(StrEnum):
     CARD = "card"
     RUN = "run"
-    COMPLETE = "done"
+    COMPLETE = "done"  # asks to confirm (it once completed at one tap)
     MATERIALS = "mats"
     COMMUNITY = "comm"  # the community link
+    COMPLETE_CONFIRMED = "doneok"
+    KEEP = "keep"  # a confirmation cancelled: nothing changes
 
 
 class ProgrammeCallback(CallbackData, prefix="pg"):
@@ -52,7 +54,9 @@ class LinkAction(StrEnum):
     LIFETIME = "life"  # choose the lifetime
     USES = "uses"  # choose the limit of uses
     NEW = "new"
-    REVOKE = "revoke"
+    REVOKE = "revoke"  # asks to confirm
+    REVOKE_CONFIRMED = "revokeok"
+    KEEP = "keep"  # the revocation cancelled
 
 
 class LinkCallback(CallbackData, prefix="lk"):
@@ -85,7 +89,9 @@ class BindCallback(CallbackData, prefix="bd"):
 
 class MaterialAction(StrEnum):
     ADD = "add"
-    DELETE = "del"
+    DELETE = "del"  # asks to confirm
+    DELETE_CONFIRMED = "delok"
+    KEEP = "keep"  # the deletion cancelled
 
 
 class MaterialCallback(CallbackData, prefix="mt"):

@@ -47,9 +47,12 @@ class PairAction(StrEnum):
     CARD = "card"
     PAUSE = "pause"
     RESUME = "resume"
-    DONE = "done"
-    END = "end"  # end early, with a typed reason
+    DONE = "done"  # asks to confirm
+    END = "end"  # end early: asks for a typed reason, then to confirm
     PLAN = "plan"
+    DONE_CONFIRMED = "doneok"
+    END_CONFIRMED = "endok"
+    KEEP = "keep"  # a confirmation cancelled: nothing changes
 
 
 class PairCallback(CallbackData, prefix="pr"):

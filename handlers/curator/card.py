@@ -18,6 +18,7 @@ from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator
 from bot.services import lookup
 from bot.services.errors import AccessDenied, DomainError
+from bot.services.lifecycle import completion
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.people import access
 from bot.services.programmes import curation
@@ -28,6 +29,7 @@ from handlers.curator import new_programme as curator_new
 from handlers.curator import views as kb
 from handlers.curator.materials import show_materials
 from handlers.curator.registry import short_date, show_registry
+from handlers.shared import confirm
 from handlers.shared.dashboard_link import DashboardLinks
 from handlers.shared.guards import curator_router
 from handlers.shared.pressed import editable, in_chat
@@ -133,16 +135,44 @@ def create_router() -> Router:
         await state_changed(query, session, programme, t, dashboard)
 
     @programme_button(ProgrammeAction.COMPLETE)
+    async def programme_complete_ask(query: CallbackQuery, callback_data: ProgrammeCallback,
+                                     session: AsyncSession, user: User,
+                                     t: BoundTranslator) -> None:
+        """Completing cannot be undone: say what it will do, with the numbers, and ask."""
+        message = in_chat(query)
+        programme = await curated(session, user, callback_data)
+        curation.check_can_complete(programme)
+        found = await completion.preview(session, programme)
+        await query.answer()
+        await message.answer(kb.complete_question(t, found), reply_markup=confirm.keyboard(
+            t, "cur.complete.yes",
+            ProgrammeCallback(action=ProgrammeAction.COMPLETE_CONFIRMED, programme_id=programme.id),
+            ProgrammeCallback(action=ProgrammeAction.KEEP, programme_id=programme.id)))
+
+    @programme_button(ProgrammeAction.COMPLETE_CONFIRMED)
     async def programme_complete(query: CallbackQuery, callback_data: ProgrammeCallback,
                                  session: AsyncSession, user: User, t: BoundTranslator,
-                                 scheduler: object | None = None,
-                                 dashboard: DashboardLinks | None = None) -> None:
+                                 scheduler: object | None = None) -> None:
+        message = editable(query)
         programme = await curated(session, user, callback_data)
+        found = await completion.preview(session, programme)
+        # A second tap finds the programme completed and is told so; nothing is sent again.
         await curation.advance_state(session, programme, "completed")
         # Every open pair completes; both members get the final surveys.
         await lifecycle.complete_programme(session, programme.id, now_of(scheduler))
         wake_after_commit(session, scheduler)
-        await state_changed(query, session, programme, t, dashboard)
+        await query.answer(t.plain("cur.card.state_changed",
+                                   state=t.plain(f"cur.state.{programme.state}")))
+        await message.edit_text(kb.completed_text(t, found), reply_markup=kb.back_to_card(
+            t, programme.id))
+
+    @programme_button(ProgrammeAction.KEEP)
+    async def programme_keep(query: CallbackQuery, callback_data: ProgrammeCallback,
+                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
+        await curated(session, user, callback_data)
+        await query.answer()
+        await confirm.kept(message, t)
 
     @programme_button(ProgrammeAction.CARD)
     async def programme_card(query: CallbackQuery, callback_data: ProgrammeCallback,

@@ -19,6 +19,7 @@ from bot.services.people.qr import qr_png
 from bot.services.programmes import curation, programmes
 from bot.services.programmes.curation import PARTICIPANT_ROLES
 from handlers.curator import views as kb
+from handlers.shared import confirm
 from handlers.shared.guards import curator_router
 from handlers.shared.pressed import editable, in_chat
 from models import Programme, User
@@ -99,16 +100,46 @@ def create_router() -> Router:
         await send_link(message, bot, session, programme.id, link, t)
 
     @link_button(LinkAction.REVOKE)
+    async def link_revoke_ask(query: CallbackQuery, callback_data: LinkCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        """Revoking cannot be undone: say what it does and ask."""
+        message = in_chat(query)
+        programme = await curated(session, user, callback_data)
+        invitation = await access.require_invitation(session, user.id, programme.id,
+                                                     callback_data.invitation_id)
+        curation.check_revocable(invitation)
+        await query.answer()
+        await message.answer(
+            t("cur.link.revoke_ask", role=t(f"cur.link.role_{invitation.role}"),
+              title=programme.title) + "\n"
+            + t("cur.link.revoke_uses", count=invitation.uses) + "\n"
+            + t("cur.link.revoke_after"),
+            reply_markup=confirm.keyboard(
+                t, "cur.link.revoke_yes",
+                LinkCallback(action=LinkAction.REVOKE_CONFIRMED, programme_id=programme.id,
+                             role=invitation.role, invitation_id=invitation.id),
+                LinkCallback(action=LinkAction.KEEP, programme_id=programme.id,
+                             role=invitation.role, invitation_id=invitation.id)))
+
+    @link_button(LinkAction.REVOKE_CONFIRMED)
     async def link_revoke(query: CallbackQuery, callback_data: LinkCallback,
                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
         message = editable(query)
         programme = await curated(session, user, callback_data)
         invitation = await access.require_invitation(session, user.id, programme.id,
                                                      callback_data.invitation_id)
-        await curation.revoke_link(session, invitation)
+        await curation.revoke_link(session, invitation)  # a second tap: «already revoked»
         await query.answer()
         await message.edit_text(t("cur.link.revoked"), reply_markup=kb.link_lifetimes(
             t, programme.id, callback_data.role))
+
+    @link_button(LinkAction.KEEP)
+    async def link_keep(query: CallbackQuery, callback_data: LinkCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
+        await curated(session, user, callback_data)
+        await query.answer()
+        await confirm.kept(message, t)
 
     @router.callback_query(LinkCallback.filter())
     async def link_forged(query: CallbackQuery) -> None:

@@ -10,10 +10,11 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks.curator import MaterialAction, MaterialCallback
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
-from bot.services.errors import AccessDenied, DomainError
+from bot.services.errors import DomainError
 from bot.services.people import access
 from bot.services.programmes import materials, programmes
 from handlers.curator import views as kb
+from handlers.shared import confirm
 from handlers.shared.guards import curator_router
 from handlers.shared.pressed import editable, in_chat
 from models import User
@@ -52,16 +53,41 @@ def create_router() -> Router:
         await message.answer(t("mat.ask"))
 
     @router.callback_query(MaterialCallback.filter(F.action == MaterialAction.DELETE))
+    async def material_delete_ask(query: CallbackQuery, callback_data: MaterialCallback,
+                                  session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        """Deleting cannot be undone: name the material and ask."""
+        message = in_chat(query)
+        material = await materials.require_own(session, user.id, callback_data.programme_id,
+                                               callback_data.material_id)
+        await query.answer()
+        await message.answer(
+            t("mat.delete_ask", title=material.title), reply_markup=confirm.keyboard(
+                t, "mat.delete_yes",
+                MaterialCallback(action=MaterialAction.DELETE_CONFIRMED,
+                                 programme_id=material.programme_id, material_id=material.id),
+                MaterialCallback(action=MaterialAction.KEEP,
+                                 programme_id=material.programme_id, material_id=material.id)))
+
+    @router.callback_query(MaterialCallback.filter(F.action == MaterialAction.DELETE_CONFIRMED))
     async def material_delete(query: CallbackQuery, callback_data: MaterialCallback,
                               session: AsyncSession, user: User, t: BoundTranslator) -> None:
         message = editable(query)
-        programme = await access.require_curator(session, user.id, callback_data.programme_id)
-        material = await access.require_material(session, user.id, callback_data.material_id)
-        if material.programme_id != programme.id:
-            raise AccessDenied()
+        # Deleted already (a second tap): «gone»; another programme's: refused.
+        material = await materials.require_own(session, user.id, callback_data.programme_id,
+                                               callback_data.material_id)
+        programme_id, title = material.programme_id, material.title
         await materials.delete(session, material)
         await query.answer(t.plain("mat.deleted"))
-        await show_materials(message, session, programme.id, t)
+        await message.edit_text(t("mat.deleted_named", title=title), reply_markup=None)
+        await show_materials(message, session, programme_id, t)
+
+    @router.callback_query(MaterialCallback.filter(F.action == MaterialAction.KEEP))
+    async def material_keep(query: CallbackQuery, callback_data: MaterialCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
+        await access.require_curator(session, user.id, callback_data.programme_id)
+        await query.answer()
+        await confirm.kept(message, t)
 
     @router.message(MaterialInput.material, F.document)
     async def material_file(message: Message, session: AsyncSession, user: User,

@@ -26,6 +26,7 @@ from bot.callbacks.curator import (
     RegistryCallback,
 )
 from bot.i18n import BoundTranslator
+from bot.services.lifecycle.completion import CompletionPreview
 from bot.services.people.timezones import RUSSIAN_ZONES
 from bot.services.programmes.curation import (
     CADENCES,
@@ -232,3 +233,29 @@ def bind_choices(programmes: Iterable[Programme]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+
+
+def complete_question(t: BoundTranslator, found: CompletionPreview) -> str:
+    """«Завершить программу?» with what it does: pairs completed, people surveyed."""
+    lines = [t("cur.complete.ask", title=found.title)]
+    if found.pairs:
+        lines.append(t("cur.complete.ask_pairs", count=found.pairs))
+        lines.append(t("cur.complete.ask_people", count=found.people))
+    else:
+        lines.append(t("cur.complete.ask_no_pairs"))
+    lines.append(t("cur.complete.ask_after"))
+    return "\n".join(lines)
+
+
+def completed_text(t: BoundTranslator, found: CompletionPreview) -> str:
+    lines = [t("cur.complete.done", title=found.title)]
+    if found.pairs:
+        lines.append(t("cur.complete.done_people", count=found.people))
+    return "\n".join(lines)
+
+
+def back_to_card(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("cur.back"), callback_data=ProgrammeCallback(
+        action=ProgrammeAction.CARD, programme_id=programme_id))
+    return builder.as_markup()

@@ -36,8 +36,10 @@ from bot.services.matching.flow import DraftPair, DraftView
 from bot.services.pairs import pairs, plans
 from bot.services.pairs import progress as pair_progress
 from bot.services.people import access
+from bot.services.programmes import states
 from bot.services.programmes.forms import form_title
 from handlers.matching import views as kb
+from handlers.shared import confirm
 from handlers.shared.guards import curator_router
 from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
@@ -49,6 +51,7 @@ MAX_TEXT = 3900
 
 class PairInput(StatesGroup):
     end_reason = State()
+    end_confirm = State()  # the reason typed; waits for «yes» or «cancel»
 
 
 def reason_text(t: BoundTranslator, code: str, items, labels: dict[str, str]) -> str:
@@ -349,12 +352,13 @@ def create_router(translator: Translator) -> Router:
                                 session: AsyncSession, user: User, t: BoundTranslator) -> None:
         message = in_chat(query)
         draft = await my_draft(session, user, callback_data)
-        shown = await match_flow.view(session, draft)
-        if not shown.pairs:
+        summary = await match_flow.approval_summary(session, draft)
+        if not summary.pairs:
             raise DomainError("match.empty")
         await query.answer()
         await message.answer(
-            t("match.confirm", count=len(shown.pairs), programme=shown.programme_title),
+            t("match.confirm", count=summary.pairs, programme=summary.programme_title) + "\n"
+            + t("match.confirm_people", count=summary.people),
             reply_markup=kb.confirm(t, draft.id, MatchCallback(action=MatchAction.APPROVE,
                                                                draft_id=draft.id)))
 
@@ -363,9 +367,17 @@ def create_router(translator: Translator) -> Router:
                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
         message = editable(query)
         draft = await my_draft(session, user, callback_data)
+        programme_id = draft.programme_id
         created = await match_flow.confirm(session, draft)
         await query.answer()
-        await message.edit_text(t("match.confirmed", count=len(created)))
+        text = t("match.confirmed", count=len(created))
+        programme = await lookup.programme(session, programme_id)
+        if programme is not None and programme.state == states.ProgrammeState.PREPARING:
+            # The first pairs of a programme still in preparation: offer to start it.
+            await message.edit_text(text + "\n\n" + t("match.offer_start", title=programme.title),
+                                    reply_markup=kb.offer_start(t, programme.id))
+            return
+        await message.edit_text(text)
 
     # Pairs and their life.
     async def send_pair_card(query: CallbackQuery, session: AsyncSession, pair_id: int,
@@ -425,33 +437,94 @@ def create_router(translator: Translator) -> Router:
         await query.answer(t.plain("pair.changed.resume"))
         await send_pair_card(query, session, pair.id, t)
 
+    def pair_confirmation(t: BoundTranslator, pair_id: int, yes_key: str,
+                          yes: PairAction):
+        return confirm.keyboard(t, yes_key, PairCallback(action=yes, pair_id=pair_id),
+                                PairCallback(action=PairAction.KEEP, pair_id=pair_id))
+
     @router.callback_query(PairCallback.filter(F.action == PairAction.DONE))
+    async def pair_done_ask(query: CallbackQuery, callback_data: PairCallback,
+                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        """Completing a pair cannot be undone and sends the final surveys: ask first."""
+        message = in_chat(query)
+        pair = await curated_pair(session, user, callback_data)
+        pairs.check_open(pair)
+        shown = await pairs.view(session, pair.id)
+        reached = await pairs.members_reached(session, pair)
+        await query.answer()
+        await message.answer(
+            t("pair.done_ask", mentor=shown.mentor_name or "—", mentee=shown.mentee_name or "—") + "\n"
+            + t("pair.done_ask_people", count=reached) + "\n" + t("pair.ask_irreversible"),
+            reply_markup=pair_confirmation(t, pair.id, "pair.done_yes",
+                                           PairAction.DONE_CONFIRMED))
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.DONE_CONFIRMED))
     async def pair_done(query: CallbackQuery, callback_data: PairCallback,
                         session: AsyncSession, user: User, t: BoundTranslator,
                         scheduler: object | None = None) -> None:
+        message = editable(query)
         pair = await curated_pair(session, user, callback_data)
-        await pairs.complete(session, pair)
+        await pairs.complete(session, pair)  # a second tap: «the pair has ended already»
         # The final surveys and the reflection go to both members (docs/lifecycle.md).
         await lifecycle.completion(session, [pair], now_of(scheduler))
         wake_after_commit(session, scheduler)
         await query.answer(t.plain("pair.changed.done"))
+        await message.edit_text(t("pair.changed.done"), reply_markup=None)
         await send_pair_card(query, session, pair.id, t)
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.KEEP))
+    async def pair_keep(query: CallbackQuery, callback_data: PairCallback,
+                        session: AsyncSession, user: User, state: FSMContext,
+                        t: BoundTranslator) -> None:
+        message = editable(query)
+        pair = await curated_pair(session, user, callback_data)
+        if (await state.get_data()).get("pair_id") == pair.id:
+            await state.clear()  # the typed reason of an early end is dropped too
+        await query.answer()
+        await confirm.kept(message, t)
 
     @router.message(PairInput.end_reason, F.text)
     async def end_reason_given(message: Message, session: AsyncSession, user: User,
                                state: FSMContext, t: BoundTranslator) -> None:
+        """The reason is checked, kept in the conversation, and the end confirmed by a button."""
         pair = await pairs.require_for_curator(session, user.id,
                                                (await state.get_data()).get("pair_id", 0))
         try:
-            await pairs.end_early(session, pair, message.text)
+            reason = pairs.check_end_reason(message.text)
+            pairs.check_open(pair)
         except DomainError as exc:
             await message.answer(t.with_params(exc.key, exc.params))
             return
+        await state.set_state(PairInput.end_confirm)
+        await state.set_data({"pair_id": pair.id, "reason": reason})
+        shown = await pairs.view(session, pair.id)
+        await message.answer(
+            t("pair.end_ask", mentor=shown.mentor_name or "—", mentee=shown.mentee_name or "—",
+              reason=reason) + "\n" + t("pair.end_ask_after") + "\n"
+            + t("pair.ask_irreversible"),
+            reply_markup=pair_confirmation(t, pair.id, "pair.end_yes", PairAction.END_CONFIRMED))
+
+    @router.callback_query(PairCallback.filter(F.action == PairAction.END_CONFIRMED))
+    async def pair_end_confirmed(query: CallbackQuery, callback_data: PairCallback,
+                                 session: AsyncSession, user: User, state: FSMContext,
+                                 t: BoundTranslator) -> None:
+        message = editable(query)
+        pair = await curated_pair(session, user, callback_data)
+        pairs.check_open(pair)  # a second tap: «the pair has ended already»
+        data = await state.get_data()
+        if data.get("pair_id") != pair.id or not data.get("reason"):
+            raise DomainError("pair.error.reason_lost")
+        await pairs.end_early(session, pair, data["reason"])
         await lifecycle.pair_ended_early(session, pair)
         await state.clear()
-        await message.answer(t("pair.changed.end"))
+        await query.answer(t.plain("pair.changed.end"))
+        await message.edit_text(t("pair.changed.end"), reply_markup=None)
         shown = await pairs.view(session, pair.id)
         await message.answer(pair_card_text(t, shown), reply_markup=kb.pair_card(t, shown))
+
+    @router.message(PairInput.end_confirm)
+    async def end_confirm_expected(message: Message, t: BoundTranslator) -> None:
+        await message.answer(t("common.use_buttons"))
 
     @router.message(PairInput.end_reason)
     async def end_reason_not_text(message: Message, t: BoundTranslator) -> None:

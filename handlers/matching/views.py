@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.callbacks.curator import ProgrammeAction, ProgrammeCallback
 from bot.callbacks.digest import PairListCallback
 from bot.callbacks.matching import (
     MatchAction,
@@ -94,6 +95,14 @@ def confirm(t: BoundTranslator, draft_id: int, yes: MatchCallback) -> InlineKeyb
     builder.button(text=t.plain("match.btn.back"), callback_data=MatchCallback(action=MatchAction.PAGE,
                                                                          draft_id=draft_id))
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def offer_start(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
+    """«▶️ Запустить программу» under the first approved pairs (the programme card's button)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("cur.card.run"), callback_data=ProgrammeCallback(
+        action=ProgrammeAction.RUN, programme_id=programme_id))
     return builder.as_markup()
 
 

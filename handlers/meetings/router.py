@@ -48,6 +48,7 @@ from bot.services.meetings.people import (
     require_meeting,
     timezone_of,
 )
+from bot.services.programmes import states as programme_states
 from bot.services.surveys import questionnaire
 from handlers.meetings import views as kb
 from handlers.surveys.router import show_step
@@ -96,6 +97,7 @@ def create_router(translator: Translator) -> Router:
                    t: BoundTranslator) -> None:
         pairs = await my_pairs(session, user.id)
         if not pairs:
+            await programme_states.explain_no_pairs(session, user.id)
             await message.answer(t("meetings.no_pairs"))
             return
         if len(pairs) == 1:
@@ -307,6 +309,7 @@ def create_router(translator: Translator) -> Router:
                             offer_overdue: bool = True) -> None:
         pairs = await my_pairs(session, user.id, role="mentor")
         if not pairs:
+            await programme_states.explain_no_pairs(session, user.id)
             has_mentee_side = bool(await my_pairs(session, user.id, role="mentee"))
             await message.answer(t("meetings.log.mentee_hint" if has_mentee_side
                                    else "meetings.no_pairs"))

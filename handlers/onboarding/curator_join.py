@@ -55,7 +55,7 @@ def create_router() -> Router:
             invitation = await invitations.resolve(session, token)
             await invitations.consume(session, invitation)
         except InvitationInvalid as exc:
-            await message.answer(t(exc.key))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         organisation = await lookup.organisation(session, invitation.organisation_id)
         if organisation is None:  # deleted meanwhile: the link leads nowhere

@@ -65,7 +65,7 @@ async def open_invitation(message_or_query: Message | CallbackQuery, token: str,
     try:
         invitation = await invitations.resolve(session, token)
     except InvitationInvalid as exc:
-        await answer(t(exc.key))
+        await answer(t.with_params(exc.key, exc.params))
         return
     if invitation.role == "guardian":
         participation = await lookup.participation(session, invitation.participation_id)
@@ -161,7 +161,7 @@ def create_router() -> Router:
         except InvitationInvalid as exc:
             await state.clear()
             await query.answer()
-            await message.edit_text(t(exc.key))
+            await message.edit_text(t.with_params(exc.key, exc.params))
             return
         await query.answer()
         group = callback_data.group
@@ -172,7 +172,7 @@ def create_router() -> Router:
                     session, invitation, user.id, group)
             except InvitationInvalid as exc:
                 await state.clear()
-                await message.answer(t(exc.key))
+                await message.answer(t.with_params(exc.key, exc.params))
                 return
             await state.clear()
             me = await bot.me()
@@ -208,7 +208,7 @@ def create_router() -> Router:
                 session, invitation, user.id, data["age_group"], data["consent_text_id"])
         except InvitationInvalid as exc:
             await state.clear()
-            await message.answer(t(exc.key))
+            await message.answer(t.with_params(exc.key, exc.params))
             return
         await message.edit_reply_markup(reply_markup=None)
         await message.answer(t("consent.accepted"))
@@ -227,7 +227,7 @@ def create_router() -> Router:
             participation = await participants.guardian_decides(
                 session, invitation, user.id, callback_data.accept)
         except DomainError as exc:
-            await pressed.answer(t(exc.key))
+            await pressed.answer(t.with_params(exc.key, exc.params))
             return
         await pressed.edit_reply_markup(reply_markup=None)
         await pressed.answer(t("guardian.accepted" if callback_data.accept

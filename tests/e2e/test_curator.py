@@ -288,8 +288,11 @@ async def test_revoked_expired_and_used_up_links_are_explained(live, emulator):
     await curator.press(t("cur.card.link_mentee"))
     link_card, _ = await curator.wait_messages(2)
     token = LINK.search(link_card.text).group(1)
-    await press(live, curator, t("cur.link.revoke"))
-    edited = next(m for m in curator.messages if m.message_id == link_card.message_id)
+    await press(live, curator, t("cur.link.revoke"))  # asks first
+    (question,) = await curator.wait_messages(1)
+    assert "Отозвать ссылку для наставляемых" in question.text
+    await press(live, curator, t("cur.link.revoke_yes"))
+    edited = next(m for m in curator.messages if m.message_id == question.message_id)
     assert edited.text.startswith("Ссылка отозвана")
 
     async def revoked(session):

@@ -126,10 +126,11 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
         action="swto", draft_id=draft_id, mentee_id=ids["Иванов Миша"],
         mentor_id=foreign["mentor"]).pack(), draft.message_id)
     assert answer.text == DENIED and answer.show_alert
-    # A forged draft id is refused too (the draft is not theirs).
+    # A forged draft id changes nothing; a draft that is no more (approved, recomputed, never
+    # was) says so, without telling whose it might be.
     answer = await press_data(live, curator, MatchCallback(
         action="yes", draft_id=draft_id + 99).pack(), draft.message_id)
-    assert answer.text == DENIED
+    assert answer.text == t("match.gone")
 
     # Swap Миша's mentor: the list ranks the remaining eligible mentor with a score.
     line = next(n for n, text in enumerate(draft.text.splitlines()) if "↔ Иванов Миша" in text)
@@ -199,7 +200,10 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
     await press(live, curator, t("pair.btn.end"))
     await curator.wait_messages(1)
     await curator.send("Наставляемый перешёл в другую школу")
-    done, card = await curator.wait_messages(2)
+    (question,) = await curator.wait_messages(1)  # the end is confirmed first
+    assert "досрочно?" in question.text and "Наставляемый перешёл в другую школу" in question.text
+    await press(live, curator, t("pair.end_yes"))
+    (card,) = await curator.wait_messages(1)
     assert t("pair.state.ended_early") in card.text
     await live.handled()
 

@@ -163,6 +163,9 @@ async def test_final_surveys_go_n_days_before_the_end_once(world: World):
         action="card", programme_id=world.programme_id).pack())
     await curator.wait_messages(1)
     await press(world.live, curator, t("cur.card.complete"))
+    (question,) = await curator.wait_messages(1)
+    assert "2 открытые пары" in question.text and "4 участника получат итоговые анкеты" in question.text
+    await press(world.live, curator, t("cur.complete.yes"))
     await world.deliver()
     async with world.live.app.sessionmaker() as session:
         assert set((await session.scalars(select(Pair.state))).all()) == {PairState.COMPLETED}
@@ -236,7 +239,9 @@ async def test_a_pair_ended_early_after_the_final_surveys_gets_no_more_reminders
     await pressed_data(world.live, curator, PairCallback(action="end", pair_id=p1).pack())
     await curator.wait_messages(1)
     await curator.send("Наставник уволился")
-    await curator.wait_messages(2)
+    await curator.wait_messages(1)  # the question
+    await press(world.live, curator, t("pair.end_yes"))
+    await curator.wait_messages(1)  # the card
     await world.live.handled()
     async with world.live.app.sessionmaker() as session:
         states = dict((await session.execute(select(

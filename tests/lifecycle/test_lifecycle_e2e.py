@@ -109,7 +109,7 @@ async def test_curator_completes_a_pair_then_the_programme(world: World):
     assert await pressed_data(world.live, e1, PairCallback(action="done", pair_id=p1).pack()
                               ) == DENIED
     e1.mark_read()
-    await pressed_data(world.live, curator, PairCallback(action="done", pair_id=p1).pack())
+    await pressed_data(world.live, curator, PairCallback(action="doneok", pair_id=p1).pack())
     await world.deliver()
     for who in (m1, e1):
         texts = "\n".join(m.text for m in await who.wait_messages(3))
@@ -140,7 +140,7 @@ async def test_curator_completes_a_pair_then_the_programme(world: World):
     m1.mark_read()
     seen = len(m1.messages)
     await pressed_data(world.live, curator, ProgrammeCallback(
-        action="done", programme_id=world.programme_id).pack())
+        action="doneok", programme_id=world.programme_id).pack())
     await world.deliver()
     texts = "\n".join(m.text for m in await e2.wait_messages(3))
     assert "Оцените, пожалуйста" in texts and "рефлексию" in texts
@@ -383,7 +383,9 @@ async def test_a_pair_ended_early_gets_no_more_survey_reminders(world: World):
     await pressed_data(world.live, curator, PairCallback(action="end", pair_id=pair_id).pack())
     await curator.wait_messages(1)
     await curator.send("Наставляемая перешла в другую школу")
-    await curator.wait_messages(2)
+    await curator.wait_messages(1)  # the question
+    await press(world.live, curator, t("pair.end_yes"))
+    await curator.wait_messages(1)  # the card
     await world.live.handled()
     async with world.live.app.sessionmaker() as session:
         states = dict((await session.execute(select(

@@ -72,7 +72,7 @@ async def test_curator_answers_the_conditions_questionnaire_and_the_workbook_sho
 
     curator.mark_read()  # the card is edited in place; the prompt is the one new message
     await pressed_data(world.live, curator, ProgrammeCallback(
-        action="done", programme_id=world.programme_id).pack())
+        action="doneok", programme_id=world.programme_id).pack())
     await world.deliver()
     (prompt,) = await curator.wait_messages(1)
     assert "заполните анкету куратора об условиях" in prompt.text
@@ -158,7 +158,7 @@ async def test_curator_marks_pairs_stories_for_the_base_of_practices(world: Worl
     pair_ids = [(await world.pair(m[1], e[1]))[0] for m, e in people.values()]
     await world.programme(state="running")
     await pressed_data(world.live, curator, ProgrammeCallback(
-        action="done", programme_id=world.programme_id).pack())
+        action="doneok", programme_id=world.programme_id).pack())
     await world.deliver()
 
     # Petrova writes her reflection in the chat; the other stories are seeded.

@@ -13,17 +13,18 @@ again (a deleted and re-logged final meeting neither)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.notices import outbox
 from bot.services.notices.notify import notify_curators
-from models import Organisation, Pair, Programme
+from models import Organisation, Pair, Participation, ParticipationState, Programme
 
 MAX_DAYS = 60
 # The prompts say «the programme is coming to its end» / «your final meeting is logged», not
@@ -97,3 +98,27 @@ async def final_meeting(session: AsyncSession, pair_ids: Iterable[int], now: dat
         Pair.id.in_(ids), Pair.state.in_(lifecycle.OPEN)).order_by(Pair.id))).all())
     return await lifecycle.send(session, lifecycle.COMPLETION_KINDS, pair_list, now,
                                 prompt_key=AFTER_FINAL_KEY)
+
+
+@dataclass(frozen=True)
+class CompletionPreview:
+    """What completing a programme will do, for the confirmation: its open pairs complete, and
+    their members the bot can write to get the final surveys (once: those who already got
+    them are not asked again)."""
+
+    title: str
+    pairs: int
+    people: int
+
+
+async def preview(session: AsyncSession, programme: Programme) -> CompletionPreview:
+    open_pairs = select(Pair.mentor_id, Pair.mentee_id).where(
+        Pair.programme_id == programme.id, Pair.state.in_(lifecycle.OPEN)).subquery()
+    pairs = int(await session.scalar(select(func.count()).select_from(open_pairs)) or 0)
+    people = int(await session.scalar(
+        select(func.count(func.distinct(Participation.id))).where(
+            (Participation.id.in_(select(open_pairs.c.mentor_id)))
+            | (Participation.id.in_(select(open_pairs.c.mentee_id))),
+            Participation.user_id.is_not(None),
+            Participation.state != ParticipationState.WITHDRAWN)) or 0)
+    return CompletionPreview(programme.title, pairs, people)

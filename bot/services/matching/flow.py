@@ -30,6 +30,7 @@ from bot.services.matching import (
 from bot.services.matching.data import Cohort, build_cohort, preferences, weights_of
 from bot.services.notices import outbox
 from bot.services.people import access
+from bot.services.programmes import states
 from bot.services.programmes.forms import form_param
 from models import (
     MatchDraft,
@@ -126,6 +127,7 @@ async def open_draft(session: AsyncSession, user_id: int, programme_id: int,
     """The curator's draft for the programme; computed with the engine when there is none or
     when `fresh` asks to recompute."""
     programme = await access.require_curator(session, user_id, programme_id)
+    await states.require(session, programme, states.Activity.MATCH)
     draft = await session.scalar(select(MatchDraft).where(
         MatchDraft.programme_id == programme.id, MatchDraft.curator_user_id == user_id))
     if draft is not None and not fresh:
@@ -148,7 +150,11 @@ async def open_draft(session: AsyncSession, user_id: int, programme_id: int,
 
 async def require_draft(session: AsyncSession, user_id: int | None, draft_id: int) -> MatchDraft:
     draft = await session.get(MatchDraft, draft_id)
-    if draft is None or draft.curator_user_id != user_id:
+    if draft is None:
+        # Approved (a draft is deleted with its approval), recomputed or forged: nothing is
+        # said about whose it was.
+        raise DraftGone()
+    if draft.curator_user_id != user_id:
         raise AccessDenied()
     await access.require_curator(session, user_id, draft.programme_id)
     return draft
@@ -274,9 +280,35 @@ class StaleDraft(DomainError):
     key = "match.stale"
 
 
+class DraftGone(DomainError):
+    """A press on a draft that is no more: its pairs were approved (a second tap of «Да»),
+    or it was recomputed."""
+
+    key = "match.gone"
+
+
+@dataclass(frozen=True)
+class ApprovalSummary:
+    """What approving the draft will do, for the confirmation: pairs and people introduced."""
+
+    pairs: int
+    people: int
+    programme_title: str
+    programme_state: str
+
+
+async def approval_summary(session: AsyncSession, draft: MatchDraft) -> ApprovalSummary:
+    ctx = await _context(session, draft)
+    await states.require(session, ctx.programme, states.Activity.MATCH)
+    people = {i for mentor_id, mentee_id, _ in ctx.pairs() for i in (mentor_id, mentee_id)}
+    return ApprovalSummary(len(ctx.pairs()), len(people), ctx.programme.title,
+                           ctx.programme.state)
+
+
 async def confirm(session: AsyncSession, draft: MatchDraft, now: datetime | None = None) -> list[Pair]:
     """Create the draft's pairs after checking each against the database as it is now."""
     ctx = await _context(session, draft)
+    await states.require(session, ctx.programme, states.Activity.MATCH)
     if not ctx.pairs():
         raise DomainError("match.empty")
     taken: dict[int, int] = defaultdict(int)

@@ -14,6 +14,7 @@ from bot.services.errors import AccessDenied, DomainError
 from bot.services.notices import outbox
 from bot.services.notices.buttons import Target
 from bot.services.people import access
+from bot.services.programmes import states
 from models import MatchPreference, Participation, ParticipationState, User
 from models.base import utcnow
 
@@ -57,6 +58,7 @@ async def open_round(session: AsyncSession, user_id: int, programme_id: int,
     """Send every ready participant with an account the short preference question; returns how
     many were asked. Repeating it the same day asks nobody twice."""
     programme = await access.require_curator(session, user_id, programme_id)
+    await states.require(session, programme, states.Activity.MATCH)
     now = now or utcnow()
     rows = (await session.execute(
         select(Participation, User).join(User, User.id == Participation.user_id).where(

@@ -27,6 +27,7 @@ from bot.services.meetings.people import (
     require_meeting,
     require_pair,
 )
+from bot.services.programmes import states
 from models import (
     MEETING_KINDS,
     PAIR_STAGES,
@@ -64,11 +65,22 @@ class Target:
 
 
 async def target(session: AsyncSession, user_id: int, pair_id: int, group: bool) -> Target:
-    if group:
-        pairs = await group_of(session, user_id, pair_id)
-        return Target(tuple(pairs), pairs[0])
-    pair = await require_pair(session, user_id, pair_id)
-    return Target((pair,), pair)
+    """The pair(s) of a new meeting: active pairs of this person in a programme that allows
+    meetings (a completed programme's pair gets «the programme has ended», not a bare no)."""
+    try:
+        if group:
+            pairs = await group_of(session, user_id, pair_id)
+            found = Target(tuple(pairs), pairs[0])
+        else:
+            pair = await require_pair(session, user_id, pair_id)
+            found = Target((pair,), pair)
+    except AccessDenied:
+        closed = await states.closed_pair_programme(session, user_id, pair_id)
+        if closed is not None:
+            await states.require(session, closed, states.Activity.MEET)
+        raise
+    await states.require_id(session, found.programme_id, states.Activity.MEET)
+    return found
 
 
 def next_kind(stage: str) -> str:
@@ -154,6 +166,7 @@ async def confirm(session: AsyncSession, *, user_id: int,
         return meeting  # the other mentee of a group, or a second tap
     if meeting.state != MeetingState.PROPOSED:
         raise DomainError("meetings.plan.not_open")
+    await states.require_id(session, meeting.programme_id, states.Activity.MEET)
     everyone = await attendees(session, meeting, default_timezone)
     if me.participation_id not in {a.participation_id for a in _other_side(meeting, everyone)}:
         raise DomainError("meetings.plan.own_proposal")
@@ -298,6 +311,7 @@ async def _log_existing(session: AsyncSession, *, user_id: int,
         await recompute_stages(session, meeting.id)
         await _after_final(session, meeting, now)
         return LogResult(meeting, False)
+    await states.require_id(session, meeting.programme_id, states.Activity.MEET)
     if meeting.state not in (MeetingState.CONFIRMED, MeetingState.PROPOSED, MeetingState.MISSED):
         raise DomainError("meetings.plan.not_open")
     check_log_day(day, zone, now)

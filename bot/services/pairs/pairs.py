@@ -104,9 +104,27 @@ async def require_member(session: AsyncSession, user_id: int | None, pair_id: in
     raise AccessDenied()
 
 
+ENDED_STATES = (PairState.COMPLETED, PairState.ENDED_EARLY)
+
+
 def _require_state(pair: Pair, *states: str) -> None:
     if pair.state not in states:
-        raise DomainError("pair.error.state")
+        # A second tap of a confirmation, or a card older than the pair's end.
+        raise DomainError("pair.error.ended" if pair.state in ENDED_STATES
+                          else "pair.error.state")
+
+
+def check_open(pair: Pair) -> None:
+    """Before asking to confirm completing or ending a pair: it must still be open."""
+    _require_state(pair, *OPEN_STATES)
+
+
+async def members_reached(session: AsyncSession, pair: Pair) -> int:
+    """How many of the pair's two members the bot can write to (consent not withdrawn)."""
+    return int(await session.scalar(select(func.count()).select_from(Participation).where(
+        Participation.id.in_((pair.mentor_id, pair.mentee_id)),
+        Participation.user_id.is_not(None),
+        Participation.state != ParticipationState.WITHDRAWN)) or 0)
 
 
 async def pause(session: AsyncSession, pair: Pair) -> None:
@@ -125,10 +143,15 @@ async def complete(session: AsyncSession, pair: Pair) -> None:
     pair.ended_at = utcnow()
 
 
-async def end_early(session: AsyncSession, pair: Pair, reason: str | None) -> None:
+def check_end_reason(reason: str | None) -> str:
     text = " ".join((reason or "").split())
     if not text or len(text) > MAX_END_REASON:
         raise DomainError("pair.error.reason", max=MAX_END_REASON)
+    return text
+
+
+async def end_early(session: AsyncSession, pair: Pair, reason: str | None) -> None:
+    text = check_end_reason(reason)
     _require_state(pair, *OPEN_STATES)
     pair.state = PairState.ENDED_EARLY
     pair.ended_at = utcnow()

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.db import rowcount
 from bot.services.errors import InvitationInvalid
-from models import Invitation
+from bot.services.programmes import states
+from models import Invitation, Programme
 from models.base import utcnow
 
 ROLES = ("curator", "mentor", "mentee", "guardian")
@@ -91,7 +92,7 @@ def _usable(invitation: Invitation, now: datetime) -> str | None:
 
 async def resolve(session: AsyncSession, token: str, now: datetime | None = None) -> InvitationView:
     """The invitation behind a token, or InvitationInvalid whose key says why (never which
-    programme it was for)."""
+    programme it was for, except that a completed one has ended: states.ProgrammeEnded)."""
     if not token or len(token) > 64:
         raise InvitationInvalid("invite.invalid")
     invitation = await session.scalar(select(Invitation).where(Invitation.token == token))
@@ -100,6 +101,10 @@ async def resolve(session: AsyncSession, token: str, now: datetime | None = None
     reason = _usable(invitation, now or utcnow())
     if reason:
         raise InvitationInvalid(reason)
+    if invitation.programme_id is not None:
+        # A completed programme takes nobody in: its old links say so and who to contact.
+        programme = await session.get_one(Programme, invitation.programme_id)
+        await states.require(session, programme, states.Activity.JOIN)
     return _view(invitation)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.errors import DomainError, InvitationInvalid
 from bot.services.people import invitations
 from bot.services.people.invitations import InvitationView
+from bot.services.programmes import states
 from bot.services.programmes.programmes import current_consent_text
 from models import (
     ConsentRecord,
@@ -62,8 +63,9 @@ async def join_as_minor(session: AsyncSession, invitation: InvitationView, user_
     """A minor's participation waits for a guardian; only the age group is stored until then."""
     if not needs_guardian(age_group):
         raise ValueError(age_group)
-    await invitations.consume(session, invitation)
     programme = await session.get_one(Programme, invitation.programme_id)
+    await states.require(session, programme, states.Activity.JOIN)
+    await invitations.consume(session, invitation)
     participation = Participation(programme_id=programme.id, user_id=user_id, role=invitation.role,
                                   state=ParticipationState.GUARDIAN_PENDING, age_group=age_group,
                                   form=_single_form(programme))
@@ -81,8 +83,9 @@ async def join_with_consent(session: AsyncSession, invitation: InvitationView, u
     """An adult accepts the consent: only now does the participation exist."""
     if needs_guardian(age_group) or age_group not in AGE_GROUPS:
         raise ValueError(age_group)
-    await invitations.consume(session, invitation)
     programme = await session.get_one(Programme, invitation.programme_id)
+    await states.require(session, programme, states.Activity.JOIN)
+    await invitations.consume(session, invitation)
     now = utcnow()
     participation = Participation(programme_id=programme.id, user_id=user_id, role=invitation.role,
                                   state=ParticipationState.QUESTIONNAIRE, age_group=age_group,
@@ -103,6 +106,8 @@ async def guardian_decides(session: AsyncSession, invitation: InvitationView, gu
     if participation.user_id == guardian_user_id:
         # A child cannot consent for themselves by opening their own guardian link.
         raise DomainError("guardian.error.self")
+    if accepted:
+        await states.require_id(session, participation.programme_id, states.Activity.JOIN)
     await invitations.consume(session, invitation)
     consent_text = await current_consent_text(session, participation.programme_id)
     now = utcnow()

@@ -120,9 +120,21 @@ async def summary(session: AsyncSession, programme_id: int) -> ProgrammeSummary:
 
 
 async def advance_state(session: AsyncSession, programme: Programme, target: str) -> None:
+    """preparing → running → completed, one step at a time. A second press of the same
+    button (a double tap, a stale card) is told the state already is what it asks for."""
+    if programme.state == target:
+        raise DomainError(f"cur.error.already_{target}", title=programme.title)
     if TRANSITIONS.get(programme.state) != target:
         raise DomainError("cur.error.transition")
     await programmes.set_state(session, programme, target)
+
+
+def check_can_complete(programme: Programme) -> None:
+    """Before asking to confirm the completion: the same refusals as advance_state."""
+    if programme.state == "completed":
+        raise DomainError("cur.error.already_completed", title=programme.title)
+    if TRANSITIONS.get(programme.state) != "completed":
+        raise DomainError("cur.error.transition")
 
 
 async def set_community_link(session: AsyncSession, programme: Programme, text: str | None) -> str:
@@ -156,7 +168,14 @@ async def new_programme_link(session: AsyncSession, programme: Programme, role: 
         max_uses=max_uses or None, now=now)
 
 
+def check_revocable(invitation: Invitation) -> None:
+    if invitation.revoked_at is not None:
+        raise DomainError("cur.link.already_revoked")
+
+
 async def revoke_link(session: AsyncSession, invitation: Invitation) -> None:
+    """Irreversible: the handler asks first; a second press is told it is done already."""
+    check_revocable(invitation)
     await invitations.revoke(session, invitation.id)
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.errors import AccessDenied, DomainError
+from bot.services.people import access
 from bot.services.programmes.curation import parse_material_link
 from bot.services.programmes.programmes import MAX_TITLE
 from models import Material, Participation, ParticipationState, Programme, User
@@ -42,8 +44,6 @@ async def of_programme(session: AsyncSession, programme_id: int) -> list[Materia
 
 
 async def _check_room(session: AsyncSession, programme_id: int) -> None:
-    from bot.services.errors import DomainError
-
     if len(await of_programme(session, programme_id)) >= MAX_MATERIALS:
         raise DomainError("mat.error.too_many", max=MAX_MATERIALS)
 
@@ -65,6 +65,19 @@ async def add_file(session: AsyncSession, programme_id: int, file_id: str,
     session.add(material)
     await session.flush()
     return _view(material)
+
+
+async def require_own(session: AsyncSession, user_id: int | None, programme_id: int,
+                      material_id: int) -> Material:
+    """A material of this curator's programme, for its deletion: one already deleted (a double
+    tap, an old list) is «gone»; one of another programme is refused."""
+    await access.require_curator(session, user_id, programme_id)
+    material = await session.get(Material, material_id)
+    if material is None:
+        raise DomainError("mat.gone")
+    if material.programme_id != programme_id:
+        raise AccessDenied()
+    return material
 
 
 async def delete(session: AsyncSession, material: Material) -> None:

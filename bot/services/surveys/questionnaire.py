@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import participants
+from bot.services.programmes import states
 from bot.services.surveys import (
     SKIPPED,
     AnswerValue,
@@ -99,6 +100,8 @@ async def _step(session: AsyncSession, response: SurveyResponse, survey: Survey,
 
 async def start(session: AsyncSession, participation: Participation, survey_id: str,
                 context: str = "profile") -> Step:
+    if context == "profile":  # joining: not in a completed programme
+        await states.require_id(session, participation.programme_id, states.Activity.JOIN)
     survey = load_definitions().get(survey_id)
     response = await survey_store.open_response(session, participation.id, survey, context)
     answers = await survey_store.answers(session, response.id)
