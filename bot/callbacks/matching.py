@@ -67,7 +67,9 @@ class PlanAction(StrEnum):
     GOAL = "goal"
     STATUS = "st"
     COMMENT = "cm"
-    DELETE = "del"
+    DELETE = "del"  # asks to confirm
+    DELETE_CONFIRMED = "delok"
+    KEEP = "keep"  # the deletion cancelled
 
 
 class PlanCallback(CallbackData, prefix="pn"):

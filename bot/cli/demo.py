@@ -207,6 +207,8 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.says(curator, "/match")
     await narrator.presses(curator, "✅ Утвердить все пары")
     await narrator.presses(curator, "Да, подтверждаю")
+    narrator.note("the programme is still in preparation (forming the banks of mentors and "
+                  "mentees is what it is for): the answer offers to start it")
     narrator.note("the introductions and the entry self-assessment go out through the outbox")
     for person in (anna, kirill):
         await person.wait_messages(2, timeout=20)
@@ -412,7 +414,12 @@ async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator
     await narrator.says(curator, "/pairs")
     line = next(b for b in last_message(curator).buttons if "Кузнецов Кирилл" in b)
     await narrator.presses(curator, line)
+    narrator.note("what cannot be undone asks first, saying what will happen; «cancel» changes "
+                  "nothing, «yes» acts once however often it is tapped")
     await narrator.presses(curator, "🏁 Завершить")
+    await narrator.presses(curator, "✖️ Отмена")
+    await narrator.presses(curator, "🏁 Завершить")
+    await narrator.presses(curator, "🏁 Да, завершить пару")
     narrator.note("the final satisfaction survey, the exit self-assessment and the reflection "
                   "go out through the outbox")
     await _outbox(live, narrator, kirill, anna, n=3)
@@ -446,6 +453,7 @@ async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator
     await narrator.presses(curator, "Наставничество 2026/27")
     await narrator.presses(curator, "▶️ Запустить программу")
     await narrator.presses(curator, "🏁 Завершить программу")
+    await narrator.presses(curator, "🏁 Да, завершить программу")
     narrator.note("the curator gets the questionnaire about the programme's conditions and marks "
                   "Кирилл's story for the base of good practices (a sheet of /report)")
     await _outbox(live, narrator, curator)

@@ -152,7 +152,8 @@ def create_router() -> Router:
     @programme_button(ProgrammeAction.COMPLETE_CONFIRMED)
     async def programme_complete(query: CallbackQuery, callback_data: ProgrammeCallback,
                                  session: AsyncSession, user: User, t: BoundTranslator,
-                                 scheduler: object | None = None) -> None:
+                                 scheduler: object | None = None,
+                                 dashboard: DashboardLinks | None = None) -> None:
         message = editable(query)
         programme = await curated(session, user, callback_data)
         found = await completion.preview(session, programme)
@@ -163,8 +164,10 @@ def create_router() -> Router:
         wake_after_commit(session, scheduler)
         await query.answer(t.plain("cur.card.state_changed",
                                    state=t.plain(f"cur.state.{programme.state}")))
-        await message.edit_text(kb.completed_text(t, found), reply_markup=kb.back_to_card(
-            t, programme.id))
+        # The question becomes the result over the card, with what comes next (letters, the
+        # next cycle).
+        text, markup = await card_view(session, programme.id, t, panel(query, dashboard))
+        await message.edit_text(kb.completed_text(t, found) + "\n\n" + text, reply_markup=markup)
 
     @programme_button(ProgrammeAction.KEEP)
     async def programme_keep(query: CallbackQuery, callback_data: ProgrammeCallback,

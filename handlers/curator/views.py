@@ -252,10 +252,3 @@ def completed_text(t: BoundTranslator, found: CompletionPreview) -> str:
     if found.pairs:
         lines.append(t("cur.complete.done_people", count=found.people))
     return "\n".join(lines)
-
-
-def back_to_card(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("cur.back"), callback_data=ProgrammeCallback(
-        action=ProgrammeAction.CARD, programme_id=programme_id))
-    return builder.as_markup()

@@ -17,6 +17,7 @@ from bot.services.errors import DomainError
 from bot.services.pairs import pairs, plans
 from bot.services.pairs.pairs import PairView
 from handlers.matching import views as kb
+from handlers.shared import confirm
 from handlers.shared.pressed import editable, in_chat
 from models import Pair, PairState, PlanGoal, User
 
@@ -169,13 +170,35 @@ def create_router() -> Router:
         await message.answer(t("plan.ask_comment", max=plans.MAX_COMMENT))
 
     @plan_button(PlanAction.DELETE)
+    async def plan_delete_ask(query: CallbackQuery, callback_data: PlanCallback,
+                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        """Deleting a goal cannot be undone: the goal card asks first."""
+        message = editable(query)
+        pair, goal, _ = await pressed_goal(session, user, callback_data)
+        plans.require_editable(pair)
+        await query.answer()
+        await message.edit_text(t("plan.delete_ask", title=goal.title), reply_markup=confirm.keyboard(
+            t, "plan.delete_yes",
+            PlanCallback(action=PlanAction.DELETE_CONFIRMED, pair_id=pair.id, goal_id=goal.id),
+            PlanCallback(action=PlanAction.KEEP, pair_id=pair.id, goal_id=goal.id)))
+
+    @plan_button(PlanAction.DELETE_CONFIRMED)
     async def plan_delete(query: CallbackQuery, callback_data: PlanCallback,
                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
         message = editable(query)
-        pair, goal, _ = await pressed_goal(session, user, callback_data)
+        pair = await pressed_pair(session, user, callback_data)
+        goal = await plans.goal_to_delete(session, pair, callback_data.goal_id)
         await plans.delete_goal(session, pair, goal)
         await query.answer(t.plain("plan.deleted"))
-        await show_plan(message, session, pair.id, t)
+        await show_plan(message, session, pair.id, t, edit=True)
+
+    @plan_button(PlanAction.KEEP)
+    async def plan_keep(query: CallbackQuery, callback_data: PlanCallback,
+                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+        message = editable(query)
+        await pressed_pair(session, user, callback_data)
+        await query.answer()
+        await confirm.kept(message, t)
 
     async def member_pair(session: AsyncSession, user: User, state: FSMContext):
         pair, _ = await pairs.require_member(session, user.id,

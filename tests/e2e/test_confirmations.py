@@ -1,5 +1,6 @@
 """Irreversible actions ask first (issue #19, item 2), through the live bot: completing the
-programme, completing a pair, ending a pair early, revoking a link, deleting a material. The
+programme, completing a pair, ending a pair early, revoking a link, deleting a material or a
+goal of a pair's plan (approving pairs: tests/e2e/test_programme_states.py). The
 question says what will happen with the numbers; «cancel» changes nothing; «yes» pressed twice
 does it once and the second press is told so; a forged «yes» (someone else's programme) is
 refused and changes nothing."""
@@ -9,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.callbacks.curator import LinkCallback, MaterialCallback, ProgrammeCallback
-from bot.callbacks.matching import PairCallback
+from bot.callbacks.matching import PairCallback, PlanCallback
 from bot.services.people import invitations, users
 from bot.services.programmes import programmes
-from models import Invitation, Material, OutboxMessage, Pair, PairState, Programme
+from models import Invitation, Material, OutboxMessage, Pair, PairState, PlanGoal, Programme
 from tests.e2e.helpers import press, pressed_data
 from tests.e2e.world import DENIED, World
 from tests.lifecycle.test_lifecycle_e2e import curator_of
@@ -245,3 +246,39 @@ async def test_revoking_a_link_and_deleting_a_material_ask_first(world: World):
     answers = await double_tap(world, curator, t("mat.delete_yes"))
     assert answers == [t("mat.deleted"), t("mat.gone")]
     assert not await material_left()
+
+
+async def test_deleting_a_plan_goal_asks_first(world: World):
+    mentor, mentor_pid = await world.person(7731, "mentor", "Орлова Вера")
+    _, mentee_pid = await world.person(7732, "mentee", "Гусев Пётр")
+    stranger, _ = await world.person(7733, "mentee", "Чужой Петя")
+    (pair_id,) = await world.pair(mentor_pid, mentee_pid)
+    async with world.live.app.sessionmaker() as session, session.begin():
+        goal = PlanGoal(pair_id=pair_id, position=1, title="Подготовить доклад")
+        session.add(goal)
+        await session.flush()
+        goal_id = goal.id
+
+    async def goal_left() -> bool:
+        async with world.live.app.sessionmaker() as session:
+            return await session.get(PlanGoal, goal_id) is not None
+
+    async def open_goal() -> None:
+        await mentor.send("/plan")
+        await mentor.wait_messages(1)
+        await press(world.live, mentor, "1. ⚪️ Подготовить доклад")
+        await mentor.wait_messages(1)
+        await press(world.live, mentor, t("plan.btn.delete"))
+
+    await open_goal()
+    assert "Удалить цель «Подготовить доклад» из плана?" in mentor.last_message.text
+    await press(world.live, mentor, t("confirm.keep"))
+    assert mentor.last_message.text == t("confirm.kept")
+    assert await goal_left()
+    assert await pressed_data(world.live, stranger, PlanCallback(
+        action="delok", pair_id=pair_id, goal_id=goal_id).pack()) == DENIED
+    assert await goal_left()
+    await open_goal()
+    answers = await double_tap(world, mentor, t("plan.delete_yes"))
+    assert answers == [t("plan.deleted"), t("plan.goal_gone")]
+    assert not await goal_left()

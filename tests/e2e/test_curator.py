@@ -442,7 +442,11 @@ async def test_materials_and_community_link_reach_mentors(live, emulator):
     await curator.press(t("cur.card.materials"))
     await curator.wait_messages(1)
     await curator.press("🗑 Методичка для наставника")
+    (question,) = await curator.wait_messages(1)  # asks first
+    assert "Удалить материал «Методичка для наставника»?" in question.text
+    await curator.press(t("mat.delete_yes"))
     await curator.wait_messages(1)
+
     async def titles(session):
         found = (await session.scalars(select(Material.title))).all()
         return found if len(found) == 1 else None

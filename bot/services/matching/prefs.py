@@ -87,6 +87,7 @@ async def toggle(session: AsyncSession, user_id: int, chooser_id: int, chosen_id
     chooser = await session.get(Participation, chooser_id)
     if chooser is None or chooser.user_id != user_id:
         raise AccessDenied()
+    await states.require_id(session, chooser.programme_id, states.Activity.MATCH)
     if chosen_id not in {pid for pid, _ in await candidates(session, chooser)}:
         raise AccessDenied()
     chosen = await chosen_ids(session, chooser.id)

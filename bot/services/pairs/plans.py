@@ -29,6 +29,16 @@ async def goal_of(session: AsyncSession, pair: Pair, goal_id: int) -> PlanGoal:
     return goal
 
 
+async def goal_to_delete(session: AsyncSession, pair: Pair, goal_id: int) -> PlanGoal:
+    """A goal of this pair, for its deletion: one already deleted (a double tap) is «gone»."""
+    goal = await session.get(PlanGoal, goal_id)
+    if goal is None:
+        raise DomainError("plan.goal_gone")
+    if goal.pair_id != pair.id:
+        raise AccessDenied()
+    return goal
+
+
 def require_editable(pair: Pair) -> None:
     if pair.state == PairState.ENDED_EARLY:
         raise DomainError("plan.error.closed")
