@@ -186,6 +186,7 @@ async def move(session: AsyncSession, *, user_id: int, meeting_id: int,
     meeting, me = await require_meeting(session, user_id, meeting_id)
     if meeting.state not in (MeetingState.PROPOSED, MeetingState.CONFIRMED):
         raise DomainError("meetings.plan.not_open")
+    await states.require_id(session, meeting.programme_id, states.Activity.MEET)
     if starts_at <= now:
         raise DomainError("meetings.plan.in_past")
     was_confirmed = meeting.state == MeetingState.CONFIRMED
