@@ -99,9 +99,12 @@ def create_router(translator: Translator) -> Router:
         try:
             talk = await relay.conversation(session, user.id, int(chosen["pair"]),
                                             bool(chosen["group"]))
-        except DomainError:
-            await state.clear()  # the pair stopped meanwhile: nothing to wait for
-            raise
+        except DomainError as exc:
+            # The pair stopped meanwhile: the step ends with the reason (answered here, not
+            # raised, so the ended step is committed).
+            await state.clear()
+            await message.answer(t.with_params(exc.key, exc.params))
+            return
         relay.check(content)  # too long: the step stays, the person may shorten it
         await relay.relay(session, talk, content, sender_user_id=user.id, now=now_of(scheduler),
                           keep_days=settings.channel_keep_days)

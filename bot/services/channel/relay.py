@@ -90,12 +90,16 @@ async def choices(session: AsyncSession, user_id: int) -> list[Choice]:
     """Whom this person may write to: each active pair (named by the other side), and a mentor's
     whole group where they mentor several."""
     mentor, mentee = Participation.__table__.alias("mentor"), Participation.__table__.alias("m")
+    gone = ParticipationState.WITHDRAWN
     rows = (await session.execute(
         select(Pair.id, Pair.mentor_id, mentor.c.user_id, mentor.c.full_name,
                mentee.c.user_id, mentee.c.full_name)
         .join(mentor, mentor.c.id == Pair.mentor_id).join(mentee, mentee.c.id == Pair.mentee_id)
         .join(Programme, Programme.id == Pair.programme_id)
         .where(Pair.state == PairState.ACTIVE, Programme.state != "completed",
+               # both sides still there: nobody is offered a pair whose other side left
+               mentor.c.user_id.is_not(None), mentee.c.user_id.is_not(None),
+               mentor.c.state != gone, mentee.c.state != gone,
                (mentor.c.user_id == user_id) | (mentee.c.user_id == user_id))
         .order_by(Pair.id))).all()
     result: list[Choice] = []
