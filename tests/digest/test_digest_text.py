@@ -67,7 +67,7 @@ STATUS_EN = (
     "📝 Feedback forms outstanding: 5\n"
     "📋 Entry self-assessment: 10 of 10 answered\n"
     "📋 Midterm survey: 7 of 12 answered\n"
-    "⚠️ No meeting for over 14 days (12): Наставник &lt;0&gt; &amp; Ко — Ученик 0, Наставник &lt;1&gt; &amp; Ко — Ученик 1, Наставник &lt;2&gt; &amp; Ко — Ученик 2, Наставник &lt;3&gt; &amp; Ко — Ученик 3, Наставник &lt;4&gt; &amp; Ко — Ученик 4, Наставник &lt;5&gt; &amp; Ко — Ученик 5, Наставник &lt;6&gt; &amp; Ко — Ученик 6, Наставник &lt;7&gt; &amp; Ко — Ученик 7, Наставник &lt;8&gt; &amp; Ко — Ученик 8, Наставник &lt;9&gt; &amp; Ко — Ученик 9 and 2 more\n"
+    "⚠️ No meeting and no message for over 14 days (12): Наставник &lt;0&gt; &amp; Ко — Ученик 0, Наставник &lt;1&gt; &amp; Ко — Ученик 1, Наставник &lt;2&gt; &amp; Ко — Ученик 2, Наставник &lt;3&gt; &amp; Ко — Ученик 3, Наставник &lt;4&gt; &amp; Ко — Ученик 4, Наставник &lt;5&gt; &amp; Ко — Ученик 5, Наставник &lt;6&gt; &amp; Ко — Ученик 6, Наставник &lt;7&gt; &amp; Ко — Ученик 7, Наставник &lt;8&gt; &amp; Ко — Ученик 8, Наставник &lt;9&gt; &amp; Ко — Ученик 9 and 2 more\n"
     "⏰ Overdue roadmap items (7): 1.0 Приказ «0» &amp; &lt;план&gt; (due 01.11), 1.1 Приказ «1» &amp; &lt;план&gt; (due 02.11), 1.2 Приказ «2» &amp; &lt;план&gt; (due 03.11), 1.3 Приказ «3» &amp; &lt;план&gt; (due 04.11), 1.4 Приказ «4» &amp; &lt;план&gt; (due 05.11) and 2 more\n"
     "📅 Due in the next 2 weeks (1): 2.3 Опрос (due —)\n"
     "🚫 The bot cannot reach (11): Недоступный 0 &lt;x&gt;, Недоступный 1 &lt;x&gt;, Недоступный 2 &lt;x&gt;, Недоступный 3 &lt;x&gt;, Недоступный 4 &lt;x&gt;, Недоступный 5 &lt;x&gt;, Недоступный 6 &lt;x&gt;, Недоступный 7 &lt;x&gt;, Недоступный 8 &lt;x&gt;, Недоступный 9 &lt;x&gt; and 1 more\n"

@@ -67,8 +67,8 @@ ROADMAP_DAYS = 14
 CONTEXT_PREFIX = "meeting:"
 # programme+organisation, participants, pairs, unreachable, failed deliveries, meetings by
 # week, feedback by week, cadence (at risk), roadmap overdue, roadmap upcoming, monitoring
-# surveys answered / sent
-QUERIES = 11
+# surveys answered / sent, messages of the pair's channel this week
+QUERIES = 12
 
 
 @dataclass(frozen=True)
