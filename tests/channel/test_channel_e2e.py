@@ -237,3 +237,54 @@ async def test_curator_sees_counts_never_content_and_messages_keep_a_pair_off_th
         day = (T0 + timedelta(days=30)).date()
         assert [p.pair_id for p in await cadence.pairs_at_risk(
             session, world.programme_id, day)] == [pair_id]
+
+
+async def test_a_mentor_writes_to_the_whole_group_and_a_mentee_answers_the_mentor_only(world):
+    live = world.live
+    anna, anna_pid = await world.person(311, "mentor", "Анна Игоревна")
+    misha, misha_pid = await world.person(312, "mentee", "Миша Иванов")
+    katya, katya_pid = await world.person(313, "mentee", "Катя Петрова")
+    await world.pair(anna_pid, misha_pid, katya_pid)
+    await say(live, anna, WRITE_MENTEE)
+    choices = anna.last_message
+    assert choices.text == t("channel.choose")
+    assert choices.buttons == [button("channel.choice.mentor", name="Миша Иванов"),
+                               button("channel.choice.mentor", name="Катя Петрова"),
+                               button("channel.choice.group", n=2)]
+    await press(live, anna, button("channel.choice.group", n=2))
+    assert anna.last_message.text == t("channel.prompt.group", n=2)
+    await say(live, anna, "Завтра встреча группы в 15:00")
+    assert anna.last_message.text == t("channel.sent.group", n=2)
+    await world.deliver()
+    for mentee in (misha, katya):
+        [got] = await mentee.wait_messages(1)
+        assert got.text == "✉️ Анна Игоревна (наставник) — всей группе:\nЗавтра встреча группы в 15:00"
+    # Катя answers: the mentor gets it, Миша does not.
+    anna.mark_read()
+    misha.mark_read()
+    await press(live, katya, REPLY)
+    await say(live, katya, "Приду!")
+    await world.deliver()
+    [answer] = await anna.wait_messages(1)
+    assert answer.text == "✉️ Катя Петрова (наставляемый):\nПриду!"
+    assert not any("Приду" in (m.text or "") for m in misha.messages)
+    assert await counted(world) == 3  # the group message counts for each of its two pairs
+
+
+async def test_too_long_is_refused_and_the_step_stays_and_help_and_consent_say_so(world):
+    live = world.live
+    anna, misha, _ = await pair_of_two(world)
+    await say(live, misha, WRITE_MENTOR)
+    await say(live, misha, "я" * 3501)
+    assert misha.last_message.text == t("channel.refused.too_long", limit=3500)
+    await say(live, misha, "коротко")
+    assert misha.last_message.text == t("channel.sent.one", name="Анна Игоревна")
+    assert await counted(world) == 1
+    await say(live, misha, "/help")
+    assert "/write" in misha.last_message.text and WRITE_MENTOR in misha.last_message.text
+    # The consent a guardian gives for a child states the channel (ru and en).
+    assert "обмениваться сообщениями с наставником" in t("consent.body", organisation="O",
+                                                          programme="P", start="1", end="2")
+    assert "exchange messages with the mentor" in t("consent.body", locale="en",
+                                                    organisation="O", programme="P", start="1",
+                                                    end="2")
