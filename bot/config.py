@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=60.0, gt=0)
     # Requests in flight at once (to different chats).
     outbox_concurrency: int = Field(default=32, ge=1)
+    # The pair's channel (docs/pair-channel.md): what a participant relays to their pair is kept
+    # in the bot this many days at most (undelivered by then: dropped), then erased.
+    channel_keep_days: int = Field(default=30, ge=1, le=365)
 
     @field_validator("bot_token", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from models.announcement import Announcement
 from models.base import Base
+from models.channel import PairMessage
 from models.fsm import FsmRecord
 from models.matching import MatchDraft, MatchPreference
 from models.meeting import MEETING_KINDS, Meeting, MeetingFormat, MeetingPair, MeetingState
@@ -66,6 +67,7 @@ __all__ = [
     "OutboxSubject",
     "PAIR_STAGES",
     "Pair",
+    "PairMessage",
     "PairState",
     "Participation",
     "ParticipationState",

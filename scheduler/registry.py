@@ -23,6 +23,9 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(roadmap_job.JOB_ID, roadmap_job.roadmap_reminders, IntervalTrigger(hours=1)),
     PeriodicJob(housekeeping.FORGET_UPDATES_JOB_ID, housekeeping.forget_processed_updates,
                 IntervalTrigger(hours=6)),
+    # The pair's channel keeps relayed content at most channel_keep_days.
+    PeriodicJob(housekeeping.CHANNEL_RETENTION_JOB_ID, housekeeping.channel_retention,
+                IntervalTrigger(hours=1)),
 )
 
 

@@ -14,6 +14,7 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery
 
+from bot.callbacks import channel as ch
 from bot.callbacks import curator as cc
 from bot.callbacks import digest as cd
 from bot.callbacks import lifecycle as cl
@@ -74,6 +75,7 @@ PACKED: dict[type[CallbackData], list[str]] = {
     cr.RoadmapItemCallback: ["rmi:done:7", "rmi:nocomment:7", "rmi:ext:7"],
     rg.RegionCallback: ["rgn:c:7:0:0:0", "rgn:p:7:0:0:0", "rgn:n:7:0:0:0", "rgn:r:7:0:0:0",
                         "rgn:d:7:0:0:0", "rgn:w:7:0:0:0", "rgn:t:7:0:0:0", "rgn:s:7:0:0:0"],
+    ch.ChannelCallback: ["ch:w:7:0", "ch:x:7:0"],
     rg.RegionOwnerCallback: ["rgo:z:7:0:0:0", "rgo:o:7:0:0:0", "rgo:t:7:0:0:0",
                              "rgo:l:7:0:0:0"],
 }

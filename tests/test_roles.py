@@ -78,6 +78,7 @@ COMMANDS: dict[str, tuple[set[str], str | None]] = {
     "forget": (ALL, None), "bind": (ALL, None),  # in a private chat: how to bind a group
     "meet": (PARTICIPANT_COMMANDS, None), "meeting": (PARTICIPANT_COMMANDS, None),
     "plan": (PARTICIPANT_COMMANDS, None), "help_me": (PARTICIPANT_COMMANDS, None),
+    "write": (PARTICIPANT_COMMANDS, None),
     "materials": (PARTICIPANT_COMMANDS, None), "roadmap": (ALL, None),
     "status": (CURATORS, CURATOR_ONLY), "programmes": (CURATORS, CURATOR_ONLY),
     "participants": (CURATORS, CURATOR_ONLY), "match": (CURATORS, CURATOR_ONLY),
@@ -105,6 +106,8 @@ SCREENS: dict[str, dict[str, str]] = {
                 "*": NO_PAIR},
     "plan": {"mentor": "Индивидуальный план", "mentee": "Индивидуальный план", "*": NO_PAIR},
     "help_me": {"mentee": "не выходит на связь", "*": "для наставляемых, у которых есть"},
+    "write": {"mentor": "Напишите сообщение для наставляемого (Иванов Миша)",
+              "mentee": "Напишите сообщение для наставника", "*": "Писать пока некому"},
     "materials": {"mentor": f"«{A}»", "*": "Материалы получают наставники"},
     "roadmap": {"curator": f"Дорожная карта «{A}»", "other_curator": f"Дорожная карта «{B}»",
                 "*": "нет пунктов дорожной карты"},
@@ -140,6 +143,7 @@ class World:
 
 # factory -> (forged instance, roles allowed, refusal kind for the others)
 def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[str], str]]:
+    from bot.callbacks import channel as ch
     from bot.callbacks import curator as cc
     from bot.callbacks import digest as cd
     from bot.callbacks import lifecycle as cl
@@ -253,6 +257,9 @@ def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[s
                            {"mentor"}, DENIED),
         me.FeedbackCallback: (lambda: me.FeedbackCallback(meeting=w.logged), mine, DENIED),
         me.HelpMeCallback: (lambda: me.HelpMeCallback(pair=w.pair), {"mentee"}, DENIED),
+        # the pair's channel: its members write; the group is the mentor's
+        ch.ChannelCallback: (lambda: ch.ChannelCallback(action="w", pair=w.pair), mine, DENIED),
+        ch.ChannelReplyCallback: (lambda: ch.ChannelReplyCallback(pair=w.pair), mine, DENIED),
         cr.RoadmapItemCallback: (lambda: cr.RoadmapItemCallback(action="done", item_id=w.item),
                                  {"curator"}, DENIED),
         cr.RoadmapExtensionCallback: (lambda: cr.RoadmapExtensionCallback(

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.channel import ChannelReplyCallback
 from bot.callbacks.digest import NudgeCallback, SurveyRemindCallback
 from bot.callbacks.lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
 from bot.callbacks.matching import PreferenceCallback
@@ -28,6 +29,7 @@ CALLBACKS: dict[Target, type[CallbackData]] = {
     Target.DIGEST_NUDGE: NudgeCallback,
     Target.SURVEY_REMIND: SurveyRemindCallback,
     Target.REGION: RegionCallback,
+    Target.CHANNEL_REPLY: ChannelReplyCallback,
 }
 
 

@@ -222,6 +222,7 @@ async def play(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> N
     await narrator.says(anna, "Подготовить проект к школьной конференции")
     await narrator.says(anna, "15.12.2026")
 
+    await channel_scene(live, emulator, narrator)
     await meetings_scene(live, emulator, narrator)
     await curator_scene(live, emulator, narrator)
     await roadmap_scene(live, emulator, narrator)
@@ -281,6 +282,25 @@ async def _outbox(live: LiveBot, narrator: Narrator, *users: SimUser, n: int = 1
         user.mark_read()
     await live.settle()
     narrator.flush(*users)
+
+
+async def channel_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:
+    narrator.scene("6½. The pair's own channel: they write to each other through the bot")
+    kirill = emulator.user(107, first_name="Кирилл", language_code="ru")
+    anna = emulator.user(101, first_name="Анна", language_code="ru")
+    anna.mark_read()
+    kirill.mark_read()
+    narrator.note("the introduction set the buttons at the bottom of the screen; no phone "
+                  "numbers or usernames are exchanged")
+    await narrator.says(kirill, "✉️ Написать наставнику")
+    await narrator.says(kirill, "Анна Петровна, здравствуйте! Когда удобно встретиться?")
+    kirill.mark_read()
+    await _outbox(live, narrator, anna)
+    await narrator.presses(anna, "↩️ Ответить")
+    await narrator.says(anna, "Здравствуй, Кирилл! Давай в среду после уроков, кабинет 12.")
+    anna.mark_read()
+    await _outbox(live, narrator, kirill)
+    narrator.note("the curator sees only how many messages a pair exchanged, never what")
 
 
 async def meetings_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narrator) -> None:

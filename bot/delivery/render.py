@@ -7,7 +7,8 @@ has them, and {"$join": [...], "sep": ", "} joins fragments and strings
 (bot/services/notices/texts.py). A payload's text is a "text_key", a composed "body" or a
 literal "text". A button reaches a "target" with its "fields" (packed with the CallbackData
 class of bot/callbacks/targets.py), a "url", or carries "callback_data" packed before (rows
-queued before targets existed)."""
+queued before targets existed). A "keyboard" is a reply keyboard instead (rows of labels by
+translation key: the persistent buttons a paired person keeps under the input field)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 from babel.dates import format_date, format_datetime
 
 from bot.callbacks.targets import pack
@@ -40,7 +46,7 @@ class RenderError(ValueError):
 @dataclass(frozen=True)
 class Rendered:
     text: str
-    reply_markup: InlineKeyboardMarkup | None
+    reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
     attachment: dict[str, Any] | None
     locale: str
 
@@ -164,10 +170,14 @@ class Renderer:
         locale = resolve_locale(user_locale, row_locale, self.default_locale)
         tz = resolve_timezone(user_timezone, self.default_timezone)
         text = self._text(payload, locale, tz)
-        markup = None
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
         if payload.get("buttons"):
             markup = InlineKeyboardMarkup(inline_keyboard=[
                 [self._button(spec, locale, tz) for spec in row] for row in payload["buttons"]])
+        elif payload.get("keyboard"):
+            markup = ReplyKeyboardMarkup(keyboard=[
+                [KeyboardButton(text=self._text(spec, locale, tz, html=False)) for spec in row]
+                for row in payload["keyboard"]], resize_keyboard=True, is_persistent=True)
         attachment = payload.get("attachment")
         return Rendered(text, markup, dict(attachment) if attachment else None, locale)
 

@@ -321,6 +321,8 @@ class OutboxSender:
             return await self.bot.send_message(chat_id, rendered.text,
                                                reply_markup=rendered.reply_markup,
                                                request_timeout=timeout)
+        if attachment.get("file_id"):  # a file Telegram already has (the pair's channel)
+            return await self._send_file_id(chat_id, rendered, str(attachment["file_id"]))
         filename, content = await self.renderer.attachment_file(attachment, rendered.locale)
         file = (BufferedInputFile(content, filename) if isinstance(content, bytes)
                 else FSInputFile(content, filename))
@@ -333,3 +335,17 @@ class OutboxSender:
         return await self.bot.send_document(chat_id, file, caption=rendered.text,
                                             reply_markup=rendered.reply_markup,
                                             request_timeout=timeout)
+
+    async def _send_file_id(self, chat_id: int, rendered: Rendered, file_id: str) -> object:
+        kind = (rendered.attachment or {}).get("type")
+        caption, markup, timeout = rendered.text, rendered.reply_markup, self.request_timeout
+        if kind == "photo":
+            return await self.bot.send_photo(chat_id, file_id, caption=caption,
+                                             reply_markup=markup, request_timeout=timeout)
+        if kind == "voice":
+            return await self.bot.send_voice(chat_id, file_id, caption=caption,
+                                             reply_markup=markup, request_timeout=timeout)
+        if kind == "document":
+            return await self.bot.send_document(chat_id, file_id, caption=caption,
+                                                reply_markup=markup, request_timeout=timeout)
+        raise RenderError(f"unknown attachment type {kind!r}")

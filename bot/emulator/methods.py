@@ -132,6 +132,30 @@ def send_photo(state: EmulatorState, call: Call) -> dict[str, Any]:
     return message.raw
 
 
+def send_voice(state: EmulatorState, call: Call) -> dict[str, Any]:
+    chat = state.target_chat(call.params.get("chat_id"))
+    upload, stored = _resolve_upload(state, call, "voice")
+    caption = check_caption(call.params, state.strict_html_amp)
+    markup = validate_markup(call.params.get("reply_markup"), state.strict_plain_text)
+    reply = _reply_fields(state, chat, call.params)
+    call.rate_check(chat.id)
+    if stored is None:
+        stored = state.add_file(upload.content, "voice", "voice.oga", "audio/ogg")
+    voice = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "duration": get_int(call.params, "duration", required=False) or 1,
+        "mime_type": stored.mime_type or "audio/ogg",
+        "file_size": len(stored.content),
+    }
+    fields = {**reply, "voice": voice, **caption}
+    doc = Document(stored.filename, stored.content, stored.mime_type)
+    message = state.store_bot_message(
+        chat, call.bot_id, fields, call.params.get("parse_mode"), markup, document=doc
+    )
+    return message.raw
+
+
 def _editable(state: EmulatorState, call: Call) -> tuple[ChatState, BotMessage]:
     if call.params.get("inline_message_id"):
         raise bad_request("message to edit not found")

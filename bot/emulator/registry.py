@@ -6,7 +6,7 @@ from bot.emulator import chat_methods as chats
 from bot.emulator import methods as msgs
 from bot.emulator.call import Handler
 
-SEND_METHODS = frozenset({"sendmessage", "senddocument", "sendphoto"})
+SEND_METHODS = frozenset({"sendmessage", "senddocument", "sendphoto", "sendvoice"})
 
 HANDLERS: dict[str, Handler] = {
     name.lower(): handler
@@ -15,6 +15,7 @@ HANDLERS: dict[str, Handler] = {
         "sendMessage": msgs.send_message,
         "sendDocument": msgs.send_document,
         "sendPhoto": msgs.send_photo,
+        "sendVoice": msgs.send_voice,
         "editMessageText": msgs.edit_message_text,
         "editMessageCaption": msgs.edit_message_caption,
         "editMessageReplyMarkup": msgs.edit_message_reply_markup,

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.runtime.middlewares.step_commands import StepCommandMiddleware, registered_commands
 from bot.telegram import commands as menus
+from handlers.channel import router as channel
 from handlers.curator import announce, completion, digest, lifecycle, owner, practices
 from handlers.curator import card as curator
 from handlers.curator import group as curator_group
@@ -60,6 +61,7 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
         match_prefs.create_router(),
         mentor_materials.create_router(),
         meetings.create_router(translator),
+        channel.create_router(translator),
         lifecycle.create_router(translator),
         completion.create_router(),
         practices.create_router(),

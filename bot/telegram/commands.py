@@ -14,7 +14,7 @@ from bot.i18n import Translator
 
 logger = logging.getLogger("mentorbot.commands")
 
-EVERYONE = ("start", "meeting", "meet", "plan", "help_me", "materials", "roadmap", "help",
+EVERYONE = ("start", "meeting", "meet", "write", "plan", "help_me", "materials", "roadmap", "help",
             "mydata", "forget", "language", "timezone", "cancel")
 CURATOR = ("start", "status", "dashboard", "programmes", "participants", "match", "pairs", "roadmap", "report",
            "monitoring", "practices", "announce", "newprogramme", "help", "mydata", "language", "timezone", "cancel")

@@ -6,6 +6,8 @@ Guarded like the curator's router: only curators get past, and every id is check
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -26,6 +28,7 @@ from bot.db import AsyncSession
 from bot.delivery.wake import wake_after_commit
 from bot.i18n import BoundTranslator, Translator
 from bot.services import lookup
+from bot.services.channel import relay as channel
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.matching import Reason
@@ -381,22 +384,26 @@ def create_router(translator: Translator) -> Router:
 
     # Pairs and their life.
     async def send_pair_card(query: CallbackQuery, session: AsyncSession, pair_id: int,
-                             t: BoundTranslator) -> None:
+                             t: BoundTranslator, scheduler: object | None = None) -> None:
         message = in_chat(query)
         shown = await pairs.view(session, pair_id)
         found = await pair_progress.progress(session, shown.programme_id, [shown.id])
-        await message.answer(pair_card_text(t, shown, found.get(shown.id)),
-                             reply_markup=kb.pair_card(t, shown))
+        text = pair_card_text(t, shown, found.get(shown.id))
+        # The pair's channel: counts only, never what was written (docs/pair-channel.md).
+        week, total = await channel.pair_counts(session, shown.id, now_of(scheduler) - timedelta(days=7))
+        text += "\n" + t("channel.card", week=week, total=total)
+        await message.answer(text, reply_markup=kb.pair_card(t, shown))
 
     async def curated_pair(session: AsyncSession, user: User, callback_data: PairCallback):
         return await pairs.require_for_curator(session, user.id, callback_data.pair_id)
 
     @router.callback_query(PairCallback.filter(F.action == PairAction.CARD))
     async def pair_card(query: CallbackQuery, callback_data: PairCallback,
-                        session: AsyncSession, user: User, t: BoundTranslator) -> None:
+                        session: AsyncSession, user: User, t: BoundTranslator,
+                        scheduler: object | None = None) -> None:
         pair = await curated_pair(session, user, callback_data)
         await query.answer()
-        await send_pair_card(query, session, pair.id, t)
+        await send_pair_card(query, session, pair.id, t, scheduler)
 
     @router.callback_query(PairCallback.filter(F.action == PairAction.PLAN))
     async def pair_plan(query: CallbackQuery, callback_data: PairCallback,

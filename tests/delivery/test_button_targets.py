@@ -13,6 +13,7 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 
 import bot.callbacks
+from bot.callbacks.channel import ChannelReplyCallback
 from bot.callbacks.digest import NudgeCallback, SurveyRemindCallback
 from bot.callbacks.lifecycle import LifecycleCardCallback, LifecycleSurveyCallback
 from bot.callbacks.matching import PreferenceCallback
@@ -21,6 +22,7 @@ from bot.callbacks.region import RegionAction, RegionCallback
 from bot.callbacks.roadmap import RoadmapExtensionCallback, RoadmapItemCallback
 from bot.callbacks.targets import CALLBACKS
 from bot.delivery.render import Renderer, RenderError
+from bot.services.channel import relay as channel
 from bot.services.matching import prefs
 from bot.services.meetings import cadence
 from bot.services.meetings import notify as meeting_notify
@@ -91,6 +93,7 @@ def every_service_button() -> list[tuple[list[list[dict]], list[CallbackData]]]:
          [SurveyRemindCallback(programme_id=BIG, kind="exit")]),
         ([[region_digest.list_button(BIG)]],
          [RegionCallback(action=RegionAction.CHOOSE, region=BIG)]),
+        ([[channel.reply_button(BIG)]], [ChannelReplyCallback(pair=BIG)]),
     ]
 
 

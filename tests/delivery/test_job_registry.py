@@ -13,7 +13,7 @@ from scheduler.registry import JOBS, default_registry
 SCHEDULER_DIR = Path(scheduler.__file__).parent
 EXPECTED = {"curator_digest", "announcement_summaries", "meetings_cadence",
             "lifecycle_surveys", "roadmap_reminders", "forget_processed_updates",
-            "region_digest", "region_snapshots"}
+            "region_digest", "region_snapshots", "channel_retention"}
 
 
 def test_every_job_is_listed_once() -> None:

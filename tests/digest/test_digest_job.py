@@ -103,7 +103,7 @@ async def test_the_chart_is_a_png_and_is_attached_when_meetings_exist(app):
     assert "Встречи: на этой неделе 1, на прошлой 1" in text
     assert "Полезность встреч: 10.0 ↑ (прошлая неделя 8.5)" in text
     assert "Не заполнено анкет обратной связи: 1" in text
-    assert "Без встречи дольше 14 дн. (1): Иванова Анна — Орлов Глеб" in text
+    assert "Без встречи и переписки дольше 14 дн. (1): Иванова Анна — Орлов Глеб" in text
     assert "Просрочено в дорожной карте (1): 1.1 Приказ о наставничестве (до 02.11)" in text
     assert "Сроки в ближайшие 2 недели (1): 2.3 Промежуточный опрос (до 25.11)" in text
     assert len(text) < 1200  # short enough for a phone

@@ -67,7 +67,7 @@ async def test_digest_reaches_the_bound_group_once_even_across_a_restart(setting
         assert "Встречи: на этой неделе 1, на прошлой 1" in text
         assert "Полезность встреч: 10.0 ↑ (прошлая неделя 8.5)" in text
         assert "Не заполнено анкет обратной связи: 1" in text
-        assert "Без встречи дольше 14 дн. (1): Иванова Анна — Орлов Глеб" in text
+        assert "Без встречи и переписки дольше 14 дн. (1): Иванова Анна — Орлов Глеб" in text
         assert "Просрочено в дорожной карте (1): 1.1 Приказ о наставничестве (до 02.11)" in text
         assert "Сроки в ближайшие 2 недели (1): 2.3 Промежуточный опрос (до 25.11)" in text
         assert message.buttons == ["🔔 Напомнить: Иванова Анна"]

@@ -23,11 +23,16 @@ from models import (
     SurveyResponse,
 )
 from tests.e2e.helpers import eventually, join_as_adult, press, press_data
+from tests.texts import button as label
 from tests.texts import t
 
 DENIED = t("access.denied")
 CURATOR_ONLY = t("access.curator_only")
 CURATOR = 4000
+
+
+def keyboard_of(message) -> list[list[str]]:
+    return [[b["text"] for b in row] for row in (message.reply_markup or {}).get("keyboard", [])]
 
 
 async def add_curator(live, organisation_id: int, telegram_id: int) -> None:
@@ -170,8 +175,21 @@ async def test_curator_matches_swaps_confirms_and_everyone_is_introduced(live, e
     (intro,) = await mentee.wait_messages(1, timeout=15)
     assert "Ваш наставник: Смирнова Анна" in intro.text and t("meetings.kind.intro") in intro.text
     assert "@" not in intro.text
+    # The introduction sets the reply keyboard, and says what its buttons do.
+    assert keyboard_of(intro) == [[label("meetings.button.help_me")],
+                                  [label("channel.button.write_mentor")]]
+    assert "«✉️ Написать наставнику»" in intro.text
     anna = people["Смирнова Анна"]
     (group_intro,) = await anna.wait_messages(1, timeout=15)
+    assert keyboard_of(group_intro) == [[label("meetings.button.log")],
+                                        [label("channel.button.write_mentee")]]
+    assert "«📝 Отметить встречу»" in group_intro.text
+    # The mentor logs a meeting from that keyboard at once, without /start.
+    await anna.send(label("meetings.button.log"))
+    (logging_reply,) = await anna.wait_messages(1)
+    assert logging_reply.text != t("fallback.unknown") and t("meetings.no_pairs") \
+        not in logging_reply.text
+    await live.handled()
     mentees_of_anna = [name for (m, e, _) in pairs for name, pid in ids.items()
                        if m == ids["Смирнова Анна"] and pid == e]
     for name in mentees_of_anna:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.channel.keyboard import keyboards_of
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
 from bot.services.matching import (
@@ -371,6 +372,10 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
     users = {u.id: u for u in (await session.scalars(
         select(User).where(User.id.in_(user_ids)))).all()}
 
+    # The introduction sets the reply keyboard of a paired person (both roles' buttons: a
+    # mentor sees «📝 Отметить встречу» at once, without /start).
+    keyboards = await keyboards_of(session, {i for i in user_ids if i is not None})
+
     def recipient(participation_id: int) -> User | None:
         user_id = people[participation_id].user_id
         return users.get(user_id) if user_id is not None else None
@@ -384,7 +389,7 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
             dedupe_key=f"pair:{pair.id}:intro:mentee", text_key="match.intro.mentee",
             params={"mentor": ctx.name(pair.mentor_id), "form": form_param(pair.form),
                     "programme": ctx.programme.title}, now=now,
-            about=outbox.about([pair.mentor_id]))
+            keyboard=keyboards.get(user.id), about=outbox.about([pair.mentor_id]))
     for mentor_id in sorted(mentor_ids):
         user = recipient(mentor_id)
         if user is None:
@@ -398,4 +403,4 @@ async def _introduce(session: AsyncSession, ctx: Context, created: list[Pair],
             count=len(mentees),
             params={"mentees": "\n".join(f"• {n}" for n in mentees),
                     "form": form_param(form), "programme": ctx.programme.title}, now=now,
-            about=outbox.about(groups[mentor_id]))
+            keyboard=keyboards.get(user.id), about=outbox.about(groups[mentor_id]))

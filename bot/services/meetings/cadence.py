@@ -19,6 +19,7 @@ from models import (
     MeetingPair,
     MeetingState,
     Pair,
+    PairMessage,
     PairState,
     Participation,
     Programme,
@@ -41,14 +42,25 @@ class PairCadence:
     last_meeting_at: datetime | None  # None: no meeting yet (counted from the pairing)
     since: datetime  # the last meeting, or when the pair was formed
     days_without: int
+    # The pair's last message through the bot (docs/pair-channel.md); None: none yet.
+    last_message_at: datetime | None = None
+    now: datetime | None = None
 
     @property
     def nudge_after(self) -> int:
         return max(1, self.cadence_days - NUDGE_LEAD_DAYS)
 
     @property
+    def silent(self) -> bool:
+        """No message through the bot for the cadence either."""
+        if self.last_message_at is None or self.now is None:
+            return True
+        return (self.now - self.last_message_at).days >= self.cadence_days
+
+    @property
     def at_risk(self) -> bool:
-        return self.days_without >= self.cadence_days
+        """No meeting AND no message through the bot for the programme's cadence."""
+        return self.days_without >= self.cadence_days and self.silent
 
     @property
     def needs_nudge(self) -> bool:
@@ -76,30 +88,37 @@ async def cadence(session: AsyncSession, now: datetime, programme_id: int | None
             .join(Meeting, Meeting.id == MeetingPair.meeting_id)
             .where(Meeting.state == MeetingState.DONE)
             .group_by(MeetingPair.pair_id).subquery())
+    written = (select(PairMessage.pair_id.label("pair_id"),
+                      func.max(PairMessage.sent_at).label("last_at"))
+               .group_by(PairMessage.pair_id).subquery())
     mentor, mentee = MentorSide, MenteeSide
     query = (select(Pair.id, Pair.programme_id, Pair.mentor_id, Pair.mentee_id, Pair.created_at,
-                    mentor.full_name, mentee.full_name, Programme.cadence_days, last.c.last_at)
+                    mentor.full_name, mentee.full_name, Programme.cadence_days, last.c.last_at,
+                    written.c.last_at)
              .join(Programme, Programme.id == Pair.programme_id)
              .join(mentor, mentor.id == Pair.mentor_id).join(mentee, mentee.id == Pair.mentee_id)
              .outerjoin(last, last.c.pair_id == Pair.id)
+             .outerjoin(written, written.c.pair_id == Pair.id)
              .where(Pair.state == PairState.ACTIVE).order_by(Pair.id))
     if programme_id is not None:
         query = query.where(Pair.programme_id == programme_id)
     result = []
     for (pair_id, prog_id, mentor_id, mentee_id, created, mentor_name, mentee_name, days,
-         last_at) in (await session.execute(query)).all():
+         last_at, written_at) in (await session.execute(query)).all():
         last_at = _as_utc(last_at) if last_at is not None else None
         since = last_at or _as_utc(created)
         result.append(PairCadence(pair_id, prog_id, mentor_id, mentee_id, mentor_name,
                                   mentee_name, days or 14, last_at, since,
-                                  max(0, (now - since).days)))
+                                  max(0, (now - since).days),
+                                  _as_utc(written_at) if written_at is not None else None, now))
     return result
 
 
 async def pairs_at_risk(session: AsyncSession, programme_id: int, today: date
                         ) -> list[PairCadence]:
-    """Pairs of a programme without a meeting for the programme's cadence (14 days by default)
-    as of the end of `today`: what the curator's digest lists."""
+    """Pairs of a programme without a meeting and without a message through the bot for the
+    programme's cadence (14 days by default) as of the end of `today`: what the curator's
+    digest lists."""
     moment = datetime.combine(today, time(23, 59, 59), UTC)
     return [p for p in await cadence(session, moment, programme_id) if p.at_risk]
 

@@ -23,6 +23,7 @@ class Target(StrEnum):
     DIGEST_NUDGE = "dgn"  # «nudge the mentor» of a pair at risk
     SURVEY_REMIND = "dsr"  # «remind those who have not answered»
     REGION = "rgn"  # the regional centre's /region (the digest's «open the list»)
+    CHANNEL_REPLY = "chr"  # «↩️ Ответить» under a message relayed through the pair's channel
 
 
 # The fields of each target's callback data (a button may leave out those with defaults).
@@ -38,6 +39,7 @@ FIELDS: dict[Target, frozenset[str]] = {
     Target.DIGEST_NUDGE: frozenset({"pair_id"}),
     Target.SURVEY_REMIND: frozenset({"programme_id", "kind"}),
     Target.REGION: frozenset({"action", "region", "page", "org", "value"}),
+    Target.CHANNEL_REPLY: frozenset({"pair"}),
 }
 
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts

@@ -97,6 +97,10 @@ def figures_body(figures: ProgrammeFigures, heading_key: str) -> Fragment:
         lines.append(join([tr(f"digest.pair_state.{s}", n=n) for s, n in closed.items()], ", "))
     lines.append(tr("digest.meetings_weeks", this=figures.meetings_this_week,
                     last=figures.meetings_last_week))
+    if figures.messages_this_week:
+        lines.append(tr("channel.digest", n=figures.messages_this_week,
+                        pairs=figures.pairs_writing,
+                        total=figures.pairs_by_state.get(PairState.ACTIVE, 0)))
     if figures.feedback_avg is not None or figures.feedback_avg_prev is not None:
         lines.append(tr("digest.usefulness", score=_score(figures.feedback_avg),
                         trend=f" {figures.trend}" if figures.trend else "",

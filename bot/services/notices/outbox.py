@@ -124,6 +124,7 @@ async def enqueue(
     params: Mapping[str, object] | None = None,
     count: int | None = None,
     buttons: Sequence[Sequence[Mapping[str, Any]]] | None = None,
+    keyboard: Sequence[Sequence[str]] | None = None,
     attachment: Mapping[str, Any] | None = None,
     user_id: int | None = None,
     locale: str | None = None,
@@ -134,11 +135,16 @@ async def enqueue(
     """Schedule one message; False when a row with this dedupe key already exists.
 
     `attachment`: {"type": "document"|"photo", "path": ...} or {"type": ..., "generator": name,
-    "args": {...}}; the text then becomes the caption. `about`: whose personal data the
+    "args": {...}}, or {"type": "document"|"photo"|"voice", "file_id": ...} (a file Telegram
+    already has); the text then becomes the caption. `about`: whose personal data the
     message holds besides the recipient's (required: see About). `body`: a text composed of
-    translation keys (bot/services/notices/texts.py) instead of one text_key."""
+    translation keys (bot/services/notices/texts.py) instead of one text_key. `keyboard`: a
+    reply keyboard (rows of translation keys of its labels) the message sets in the chat,
+    instead of inline `buttons` (a message carries one or the other)."""
     if [text_key, text, body].count(None) != 2:
         raise ValueError("give exactly one of text_key, text or body")
+    if buttons and keyboard:
+        raise ValueError("a message carries inline buttons or a reply keyboard, not both")
     if due_at.tzinfo is None or (expires_at is not None and expires_at.tzinfo is None):
         raise ValueError("due_at and expires_at must be timezone-aware")
     payload: dict[str, Any] = ({"text_key": text_key} if text_key else
@@ -149,6 +155,8 @@ async def enqueue(
         payload["count"] = count
     if buttons:
         payload["buttons"] = [[dict(b) for b in row] for row in buttons]
+    if keyboard:
+        payload["keyboard"] = [[{"text_key": key} for key in row] for row in keyboard]
     if attachment:
         payload["attachment"] = dict(attachment)
     statement = _insert(session).values(
@@ -200,6 +208,28 @@ async def erase_about(session: AsyncSession, subjects: About) -> int:
         .execution_options(synchronize_session=False))
     await session.execute(delete(OutboxSubject).where(match))
     return rowcount(erased)
+
+
+async def erase_kind_before(session: AsyncSession, kind: str, before: datetime) -> int:
+    """Messages of this kind queued before `before` lose their content like an erasure (a
+    retention period: the pair's channel). A pending one is not sent. Rows already erased (no
+    subjects left) are not touched again."""
+    ids = select(OutboxSubject.outbox_id).join(
+        OutboxMessage, OutboxMessage.id == OutboxSubject.outbox_id).where(
+        OutboxMessage.kind == kind, OutboxMessage.created_at < before).distinct()
+    found = list((await session.scalars(ids)).all())
+    if not found:
+        return 0
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(found), OutboxMessage.state.in_(
+            (OutboxState.PENDING, OutboxState.SENDING)))
+        .values(state=OutboxState.CANCELLED, last_error=EXPIRED)
+        .execution_options(synchronize_session=False))
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(found))
+                          .values(payload=ERASED_PAYLOAD)
+                          .execution_options(synchronize_session=False))
+    await session.execute(delete(OutboxSubject).where(OutboxSubject.outbox_id.in_(found)))
+    return len(found)
 
 
 def _escape_like(value: str) -> str:

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.channel import relay as channel
 from bot.services.meetings import cadence as meetings_status
 from bot.services.roadmap import items as roadmap_items
 from bot.services.surveys.completion import SurveyLine, survey_lines
@@ -66,8 +67,8 @@ ROADMAP_DAYS = 14
 CONTEXT_PREFIX = "meeting:"
 # programme+organisation, participants, pairs, unreachable, failed deliveries, meetings by
 # week, feedback by week, cadence (at risk), roadmap overdue, roadmap upcoming, monitoring
-# surveys answered / sent
-QUERIES = 11
+# surveys answered / sent, messages of the pair's channel this week
+QUERIES = 12
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,9 @@ class ProgrammeFigures:
     roadmap_upcoming: list[RoadmapLine] = field(default_factory=list)  # next 14 days
     surveys: list[SurveyLine] = field(default_factory=list)  # open monitoring surveys
     unreachable_ids: list[int] = field(default_factory=list)  # participations named above
+    # The pair's channel this local week: messages, and pairs that wrote (counts only).
+    messages_this_week: int = 0
+    pairs_writing: int = 0
 
     @property
     def named_participations(self) -> set[int]:
@@ -319,6 +323,7 @@ async def programme_figures(session: AsyncSession, programme_id: int,
     weeks, by_form = await _weeks(session, programme.id, bounds)
     this_week, last_week = weeks[-1], weeks[-2]
     risky = await meetings_status.pairs_at_risk(session, programme.id, today)
+    written = await channel.counts(session, programme.id, bounds[-2], bounds[-1])
     overdue = await roadmap_items.overdue_items(session, programme.id, today)
     upcoming = await roadmap_items.upcoming_items(session, programme.id, today, ROADMAP_DAYS)
     surveys = await survey_lines(session, programme.id, now)
@@ -345,7 +350,7 @@ async def programme_figures(session: AsyncSession, programme_id: int,
                       for bound, week in zip(bounds, weeks, strict=False)],
         roadmap_overdue=[RoadmapLine(i.label, i.next_date or i.ends_on) for i in overdue],
         roadmap_upcoming=[RoadmapLine(i.label, i.next_date) for i in upcoming],
-        surveys=surveys)
+        surveys=surveys, messages_this_week=sum(written.values()), pairs_writing=len(written))
 
 
 @dataclass(frozen=True)
