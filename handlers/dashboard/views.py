@@ -15,6 +15,7 @@ from bot.services.dashboard import board as board_service
 from bot.services.dashboard import calendar as calendar_service
 from bot.services.dashboard import registry as registry_service
 from bot.services.errors import AccessDenied
+from bot.services.matching import shown_score
 from bot.services.meetings import cadence
 from bot.services.notices import digest
 from bot.services.pairs import pairs, progress
@@ -249,7 +250,8 @@ async def pair(request: web.Request, caller: Caller) -> object:
             "created_on": _day(view.created_at.astimezone(zone).date()),
             "meetings": made.meetings, "last_meeting_on": _day(made.last_meeting_on),
             "last_score": _score(made.last_score), "goals_done": made.goals_done,
-            "goals_total": made.goals_total, "match_score": _score(view.score),
+            "goals_total": made.goals_total, "match_score": (shown_score(view.score)
+                                                            if view.score is not None else None),
             "at_risk": view.id in risky,
             "days_without": risky[view.id].days_without if view.id in risky else None,
             "can_nudge": view.state == "active"}
