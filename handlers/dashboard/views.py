@@ -26,6 +26,7 @@ from bot.services.reports.programme_stats import PAIR_STATES, ROLES, STATES
 from bot.services.roadmap import items as roadmap_items
 from bot.services.surveys import completion
 from handlers.dashboard.caller import Caller
+from handlers.shared.participant_name import participant_name
 from models import PAIR_STAGES, MeetingState, Programme
 
 MAX_SEARCH = 100
@@ -137,7 +138,7 @@ async def registry(request: web.Request, caller: Caller) -> object:
     t = caller.t
     return {"total": table.total, "matched": table.matched, "shown": len(table.rows),
             "forms": [{"id": form, "title": form_title(form, t)} for form in table.forms],
-            "rows": [{"id": row.id, "name": row.name or t("cur.reg.no_name", id=row.id),
+            "rows": [{"id": row.id, "name": participant_name(t, row.name, row.id, row.nameless),
                       "role": row.role, "state": row.state, "form": row.form,
                       "form_title": form_title(row.form, t) if row.form else None,
                       "age_group": t(f"age_group.{row.age_group}"),
