@@ -273,7 +273,8 @@ async def _queue_weekly(session: AsyncSession, programme: Programme, timezone: s
         return 0
     week = iso_week(moment, timezone)
     if await _queued_this_week(session, programme, moment, timezone):
-        programme.digest_week = week
+        if programme.digest_week != week:  # found in the outbox: not asked again this week
+            programme.digest_week = week
         return 0
     chats = await curator_chat_ids(session, programme.id)
     if not chats:
