@@ -73,3 +73,4 @@ async def test_participants_say_erased_on_request_or_consent_not_given(live, emu
     (english,) = await curator.wait_messages(1)
     assert f"Participant #{erased} (data erased on request)" in english.text
     assert f"Participant #{declined} (consent not given)" in english.text
+    await live.handled()  # nothing left in flight when the bot stops
