@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -40,6 +50,9 @@ class Meeting(Base):
     mentor_id: Mapped[int] = mapped_column(ForeignKey("participations.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False: only the day is known (a meeting logged without a time: starts_at is then a
+    # stand-in, the moment of logging or noon); shown as the day alone everywhere.
+    time_given: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     format: Mapped[str | None] = mapped_column(String(16))
     place: Mapped[str | None] = mapped_column(String(255))  # a place or a link

@@ -48,6 +48,13 @@ class Programme(Base):
     community_link: Mapped[str | None] = mapped_column(String(512))
     digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday
     digest_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    # The weekly digest is due only at moments from here on: set when a curator chat is bound
+    # or the day and time change, so the first digest comes at the next chosen moment (not
+    # minutes later for this week's moment already past). None: every moment (older rows).
+    digest_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The ISO week ("2026-W49", the organisation's zone) whose weekly digest was queued last:
+    # the minute-by-minute check skips the programme without asking the outbox.
+    digest_week: Mapped[str | None] = mapped_column(String(10))
     # Matching weights ({"requests": 5, ...}); None: the engine's defaults.
     match_weights: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The midterm control survey's date; None: the middle of the programme period.

@@ -1,6 +1,7 @@
-"""The curator's periodic work: the weekly digest (checked every 5 minutes, queued once per
-programme and ISO week thanks to the outbox's dedupe key, so restarts neither skip nor repeat
-it) and the delivery summaries of announcements (every minute); the same for the regional
+"""The curator's periodic work: the weekly digest (checked at the start of every minute, so it
+goes at the chosen minute; queued once per programme and ISO week thanks to the outbox's dedupe
+key, so restarts neither skip nor repeat it; a moment before the chat was bound or the time
+changed is not caught up, bot/services/notices/digest.py) and the delivery summaries of announcements (every minute); the same for the regional
 coordinators' digest (docs/region.md), and the regions' figures counted afresh every few minutes
 so /region reads a snapshot."""
 

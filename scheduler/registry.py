@@ -3,14 +3,16 @@ gathered from modules that happen to be imported. Tests build their own JobRegis
 
 from __future__ import annotations
 
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler import curator_jobs, housekeeping, lifecycle_jobs, meetings_jobs, roadmap_job
 from scheduler.jobs import JobRegistry, PeriodicJob
 
 JOBS: tuple[PeriodicJob, ...] = (
-    # The curator's weekly digest: checked every 5 minutes, queued once per programme and week.
-    PeriodicJob(curator_jobs.DIGEST_JOB_ID, curator_jobs.digest_job, IntervalTrigger(minutes=5)),
+    # The curator's weekly digest: checked at the start of every minute (the chosen minute is
+    # when it goes, not up to 5 minutes late), queued once per programme and week.
+    PeriodicJob(curator_jobs.DIGEST_JOB_ID, curator_jobs.digest_job, CronTrigger(second=0)),
     # The regional coordinators' weekly digest, and the regions' figures kept fresh for /region.
     PeriodicJob(curator_jobs.REGION_DIGEST_JOB_ID, curator_jobs.region_digest_job,
                 IntervalTrigger(minutes=5)),

@@ -42,7 +42,7 @@ PACKED: dict[type[CallbackData], list[str]] = {
                       "lk:revoke:7:mentor:0:0:0", "lk:revokeok:7:mentor:0:0:0",
                       "lk:keep:7:mentor:0:0:0"],
     cc.MaterialCallback: ["mt:add:7:0", "mt:del:7:0", "mt:delok:7:0", "mt:keep:7:0"],
-    cd.DigestCallback: ["dg:day:7:0:0", "dg:time:7:0:0", "dg:set:7:0:0"],
+    cd.DigestCallback: ["dg:day:7:0:0", "dg:time:7:0:0", "dg:set:7:0:0", "dg:now:7:0:0"],
     cd.AnnounceCallback: ["an:pick:7:", "an:aud:7:", "an:send:7:", "an:drop:7:"],
     cl.LifecycleCardCallback: ["lc:mid:7", "lc:fin:7", "lc:let:7", "lc:new:7", "lc:mon:7",
                                "lc:cond:7"],

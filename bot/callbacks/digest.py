@@ -12,6 +12,7 @@ class DigestAction(StrEnum):
     DAY = "day"  # choose the weekday
     TIME = "time"  # choose the time
     SET = "set"
+    NOW = "now"  # «show the digest now» on the programme card
 
 
 class DigestCallback(CallbackData, prefix="dg"):

@@ -472,6 +472,12 @@ async def _complete_pair_scene(live: LiveBot, emulator: BotAPIEmulator, narrator
     await narrator.says(curator, "/programmes")
     await narrator.presses(curator, "Наставничество 2026/27")
     await narrator.presses(curator, "▶️ Запустить программу")
+    narrator.note("the weekly digest comes on its day; the curator looks at it now (no curators' "
+                  "chat is bound, so it comes to her privately, with how to bind one)")
+    await narrator.presses(curator, "📨 Показать дайджест сейчас")
+    await live.outbox_sent()
+    curator.mark_read()
+    narrator.flush(curator)
     await narrator.presses(curator, "🏁 Завершить программу")
     await narrator.presses(curator, "🏁 Да, завершить программу")
     narrator.note("the curator gets the questionnaire about the programme's conditions and marks "

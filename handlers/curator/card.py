@@ -60,6 +60,7 @@ async def card_view(session: AsyncSession, programme_id: int, t: BoundTranslator
     if programme is None:
         raise AccessDenied()
     markup.inline_keyboard.append([digest_kb.card_button(t, programme)])
+    markup.inline_keyboard.append([digest_kb.show_now_button(t, programme.id)])
     markup.inline_keyboard.extend(lifecycle_kb.card_rows(t, programme))
     panel = dashboard.button(t, programme_id) if dashboard else None
     if panel is not None:  # in private chats only: Telegram opens Mini Apps there

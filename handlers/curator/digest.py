@@ -21,6 +21,7 @@ from bot.callbacks.digest import (
     SurveyRemindCallback,
 )
 from bot.clock import now_of
+from bot.config import Settings
 from bot.db import AsyncSession
 from bot.delivery.render import Renderer
 from bot.delivery.wake import wake_after_commit
@@ -157,18 +158,38 @@ def create_router() -> Router:
             t("digest.ask_time", day=digest.weekday_label(t, weekday)),
             reply_markup=kb.times(programme.id, weekday))
 
+    @digest_button(DigestAction.NOW)
+    async def digest_now(query: CallbackQuery, callback_data: DigestCallback,
+                         session: AsyncSession, user: User, t: BoundTranslator,
+                         settings: Settings, scheduler: object | None = None) -> None:
+        shown = await digest.show_now(session, user.id, callback_data.programme_id,
+                                      now_of(scheduler), settings.default_locale)
+        if not shown.queued:
+            await query.answer(t.plain("digest.now.already"))
+            return
+        wake_after_commit(session, scheduler)
+        if shown.to_group:
+            await query.answer(t.plain("digest.now.sent_group"))
+            return
+        await query.answer()
+        await in_chat(query).answer(t("digest.now.sent_private"))
+
     @digest_button(DigestAction.SET)
     async def digest_set(query: CallbackQuery, callback_data: DigestCallback,
-                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+                         session: AsyncSession, user: User, t: BoundTranslator,
+                         scheduler: object | None = None) -> None:
         message = editable(query)
         programme = await access.require_curator(session, user.id, callback_data.programme_id)
         weekday, slot = callback_data.weekday, callback_data.slot
         if not 0 <= slot < len(digest.DIGEST_TIMES):
             raise AccessDenied()
         at = digest.DIGEST_TIMES[slot]
-        await digest.set_schedule(session, user.id, programme.id, weekday, at)
+        now = now_of(scheduler)
+        await digest.set_schedule(session, user.id, programme.id, weekday, at, now)
+        first = await digest.next_digest(session, programme.id, now)
         await query.answer()
         await message.edit_text(t("digest.saved", title=programme.title,
-                                  day=digest.weekday_label(t, weekday), time=at))
+                                  day=digest.weekday_label(t, weekday), time=at)
+                                + "\n" + kb.first_digest(t, first))
 
     return router

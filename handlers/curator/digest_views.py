@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
 
 from bot.callbacks.digest import AnnounceAction, AnnounceCallback, DigestAction, DigestCallback
 from bot.i18n import BoundTranslator
 from bot.services.notices.announcements import AUDIENCES
-from bot.services.notices.digest import DIGEST_TIMES, WEEKDAYS
+from bot.services.notices.digest import DIGEST_TIMES, WEEKDAYS, NextDigest
 from models import Programme
 
 
@@ -18,6 +21,26 @@ def card_button(t: BoundTranslator, programme: Programme) -> InlineKeyboardButto
         text=t.plain("digest.card_button", day=t.plain(f"digest.short_day.{programme.digest_weekday}"),
                time=programme.digest_time),
         callback_data=DigestCallback(action=DigestAction.DAY, programme_id=programme.id).pack())
+
+
+def show_now_button(t: BoundTranslator, programme_id: int) -> InlineKeyboardButton:
+    """«📨 Показать дайджест сейчас» on the programme card."""
+    return InlineKeyboardButton(
+        text=t.plain("digest.show_now"),
+        callback_data=DigestCallback(action=DigestAction.NOW, programme_id=programme_id).pack())
+
+
+def first_digest(t: BoundTranslator, found: NextDigest) -> str:
+    """When the first weekly digest comes: «Первый дайджест придёт в понедельник, 8 декабря,
+    в 09:00» (the organisation's local date and time)."""
+    day = t(f"digest.on_day.{found.weekday}")
+    if found.state == "completed":
+        return t("digest.first_completed")
+    if found.state != "running":
+        return t("digest.first_after_start", day=day, time=found.at)
+    local = found.moment.astimezone(ZoneInfo(found.timezone))
+    return t("digest.first", day=day, date=format_date(local.date(), "d MMMM", locale=t.locale),
+             time=local.strftime("%H:%M"))
 
 
 def weekdays(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:

@@ -8,11 +8,14 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks.curator import BindCallback
+from bot.clock import now_of
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
 from bot.services.errors import AccessDenied
+from bot.services.notices import digest
 from bot.services.people import access
 from bot.services.programmes import curation
+from handlers.curator import digest_views as digest_kb
 from handlers.curator import views as kb
 from handlers.shared.pressed import editable
 from models import User
@@ -35,13 +38,17 @@ def create_router() -> Router:
 
     @router.callback_query(BindCallback.filter(), F.message.chat.type.in_(GROUP_TYPES))
     async def bound(query: CallbackQuery, callback_data: BindCallback, session: AsyncSession,
-                    user: User | None, t: BoundTranslator) -> None:
+                    user: User | None, t: BoundTranslator, scheduler: object | None = None
+                    ) -> None:
         message = editable(query)
         programme = await access.require_curator(session, user.id if user else None,
                                                  callback_data.programme_id)
-        await curation.bind_chat(session, programme, message.chat.id)
+        now = now_of(scheduler)
+        await curation.bind_chat(session, programme, message.chat.id, now)
+        first = await digest.next_digest(session, programme.id, now)
         await query.answer()
-        await message.edit_text(t("bind.done", programme=programme.title))
+        await message.edit_text(t("bind.done", programme=programme.title) + "\n"
+                                + digest_kb.first_digest(t, first))
 
     @router.callback_query(BindCallback.filter())
     async def bound_elsewhere(query: CallbackQuery) -> None:

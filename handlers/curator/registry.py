@@ -19,6 +19,7 @@ from bot.services.programmes.forms import form_title
 from bot.services.reports import registry_xlsx
 from handlers.curator import views as kb
 from handlers.shared.guards import curator_router
+from handlers.shared.participant_name import participant_name
 from handlers.shared.pressed import in_chat
 from models import User
 
@@ -44,7 +45,7 @@ async def show_registry(query_or_message: CallbackQuery | Message, session: Asyn
                        state=t(f"state.{state}") if state else t("cur.reg.all_states")))
     labels = []
     for number, row in enumerate(rows, start=page * PAGE_SIZE + 1):
-        name = row.full_name or t("cur.reg.no_name", id=row.id)
+        name = participant_name(t, row.full_name, row.id, row.nameless)
         form = form_title(row.form, t) if row.form else "—"
         lines.append(t("cur.reg.line", number=number, name=name, role=t(f"role.{row.role}"),
                        form=form, state=t(f"state.{row.state}")))
@@ -87,7 +88,8 @@ def create_router() -> Router:
         participation = await access.require_participation(session, user.id,
                                                            callback_data.participation_id)
         card = await curation.participant_card(session, participation, t.plain)
-        lines = [t("cur.person.card", name=card.full_name or t("cur.reg.no_name", id=card.id),
+        why = participants.nameless(card.state, card.consent_at is not None)
+        lines = [t("cur.person.card", name=participant_name(t, card.full_name, card.id, why),
                    role=t(f"role.{card.role}"),
                    form=form_title(card.form, t) if card.form else "—",
                    age=t(f"age_group.{card.age_group}"), state=t(f"state.{card.state}"),

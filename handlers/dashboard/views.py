@@ -15,6 +15,7 @@ from bot.services.dashboard import board as board_service
 from bot.services.dashboard import calendar as calendar_service
 from bot.services.dashboard import registry as registry_service
 from bot.services.errors import AccessDenied
+from bot.services.matching import shown_score
 from bot.services.meetings import cadence
 from bot.services.notices import digest
 from bot.services.pairs import pairs, progress
@@ -25,6 +26,7 @@ from bot.services.reports.programme_stats import PAIR_STATES, ROLES, STATES
 from bot.services.roadmap import items as roadmap_items
 from bot.services.surveys import completion
 from handlers.dashboard.caller import Caller
+from handlers.shared.participant_name import participant_name
 from models import PAIR_STAGES, MeetingState, Programme
 
 MAX_SEARCH = 100
@@ -136,7 +138,7 @@ async def registry(request: web.Request, caller: Caller) -> object:
     t = caller.t
     return {"total": table.total, "matched": table.matched, "shown": len(table.rows),
             "forms": [{"id": form, "title": form_title(form, t)} for form in table.forms],
-            "rows": [{"id": row.id, "name": row.name or t("cur.reg.no_name", id=row.id),
+            "rows": [{"id": row.id, "name": participant_name(t, row.name, row.id, row.nameless),
                       "role": row.role, "state": row.state, "form": row.form,
                       "form_title": form_title(row.form, t) if row.form else None,
                       "age_group": t(f"age_group.{row.age_group}"),
@@ -249,7 +251,8 @@ async def pair(request: web.Request, caller: Caller) -> object:
             "created_on": _day(view.created_at.astimezone(zone).date()),
             "meetings": made.meetings, "last_meeting_on": _day(made.last_meeting_on),
             "last_score": _score(made.last_score), "goals_done": made.goals_done,
-            "goals_total": made.goals_total, "match_score": _score(view.score),
+            "goals_total": made.goals_total, "match_score": (shown_score(view.score)
+                                                            if view.score is not None else None),
             "at_risk": view.id in risky,
             "days_without": risky[view.id].days_without if view.id in risky else None,
             "can_nudge": view.state == "active"}

@@ -31,7 +31,7 @@ from bot.services import lookup
 from bot.services.channel import relay as channel
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.lifecycle import monitoring_surveys as lifecycle
-from bot.services.matching import Reason
+from bot.services.matching import Reason, shown_score
 from bot.services.matching import flow as match_flow
 from bot.services.matching import prefs as match_prefs
 from bot.services.matching.data import option_labels
@@ -73,7 +73,7 @@ def reasons_text(t: BoundTranslator, reasons: list[Reason] | list[dict]) -> str:
 
 def pair_line(t: BoundTranslator, number: int, pair: DraftPair) -> str:
     line = t("match.pair_line", number=number, mentor=pair.mentor_name, mentee=pair.mentee_name,
-             score=f"{pair.score:.0f}", reasons=reasons_text(t, pair.reasons))
+             score=pair.score, reasons=reasons_text(t, pair.reasons))
     if pair.manual:
         line += " " + t("match.mark.manual")
     if pair.any_audience:
@@ -123,7 +123,7 @@ def pair_card_text(t: BoundTranslator, pair: pairs.PairView,
     text = t("pair.card", mentor=pair.mentor_name, mentee=pair.mentee_name,
              programme=pair.programme_title, form=form_title(pair.form, t) if pair.form else "—",
              state=t(f"pair.state.{pair.state}"), stage=t(f"pair.stage.{pair.stage}"),
-             score=f"{pair.score:.0f}" if pair.score is not None else "—",
+             score=shown_score(pair.score) if pair.score is not None else "—",
              reasons=reasons_text(t, pair.reasons), goals=pair.goals,
              created=pair.created_at.strftime("%d.%m.%Y"))
     if progress is not None:
@@ -331,7 +331,7 @@ def create_router(translator: Translator) -> Router:
             await query.answer()
             await message.answer(
                 t("match.low_score", mentor=mentor_name, mentee=mentee_name,
-                  score=f"{check.pair_score.score:.0f}"),
+                  score=shown_score(check.pair_score.score)),
                 reply_markup=kb.confirm(t, draft.id, MatchCallback(
                     action=MatchAction.ADD_LOW_SCORE, draft_id=draft.id, mentee_id=mentee_id,
                     mentor_id=mentor_id)))

@@ -69,7 +69,7 @@ def candidates(draft_id: int, action: MatchAction, mentee_id: int, found: list[C
                back: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for c in found[:20]:
-        builder.button(text=f"{c.name[:40]} · {c.score:.0f}", callback_data=MatchCallback(
+        builder.button(text=f"{c.name[:40]} · {c.score}", callback_data=MatchCallback(
             action=action, draft_id=draft_id, page=page, mentee_id=mentee_id,
             mentor_id=c.mentor_id))
     builder.button(text=back, callback_data=MatchCallback(action=MatchAction.PAGE, draft_id=draft_id,

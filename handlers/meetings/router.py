@@ -12,7 +12,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 
 from bot.callbacks.meetings import (
     FeedbackCallback,
@@ -662,6 +662,9 @@ def create_router(translator: Translator) -> Router:
 
 
 def _when(meeting: Meeting, zone: str, t: BoundTranslator) -> str:
+    """«5 декабря, 13:27»; «5 декабря» when only the day was given (a logged meeting)."""
     moment = meeting.starts_at.astimezone(ZoneInfo(zone))
+    if not meeting.time_given:
+        return format_date(moment.date(), "d MMMM", locale=t.locale)
     return format_datetime(moment, "d MMMM, HH:mm", tzinfo=moment.tzinfo, locale=t.locale)
 

@@ -77,7 +77,7 @@ async def test_curator_chosen_weekday_and_time_and_only_running_programmes(app):
         other = await seed(session, app.translator, curator_telegram_id=2, title="Другая",
                            people_base=2000)
         await digest.set_schedule(session, seeded.curator_user_id, seeded.programme_id, 2,
-                                  "18:00")
+                                  "18:00", MONDAY_0900_MSK)  # set that Monday morning
         (await session.get(Programme, other.programme_id)).state = "completed"
     clock = ManualClock(MONDAY_0900_MSK + timedelta(hours=1))
     assert await curator_jobs.digest_job(context(app, clock, [])) == 0

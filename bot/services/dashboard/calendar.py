@@ -19,7 +19,7 @@ SPANS = ("week", "month")
 class CalendarMeeting:
     id: int
     day: date  # local
-    starts_at: str  # local "HH:MM"
+    starts_at: str  # local "HH:MM"; "" when only the day was given
     kind: str
     state: str
     duration_minutes: int
@@ -60,7 +60,8 @@ async def meetings_calendar(session: AsyncSession, programme_id: int, timezone: 
     end = datetime.combine(last + timedelta(days=1), time(0), zone).astimezone(UTC)
     rows = (await session.execute(
         select(Meeting.id, Meeting.starts_at, Meeting.kind, Meeting.state,
-               Meeting.duration_minutes, Participation.full_name, Participation.id)
+               Meeting.duration_minutes, Participation.full_name, Participation.id,
+               Meeting.time_given)
         .join(Participation, Participation.id == Meeting.mentor_id)
         .where(Meeting.programme_id == programme_id, Meeting.starts_at >= start,
                Meeting.starts_at < end)
@@ -78,11 +79,12 @@ async def meetings_calendar(session: AsyncSession, programme_id: int, timezone: 
                 .order_by(MeetingPair.meeting_id, MeetingPair.id)):
             mentees.setdefault(meeting_id, []).append((name or f"#{mentee_id}", pair_id))
     meetings = []
-    for meeting_id, starts, kind, state, duration, mentor, mentor_id in rows:
+    for meeting_id, starts, kind, state, duration, mentor, mentor_id, time_given in rows:
         local = starts.astimezone(zone)
         people = mentees.get(meeting_id, [])
         meetings.append(CalendarMeeting(
-            meeting_id, local.date(), local.strftime("%H:%M"), kind, state, duration or 0,
+            meeting_id, local.date(), local.strftime("%H:%M") if time_given else "", kind, state,
+            duration or 0,
             mentor or f"#{mentor_id}", [name for name, _ in people],
             [pair_id for _, pair_id in people]))
     return CalendarSpan(first, last, meetings)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.people.participants import nameless
 from models import Participation, SurveyResponse, User
 
 SORTS = ("name", "role", "state", "form", "created")
@@ -30,6 +31,7 @@ class RegistryEntry:
     created_on: date
     profile_complete: bool
     unreachable: bool
+    nameless: str = "pending"  # why there is no name (bot.services.people.participants.nameless)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ async def registry_table(session: AsyncSession, programme_id: int, timezone: str
     rows = await session.execute(
         select(Participation.id, Participation.full_name, Participation.role,
                Participation.state, Participation.form, Participation.age_group,
-               Participation.created_at, Participation.id.in_(completed), User.unreachable)
+               Participation.created_at, Participation.id.in_(completed), User.unreachable,
+               Participation.consent_at.is_not(None))
         .outerjoin(User, User.id == Participation.user_id)
         .where(Participation.programme_id == programme_id))
     everyone = rows.all()
@@ -82,8 +85,9 @@ async def registry_table(session: AsyncSession, programme_id: int, timezone: str
              and (not query.form or (row[4] or "") == query.form)]
     found.sort(key=query.sort_key(), reverse=query.descending)
     shown = [RegistryEntry(pid, name, role, state, form, age_group,
-                           created.astimezone(zone).date(), bool(done), bool(unreachable))
-             for pid, name, role, state, form, age_group, created, done, unreachable
+                           created.astimezone(zone).date(), bool(done), bool(unreachable),
+                           nameless(state, bool(consented)))
+             for pid, name, role, state, form, age_group, created, done, unreachable, consented
              in found[:MAX_ROWS]]
     return RegistryTable(shown, len(found), len(everyone),
                          sorted({row[4] for row in everyone if row[4]}))

@@ -17,6 +17,7 @@ from .results import (
     RankedMentor,
     Reason,
     Unmatched,
+    shown_score,
 )
 from .rules import hard_rule_failure
 
@@ -58,6 +59,7 @@ __all__ = [
     "propose",
     "rank_mentors_for",
     "score_matrix",
+    "shown_score",
     "score_pair",
     "soft_score",
 ]

@@ -26,6 +26,7 @@ from bot.services.matching import (
     check_manual_pair,
     hard_rule_failure,
     rank_mentors_for,
+    shown_score,
     soft_score,
 )
 from bot.services.matching.data import Cohort, build_cohort, preferences, weights_of
@@ -53,7 +54,7 @@ class DraftPair:
     mentee_id: int
     mentor_name: str
     mentee_name: str
-    score: float
+    score: int  # shown_score: the number the pair's card will show
     reasons: list[Reason]
     manual: bool
     any_audience: bool
@@ -81,7 +82,7 @@ class DraftView:
 class Candidate:
     mentor_id: int
     name: str
-    score: float
+    score: int  # shown_score
 
 
 @dataclass
@@ -168,11 +169,11 @@ async def view(session: AsyncSession, draft: MatchDraft) -> DraftView:
         mentor, mentee = ctx.mentor_with_room(mentor_id, mentee_id), ctx.cohort.mentee(mentee_id)
         if mentor is None or mentee is None:
             lines.append(DraftPair(mentor_id, mentee_id, ctx.name(mentor_id), ctx.name(mentee_id),
-                                   0.0, [], manual, False, "not_ready"))
+                                   0, [], manual, False, "not_ready"))
             continue
         scored = soft_score(mentor, mentee, ctx.weights, ctx.prefs)
         lines.append(DraftPair(mentor_id, mentee_id, ctx.name(mentor_id), ctx.name(mentee_id),
-                               scored.score, scored.reasons, manual,
+                               shown_score(scored.score), scored.reasons, manual,
                                mentee_id in ctx.cohort.any_audience,
                                hard_rule_failure(mentor, mentee)))
     paired = {b for _, b, _ in ctx.pairs()}
@@ -213,8 +214,8 @@ async def swap_candidates(session: AsyncSession, draft: MatchDraft, mentee_id: i
     mentors = [ctx.room_of(m, mentee_id) for m in ctx.cohort.mentors if m.id != current]
     ranked = rank_mentors_for(mentee, mentors, ctx.weights, ctx.prefs.by_mentee,
                               ctx.prefs.by_mentor)
-    return ctx.name(mentee_id), [Candidate(r.mentor_id, ctx.name(r.mentor_id), r.score)
-                                 for r in ranked]
+    return ctx.name(mentee_id), [Candidate(r.mentor_id, ctx.name(r.mentor_id),
+                                           shown_score(r.score)) for r in ranked]
 
 
 async def swap(session: AsyncSession, draft: MatchDraft, mentee_id: int, mentor_id: int) -> None:
@@ -243,13 +244,11 @@ async def manual_mentors(session: AsyncSession, draft: MatchDraft, mentee_id: in
     mentee = ctx.cohort.mentee(mentee_id)
     if mentee is None or any(b == mentee_id for _, b, _ in ctx.pairs()):
         raise AccessDenied()
-    found = []
-    for m in ctx.cohort.mentors:
-        if m.form == mentee.form and m.ready:
-            found.append(Candidate(m.id, ctx.name(m.id),
-                                   soft_score(m, mentee, ctx.weights, ctx.prefs).score))
-    found.sort(key=lambda c: (-c.score, c.mentor_id))
-    return ctx.name(mentee_id), found
+    scored = sorted(((soft_score(m, mentee, ctx.weights, ctx.prefs).score, m.id)
+                     for m in ctx.cohort.mentors if m.form == mentee.form and m.ready),
+                    key=lambda found: (-found[0], found[1]))
+    return ctx.name(mentee_id), [Candidate(mentor_id, ctx.name(mentor_id), shown_score(score))
+                                 for score, mentor_id in scored]
 
 
 async def check_manual(session: AsyncSession, draft: MatchDraft, mentee_id: int,
@@ -338,7 +337,7 @@ async def confirm(session: AsyncSession, draft: MatchDraft, now: datetime | None
         scored = soft_score(mentor, mentee, ctx.weights, ctx.prefs)
         pair = Pair(programme_id=ctx.programme.id, mentor_id=mentor_id, mentee_id=mentee_id,
                     form=mentee.form, state=PairState.ACTIVE, stage="intro",
-                    score=round(scored.score, 1), reasons=_reason_json(scored.reasons))
+                    score=shown_score(scored.score), reasons=_reason_json(scored.reasons))
         session.add(pair)
         created.append(pair)
         participations[mentor_id].state = ParticipationState.PAIRED

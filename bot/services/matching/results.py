@@ -5,6 +5,7 @@ Reasons are codes plus data, never sentences: the bot localises them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -32,6 +33,13 @@ UNMATCHED_AGE_GROUP = "age_group"
 UNMATCHED_SAME_PERSON = "same_person"  # the only age-fitting mentor is the mentee themself
 UNMATCHED_EXCLUDED = "excluded"
 UNMATCHED_CAPACITY_FULL = "capacity_full"
+
+
+def shown_score(score: float) -> int:
+    """The score people see and a pair keeps: a whole number, rounded half up once, so the
+    /match draft, the candidate lists, the manual check and the pair's card show one number
+    (rounding a stored 63.5 again gave 64 where the draft had said 63)."""
+    return math.floor(score + 0.5)
 
 
 @dataclass(frozen=True)

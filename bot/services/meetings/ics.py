@@ -21,12 +21,16 @@ def meeting_uid(meeting_id: int) -> str:
 
 def ics_args(*, meeting_id: int, sequence: int, starts_at: datetime, duration_minutes: int,
              timezone: str, kind: str, location: str | None,
-             online: bool, cancel: bool = False) -> dict[str, Any]:
+             online: bool, cancel: bool = False, all_day: bool = False) -> dict[str, Any]:
     """What the generator needs, as JSON-safe values for the outbox row; the summary is
-    translated from the meeting's kind at send time (bot/delivery/generators.py)."""
-    return {"meeting_id": meeting_id, "sequence": sequence, "starts_at": starts_at.isoformat(),
+    translated from the meeting's kind at send time (bot/delivery/generators.py).
+    `all_day`: only the day is known (no time was given): the event is that whole day."""
+    args = {"meeting_id": meeting_id, "sequence": sequence, "starts_at": starts_at.isoformat(),
             "duration": duration_minutes, "tz": timezone, "kind": kind,
             "location": location, "online": online, "cancel": cancel}
+    if all_day:
+        args["all_day"] = True
+    return args
 
 
 def stored_summary(args: Mapping[str, Any], locale: str) -> str | None:
@@ -60,8 +64,12 @@ def build_ics(args: Mapping[str, Any], summary: str, stamp: datetime | None = No
     event = Event()
     event.add("uid", meeting_uid(int(args["meeting_id"])))
     event.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
-    event.add("dtstart", start)
-    event.add("dtend", end)
+    if args.get("all_day"):  # the day alone: a DATE, no time anybody would read as given
+        event.add("dtstart", start.date())
+        event.add("dtend", start.date() + timedelta(days=1))
+    else:
+        event.add("dtstart", start)
+        event.add("dtend", end)
     event.add("sequence", int(args["sequence"]))
     event.add("summary", summary)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")

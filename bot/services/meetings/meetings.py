@@ -190,7 +190,7 @@ async def move(session: AsyncSession, *, user_id: int, meeting_id: int,
     if starts_at <= now:
         raise DomainError("meetings.plan.in_past")
     was_confirmed = meeting.state == MeetingState.CONFIRMED
-    meeting.starts_at = starts_at
+    meeting.starts_at, meeting.time_given = starts_at, True
     meeting.sequence += 1
     meeting.updated_at = now
     await notify.withdraw_pending(session, meeting.id)
@@ -248,7 +248,9 @@ async def mark_missed(session: AsyncSession, *, user_id: int, meeting_id: int, n
 
 
 def log_start(day: date, duration: int, zone: str, now: datetime) -> datetime:
-    """When a logged meeting started: today it just ended; an earlier day, at noon there."""
+    """A stand-in for when a logged meeting started (only its day was given, and the meeting
+    is stored with time_given=False, so nobody is shown this time): today it just ended; an
+    earlier day, at noon there. It orders meetings and places them in their week."""
     tz = ZoneInfo(zone)
     if day >= now.astimezone(tz).date():
         return now - timedelta(minutes=duration)
@@ -288,7 +290,8 @@ async def log(session: AsyncSession, *, user_id: int, pair_id: int,
         raise AccessDenied()
     check_log_day(day, zone, now)
     meeting = Meeting(programme_id=t.programme_id, mentor_id=t.mentor_id, kind=kind,
-                      starts_at=log_start(day, duration, zone, now), duration_minutes=duration,
+                      starts_at=log_start(day, duration, zone, now), time_given=False,
+                      duration_minutes=duration,
                       state=MeetingState.DONE, logged_at=now, log_key=log_key, sequence=0,
                       topics=[], created_at=now, updated_at=now)
     session.add(meeting)
@@ -317,7 +320,9 @@ async def _log_existing(session: AsyncSession, *, user_id: int,
         raise DomainError("meetings.plan.not_open")
     check_log_day(day, zone, now)
     if meeting.starts_at.astimezone(ZoneInfo(zone)).date() != day:
+        # Held on another day than planned: the planned time no longer says when.
         meeting.starts_at = log_start(day, duration, zone, now)
+        meeting.time_given = False
     meeting.kind, meeting.duration_minutes = kind, duration
     meeting.state = MeetingState.DONE
     meeting.logged_at = now

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +28,11 @@ def _seq(meeting: Meeting) -> str:
 
 
 def _when(meeting: Meeting, attendee: Attendee) -> dict[str, str]:
+    """The meeting's day and time in the attendee's zone; the day alone when no time was
+    given (a meeting logged with its day only)."""
+    if not meeting.time_given:
+        day = meeting.starts_at.astimezone(ZoneInfo(attendee.timezone)).date()
+        return {"$date": day.isoformat()}
     return {"$datetime": meeting.starts_at.isoformat(), "$tz": attendee.timezone}
 
 
@@ -78,7 +84,8 @@ def _calendar(meeting: Meeting, attendee: Attendee, cancel: bool) -> dict[str, A
     args = ics_args(meeting_id=meeting.id, sequence=meeting.sequence,
                     starts_at=meeting.starts_at, duration_minutes=meeting.duration_minutes,
                     timezone=attendee.timezone, kind=str(meeting.kind), location=meeting.place,
-                    online=meeting.format == MeetingFormat.ONLINE, cancel=cancel)
+                    online=meeting.format == MeetingFormat.ONLINE, cancel=cancel,
+                    all_day=not meeting.time_given)
     return {"type": "document", "generator": GENERATOR, "args": args}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,6 +46,7 @@ from models import (
     Programme,
     User,
 )
+from models.base import utcnow
 
 logger = logging.getLogger("mentorbot.digest")
 
@@ -164,18 +166,55 @@ def weekday_label(t: Callable[..., str], weekday: int) -> str:
 # -- the curator's setting -----------------------------------------------------------------------
 
 async def set_schedule(session: AsyncSession, user_id: int, programme_id: int, weekday: int,
-                       at: str) -> Programme:
+                       at: str, now: datetime | None = None) -> Programme:
+    """The digest's weekday and time; the first digest after the change comes at the next
+    chosen moment from now (a moment of this week already past is not caught up)."""
     programme = await require_curator(session, user_id, programme_id)
     if weekday not in WEEKDAYS or at not in DIGEST_TIMES:
         raise AccessDenied()
     programme.digest_weekday, programme.digest_time = weekday, at
+    programme.digest_since = now or utcnow()
     return programme
+
+
+@dataclass(frozen=True)
+class NextDigest:
+    """When the weekly digest comes next: `moment` (UTC) and the organisation's zone; `state`
+    is the programme's (only a running programme gets the weekly digest)."""
+
+    moment: datetime
+    timezone: str
+    weekday: int
+    at: str
+    state: str
+
+
+async def next_digest(session: AsyncSession, programme_id: int, now: datetime) -> NextDigest:
+    """The next moment the weekly job will queue this programme's digest (if it runs then):
+    this week's moment when it is still ahead, not before `digest_since` and not already
+    queued this week; else next week's."""
+    programme, timezone = (await session.execute(
+        select(Programme, Organisation.timezone)
+        .join(Organisation, Organisation.id == Programme.organisation_id)
+        .where(Programme.id == programme_id))).one()
+    moment = digest_moment(programme.digest_weekday, programme.digest_time, timezone, now)
+    if moment < now or await _queued_this_week(session, programme, moment, timezone) or (
+            programme.digest_since is not None and moment < programme.digest_since):
+        moment = digest_moment(programme.digest_weekday, programme.digest_time, timezone,
+                               now + timedelta(days=7))
+    return NextDigest(moment, timezone, programme.digest_weekday, programme.digest_time,
+                      programme.state)
 
 
 # -- the weekly job ------------------------------------------------------------------------------
 
 def dedupe_prefix(programme_id: int, week: str) -> str:
     return f"digest:{programme_id}:{week}"
+
+
+def now_prefix(programme_id: int) -> str:
+    """«Show the digest now»: keys of their own, so the weekly digest is never taken for one."""
+    return f"digestnow:{programme_id}:"
 
 
 async def _chat_locale(session: AsyncSession, chat_id: int, default: str) -> str:
@@ -185,26 +224,21 @@ async def _chat_locale(session: AsyncSession, chat_id: int, default: str) -> str
     return locale or default
 
 
-async def queue_digest(session: AsyncSession, programme_id: int, now: datetime,
-                       default_locale: str) -> int:
-    """Queue this week's digest for the programme's curator chats; the number of rows queued
-    (0 when it was already queued this week)."""
-    programme, timezone = (await session.execute(
-        select(Programme, Organisation.timezone)
-        .join(Organisation, Organisation.id == Programme.organisation_id)
-        .where(Programme.id == programme_id))).one()
-    moment = digest_moment(programme.digest_weekday, programme.digest_time, timezone, now)
-    if now < moment:
-        return 0
-    prefix = dedupe_prefix(programme.id, iso_week(moment, timezone))
-    already = await session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(prefix + ":%")).limit(1))
-    if already is not None:
-        return 0
-    chats = await curator_chat_ids(session, programme.id)
-    if not chats:
-        return 0
-    figures = await programme_figures(session, programme.id, now)
+async def _queued_this_week(session: AsyncSession, programme: Programme, moment: datetime,
+                            timezone: str) -> bool:
+    week = iso_week(moment, timezone)
+    if programme.digest_week == week:
+        return True
+    already = await session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.dedupe_key.like(dedupe_prefix(programme.id, week) + ":%")).limit(1))
+    return already is not None
+
+
+async def _enqueue_digest(session: AsyncSession, programme_id: int, chats: list[int],
+                          prefix: str, now: datetime, default_locale: str) -> int:
+    """The digest (and its chart when there are meetings) to each chat, due now, under
+    dedupe keys starting with `prefix`; the number of digests queued."""
+    figures = await programme_figures(session, programme_id, now)
     message = figures_message(figures, "digest.heading")
     queued = 0
     for chat_id in chats:
@@ -225,13 +259,81 @@ async def queue_digest(session: AsyncSession, programme_id: int, now: datetime,
     return queued
 
 
+async def queue_digest(session: AsyncSession, programme_id: int, now: datetime,
+                       default_locale: str) -> int:
+    """Queue this week's digest for the programme's curator chats; the number of rows queued
+    (0 when it was already queued this week, or its moment is ahead or before digest_since)."""
+    programme, timezone = (await session.execute(
+        select(Programme, Organisation.timezone)
+        .join(Organisation, Organisation.id == Programme.organisation_id)
+        .where(Programme.id == programme_id))).one()
+    return await _queue_weekly(session, programme, timezone, now, default_locale)
+
+
+async def _queue_weekly(session: AsyncSession, programme: Programme, timezone: str,
+                        now: datetime, default_locale: str) -> int:
+    moment = digest_moment(programme.digest_weekday, programme.digest_time, timezone, now)
+    if now < moment or (programme.digest_since is not None and moment < programme.digest_since):
+        return 0
+    week = iso_week(moment, timezone)
+    if await _queued_this_week(session, programme, moment, timezone):
+        if programme.digest_week != week:  # found in the outbox: not asked again this week
+            programme.digest_week = week
+        return 0
+    chats = await curator_chat_ids(session, programme.id)
+    if not chats:
+        return 0
+    programme.digest_week = week
+    return await _enqueue_digest(session, programme.id, chats,
+                                 dedupe_prefix(programme.id, week), now, default_locale)
+
+
 async def queue_due_digests(session: AsyncSession, now: datetime, default_locale: str) -> int:
-    ids = list(await session.scalars(
-        select(Programme.id).where(Programme.state == "running").order_by(Programme.id)))
+    """Run every minute: one query for the running programmes; the outbox is asked only about
+    programmes whose moment has come and whose week is not marked done."""
+    rows = (await session.execute(
+        select(Programme, Organisation.timezone)
+        .join(Organisation, Organisation.id == Programme.organisation_id)
+        .where(Programme.state == "running").order_by(Programme.id))).all()
     queued = 0
-    for programme_id in ids:
-        queued += await queue_digest(session, programme_id, now, default_locale)
+    for programme, timezone in rows:
+        queued += await _queue_weekly(session, programme, timezone, now, default_locale)
     return queued
+
+
+# -- «show the digest now» from the programme card --------------------------------------------
+
+DOUBLE_TAP = timedelta(seconds=60)  # a second press within this time sends nothing more
+
+
+@dataclass(frozen=True)
+class ShownNow:
+    queued: bool  # False: one was queued moments ago (a double tap)
+    to_group: bool  # True: the bound curator chat; False: the presser's private chat
+
+
+async def show_now(session: AsyncSession, user_id: int, programme_id: int, now: datetime,
+                   default_locale: str) -> ShownNow:
+    """The programme's digest as it would look now, to the bound curator chat (else to the
+    curator who asked, privately). The weekly digest is untouched: its own keys, its own week.
+    A press within DOUBLE_TAP of the last one queues nothing."""
+    programme = await require_curator(session, user_id, programme_id)
+    person = await session.get(User, user_id)
+    chat = programme.curator_chat_id
+    to_group = chat is not None
+    if chat is None:
+        if person is None:
+            raise AccessDenied()
+        chat = person.telegram_id
+    recent = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(now_prefix(programme.id) + "%"),
+                                       OutboxMessage.created_at > now - DOUBLE_TAP).limit(1))
+    if recent is not None:
+        return ShownNow(False, to_group)
+    # The minute in the key: two presses racing in one minute meet at the unique key.
+    prefix = now_prefix(programme.id) + now.strftime("%Y%m%d%H%M")
+    queued = await _enqueue_digest(session, programme.id, [chat], prefix, now, default_locale)
+    return ShownNow(bool(queued), to_group)
 
 
 # -- «nudge the mentor» from the digest or /status ----------------------------------------------

@@ -172,6 +172,15 @@ async def owned(session: AsyncSession, participation_id: int | None, user_id: in
     return participation
 
 
+def nameless(state: str, consent_given: bool) -> str:
+    """Why a participant is listed without a name: "erased" (they consented, then withdrew
+    with /forget: their data was erased on request), "declined" (consent was never given: a
+    parent refused), "pending" (the name comes with consent and the questionnaire)."""
+    if state == ParticipationState.WITHDRAWN:
+        return "erased" if consent_given else "declined"
+    return "pending"
+
+
 @dataclass(frozen=True)
 class RegistryRow:
     id: int
@@ -182,6 +191,11 @@ class RegistryRow:
     age_group: str
     created_at: datetime
     profile_complete: bool
+    consent_given: bool = False
+
+    @property
+    def nameless(self) -> str:
+        return nameless(self.state, self.consent_given)
 
 
 async def registry(session: AsyncSession, programme_id: int, *, role: str | None = None,
@@ -201,7 +215,8 @@ async def registry(session: AsyncSession, programme_id: int, *, role: str | None
         .where(*conditions).order_by(Participation.role, Participation.id)
         .offset(offset).limit(limit))
     return [RegistryRow(p.id, p.role, p.state, p.full_name, p.form, p.age_group, p.created_at,
-                        bool(done)) for p, done in rows], int(total or 0)
+                        bool(done), p.consent_at is not None)
+            for p, done in rows], int(total or 0)
 
 
 async def counts_by_state(session: AsyncSession, programme_id: int) -> dict[tuple[str, str], int]:

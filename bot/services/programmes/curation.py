@@ -142,8 +142,12 @@ async def set_community_link(session: AsyncSession, programme: Programme, text: 
     return programme.community_link
 
 
-async def bind_chat(session: AsyncSession, programme: Programme, chat_id: int) -> None:
+async def bind_chat(session: AsyncSession, programme: Programme, chat_id: int,
+                    now: datetime | None = None) -> None:
+    """The group becomes the curators' chat. Its first weekly digest comes at the next chosen
+    moment from now: a moment of this week already past is not sent minutes after binding."""
     programme.curator_chat_id = chat_id
+    programme.digest_since = now or utcnow()
 
 
 async def programme_link(session: AsyncSession, programme: Programme, role: str
