@@ -13,10 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.meetings import cadence as meetings_status
 from bot.services.reports.programme_stats import (
-    CONTEXT_PREFIX,
     FEEDBACK_SURVEY,
     USEFULNESS,
-    meeting_id_of_context,
     score_of,
 )
 from models import (
@@ -76,18 +74,17 @@ async def progress(session: AsyncSession, programme_id: int, pair_ids: list[int]
         select(Pair.mentor_id).where(Pair.id.in_(pair_ids))
         .union_all(select(Pair.mentee_id).where(Pair.id.in_(pair_ids))))
         if len(pair_ids) <= FEW else Participation.programme_id == programme_id)
-    for context, score in await session.execute(
-            select(SurveyResponse.context, func.avg(score_of(SurveyAnswer.value)))
+    for meeting_id, score in await session.execute(
+            select(SurveyResponse.meeting_id, func.avg(score_of(SurveyAnswer.value)))
             .join(Participation, Participation.id == SurveyResponse.participation_id)
             .join(SurveyAnswer, (SurveyAnswer.response_id == SurveyResponse.id)
                   & (SurveyAnswer.question_id == USEFULNESS))
             .where(Participation.programme_id == programme_id, whose,
                    SurveyResponse.survey_id == FEEDBACK_SURVEY,
                    SurveyResponse.completed_at.is_not(None))
-            .group_by(SurveyResponse.context)):
-        meeting = context.removeprefix(CONTEXT_PREFIX)
-        if meeting.isdigit():
-            by_meeting[int(meeting)] = float(score) if score is not None else None
+            .group_by(SurveyResponse.meeting_id)):
+        if meeting_id is not None:
+            by_meeting[meeting_id] = float(score) if score is not None else None
     scores: dict[int, tuple[datetime | None, float | None]] = {}
     wanted = set(pair_ids)
     if by_meeting:
@@ -99,7 +96,7 @@ async def progress(session: AsyncSession, programme_id: int, pair_ids: list[int]
                                                           Meeting.id.desc())).label("n"))
                   .join(Meeting, Meeting.id == MeetingPair.meeting_id)
                   .where(Meeting.programme_id == programme_id,
-                         Meeting.id.in_(select(meeting_id_of_context())
+                         Meeting.id.in_(select(SurveyResponse.meeting_id)
                                         .select_from(SurveyResponse)
                                         .where(SurveyResponse.survey_id == FEEDBACK_SURVEY,
                                                SurveyResponse.completed_at.is_not(None))))

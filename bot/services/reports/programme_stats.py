@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Integer,
     SQLColumnExpression,
     Text,
     case,
@@ -63,7 +62,6 @@ FEEDBACK_SURVEY = "meeting_feedback"
 USEFULNESS = "usefulness"  # the 1..10 scale question of meeting_feedback.json
 MAX_WEEKS = 60  # the chart and the weekly grouping cover at most this many weeks
 ROADMAP_DAYS = 14
-CONTEXT_PREFIX = "meeting:"
 # programme+organisation, participants, pairs, unreachable, failed deliveries, meetings by
 # week, feedback by week, cadence (at risk), roadmap overdue, roadmap upcoming, monitoring
 # surveys answered / sent
@@ -213,11 +211,6 @@ def _week_of(column: SQLColumnExpression[datetime], bounds: list[datetime]) -> C
     return case(*[(column < bound, index) for index, bound in enumerate(bounds[1:])], else_=-1)
 
 
-def meeting_id_of_context() -> ColumnElement[int]:
-    """SurveyResponse.context "meeting:<id>" -> <id> as SQL (substr + cast are portable)."""
-    return cast(func.substr(SurveyResponse.context, len(CONTEXT_PREFIX) + 1), Integer)
-
-
 def score_of(column: SQLColumnExpression[Any]) -> ColumnElement[float]:
     """A scale answer stored as JSON (a number) -> a float in SQL (SQLite and PostgreSQL)."""
     return cast(cast(column, Text), Float)
@@ -242,7 +235,7 @@ async def _weeks(session: AsyncSession, programme_id: int, bounds: list[datetime
     answers = (select(_week_of(Meeting.starts_at, bounds).label("week"),
                       Participation.form.label("form"), SurveyResponse.id.label("response_id"),
                       score_of(SurveyAnswer.value).label("score"))
-               .join(Meeting, Meeting.id == meeting_id_of_context())
+               .join(Meeting, Meeting.id == SurveyResponse.meeting_id)
                .join(Participation, Participation.id == SurveyResponse.participation_id)
                .outerjoin(SurveyAnswer, (SurveyAnswer.response_id == SurveyResponse.id)
                           & (SurveyAnswer.question_id == USEFULNESS))
@@ -426,7 +419,7 @@ async def feedback_rows(session: AsyncSession, programme_id: int, timezone: str
     for response_id, starts, role, question, value in await session.execute(
             select(SurveyResponse.id, Meeting.starts_at, Participation.role,
                    SurveyAnswer.question_id, SurveyAnswer.value)
-            .join(Meeting, Meeting.id == meeting_id_of_context())
+            .join(Meeting, Meeting.id == SurveyResponse.meeting_id)
             .join(Participation, Participation.id == SurveyResponse.participation_id)
             .outerjoin(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
             .where(SurveyResponse.survey_id == FEEDBACK_SURVEY,
