@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.meetings import cadence as meetings_status
+from bot.services.pairs import pairs
 from bot.services.reports.programme_stats import (
     FEEDBACK_SURVEY,
     USEFULNESS,
@@ -114,8 +115,15 @@ async def progress(session: AsyncSession, programme_id: int, pair_ids: list[int]
             for pair_id in pair_ids}
 
 
-async def at_risk_ids(session: AsyncSession, programme_id: int, today: date) -> set[int]:
-    return {p.pair_id for p in await meetings_status.pairs_at_risk(session, programme_id, today)}
+async def listing(session: AsyncSession, programme: Programme, chosen: str, page: int,
+                  today: date) -> pairs.PairPage:
+    """The /pairs page of a filter (all, at risk as of `today`, an open stage): counted and
+    paged in SQL, so only the page's pairs are read."""
+    chosen = check_filter(chosen)
+    condition = (None if chosen == "all"
+                 else meetings_status.at_risk(programme.cadence_days, today) if chosen == "risk"
+                 else (Pair.stage == chosen) & Pair.state.in_(pairs.OPEN_STATES))
+    return await pairs.page_of_programme(session, programme.id, condition, page, PAGE)
 
 
 def check_filter(name: str) -> str:
