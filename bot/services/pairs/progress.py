@@ -66,9 +66,9 @@ async def progress(session: AsyncSession, programme_id: int, pair_ids: list[int]
             .where(MeetingPair.pair_id.in_(pair_ids), Meeting.state == MeetingState.DONE)
             .group_by(MeetingPair.pair_id)):
         held[pair_id] = (count, _utc(last).astimezone(zone).date())
-    # Scores per meeting (the programme's feedback grouped by its context), then the pairs'
-    # meetings, matched here: any join of meetings to responses on the computed context had the
-    # databases scan the responses once per meeting (2-3 s for a board of 1,000 pairs).
+    # Scores per meeting (the programme's feedback grouped by its meeting), then the pairs'
+    # meetings, matched here (a join of meetings to responses on the context parsed in SQL had
+    # the databases scan the responses once per meeting: 2-3 s for a board of 1,000 pairs).
     by_meeting: dict[int, float | None] = {}
     # A few pairs (the /pairs page, a pair's card): their members' answers only.
     whose = (SurveyResponse.participation_id.in_(
