@@ -124,6 +124,7 @@ async def seed(sessionmaker, *, pairs: int, meetings: int, participants: int, rn
                 _, mentor, mentee = meeting_pairs[m % len(meeting_pairs)]
                 responses += [{"participation_id": who, "survey_id": "meeting_feedback",
                                "survey_version": 1, "context": f"meeting:{mid}",
+                               "meeting_id": mid,
                                "started_at": created, "completed_at": created}
                               for who in (mentor, mentee)]
         await _bulk(session, SurveyResponse, responses)

@@ -100,7 +100,7 @@ def generate(organisations: int, pairs_per_org: int, rnd: random.Random
                                  "state sequence topics created_at updated_at")
     meeting_pairs = table("meeting_pairs", "id meeting_id pair_id")
     responses = table("survey_responses", "id participation_id survey_id survey_version "
-                                          "context started_at completed_at")
+                                          "context meeting_id started_at completed_at")
     answers = table("survey_answers", "id response_id question_id value answered_at")
     items = table("roadmap_items", "id programme_id match_key position title kind "
                                    "deadline_text responsible_text status starts_on ends_on "
@@ -110,9 +110,10 @@ def generate(organisations: int, pairs_per_org: int, rnd: random.Random
     coordinators = table("region_coordinators", "id region_id user_id digest_weekday "
                                                 "digest_time created_at")
 
-    def respond(who: int, survey: str, context: str, values: dict[str, object]) -> None:
+    def respond(who: int, survey: str, context: str, values: dict[str, object],
+                meeting: int | None = None) -> None:
         rid = ids.take("survey_responses")
-        responses.append((rid, who, survey, 1, context, created, created))
+        responses.append((rid, who, survey, 1, context, meeting, created, created))
         for question, value in values.items():
             answers.append((ids.take("survey_answers"), rid, question, json.dumps(value),
                             created))
@@ -171,7 +172,7 @@ def generate(organisations: int, pairs_per_org: int, rnd: random.Random
                 if rnd.random() < 0.7:
                     for who in (mentor, mentee):
                         respond(who, "meeting_feedback", f"meeting:{meeting}",
-                                {"usefulness": rnd.randint(5, 10)})
+                                {"usefulness": rnd.randint(5, 10)}, meeting)
     return tables
 
 

@@ -88,6 +88,11 @@ class SurveyResponse(Base):
     survey_version: Mapped[int] = mapped_column(Integer)
     # What the answers are about: "profile", "meeting:42", "midterm" ...
     context: Mapped[str] = mapped_column(String(64), default="profile")
+    # The meeting a feedback response is about (context "meeting:<id>"), as a key the figures
+    # join on: a join on the parsed context left the plan to the statistics (a nested loop over
+    # every response and meeting right after a bulk load on PostgreSQL).
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -131,3 +131,52 @@ async def test_consent_texts_migrate_on_sqlite(sqlite_url):
 
 async def test_consent_texts_migrate_on_postgresql(postgres_url):
     await consent_texts_move_into_rows_and_back(postgres_url)
+
+
+FEEDBACK_ROWS = """
+INSERT INTO organisations (id, name, kind, timezone, created_at)
+    VALUES (1, 'Школа', 'school', 'Europe/Moscow', '2026-01-01 00:00:00+00');
+INSERT INTO programmes (id, organisation_id, title, starts_on, ends_on, forms, cadence_days, state,
+                        digest_weekday, digest_time, created_at)
+    VALUES (1, 1, 'Программа', '2026-09-01', '2027-05-31', '["teacher_teacher"]', 14, 'running',
+            0, '09:00', '2026-01-01 00:00:00+00');
+INSERT INTO participations (id, programme_id, role, state, age_group, created_at)
+    VALUES (1, 1, 'mentor', 'paired', '18_plus', '2026-01-01 00:00:00+00');
+INSERT INTO meetings (id, programme_id, mentor_id, kind, starts_at, duration_minutes, state,
+                      sequence, topics, created_at, updated_at)
+    VALUES (7, 1, 1, 'regular', '2026-03-02 10:00:00+00', 60, 'done', 0, '[]',
+            '2026-03-01 00:00:00+00', '2026-03-01 00:00:00+00');
+INSERT INTO survey_responses (id, participation_id, survey_id, survey_version, context,
+                              started_at)
+    VALUES (1, 1, 'meeting_feedback', 1, 'meeting:7', '2026-03-02 12:00:00+00'),
+           (2, 1, 'meeting_feedback', 1, 'meeting:8', '2026-03-02 12:00:00+00'),
+           (3, 1, 'meeting_feedback', 1, 'meeting:7x', '2026-03-02 12:00:00+00'),
+           (4, 1, 'meeting_feedback', 1, 'meeting:', '2026-03-02 12:00:00+00'),
+           (5, 1, 'mentor_profile', 1, 'profile', '2026-03-02 12:00:00+00')
+"""
+
+
+async def feedback_meetings_become_keys_and_back(url: str) -> None:
+    """0021 gives each meeting feedback response its meeting as a key, read from the context;
+    a context naming no meeting (gone, or not a number) leaves it empty, and going down keeps
+    the context that still names it."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite+aiosqlite://"))
+    before = script.get_revision("0021").down_revision
+    assert isinstance(before, str)
+    await upgrade_async(url, before)
+    await _run(url, FEEDBACK_ROWS)
+    await upgrade_async(url, "0021")
+    assert await _run(url, "SELECT id, meeting_id FROM survey_responses ORDER BY id") == [
+        (1, 7), (2, None), (3, None), (4, None), (5, None)]
+    await downgrade_async(url, before)
+    assert (await _run(url, "SELECT id, context FROM survey_responses ORDER BY id"))[0] == (
+        1, "meeting:7")
+    await upgrade_async(url)
+
+
+async def test_feedback_meetings_migrate_on_sqlite(sqlite_url):
+    await feedback_meetings_become_keys_and_back(sqlite_url)
+
+
+async def test_feedback_meetings_migrate_on_postgresql(postgres_url):
+    await feedback_meetings_become_keys_and_back(postgres_url)

@@ -62,6 +62,7 @@ async def _organisation(session, translator, name: str, curator_id: int, curator
             session.add(MeetingPair(meeting_id=meeting.id, pair_id=pair.id))
             response = SurveyResponse(participation_id=mentee.id, survey_id="meeting_feedback",
                                       survey_version=1, context=f"meeting:{meeting.id}",
+                                      meeting_id=meeting.id,
                                       completed_at=starts)
             session.add(response)
             await session.flush()

@@ -164,33 +164,25 @@ def create_router(translator: Translator) -> Router:
     async def show_pairs(message: Message, session: AsyncSession, programme_id: int,
                          t: BoundTranslator, chosen: str = "all", page: int = 0,
                          scheduler: object | None = None, edit: bool = False) -> None:
-        found = await pairs.of_programme(session, programme_id)
-        if not found:
-            await message.answer(t("pair.list_empty"))
-            return
-        chosen = pair_progress.check_filter(chosen)
-        numbered = list(enumerate(found, start=1))
-        if chosen == "risk":
-            today = now_of(scheduler).date()
-            risky = await pair_progress.at_risk_ids(session, programme_id, today)
-            numbered = [(n, p) for n, p in numbered if p.id in risky]
-        elif chosen != "all":
-            numbered = [(n, p) for n, p in numbered
-                        if p.stage == chosen and p.state in pairs.OPEN_STATES]
-        pages = max(1, -(-len(numbered) // pair_progress.PAGE))
-        page = min(max(page, 0), pages - 1)
-        shown = numbered[page * pair_progress.PAGE:(page + 1) * pair_progress.PAGE]
         programme = await lookup.programme(session, programme_id)
         if programme is None:
             raise AccessDenied()
-        lines = [t("pair.list_title", title=programme.title, n=len(found))]
-        if chosen != "all" or pages > 1:
+        chosen = pair_progress.check_filter(chosen)
+        # One page read in SQL (the counts and the page), whatever the programme's size.
+        listing = await pair_progress.listing(session, programme, chosen, page,
+                                              now_of(scheduler).date())
+        if not listing.total:
+            await message.answer(t("pair.list_empty"))
+            return
+        lines = [t("pair.list_title", title=programme.title, n=listing.total)]
+        if chosen != "all" or listing.pages > 1:
             lines.append(t("pairs.list_filtered", filter=t(f"pairs.filter.{chosen}"),
-                           n=len(numbered), page=page + 1, pages=pages))
-        for number, pair in shown:
+                           n=listing.matching, page=listing.page + 1, pages=listing.pages))
+        for number, pair in listing.shown:
             lines.append(t("pair.list_line", number=number, mentor=pair.mentor_name,
                            mentee=pair.mentee_name, state=t(f"pair.state.{pair.state}")))
-        markup = kb.pair_list(t, shown, programme_id, chosen, page, pages)
+        markup = kb.pair_list(t, listing.shown, programme_id, chosen, listing.page,
+                              listing.pages)
         if edit:
             await message.edit_text("\n".join(lines), reply_markup=markup)
         else:

@@ -105,6 +105,7 @@ async def feedback(session: AsyncSession, meeting_id: int, participation_id: int
                    to_change: str | None = None, completed: bool = True) -> None:
     response = SurveyResponse(participation_id=participation_id, survey_id="meeting_feedback",
                               survey_version=1, context=f"meeting:{meeting_id}",
+                              meeting_id=meeting_id,
                               started_at=MEETINGS_NOW,
                               completed_at=MEETINGS_NOW if completed else None)
     session.add(response)

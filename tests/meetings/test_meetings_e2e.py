@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.callbacks.meetings import LogCallback, MeetingActionCallback
 from bot.emulator.survey_player import answer_survey
 from bot.services.meetings import cadence as meetings_status
+from bot.services.reports import programme_stats
 from handlers.meetings.views import day_label
 from models import Meeting, MeetingState, OutboxMessage, Pair
 from scheduler.meetings_jobs import cadence_job
@@ -132,6 +133,9 @@ async def test_plan_confirm_remind_log_feedback_and_cadence(world):
     assert anna_prompt.buttons == [t("meetings.feedback.button")]
     await press(live, misha, t("meetings.feedback.button"))
     await answer_survey(misha, "meeting_feedback", live)
+    async with live.app.sessionmaker() as session:  # the report finds it by the meeting's key
+        [answered] = await programme_stats.feedback_rows(session, world.programme_id, "UTC")
+        assert answered.role == "mentee" and answered.usefulness is not None
     clock.set(start + timedelta(hours=2, minutes=1) + timedelta(hours=24))
     await world.deliver()
     assert count(anna, "отзыв о встрече") == 1  # the 24-hour reminder

@@ -122,6 +122,7 @@ async def _meeting(session: AsyncSession, programme_id: int, pair: Pair, mentor_
     if usefulness is not None:
         response = SurveyResponse(participation_id=mentor_id, survey_id="meeting_feedback",
                                   survey_version=1, context=f"meeting:{meeting.id}",
+                                  meeting_id=meeting.id,
                                   completed_at=starts_at + timedelta(hours=2))
         session.add(response)
         await session.flush()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import DomainError
@@ -114,13 +114,32 @@ async def cadence(session: AsyncSession, now: datetime, programme_id: int | None
     return result
 
 
+def _end_of(today: date) -> datetime:
+    return datetime.combine(today, time(23, 59, 59), UTC)
+
+
 async def pairs_at_risk(session: AsyncSession, programme_id: int, today: date
                         ) -> list[PairCadence]:
     """Pairs of a programme without a meeting and without a message through the bot for the
     programme's cadence (14 days by default) as of the end of `today`: what the curator's
     digest lists."""
-    moment = datetime.combine(today, time(23, 59, 59), UTC)
-    return [p for p in await cadence(session, moment, programme_id) if p.at_risk]
+    return [p for p in await cadence(session, _end_of(today), programme_id) if p.at_risk]
+
+
+def at_risk(cadence_days: int | None, today: date) -> ColumnElement[bool]:
+    """The rule of pairs_at_risk as a condition on Pair (for one programme, whose cadence is
+    given), so a list can filter and page in SQL: an active pair whose last done meeting, or
+    its forming, and whose last message through the bot (if any) are at least the cadence's
+    days before the end of `today`."""
+    last = (select(func.max(Meeting.starts_at))
+            .join(MeetingPair, MeetingPair.meeting_id == Meeting.id)
+            .where(MeetingPair.pair_id == Pair.id, Meeting.state == MeetingState.DONE)
+            .correlate(Pair).scalar_subquery())
+    written = (select(func.max(PairMessage.sent_at)).where(PairMessage.pair_id == Pair.id)
+               .correlate(Pair).scalar_subquery())
+    limit = _end_of(today) - timedelta(days=cadence_days or 14)
+    return and_(Pair.state == PairState.ACTIVE, func.coalesce(last, Pair.created_at) <= limit,
+                or_(written.is_(None), written <= limit))
 
 
 async def meetings_between(session: AsyncSession, programme_id: int, start: datetime,

@@ -168,12 +168,8 @@ async def feedback_withdrawn(session: AsyncSession, meeting_id: int) -> int:
 async def feedback_completed(session: AsyncSession, response_id: int) -> None:
     """A survey response completed: a meeting's feedback stops its reminders."""
     response = await session.get(SurveyResponse, response_id)
-    if response is None or not (response.context or "").startswith("meeting:"):
-        return
-    try:
-        meeting_id = int(response.context.split(":", 1)[1])
-    except ValueError:
+    if response is None or response.meeting_id is None:
         return
     if response.participation_id is None:  # no participation: no reminders were queued
         return
-    await feedback_done(session, meeting_id, response.participation_id)
+    await feedback_done(session, response.meeting_id, response.participation_id)

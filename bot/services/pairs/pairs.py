@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied, DomainError
@@ -45,24 +45,59 @@ def _name(value: str | None, participation_id: int) -> str:
     return value or f"#{participation_id}"
 
 
-async def _views(session: AsyncSession, *conditions: ColumnElement[bool]) -> list[PairView]:
+def _select(*conditions: ColumnElement[bool]) -> Select[Any]:
     mentor, mentee = MentorSide, MenteeSide
     goals = (select(func.count()).select_from(PlanGoal).where(PlanGoal.pair_id == Pair.id)
              .correlate(Pair).scalar_subquery())
+    return (select(Pair, mentor.full_name, mentee.full_name, Programme.title, goals)
+            .join(mentor, mentor.id == Pair.mentor_id).join(mentee, mentee.id == Pair.mentee_id)
+            .join(Programme, Programme.id == Pair.programme_id)
+            .where(*conditions).order_by(Pair.id))
+
+
+def _view(p: Pair, mentor_name: str | None, mentee_name: str | None, title: str,
+          goals: int | None) -> PairView:
+    return PairView(p.id, p.programme_id, title, p.mentor_id, p.mentee_id,
+                    _name(mentor_name, p.mentor_id), _name(mentee_name, p.mentee_id), p.form,
+                    p.state, p.stage, p.score, list(p.reasons or []), p.created_at,
+                    p.end_reason, int(goals or 0))
+
+
+async def _views(session: AsyncSession, *conditions: ColumnElement[bool]) -> list[PairView]:
+    return [_view(*row) for row in await session.execute(_select(*conditions))]
+
+
+@dataclass(frozen=True)
+class PairPage:
+    """One page of a programme's pairs that a condition keeps (the curator's /pairs)."""
+    total: int  # every pair of the programme
+    matching: int  # the pairs the condition keeps
+    page: int  # 0-based, within 0 .. pages - 1
+    pages: int
+    shown: list[tuple[int, PairView]]  # (the pair's number in the whole list, the pair)
+
+
+async def page_of_programme(session: AsyncSession, programme_id: int,
+                            condition: ColumnElement[bool] | None, page: int, size: int
+                            ) -> PairPage:
+    """The page-th `size` pairs of a programme the condition keeps, in the order of the whole
+    list, numbered as in it: two statements (the counts, the page), whatever the number of
+    pairs; only the page's rows are read."""
+    keep = condition if condition is not None else true()
+    total, matching = (await session.execute(
+        select(func.count(), func.coalesce(func.sum(case((keep, 1), else_=0)), 0))
+        .select_from(Pair).where(Pair.programme_id == programme_id))).one()
+    pages = max(1, -(-int(matching) // size))
+    page = min(max(page, 0), pages - 1)
+    numbered = (select(Pair.id.label("pair_id"),
+                       func.row_number().over(order_by=Pair.id).label("number"))
+                .where(Pair.programme_id == programme_id).subquery())
     rows = await session.execute(
-        select(Pair, mentor.full_name, mentee.full_name, Programme.title, goals)
-        .join(mentor, mentor.id == Pair.mentor_id).join(mentee, mentee.id == Pair.mentee_id)
-        .join(Programme, Programme.id == Pair.programme_id)
-        .where(*conditions).order_by(Pair.id))
-    return [PairView(p.id, p.programme_id, title, p.mentor_id, p.mentee_id,
-                     _name(mentor_name, p.mentor_id), _name(mentee_name, p.mentee_id), p.form,
-                     p.state, p.stage, p.score, list(p.reasons or []), p.created_at,
-                     p.end_reason, int(n or 0))
-            for p, mentor_name, mentee_name, title, n in rows]
-
-
-async def of_programme(session: AsyncSession, programme_id: int) -> list[PairView]:
-    return await _views(session, Pair.programme_id == programme_id)
+        _select(Pair.programme_id == programme_id, keep).add_columns(numbered.c.number)
+        .join(numbered, numbered.c.pair_id == Pair.id).limit(size).offset(page * size))
+    shown = [(int(number), _view(p, mentor_name, mentee_name, title, goals))
+             for p, mentor_name, mentee_name, title, goals, number in rows]
+    return PairPage(int(total), int(matching), page, pages, shown)
 
 
 async def view(session: AsyncSession, pair_id: int) -> PairView:

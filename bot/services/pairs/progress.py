@@ -12,11 +12,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.meetings import cadence as meetings_status
+from bot.services.pairs import pairs
 from bot.services.reports.programme_stats import (
-    CONTEXT_PREFIX,
     FEEDBACK_SURVEY,
     USEFULNESS,
-    meeting_id_of_context,
     score_of,
 )
 from models import (
@@ -67,27 +66,26 @@ async def progress(session: AsyncSession, programme_id: int, pair_ids: list[int]
             .where(MeetingPair.pair_id.in_(pair_ids), Meeting.state == MeetingState.DONE)
             .group_by(MeetingPair.pair_id)):
         held[pair_id] = (count, _utc(last).astimezone(zone).date())
-    # Scores per meeting (the programme's feedback grouped by its context), then the pairs'
-    # meetings, matched here: any join of meetings to responses on the computed context had the
-    # databases scan the responses once per meeting (2-3 s for a board of 1,000 pairs).
+    # Scores per meeting (the programme's feedback grouped by its meeting), then the pairs'
+    # meetings, matched here (a join of meetings to responses on the context parsed in SQL had
+    # the databases scan the responses once per meeting: 2-3 s for a board of 1,000 pairs).
     by_meeting: dict[int, float | None] = {}
     # A few pairs (the /pairs page, a pair's card): their members' answers only.
     whose = (SurveyResponse.participation_id.in_(
         select(Pair.mentor_id).where(Pair.id.in_(pair_ids))
         .union_all(select(Pair.mentee_id).where(Pair.id.in_(pair_ids))))
         if len(pair_ids) <= FEW else Participation.programme_id == programme_id)
-    for context, score in await session.execute(
-            select(SurveyResponse.context, func.avg(score_of(SurveyAnswer.value)))
+    for meeting_id, score in await session.execute(
+            select(SurveyResponse.meeting_id, func.avg(score_of(SurveyAnswer.value)))
             .join(Participation, Participation.id == SurveyResponse.participation_id)
             .join(SurveyAnswer, (SurveyAnswer.response_id == SurveyResponse.id)
                   & (SurveyAnswer.question_id == USEFULNESS))
             .where(Participation.programme_id == programme_id, whose,
                    SurveyResponse.survey_id == FEEDBACK_SURVEY,
                    SurveyResponse.completed_at.is_not(None))
-            .group_by(SurveyResponse.context)):
-        meeting = context.removeprefix(CONTEXT_PREFIX)
-        if meeting.isdigit():
-            by_meeting[int(meeting)] = float(score) if score is not None else None
+            .group_by(SurveyResponse.meeting_id)):
+        if meeting_id is not None:
+            by_meeting[meeting_id] = float(score) if score is not None else None
     scores: dict[int, tuple[datetime | None, float | None]] = {}
     wanted = set(pair_ids)
     if by_meeting:
@@ -99,7 +97,7 @@ async def progress(session: AsyncSession, programme_id: int, pair_ids: list[int]
                                                           Meeting.id.desc())).label("n"))
                   .join(Meeting, Meeting.id == MeetingPair.meeting_id)
                   .where(Meeting.programme_id == programme_id,
-                         Meeting.id.in_(select(meeting_id_of_context())
+                         Meeting.id.in_(select(SurveyResponse.meeting_id)
                                         .select_from(SurveyResponse)
                                         .where(SurveyResponse.survey_id == FEEDBACK_SURVEY,
                                                SurveyResponse.completed_at.is_not(None))))
@@ -117,8 +115,15 @@ async def progress(session: AsyncSession, programme_id: int, pair_ids: list[int]
             for pair_id in pair_ids}
 
 
-async def at_risk_ids(session: AsyncSession, programme_id: int, today: date) -> set[int]:
-    return {p.pair_id for p in await meetings_status.pairs_at_risk(session, programme_id, today)}
+async def listing(session: AsyncSession, programme: Programme, chosen: str, page: int,
+                  today: date) -> pairs.PairPage:
+    """The /pairs page of a filter (all, at risk as of `today`, an open stage): counted and
+    paged in SQL, so only the page's pairs are read."""
+    chosen = check_filter(chosen)
+    condition = (None if chosen == "all"
+                 else meetings_status.at_risk(programme.cadence_days, today) if chosen == "risk"
+                 else (Pair.stage == chosen) & Pair.state.in_(pairs.OPEN_STATES))
+    return await pairs.page_of_programme(session, programme.id, condition, page, PAGE)
 
 
 def check_filter(name: str) -> str:

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Integer,
     SQLColumnExpression,
     Text,
     and_,
@@ -65,7 +64,6 @@ MONITORING_DONE_SHARE = 0.5  # under half of those asked answered the final surv
 DEFAULT_CADENCE = 14
 FEEDBACK_SURVEY = "meeting_feedback"
 USEFULNESS = "usefulness"
-CONTEXT_PREFIX = "meeting:"
 PROGRAMME_STATES = ("preparing", "running", "completed")
 SCORES = tuple(str(i) for i in range(0, 11))  # scale answers as stored JSON text
 # region, organisations, curators, programmes, participants, pairs, pairs at risk, meetings by
@@ -305,14 +303,13 @@ async def region_figures(session: AsyncSession, region_id: int,
             orgs[org_id].meetings_by_week[week] = n
         orgs[org_id].meetings_recent += int(recent or 0)
 
-    meeting_id = cast(func.substr(SurveyResponse.context, len(CONTEXT_PREFIX) + 1), Integer)
     score = _score(SurveyAnswer.value)
     for org_id, total, answers, people in await session.execute(  # 9
             select(Programme.organisation_id, func.sum(score), func.count(score),
                    func.count(func.distinct(case((score.is_not(None),
                                                   SurveyResponse.participation_id)))))
             .select_from(SurveyResponse)
-            .join(Meeting, Meeting.id == meeting_id)
+            .join(Meeting, Meeting.id == SurveyResponse.meeting_id)
             .join(Programme, Programme.id == Meeting.programme_id)
             .join(SurveyAnswer, and_(SurveyAnswer.response_id == SurveyResponse.id,
                                      SurveyAnswer.question_id == USEFULNESS))

@@ -3,8 +3,8 @@ Excel and LibreOffice: a header row, real dates, an autofilter, a frozen header.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from bot.services.programmes.curation import ExportRow
 from bot.services.programmes.forms import form_title
@@ -58,13 +58,14 @@ def finish_table(sheet: Worksheet, columns: int, rows: int) -> None:
     sheet.freeze_panes = "A2"
 
 
-def fill_registry(sheet: Worksheet, rows: Sequence[ExportRow], t: Callable[..., str]) -> None:
-    """The registry table on `sheet` (empty): header, rows, dates, filter, frozen header."""
-    headers = [t(f"reg.xlsx.{name}") for name in COLUMNS]
-    append_row(sheet, headers)
-    style_header(sheet)
+def registry_headers(t: Callable[..., str]) -> list[str]:
+    return [t(f"reg.xlsx.{name}") for name in COLUMNS]
+
+
+def registry_values(rows: Sequence[ExportRow], t: Callable[..., str]) -> Iterator[list[Any]]:
+    """The registry's rows as cell values (COLUMNS; dates in columns 7, 8 and 9)."""
     for row in rows:
-        append_row(sheet, [
+        yield [
             row.number,
             row.full_name or "",
             t(f"role.{row.role}"),
@@ -75,7 +76,16 @@ def fill_registry(sheet: Worksheet, rows: Sequence[ExportRow], t: Callable[..., 
             row.consent_on,
             row.ready_on,
             t("reg.xlsx.yes") if row.profile_complete else t("reg.xlsx.no"),
-        ])
+        ]
+
+
+def fill_registry(sheet: Worksheet, rows: Sequence[ExportRow], t: Callable[..., str]) -> None:
+    """The registry table on `sheet` (empty): header, rows, dates, filter, frozen header."""
+    headers = registry_headers(t)
+    append_row(sheet, headers)
+    style_header(sheet)
+    for values in registry_values(rows, t):
+        append_row(sheet, values)
     for column in (7, 8, 9):
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = DATE_FORMAT

@@ -10,6 +10,14 @@ from bot.services.surveys import AnswerValue, Survey
 from models import SurveyAnswer, SurveyResponse
 from models.base import utcnow
 
+MEETING_CONTEXT = "meeting:"  # a meeting's feedback: context "meeting:<id>"
+
+
+def meeting_of(context: str) -> int | None:
+    """The meeting a response's context names ("meeting:42" -> 42), None for any other."""
+    rest = context.removeprefix(MEETING_CONTEXT)
+    return int(rest) if rest != context and rest.isascii() and rest.isdigit() else None
+
 
 async def open_response(session: AsyncSession, participation_id: int, survey: Survey,
                         context: str = "profile") -> SurveyResponse:
@@ -18,7 +26,8 @@ async def open_response(session: AsyncSession, participation_id: int, survey: Su
         SurveyResponse.survey_id == survey.id, SurveyResponse.context == context))
     if response is None:
         response = SurveyResponse(participation_id=participation_id, survey_id=survey.id,
-                                  survey_version=survey.version, context=context)
+                                  survey_version=survey.version, context=context,
+                                  meeting_id=meeting_of(context))
         session.add(response)
         await session.flush()
     return response
@@ -33,7 +42,7 @@ async def open_curator_response(session: AsyncSession, user_id: int, programme_i
     if response is None:
         response = SurveyResponse(user_id=user_id, programme_id=programme_id,
                                   survey_id=survey.id, survey_version=survey.version,
-                                  context=context)
+                                  context=context, meeting_id=meeting_of(context))
         session.add(response)
         await session.flush()
     return response
