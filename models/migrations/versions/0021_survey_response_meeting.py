@@ -1,7 +1,7 @@
 """survey_responses.meeting_id: the meeting a feedback response is about, as an indexed key
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-05 19:30:00
 
 The figures joined meetings on CAST(substr(context, 9) AS int); without fresh statistics
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
