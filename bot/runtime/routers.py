@@ -10,6 +10,7 @@ from bot.i18n import Translator
 from bot.runtime.middlewares.step_commands import StepCommandMiddleware, registered_commands
 from bot.telegram import commands as menus
 from handlers.channel import router as channel
+from handlers.shared.persistent_keyboard import all_labels
 from handlers.curator import announce, completion, digest, lifecycle, owner, practices
 from handlers.curator import card as curator
 from handlers.curator import group as curator_group
@@ -72,5 +73,5 @@ def create_root_router(settings: Settings, translator: Translator) -> Router:
     # Ahead of every step handler: a command typed at a step is never taken as its answer.
     known = registered_commands(root) | {*menus.EVERYONE, *menus.CURATOR, *menus.OWNER,
                                          *menus.COORDINATOR}
-    root.message.outer_middleware(StepCommandMiddleware(known))
+    root.message.outer_middleware(StepCommandMiddleware(known, all_labels(translator)))
     return root

@@ -15,7 +15,7 @@ from bot.callbacks.channel import ChannelCallback, ChannelReplyCallback
 from bot.services.meetings import cadence
 from bot.services.people import users
 from bot.services.programmes import programmes
-from models import OutboxMessage, Pair, PairMessage, PairState
+from models import Meeting, OutboxMessage, Pair, PairMessage, PairState
 from scheduler.housekeeping import channel_retention
 from tests.e2e.helpers import press, press_data, say
 from tests.e2e.test_forget_everywhere import tables_holding
@@ -288,3 +288,27 @@ async def test_too_long_is_refused_and_the_step_stays_and_help_and_consent_say_s
     assert "exchange messages with the mentor" in t("consent.body", locale="en",
                                                     organisation="O", programme="P", start="1",
                                                     end="2")
+
+
+async def test_a_keyboard_button_at_a_typed_step_is_the_button_not_the_answer(world):
+    """The mentee is at the meeting's place step and presses «✉️ Написать наставнику»: the
+    label is no place, no proposal is stored, the channel opens and a note says the step was
+    left."""
+    live = world.live
+    anna, anna_pid = await world.person(311, "mentor", "Анна Игоревна")
+    misha, misha_pid = await world.person(312, "mentee", "Миша Иванов")
+    await world.pair(anna_pid, misha_pid)
+    await misha.send("/meet")
+    await live.handled()
+    await press(live, misha, next(b for b in misha.last_message.buttons if b.startswith("✓ ")))
+    await press(live, misha, misha.last_message.buttons[0])  # the first day offered
+    await press(live, misha, "15:00")
+    await press(live, misha, t("meetings.format.offline"))
+    misha.mark_read()
+
+    await misha.send(t("channel.button.write_mentor"))
+    prompt, note = await misha.wait_messages(2)
+    assert prompt.text == t("channel.prompt.mentor", name="Анна Игоревна")
+    assert note.text == t("steps.left")
+    async with live.app.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Meeting)) == 0

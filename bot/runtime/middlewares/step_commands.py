@@ -9,7 +9,10 @@ no step stores it (a name «/forget», an organisation «/status»). Then:
 - any other command of the bot leaves the step and runs, then a short note says the step was
   left (a refused command changes nothing, so its step stays);
 - anything else starting with «/» (an unknown command, a command in a caption) is refused with a
-  note, and the step stays.
+  note, and the step stays;
+- a press of the reply keyboard («📝 Отметить встречу», «✉️ Написать наставнику»…) sends its
+  label as text: it is the button, not the step's answer — the step is left and the button works,
+  then the same short note.
 """
 
 from __future__ import annotations
@@ -51,8 +54,9 @@ def registered_commands(router: Router) -> set[str]:
 
 
 class StepCommandMiddleware(BaseMiddleware):
-    def __init__(self, known: Iterable[str]) -> None:
+    def __init__(self, known: Iterable[str], buttons: Iterable[str] = ()) -> None:
         self.known = frozenset(known)
+        self.buttons = frozenset(buttons)  # the reply keyboard's labels, in every language
 
     async def __call__(
         self,
@@ -62,6 +66,8 @@ class StepCommandMiddleware(BaseMiddleware):
     ) -> Any:
         if not isinstance(event, Message) or data.get("raw_state") is None:
             return await handler(event, data)
+        if event.text is not None and event.text in self.buttons:
+            return await self._leave_step(handler, event, data)
         in_text = command_name(event.text)
         name = in_text if in_text is not None else command_name(event.caption)
         if name is None:
@@ -77,10 +83,19 @@ class StepCommandMiddleware(BaseMiddleware):
         if name not in self.known:
             await event.answer(t("steps.not_an_answer"))
             return None
+        return await self._leave_step(handler, event, data)
+
+    @staticmethod
+    async def _leave_step(
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: Message,
+        data: dict[str, Any],
+    ) -> Any:
+        data["raw_state"] = None
         state: FSMContext = data["state"]
         await state.clear()
         result = await handler(event, data)
         # After the command's own answer: a refused command raises instead, its update rolls
         # back (the step stays) and no note claims otherwise.
-        await event.answer(t("steps.left"))
+        await event.answer(data["t"]("steps.left"))
         return result
