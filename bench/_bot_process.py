@@ -2,6 +2,7 @@
 
     python -m bench._bot_process mentorbot   # exactly `python -m bot run`, plus the report
     python -m bench._bot_process echo        # a bare aiogram echo bot (the framework's ceiling)
+    python -m bench._bot_process floor       # the stack floor (bench/_floor.py): ORM, one write
 
 Configured like `python -m bot run` (BOT_TOKEN, TELEGRAM_API_BASE, DATABASE_URL, ...). The
 underscore keeps `python -m bench` from taking this module for a benchmark of its own.
@@ -103,6 +104,26 @@ def run_echo(reporter: Reporter) -> int:
     return 0
 
 
+def run_floor(reporter: Reporter) -> int:
+    """The stack floor (bench/_floor.py) on aiogram's own polling, with the bot and the engine
+    mentorbot's process builds (the same session, the same pool and SQLite settings)."""
+    from bench._floor import floor_dispatcher
+    from bot.config import Settings
+    from bot.db import create_engine, create_sessionmaker
+    from bot.runtime.factory import create_bot
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings(telegram_api_base=os.environ["TELEGRAM_API_BASE"],  # type: ignore[call-arg]
+                        database_url=os.environ["DATABASE_URL"], _env_file=None)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size,
+                           max_overflow=settings.database_max_overflow)
+    dp = floor_dispatcher(create_sessionmaker(engine), engine.dialect.name == "sqlite")
+    outermost(dp, reporter)
+    bot = create_bot(settings, token=os.environ["BOT_TOKEN"])
+    asyncio.run(dp.start_polling(bot))  # SIGTERM stops it
+    return 0
+
+
 def main(argv: list[str]) -> int:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -111,6 +132,8 @@ def main(argv: list[str]) -> int:
     event.listen(Engine, "before_cursor_execute", reporter.count_statement)
     logging.getLogger("mentorbot.errors").addHandler(_ErrorReport(reporter))
     kind = argv[0] if argv else "mentorbot"
+    if kind == "floor":
+        return run_floor(reporter)
     return run_echo(reporter) if kind == "echo" else run_mentorbot(reporter)
 
 
