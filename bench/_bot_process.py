@@ -105,19 +105,21 @@ def run_echo(reporter: Reporter) -> int:
 
 
 def run_floor(reporter: Reporter) -> int:
-    """The stack floor (bench/_floor.py) on aiogram's own polling, with the bot and the engine
-    mentorbot's process builds (the same session, the same pool and SQLite settings)."""
-    from bench._floor import floor_dispatcher
+    """The stack floor (bench/_floor.py) on aiogram's own polling: the Bot echo's and
+    mentorbot's processes build (create_bot), SQLAlchemy as it ships (bench/_floor.py)."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from bench._floor import floor_dispatcher, stock_engine
     from bot.config import Settings
-    from bot.db import create_engine, create_sessionmaker
     from bot.runtime.factory import create_bot
 
     logging.basicConfig(level=logging.WARNING)
     settings = Settings(telegram_api_base=os.environ["TELEGRAM_API_BASE"],  # type: ignore[call-arg]
                         database_url=os.environ["DATABASE_URL"], _env_file=None)
-    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size,
-                           max_overflow=settings.database_max_overflow)
-    dp = floor_dispatcher(create_sessionmaker(engine), engine.dialect.name == "sqlite")
+    engine = stock_engine(settings.database_url, settings.database_pool_size,
+                          settings.database_max_overflow)
+    dp = floor_dispatcher(async_sessionmaker(engine, expire_on_commit=False),
+                          engine.dialect.name == "sqlite")
     outermost(dp, reporter)
     bot = create_bot(settings, token=os.environ["BOT_TOKEN"])
     asyncio.run(dp.start_polling(bot))  # SIGTERM stops it

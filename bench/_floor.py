@@ -23,8 +23,23 @@ import contextlib
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    event,
+    select,
+)
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -60,11 +75,27 @@ class FloorAnswer(FloorBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+def stock_engine(database_url: str, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
+    """SQLAlchemy's engine as it ships (none of bot/db.py's changes to how statements run),
+    with mentorbot's pool size and SQLite settings (WAL, busy timeout, synchronous=NORMAL)."""
+    sqlite = database_url.startswith("sqlite")
+    engine = create_async_engine(database_url, **({} if sqlite and ":memory:" in database_url
+                                                  else {"pool_size": pool_size,
+                                                        "max_overflow": max_overflow}))
+    if sqlite:
+        @event.listens_for(engine.sync_engine, "connect")
+        def configure(dbapi_connection: Any, _record: object) -> None:
+            cursor = dbapi_connection.cursor()
+            for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON",
+                           "synchronous=NORMAL"):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+    return engine
+
+
 async def create_tables(database_url: str) -> None:
     """In the bench process, before the floor's process starts (as mentorbot's migrations)."""
-    from bot.db import create_engine
-
-    engine = create_engine(database_url)
+    engine = stock_engine(database_url)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(FloorBase.metadata.create_all)
