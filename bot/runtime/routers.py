@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.runtime.middlewares.step_commands import StepCommandMiddleware, registered_commands
 from bot.telegram import commands as menus
+from bot.telegram.tuning import indexed_router_class
 from handlers.curator import announce, completion, digest, lifecycle, owner, practices
 from handlers.curator import card as curator
 from handlers.curator import group as curator_group
@@ -32,7 +33,9 @@ from handlers.surveys import router as questionnaire
 
 
 def create_root_router(settings: Settings, translator: Translator) -> Router:
-    root = Router(name="root")
+    # An update visits only the routers that could take it (bot/telegram/tuning.py,
+    # router_index); a router added below needs nothing more than its line here.
+    root = indexed_router_class()(name="root")
     root.include_routers(
         errors.create_router(settings, translator),
         membership.create_router(),
