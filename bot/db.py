@@ -233,7 +233,8 @@ def _one_hop_cursor_class() -> type:
         def __init__(self, adapt_connection: Any) -> None:
             self._adapt_connection = adapt_connection
             self._connection = adapt_connection._connection
-            self._cursor = empty
+            # What the statement left (a stand-in for aiosqlite's cursor, which is not kept).
+            self._cursor = cast(Any, empty)
             self._soft_closed_memoized = EMPTY_DICT
             self._rows = collections.deque()
 
@@ -256,7 +257,7 @@ def _one_hop_cursor_class() -> type:
 
             async with self._adapt_connection._execute_mutex:
                 finished, rows = await connection._execute(run)
-            self._cursor = finished
+            self._cursor = cast(Any, finished)
             if rows is not None:
                 self._rows = collections.deque(rows)
 

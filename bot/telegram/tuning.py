@@ -44,7 +44,7 @@ import logging
 import os
 import sys
 from collections.abc import AsyncGenerator, Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -207,7 +207,7 @@ def _unwrapped(callback: Any) -> Any:
     return getattr(callback, "__wrapped__", callback)  # inline_filters wraps sync filters
 
 
-def _states_of(flt: Any) -> frozenset[str | None] | None | bool:
+def _states_of(flt: Any) -> frozenset[str | None] | None | Literal[False]:
     """The states a state filter lets through (None: any); False: not a state filter."""
     from aiogram.filters import StateFilter
     from aiogram.fsm.state import State, StatesGroup
