@@ -173,6 +173,7 @@ class Load:
         # The phase window: throughput counts updates finished inside it (scenarios still
         # running at the end finish, but their tail would understate the rate).
         self.window_end = float("inf")
+        self.stop_at = float("inf")
         self.in_window = 0
         self.cpu_started = meter.cpu()  # the bot's process (this one in --same-process)
         self.cpu_at_end: float | None = None
@@ -191,6 +192,10 @@ class Load:
                   due: float | None = None) -> None:
         """One update from `user`; its latency counts from `due` when given (an arrival of
         the paced phase), else from the moment it is queued."""
+        if time.monotonic() > self.stop_at:
+            # The closed loop's window is over: a user in the middle of a questionnaire
+            # stops here instead of answering the rest (at a low rate that tail took minutes).
+            raise PhaseOver
         queue = self.emulator.state.queue
         await asyncio.sleep(0)
         queued_at = time.monotonic() if due is None else min(due, time.monotonic())
@@ -296,10 +301,13 @@ async def closed_loop(load: Load, users: list[SimUser], seconds: float,
     load.window_end = deadline
     weights = [w for w, _ in scenarios]
 
+    load.stop_at = deadline  # after the window a user stops at their next action
+
     async def run_user(user: SimUser, rng: random.Random) -> None:
-        while time.monotonic() < deadline:
-            _, scenario = rng.choices(scenarios, weights)[0]
-            await scenario(load, user, rng)
+        with contextlib.suppress(PhaseOver):
+            while time.monotonic() < deadline:
+                _, scenario = rng.choices(scenarios, weights)[0]
+                await scenario(load, user, rng)
 
     await asyncio.gather(*(run_user(u, random.Random(u.chat_id)) for u in users))
     return seconds
@@ -461,14 +469,15 @@ class BotProcess:
 
 
 @contextlib.asynccontextmanager
-async def bot_process(kind: str, database_url: str | None, emulator: BotAPIEmulator
-                      ) -> AsyncIterator[tuple[Probe, BotProcess]]:
-    """`python -m bench._bot_process KIND` pointed at the emulator, once it polls."""
+async def bot_process(kind: str, database_url: str | None, emulator: BotAPIEmulator,
+                      root: Path = ROOT) -> AsyncIterator[tuple[Probe, BotProcess]]:
+    """`python -m bench._bot_process KIND` pointed at the emulator, once it polls; `root`: the
+    source tree the bot's process runs (--baseline: another checkout of mentorbot)."""
     probe = Probe(emulator)
     read_fd, write_fd = os.pipe()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("BOT_", "DATABASE_", "REDIS_"))}
-    env.update({"PYTHONPATH": str(ROOT), "BOT_TOKEN": emulator.token,
+    env.update({"PYTHONPATH": str(root), "BOT_TOKEN": emulator.token,
                 "TELEGRAM_API_BASE": emulator.base_url or "", "LOG_LEVEL": "WARNING",
                 "BOT_MODE": "polling", "REDIS_URL": "", "BENCH_REPORT_FD": str(write_fd)})
     if database_url:
@@ -476,7 +485,7 @@ async def bot_process(kind: str, database_url: str | None, emulator: BotAPIEmula
     log = tempfile.TemporaryFile()
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench._bot_process", kind, cwd=ROOT, env=env,
+            sys.executable, "-m", "bench._bot_process", kind, cwd=root, env=env,
             stdout=subprocess.DEVNULL, stderr=log, pass_fds=(write_fd,))
     finally:
         os.close(write_fd)
@@ -524,7 +533,8 @@ async def seed_database(database_url: str) -> SeededProgramme:
 
 
 async def measure(kind: str, database_url: str | None, users: int, seconds: float, rate: float,
-                  same_process: bool = False, latency: bool = True) -> dict[str, Any]:
+                  same_process: bool = False, latency: bool = True,
+                  baseline: Path | None = None) -> dict[str, Any]:
     """Throughput (closed loop) then latency at `rate` (paced), each with fresh users. `kind`:
     mentorbot, floor (bench/_floor.py) or echo; floor and echo get plain text messages."""
     emulator = BotAPIEmulator(bot_username="bench_bot")
@@ -532,7 +542,7 @@ async def measure(kind: str, database_url: str | None, users: int, seconds: floa
     try:
         async with contextlib.AsyncExitStack() as stack:
             seeded: SeededProgramme | None = None
-            scenarios = SCENARIOS if kind == "mentorbot" else [(1.0, echo_scenario)]
+            scenarios = SCENARIOS if kind in OURS else [(1.0, echo_scenario)]
             if same_process:
                 if kind == "floor":
                     raise ValueError("the floor runs in a process of its own only")
@@ -544,12 +554,13 @@ async def measure(kind: str, database_url: str | None, users: int, seconds: floa
                         our_bot(database_url or "", emulator))
                     seeded = await seed_programme(live.app)
             else:
-                if kind == "mentorbot":
+                if kind in OURS:
                     seeded = await seed_database(database_url or "")
                 elif kind == "floor":
                     await create_floor_tables(database_url or "")
-                probe, meter = await stack.enter_async_context(
-                    bot_process(kind, database_url, emulator))
+                probe, meter = await stack.enter_async_context(bot_process(
+                    "mentorbot" if kind == "baseline" else kind, database_url, emulator,
+                    baseline if kind == "baseline" and baseline is not None else ROOT))
             # Warm-up, not measured: the connection pool filled, statements compiled and
             # cached, the first contacts of a few people (every bot pays these once).
             warm = [emulator.user(1_000_000 + n, first_name="B") for n in range(users // 4 + 1)]
@@ -703,12 +714,14 @@ async def bare_aiogram_rss() -> float:
 # --- the command -------------------------------------------------------------------------------
 
 BOTS = ("mentorbot", "floor")  # measured on each database; echo once per round (no database)
+OURS = ("mentorbot", "baseline")  # baseline: mentorbot from another checkout (--baseline)
 
 
 async def run(users: int, seconds: float, rate: float, memory: bool,
               participations: int, postgres: bool, same_process: bool = False,
               rounds: int = 3, latency: bool = True,
-              only: tuple[str, ...] = ("echo", *BOTS)) -> dict[str, Any]:
+              only: tuple[str, ...] = ("echo", *BOTS), baseline: Path | None = None
+              ) -> dict[str, Any]:
     """`rounds` rounds, each: echo, then on SQLite and on PostgreSQL the floor and mentorbot,
     every one with a fresh database and fresh users; so a change of the machine's load during
     the run touches all of them alike. The table is the median of the rounds."""
@@ -719,6 +732,9 @@ async def run(users: int, seconds: float, rate: float, memory: bool,
                                "runs": []}
     STATEMENTS.install()
     bots = tuple(b for b in (("mentorbot",) if same_process else BOTS) if b in only)
+    if baseline is not None and not same_process:
+        bots += ("baseline",)
+        results["baseline"] = str(baseline)
     for number in range(1, rounds + 1):
         if "echo" in only:
             results["runs"].append({**await measure("echo", None, users, seconds, rate,
@@ -727,7 +743,7 @@ async def run(users: int, seconds: float, rate: float, memory: bool,
             with tempfile.TemporaryDirectory() as tmp:
                 url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
                 results["runs"].append({**await measure(kind, url, users, seconds, rate,
-                                                        same_process, latency),
+                                                        same_process, latency, baseline),
                                         "database": "sqlite", "round": number})
         if postgres:
             for kind in bots:
@@ -736,8 +752,15 @@ async def run(users: int, seconds: float, rate: float, memory: bool,
                         postgres = False
                         break
                     results["runs"].append({**await measure(kind, url, users, seconds, rate,
-                                                            same_process, latency),
+                                                            same_process, latency, baseline),
                                             "database": "postgresql", "round": number})
+        for run_ in results["runs"]:
+            if run_.get("round") == number and not run_.get("shown"):
+                run_["shown"] = True
+                print(f"round {number}: {run_['bot']} {run_.get('database', '')}: "
+                      f"{run_['throughput']['cpu_ms_per_update']} CPU ms/upd, "
+                      f"{run_['throughput']['updates_per_s']} upd/s; load "
+                      f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     results["cpu_table"] = cpu_table(results["runs"])
     if memory:
@@ -766,6 +789,7 @@ def cpu_table(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     table: dict[str, dict[str, Any]] = {}
     for database in ("sqlite", "postgresql"):
         ours, floor = _median(cpu("mentorbot", database)), _median(cpu("floor", database))
+        before = _median(cpu("baseline", database))
         if ours is None and floor is None:
             continue
         table[database] = {
@@ -775,6 +799,11 @@ def cpu_table(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             "echo_to_floor": round(echo / floor, 2) if floor and echo is not None else None,
             "rounds": {"mentorbot": cpu("mentorbot", database), "floor": cpu("floor", database),
                        "echo": cpu("echo", None)}}
+        if before is not None:
+            table[database].update(
+                baseline=round(before, 2),
+                baseline_to_floor=round(before / floor, 2) if floor else None)
+            table[database]["rounds"]["baseline"] = cpu("baseline", database)
     return table
 
 
@@ -817,6 +846,9 @@ def verdict(results: dict[str, Any]) -> tuple[bool, list[str]]:
                      f"{cell(row['mentorbot']):>10}{cell(row['floor']):>8}{cell(row['echo']):>8}"
                      f"{cell(row['mentorbot_to_floor'], '×'):>17}"
                      f"{cell(row['echo_to_floor'], '×'):>12}")
+        if "baseline" in row:
+            lines.append(f"  {'  baseline':<12}{cell(row['baseline']):>10}{'':>16}"
+                         f"{cell(row['baseline_to_floor'], '×'):>17}   ({results['baseline']})")
         if row["mentorbot_to_floor"] is not None:
             ok &= row["mentorbot_to_floor"] <= TARGET_FLOOR_RATIO
     memory = results.get("memory")
@@ -848,6 +880,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="rounds of every bot; the table shows the medians")
     parser.add_argument("--only", nargs="+", choices=("echo", *BOTS), default=("echo", *BOTS),
                         help="measure just these bots (the table then has gaps)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="also measure mentorbot from this checkout (before/after in one "
+                             "run; same database schema)")
     parser.add_argument("--no-latency", action="store_true",
                         help="the closed loop only (CPU per update), no phase at --rate")
     parser.add_argument("--quick", action="store_true",
@@ -860,7 +895,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     results = asyncio.run(run(args.users, args.seconds, args.rate, not args.no_memory,
                               args.participations, not args.no_postgres, args.same_process,
-                              max(1, args.rounds), not args.no_latency, tuple(args.only)))
+                              max(1, args.rounds), not args.no_latency, tuple(args.only),
+                              args.baseline))
     ok, lines = verdict(results)
     results["status"] = "ok" if ok else "missed"
     print("Update handling:\n  " + "\n  ".join(lines))
