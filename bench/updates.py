@@ -1,23 +1,24 @@
 """Update handling benchmark: the real polling loop against the Bot API emulator, many users
-doing realistic things, on SQLite and on PostgreSQL, beside a bare aiogram echo bot on the same
-emulator in the same run (the framework's own ceiling); plus the memory of one bot process with
-50,000 participations in its database.
+doing realistic things, on SQLite and on PostgreSQL; beside mentorbot, in the same run, the
+stack floor (bench/_floor.py: a minimal aiogram bot that reads and writes through SQLAlchemy's
+ORM, the anchor since issue #21) and a bare aiogram echo bot (no database: the framework's
+ceiling); plus the memory of one bot process with 50,000 participations in its database.
 
-    python -m bench.updates [--users 200 --seconds 20 --rate 100] [--quick] [--no-memory]
-                            [--same-process]
+    python -m bench.updates [--users 200 --seconds 20 --rate 100] [--rounds 3] [--quick]
+                            [--no-memory] [--no-latency] [--baseline PATH] [--same-process]
 
-By default the bot under test (ours, and the echo bot) runs in a process of its own
-(bench/_bot_process.py), as in production, where Telegram is not on the bot's CPU; the
-emulator, the simulated users and the measurement stay in this process. `--same-process` runs
-everything in one process and event loop, as the figures before 2026-11-22 were measured.
+By default each bot under test runs in a process of its own (bench/_bot_process.py), as in
+production, where Telegram is not on the bot's CPU; the emulator, the simulated users and the
+measurement stay in this process. `--same-process` runs mentorbot in this process and event
+loop, as the figures before 2026-11-22 were measured.
 
-Throughput: every user acts again as soon as the bot answered (closed loop), updates handled
-per second. Latency: actions arrive at random moments at a total rate (default 100 updates/s,
-a Poisson process), each taken by a user not waiting for the bot; latency is the time from
-the moment the action was due (when a user was free at once, the moment it was queued in the
-emulator) to the bot's first reply to that chat arriving at the emulator (both
-`time.monotonic()`). Targets: throughput >= 50 % of the echo
-bot's, p95 < 100 ms at 100 updates/s, RSS < 200 MB with 50,000 participations.
+The table: CPU ms per update of each bot's process in the closed loop (every user acts again
+as soon as the bot answered), the median of the rounds, and mentorbot's ratio to the floor.
+Latency: actions arrive at random moments at a total rate (default 100 updates/s, a Poisson
+process), each taken by a user not waiting for the bot; latency is the time from the moment
+the action was due to the bot's first reply to that chat arriving at the emulator (both
+`time.monotonic()`). Targets: CPU per update at most the floor's, p95 < 100 ms at 100
+updates/s, RSS < 200 MB with 50,000 participations.
 
 Scenarios are plain async functions in SCENARIOS (weight, function): add new ones (meetings,
 curator status) as the features land."""
