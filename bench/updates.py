@@ -883,8 +883,9 @@ def verdict(results: dict[str, Any]) -> tuple[bool, list[str]]:
             if nets.get("baseline") is not None and nets.get("floor"):
                 lines.append(f"  {'  net of idle':<12}{cell(nets['baseline']):>10}{'':>16}"
                              f"{nets['baseline'] / nets['floor']:>16.2f}×")
-        if row["mentorbot_to_floor"] is not None:
-            ok &= row["mentorbot_to_floor"] <= TARGET_FLOOR_RATIO
+        if row["mentorbot"] is not None:  # no floor measured (--only): no verdict either
+            ok &= (row["mentorbot_to_floor"] is not None
+                   and row["mentorbot_to_floor"] <= TARGET_FLOOR_RATIO)
     memory = results.get("memory")
     if memory:
         lines.append(f"memory: {memory['participations']:,} participations, "
