@@ -2,6 +2,7 @@
 
     python -m bench._bot_process mentorbot   # exactly `python -m bot run`, plus the report
     python -m bench._bot_process echo        # a bare aiogram echo bot (the framework's ceiling)
+    python -m bench._bot_process floor       # the stack floor (bench/_floor.py): ORM, one write
 
 Configured like `python -m bot run` (BOT_TOKEN, TELEGRAM_API_BASE, DATABASE_URL, ...). The
 underscore keeps `python -m bench` from taking this module for a benchmark of its own.
@@ -103,6 +104,28 @@ def run_echo(reporter: Reporter) -> int:
     return 0
 
 
+def run_floor(reporter: Reporter) -> int:
+    """The stack floor (bench/_floor.py) on aiogram's own polling: the Bot echo's and
+    mentorbot's processes build (create_bot), SQLAlchemy as it ships (bench/_floor.py)."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from bench._floor import floor_dispatcher, stock_engine
+    from bot.config import Settings
+    from bot.runtime.factory import create_bot
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings(telegram_api_base=os.environ["TELEGRAM_API_BASE"],  # type: ignore[call-arg]
+                        database_url=os.environ["DATABASE_URL"], _env_file=None)
+    engine = stock_engine(settings.database_url, settings.database_pool_size,
+                          settings.database_max_overflow)
+    dp = floor_dispatcher(async_sessionmaker(engine, expire_on_commit=False),
+                          engine.dialect.name == "sqlite")
+    outermost(dp, reporter)
+    bot = create_bot(settings, token=os.environ["BOT_TOKEN"])
+    asyncio.run(dp.start_polling(bot))  # SIGTERM stops it
+    return 0
+
+
 def main(argv: list[str]) -> int:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -111,6 +134,8 @@ def main(argv: list[str]) -> int:
     event.listen(Engine, "before_cursor_execute", reporter.count_statement)
     logging.getLogger("mentorbot.errors").addHandler(_ErrorReport(reporter))
     kind = argv[0] if argv else "mentorbot"
+    if kind == "floor":
+        return run_floor(reporter)
     return run_echo(reporter) if kind == "echo" else run_mentorbot(reporter)
 
 

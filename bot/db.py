@@ -196,6 +196,95 @@ def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: object) -> Non
     cursor.close()
 
 
+class _Finished:
+    """What a SQLite statement left on its cursor, taken in the connection's thread."""
+
+    __slots__ = ("description", "rowcount", "lastrowid", "arraysize")
+
+    def __init__(self, cursor: Any) -> None:
+        self.description = cursor.description
+        self.rowcount = cursor.rowcount
+        self.lastrowid = cursor.lastrowid
+        self.arraysize = cursor.arraysize
+
+    def close(self) -> None:
+        return None
+
+
+def _one_hop_cursor_class() -> type:
+    """SQLAlchemy's aiosqlite cursor makes a trip to the connection's thread (a queue put, a
+    thread wake-up, a call back into the event loop) to create the cursor, to execute, to
+    fetch the rows and to close it: ~4 per statement, ~22 per update, a sixth of the bot's
+    CPU on SQLite (issue #21). This one does the four in one trip: the statement still runs in
+    aiosqlite's thread, so the event loop is never blocked by SQLite (a slow report, a write
+    waiting for the lock), unlike running sqlite3 on the loop's thread."""
+    import collections
+
+    from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_cursor
+    from sqlalchemy.util import EMPTY_DICT
+
+    empty = _Finished(type("Nothing", (), {"description": None, "rowcount": -1,
+                                           "lastrowid": None, "arraysize": 1})())
+
+    class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+        __slots__ = ()
+        _awaitable_cursor_close = False  # nothing left open in the thread
+
+        def __init__(self, adapt_connection: Any) -> None:
+            self._adapt_connection = adapt_connection
+            self._connection = adapt_connection._connection
+            # What the statement left (a stand-in for aiosqlite's cursor, which is not kept).
+            self._cursor = cast(Any, empty)
+            self._soft_closed_memoized = EMPTY_DICT
+            self._rows = collections.deque()
+
+        async def _run(self, many: bool, operation: Any, parameters: Any) -> None:
+            connection = self._connection  # aiosqlite's: its thread owns the sqlite3 one
+
+            def run() -> tuple[_Finished, list[Any] | None]:
+                cursor = connection._conn.cursor()
+                try:
+                    if many:
+                        cursor.executemany(operation, parameters)
+                    elif parameters is None:
+                        cursor.execute(operation)
+                    else:
+                        cursor.execute(operation, parameters)
+                    rows = cursor.fetchall() if cursor.description and not many else None
+                    return _Finished(cursor), rows
+                finally:
+                    cursor.close()
+
+            async with self._adapt_connection._execute_mutex:
+                finished, rows = await connection._execute(run)
+            self._cursor = cast(Any, finished)
+            if rows is not None:
+                self._rows = collections.deque(rows)
+
+        async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+            await self._run(False, operation, parameters)
+
+        async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+            await self._run(True, operation, seq_of_parameters)
+
+    return OneHopCursor
+
+
+_one_hop: dict[type, type] = {}  # aiosqlite connection class -> ours
+
+
+def _one_hop_statements(dbapi_connection: Any, _record: object) -> None:
+    """Gives a new aiosqlite connection a class whose cursors take one trip per statement
+    (see _one_hop_cursor_class)."""
+    adapted = type(dbapi_connection)
+    if adapted in _one_hop.values():
+        return
+    if adapted not in _one_hop:
+        _one_hop[adapted] = type("OneHopConnection", (adapted,),
+                                 {"__slots__": (), "_cursor_cls": _one_hop_cursor_class()})
+    dbapi_connection.__class__ = _one_hop[adapted]
+
+
 def create_engine(database_url: str, pool_size: int | None = None,
                   max_overflow: int | None = None, **kwargs: object) -> AsyncEngine:
     """The engine; `pool_size` / `max_overflow` size its connection pool (SQLAlchemy's
@@ -208,6 +297,8 @@ def create_engine(database_url: str, pool_size: int | None = None,
             kwargs["max_overflow"] = max_overflow
     engine = create_async_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
+        if engine.dialect.driver == "aiosqlite":
+            event.listen(engine.sync_engine, "connect", _one_hop_statements)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     event.listen(engine.sync_engine, "before_cursor_execute", _before_cursor_execute)
     return engine

@@ -9,8 +9,8 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.runtime.middlewares.step_commands import StepCommandMiddleware, registered_commands
 from bot.telegram import commands as menus
+from bot.telegram.tuning import indexed_router_class
 from handlers.channel import router as channel
-from handlers.shared.persistent_keyboard import all_labels
 from handlers.curator import announce, completion, digest, lifecycle, owner, practices
 from handlers.curator import card as curator
 from handlers.curator import group as curator_group
@@ -30,11 +30,14 @@ from handlers.onboarding import curator_join, start
 from handlers.onboarding import router as onboarding
 from handlers.region import router as region
 from handlers.roadmap import router as roadmap
+from handlers.shared.persistent_keyboard import all_labels
 from handlers.surveys import router as questionnaire
 
 
 def create_root_router(settings: Settings, translator: Translator) -> Router:
-    root = Router(name="root")
+    # An update visits only the routers that could take it (bot/telegram/tuning.py,
+    # router_index); a router added below needs nothing more than its line here.
+    root = indexed_router_class()(name="root")
     root.include_routers(
         errors.create_router(settings, translator),
         membership.create_router(),

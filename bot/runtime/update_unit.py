@@ -37,6 +37,7 @@ from aiogram.methods.base import Response, TelegramType
 from bot.db import SHRED_WAL
 from bot.runtime.shred import shred_after_commit
 from bot.services.updates import claim_update, set_replies
+from bot.telegram.session import answer_unread
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -161,10 +162,12 @@ class UpdateUnit:
         (also when one fails: the update then ends with that error, as it always did)."""
         requests, self.kept = self.kept, []
         self.sending = True
+        unread = answer_unread.set(True)  # the handler got SENT_AFTER_COMMIT long ago
         try:
             for method in requests:
                 await self.bot(method)  # type: ignore[misc]  # kept only by a unit with its bot
         finally:
+            answer_unread.reset(unread)
             self.sending = False
             if self.owes and not self.journaled:
                 await self._forget_owed()

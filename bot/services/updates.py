@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,16 +17,25 @@ from models.processed_update import ProcessedUpdate
 KEEP_FOR = timedelta(days=7)  # far longer than Telegram keeps retrying an update
 
 
+def _claim_statement(insert: Any) -> Any:
+    # On the table (Core), not the mapped class: no ORM insert machinery, and a row count.
+    return (insert(ProcessedUpdate.__table__)
+            .values(bot_id=bindparam("bot_id"), update_id=bindparam("update_id"),
+                    processed_at=bindparam("processed_at"), replies=bindparam("replies"))
+            .on_conflict_do_nothing())
+
+
+# Built once: every update that writes claims its id (issue #21: statements built per update).
+_CLAIM = {"postgresql": _claim_statement(pg_insert), "sqlite": _claim_statement(sqlite_insert)}
+
+
 async def claim_update(session: AsyncSession, bot_id: int, update_id: int,
                        replies: str | None = None) -> bool:
     """True the first time an update id is seen (in this transaction or a committed one);
     `replies`: what the update still owes Telegram once committed (bot/runtime/update_unit.py)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (insert(ProcessedUpdate)
-                 .values(bot_id=bot_id, update_id=update_id, processed_at=utcnow(),
-                         replies=replies)
-                 .on_conflict_do_nothing())
-    result = await session.execute(statement)
+    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    result = await session.execute(_CLAIM[dialect], {
+        "bot_id": bot_id, "update_id": update_id, "processed_at": utcnow(), "replies": replies})
     return rowcount(result) == 1
 
 

@@ -7,6 +7,7 @@ with files still go as multipart forms (aiogram's own path)."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
@@ -22,6 +23,21 @@ if TYPE_CHECKING:
     from aiogram import Bot
 
 _JSON = {"Content-Type": "application/json"}
+
+# Set while requests whose answers nobody reads are sent (the replies an update kept until its
+# commit, bot/runtime/update_unit.py): a successful answer is then not read into aiogram's
+# types (a Message with its chat, sender and keyboard: pydantic's work for nothing, issue #21).
+answer_unread: ContextVar[bool] = ContextVar("bot_api_answer_unread", default=False)
+
+
+class _Unread:
+    """What a request sent with `answer_unread` returns: the answer was not read."""
+
+    __slots__ = ()
+    result = None
+
+
+_UNREAD = _Unread()
 
 
 def _dumps(value: Any) -> str:
@@ -39,6 +55,19 @@ class JsonBodySession(AiohttpSession):
         json_requests)."""
         fields = json_request_fields(self, bot, method)
         return None if fields is None else orjson.dumps(fields)
+
+    def check_response(self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int,
+                       content: str) -> Any:
+        if answer_unread.get() and status_code == 200:
+            try:
+                answer = orjson.loads(content)
+            except orjson.JSONDecodeError:
+                answer = None
+            if isinstance(answer, dict) and answer.get("ok") is True:
+                return _UNREAD
+        # Errors (and answers someone reads) as aiogram reads them.
+        return super().check_response(bot=bot, method=method, status_code=status_code,
+                                      content=content)
 
     async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
                            timeout: int | None = None) -> TelegramType:  # noqa: ASYNC109 (aiogram's signature)

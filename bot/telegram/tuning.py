@@ -23,6 +23,15 @@ internal one relies on; pyproject.toml pins aiogram to the minor versions that t
   in a thread (`asyncio.to_thread`) on every check; ours are cheap and pure, so they are made
   coroutine functions once the routers are built: the `CallableObject`s of every observer's
   handlers and of its router-level `_handler`.
+- `router_index` — aiogram offers an update to every router in turn, and each one runs its
+  filters (and builds its middleware chain) before the next is asked: ~30 routers for a
+  button pressed in the last one. `IndexedRouter` (the root, bot/runtime/routers.py) reads,
+  once, what each of its sub-routers can take at all: the callback data prefixes of its
+  button handlers (CallbackData filters), the conversation states of its message handlers
+  (State, StatesGroup and StateFilter filters) and whether they need a command; an update
+  then visits only the sub-routers one of whose handlers might take it, in the same order.
+  A handler whose filters say nothing of that (a magic filter on the text, a catch-all) makes
+  its router a candidate for everything, so a router added later works unchanged.
 - the listen loop (not optional) — long polling that keeps fetched updates in the update journal
   before the next getUpdates confirms them (bot/runtime/polling.py) replaces the Dispatcher's
   `_listen_updates`, the generator its `_polling` reads; aiogram has no public hook there."""
@@ -35,7 +44,7 @@ import logging
 import os
 import sys
 from collections.abc import AsyncGenerator, Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -49,7 +58,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("mentorbot.tuning")
 
 _lazy = {"applied": False}
-OPTIONAL = ("lazy_types", "response_types", "json_requests", "inline_filters")
+OPTIONAL = ("lazy_types", "response_types", "json_requests", "inline_filters", "router_index")
 TYPES_PACKAGE = "aiogram.types"
 
 
@@ -187,6 +196,178 @@ def inline_sync_filters(router: Router) -> int:
     return changed
 
 
+# --- router_index ---------------------------------------------------------------------------------
+
+_ANY = None  # a requirement that says nothing: any value passes
+_INDEXED = ("message", "callback_query")
+_CACHE_LIMIT = 512  # keys remembered per event type (forged callback data must not grow it)
+
+
+def _unwrapped(callback: Any) -> Any:
+    return getattr(callback, "__wrapped__", callback)  # inline_filters wraps sync filters
+
+
+def _states_of(flt: Any) -> frozenset[str | None] | None | Literal[False]:
+    """The states a state filter lets through (None: any); False: not a state filter."""
+    from aiogram.filters import StateFilter
+    from aiogram.fsm.state import State, StatesGroup
+
+    def one(state: Any) -> frozenset[str | None] | None:
+        if state is None or isinstance(state, str):
+            return None if state == "*" else frozenset({state})
+        if isinstance(state, State):
+            return None if state.state == "*" else frozenset({state.state})
+        group = type(state) if isinstance(state, StatesGroup) else state
+        if inspect.isclass(group) and issubclass(group, StatesGroup):
+            return frozenset(group.__all_states_names__)
+        raise TypeError(state)
+
+    try:
+        if isinstance(flt, StateFilter):
+            allowed: set[str | None] = set()
+            for state in flt.states:
+                names = one(state)
+                if names is None:
+                    return None
+                allowed |= names
+            return frozenset(allowed)
+        if isinstance(flt, State) or (inspect.isclass(flt) and issubclass(flt, StatesGroup)) \
+                or isinstance(flt, StatesGroup):
+            return one(flt)
+    except TypeError:
+        return None  # a state of a kind not known here: it may let anything through
+    return False
+
+
+class _Requirement:
+    """What an event must have for one handler (with its routers' own filters) to take it:
+    a callback data prefix, a conversation state, a command prefix; None: anything."""
+
+    __slots__ = ("prefixes", "states", "command")
+
+    def __init__(self) -> None:
+        self.prefixes: frozenset[str] | None = _ANY
+        self.states: frozenset[str | None] | None = _ANY
+        self.command: str | None = _ANY  # the characters a command may start with
+
+    def narrowed(self, filters: Any) -> _Requirement:
+        from aiogram.filters import Command
+        from aiogram.filters.callback_data import CallbackQueryFilter
+
+        out = _Requirement()
+        out.prefixes, out.states, out.command = self.prefixes, self.states, self.command
+        for item in filters or ():
+            flt = _unwrapped(item.callback)
+            if isinstance(flt, CallbackQueryFilter):
+                data = flt.callback_data
+                if getattr(data, "__separator__", ":") == ":":
+                    mine = frozenset({data.__prefix__})
+                    out.prefixes = mine if out.prefixes is None else out.prefixes & mine
+            elif isinstance(flt, Command):
+                prefix = str(flt.prefix)
+                out.command = prefix if out.command is None else "".join(
+                    c for c in out.command if c in prefix)
+            else:
+                states = _states_of(flt)
+                if states is not False:
+                    if states is not None:
+                        out.states = states if out.states is None else out.states & states
+        return out
+
+    def admits(self, update_type: str, key: tuple[Any, ...]) -> bool:
+        if update_type == "callback_query":
+            return self.prefixes is None or key[0] in self.prefixes
+        state, first = key
+        if self.states is not None and state not in self.states:
+            return False
+        return self.command is None or (first is not None and first in self.command)
+
+
+def _requirements(router: Router, update_type: str, above: _Requirement
+                  ) -> tuple[list[_Requirement], bool]:
+    """Every handler's requirement in `router` and below, and whether an outer middleware
+    there sees every event of the type (then the router is always visited)."""
+    observer = router.observers[update_type]
+    own = above.narrowed(observer._handler.filters)
+    found = [own.narrowed(handler.filters) for handler in observer.handlers]
+    always = bool(observer.outer_middleware._middlewares)
+    for sub in router.sub_routers:
+        more, sub_always = _requirements(sub, update_type, own)
+        found += more
+        always |= sub_always
+    return found, always
+
+
+def _first_char(event: Any) -> str | None:
+    text = getattr(event, "text", None) or getattr(event, "caption", None)
+    return text[0] if text else None
+
+
+def indexed_router_class() -> type[Router]:
+    """The root router class for bot/runtime/routers.py (aiogram's Router when the piece is
+    off)."""
+    from aiogram import Router
+    from aiogram.dispatcher.event.bases import REJECTED, UNHANDLED
+
+    if not enabled("router_index"):
+        return Router
+
+    class IndexedRouter(Router):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._index: dict[str, tuple[list[tuple[Router, list[_Requirement], bool]],
+                                         dict[tuple[Any, ...], tuple[Router, ...]]]] = {}
+            self._indexed_routers: tuple[Router, ...] = ()
+
+        def _candidates(self, update_type: str, event: Any, kwargs: dict[str, Any]
+                        ) -> tuple[Router, ...] | list[Router]:
+            if update_type not in _INDEXED:
+                return self.sub_routers
+            if self._indexed_routers != tuple(self.sub_routers):  # built, or routers added
+                self._index.clear()
+                self._indexed_routers = tuple(self.sub_routers)
+            if update_type not in self._index:
+                self._index[update_type] = (
+                    [(sub, *_requirements(sub, update_type, _Requirement()))
+                     for sub in self.sub_routers], {})
+            routers, cache = self._index[update_type]
+            if update_type == "callback_query":
+                data = getattr(event, "data", None)
+                key: tuple[Any, ...] = (data.partition(":")[0] if data else None,)
+            else:
+                key = (kwargs.get("raw_state"), _first_char(event))
+            found = cache.get(key)
+            if found is None:
+                found = tuple(sub for sub, needs, always in routers
+                              if always or any(n.admits(update_type, key) for n in needs))
+                if len(cache) < _CACHE_LIMIT:
+                    cache[key] = found
+            return found
+
+        async def _propagate_event(self, observer: Any, update_type: str, event: Any,
+                                   **kwargs: Any) -> Any:
+            # aiogram's Router._propagate_event, visiting only the candidate sub-routers.
+            response = UNHANDLED
+            if observer:
+                result, data = await observer.check_root_filters(event, **kwargs)
+                if not result:
+                    return UNHANDLED
+                kwargs.update(data)
+                response = await observer.trigger(event, **kwargs)
+                if response is REJECTED:
+                    return UNHANDLED
+                if response is not UNHANDLED:
+                    return response
+            for router in self._candidates(update_type, event, kwargs):
+                response = await router.propagate_event(update_type=update_type, event=event,
+                                                        **kwargs)
+                if response is not UNHANDLED:
+                    break
+            return response
+
+    return IndexedRouter
+
+
 # --- the listen loop ------------------------------------------------------------------------------
 
 def listen_loop_hook(dispatcher_class: type[Dispatcher]) -> type[Dispatcher]:
@@ -230,6 +411,13 @@ def missing_internals() -> list[str]:
     observer = Router().message
     if not hasattr(observer, "_handler") or not hasattr(observer._handler, "filters"):
         problems.append("inline_filters: TelegramEventObserver._handler (router filters) is gone")
+    if enabled("router_index"):
+        source = inspect.getsource(Router._propagate_event)
+        if "check_root_filters" not in source or "self.sub_routers" not in source:
+            problems.append("router_index: Router._propagate_event changed (the index copies it)")
+        if not hasattr(observer, "outer_middleware") or not hasattr(
+                observer.outer_middleware, "_middlewares"):
+            problems.append("router_index: an observer's outer middlewares are not listed")
     fields = {f.name for f in getattr(CallableObject, "__dataclass_fields__", {}).values()}
     if not {"callback", "awaitable"} <= fields:
         problems.append("inline_filters: CallableObject has no callback/awaitable fields")

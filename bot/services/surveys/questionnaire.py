@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied, DomainError
@@ -60,14 +60,17 @@ class StaleQuestion(DomainError):
     key = "survey.stale"
 
 
+# Built once (every answer reads it; issue #21: statements built per update).
+_RESPONSE_OF = (select(SurveyResponse, Participation)
+                .outerjoin(Participation, Participation.id == SurveyResponse.participation_id)
+                .where(SurveyResponse.id == bindparam("response_id")))
+
+
 async def _response_of(session: AsyncSession, response_id: int, user_id: int
                        ) -> tuple[SurveyResponse, Participation | None, Survey]:
     # The response and its participation in one statement: participants.owned below finds the
     # participation in the session (`joined` keeps it referenced) instead of reading it again.
-    row = (await session.execute(
-        select(SurveyResponse, Participation)
-        .outerjoin(Participation, Participation.id == SurveyResponse.participation_id)
-        .where(SurveyResponse.id == response_id))).first()
+    row = (await session.execute(_RESPONSE_OF, {"response_id": response_id})).first()
     if row is None:
         raise AccessDenied()
     response, joined = row

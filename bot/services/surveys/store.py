@@ -3,7 +3,7 @@ resumes at the next question."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.surveys import AnswerValue, Survey
@@ -48,9 +48,13 @@ async def open_curator_response(session: AsyncSession, user_id: int, programme_i
     return response
 
 
+# Built once: every answer reads them (issue #21: statements built per update).
+_ANSWERS = (select(SurveyAnswer.question_id, SurveyAnswer.value)
+            .where(SurveyAnswer.response_id == bindparam("response_id")))
+
+
 async def answers(session: AsyncSession, response_id: int) -> dict[str, AnswerValue]:
-    rows = await session.execute(select(SurveyAnswer.question_id, SurveyAnswer.value)
-                                 .where(SurveyAnswer.response_id == response_id))
+    rows = await session.execute(_ANSWERS, {"response_id": response_id})
     return dict(rows.all())
 
 
