@@ -57,8 +57,8 @@ async def test_participants_say_erased_on_request_or_consent_not_given(live, emu
                and t("state.withdrawn") in line for line in lines), registry.text
     assert any(t("cur.reg.no_name", id=pending) + " — " in line for line in lines)
     assert registry.text.count("(имя после согласия)") == 1  # only the child still waiting
-    assert "Участник №%d (данные удалены по запросу)" % erased in registry.text
-    assert "Участник №%d (согласие не дано)" % declined in registry.text
+    assert f"Участник №{erased} (данные удалены по запросу)" in registry.text
+    assert f"Участник №{declined} (согласие не дано)" in registry.text
     # The participant's card says the same.
     await press(live, curator, f"2. #{declined}")
     (card,) = await curator.wait_messages(1)
