@@ -16,6 +16,7 @@ from bot.clock import ManualClock
 from bot.services.people import users
 from bot.services.programmes import programmes
 from bot.services.roadmap import items as roadmap_items
+from handlers.shared.consent import create_programme
 from models import OutboxMessage, Participation, ParticipationState, RoadmapItem, RoadmapStatus
 from models.base import utcnow
 from scheduler.jobs import JobContext
@@ -41,7 +42,7 @@ async def setup(live, period: tuple[date, date], curator_name: str = "Светл
                                                             "Europe/Moscow")
         user = await users.get_or_create(session, telegram_id)
         await programmes.add_curator(session, organisation.id, user.id, curator_name)
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, live.app.translator, organisation_id=organisation.id, title="ЦМН",
             starts_on=period[0], ends_on=period[1], forms=["teacher_teacher"])
         await session.commit()
@@ -336,7 +337,7 @@ async def test_digest_queries(app):
     async with app.sessionmaker() as session:
         organisation = await programmes.create_organisation(session, "Школа", "school",
                                                             "Europe/Moscow")
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, app.translator, organisation_id=organisation.id, title="П",
             starts_on=date(2021, 1, 1), ends_on=date(2021, 12, 31), forms=["teacher_teacher"])
         for key, kind, rec, start, end in (
