@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import socket
+import sqlite3
+import tempfile
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+import bot.emulator.live as _emulator_live
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator
@@ -105,14 +111,16 @@ async def _as_admin(work):
         await connection.close()
 
 
-async def create_postgres_database() -> str:
-    """A fresh, empty PostgreSQL database; returns its URL. Named after this run, so what a
-    killed run left behind is dropped by the next run on this host."""
+async def create_postgres_database(template: str | None = None) -> str:
+    """A fresh PostgreSQL database, empty or a copy of `template` (a database's name); returns
+    its URL. Named after this run, so what a killed run left behind is dropped by the next run
+    on this host."""
     name = TEST_DATABASE_PREFIX + unique_run_name()
+    copy = f' TEMPLATE "{template}"' if template else ""
 
     async def create(connection) -> None:
         await _reap_databases(connection)
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(f'CREATE DATABASE "{name}"{copy}')
 
     await _as_admin(create)
     return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
@@ -125,9 +133,10 @@ async def drop_postgres_database(url: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def postgres_database() -> AsyncIterator[str]:
-    """The one scratch PostgreSQL database of the tests: created fresh, dropped afterwards."""
-    url = await create_postgres_database()
+async def postgres_database(template: str | None = None) -> AsyncIterator[str]:
+    """The one scratch PostgreSQL database of the tests: created fresh (empty, or a copy of
+    `template`), dropped afterwards."""
+    url = await create_postgres_database(template)
     try:
         yield url
     finally:
@@ -142,6 +151,73 @@ def postgres_database_sync() -> Iterator[str]:
         yield url
     finally:
         asyncio.run(drop_postgres_database(url))
+
+
+# A migrated database per test without running the migrations per test: each process migrates
+# a template once (a SQLite file; a PostgreSQL database named like the scratch ones, so a killed
+# run's template is reaped too) and each test's database starts as a copy of it. The migrations
+# themselves are tested from an empty database in tests/test_migrations.py.
+_templates: dict[str, str] = {}  # backend -> the template's URL
+_prepared: set[str] = set()  # the test databases made from it in this process
+
+
+async def _template(backend: str) -> str:
+    if backend not in _templates:
+        if backend == "postgres":
+            url = await create_postgres_database()
+            atexit.register(lambda: asyncio.run(drop_postgres_database(url)))
+        else:
+            folder = tempfile.mkdtemp(prefix="mentorbot-template-")
+            atexit.register(shutil.rmtree, folder, True)
+            url = f"sqlite+aiosqlite:///{folder}/template.db"
+        await upgrade_async(url)
+        _templates[backend] = url
+    return _templates[backend]
+
+
+def _copy_sqlite(template_url: str, database_url: str) -> bool:
+    """Copy the template's file to the database's path, unless a file is there already."""
+    path = Path(database_url.split("///", 1)[1])
+    if path.exists():
+        return False
+    with contextlib.closing(sqlite3.connect(template_url.split("///", 1)[1])) as source, \
+            contextlib.closing(sqlite3.connect(path)) as target:
+        source.backup(target)
+    return True
+
+
+async def migrated(database_url: str) -> None:
+    """Bring a test's database (empty, or not yet there) to the head revision: a copy of this
+    process's migrated template. Once per database: a second call changes nothing."""
+    if database_url in _prepared:
+        return
+    _prepared.add(database_url)
+    if database_url.startswith("sqlite"):
+        template = await _template("sqlite")
+        if not _copy_sqlite(template, database_url):  # a file there already: migrate it
+            await upgrade_async(database_url)
+        return
+    # A PostgreSQL database made elsewhere (backend_urls makes its own from the template).
+    template = (await _template("postgres")).rsplit("/", 1)[1]
+    name = database_url.rsplit("/", 1)[1]
+
+    async def recreate(connection) -> None:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+    await _as_admin(recreate)
+
+
+async def _migrate_for_live_bot(database_url: str, revision: str = "head") -> None:
+    if revision != "head":
+        await upgrade_async(database_url, revision)
+    else:
+        await migrated(database_url)
+
+
+# bot.emulator.live.live_bot (a test and demo tool) migrates the database it is given: in the
+# tests, from this process's template.
+_emulator_live.upgrade_async = _migrate_for_live_bot
 
 
 def unique_run_name() -> str:
@@ -182,7 +258,10 @@ async def backend_urls(sqlite_url: str, redis_key_prefix: str
         except Exception as exc:
             service_missing("Redis", repr(exc))
         await _reap_redis_keys(redis)
-        async with postgres_database() as database_url:
+        # The end-to-end tests' database: a copy of this process's migrated template.
+        template = (await _template("postgres")).rsplit("/", 1)[1]
+        async with postgres_database(template) as database_url:
+            _prepared.add(database_url)
             try:
                 yield database_url, redis_url, redis_key_prefix
             finally:
@@ -209,7 +288,7 @@ def translator():
 
 @pytest.fixture
 async def app(settings: Settings, translator) -> AsyncIterator[Application]:
-    await upgrade_async(settings.database_url)
+    await migrated(settings.database_url)
     application = create_application(settings, translator)
     yield application
     await application.close()
@@ -228,6 +307,7 @@ async def emulator() -> AsyncIterator[BotAPIEmulator]:
 @pytest.fixture
 async def live(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterator[LiveBot]:
     """The real polling loop in this process; steps wait with LiveBot.handled & co."""
+    await migrated(settings.database_url)
     async with live_bot(settings, emulator) as running:
         yield running
 
@@ -236,6 +316,7 @@ async def live(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterator[Li
 async def world(settings: Settings, emulator: BotAPIEmulator) -> AsyncIterator[World]:
     """The live bot with a manual clock driving its scheduler and sender, one programme."""
     settings = settings.model_copy(update={"outbox_tick_seconds": 0.3})
+    await migrated(settings.database_url)
     async with live_bot(settings, emulator) as live:
         clock = ManualClock(T0)
         scheduler = live.app.dispatcher["scheduler"]
@@ -312,6 +393,47 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
+
+
+# A teardown that hangs (seen a few times under heavy parallel load, ending at pytest-timeout's
+# 300 s) is shown where it waits: after TEARDOWN_WATCH seconds every unfinished asyncio task's
+# stack (a thread dump alone shows only the event loop's select) and every thread's, to stderr
+# and to a file in $TEST_ARTIFACTS (or the temporary folder): pytest-xdist workers' stderr is
+# not shown.
+TEARDOWN_WATCH = float(os.environ.get("TEST_TEARDOWN_WATCH", "60"))
+
+
+def _dump_waiting(nodeid: str) -> None:
+    import faulthandler
+    import io
+    import sys
+
+    report = io.StringIO()
+    report.write(f"\n=== teardown of {nodeid} still running after {TEARDOWN_WATCH:.0f} s\n")
+    for task in list(asyncio.tasks._all_tasks):  # type: ignore[attr-defined]  # every loop's
+        if not task.done():
+            task.print_stack(file=report)
+    text = report.getvalue()
+    folder = Path(os.environ.get("TEST_ARTIFACTS") or tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"teardown-hang-{os.getpid()}.txt"
+    with path.open("a") as dump:
+        dump.write(text)
+        dump.write("--- threads\n")
+        dump.flush()
+        faulthandler.dump_traceback(file=dump, all_threads=True)
+    sys.__stderr__.write(text + f"(and the threads: {path})\n")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    watch = threading.Timer(TEARDOWN_WATCH, _dump_waiting, args=(item.nodeid,))
+    watch.daemon = True
+    watch.start()
+    try:
+        yield
+    finally:
+        watch.cancel()
 
 
 def _leaks() -> list[str]:

@@ -8,13 +8,14 @@ from datetime import date
 from sqlalchemy import delete, func, select
 
 from bot.services.programmes import programmes
-from models import ConsentTextBody, Organisation
+from handlers.shared.consent import create_programme, render_consent
+from models import ConsentTextBody
 
 
 async def _programme(session, translator):
     organisation = await programmes.create_organisation(session, "Школа <№1> & Co", "school",
                                                         "Europe/Moscow")
-    return await programmes.create_programme(
+    return await create_programme(
         session, translator, organisation_id=organisation.id, title="Наставничество 2026",
         starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), forms=["teacher_teacher"])
 
@@ -51,9 +52,28 @@ async def test_a_new_version_is_read_and_the_old_one_kept(app, translator):
         programme = await _programme(session, translator)
         first = await programmes.consent_to_read(session, programme.id, "ru", "ru")
         programme.title = "Наставничество 2026/27"
-        organisation = await session.get(Organisation, programme.organisation_id)
-        await programmes.publish_consent_text(session, translator, programme, organisation)
+        await programmes.publish_consent_text(session, programme, await render_consent(
+            session, translator, organisation_id=programme.organisation_id, title=programme.title,
+            starts_on=programme.starts_on, ends_on=programme.ends_on))
         second = await programmes.consent_to_read(session, programme.id, "en", "ru")
         assert (second.version, second.locale) == (2, "en") and second.id != first.id
         assert "2026/27" in second.body
         assert await session.scalar(select(func.count()).select_from(ConsentTextBody)) == 4
+
+
+async def test_the_service_stores_exactly_the_bodies_it_is_given(app):
+    """The services render nothing: the Telegram side passes the bodies, one per locale, and a
+    language the bot has no catalogue for is stored as given too."""
+    bodies = {"ru": "<b>Согласие</b> на «Наставничество»", "de": "Einwilligung  <i>x</i>"}
+    async with app.sessionmaker() as session, session.begin():
+        organisation = await programmes.create_organisation(session, "Школа", "school",
+                                                            "Europe/Moscow")
+        programme = await programmes.create_programme(
+            session, bodies, organisation_id=organisation.id, title="  Наставничество   2026 ",
+            starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), forms=["teacher_teacher"])
+        stored = dict((await session.execute(
+            select(ConsentTextBody.locale, ConsentTextBody.body))).all())
+        german = await programmes.consent_to_read(session, programme.id, "de", "ru")
+    assert stored == bodies
+    assert (german.locale, german.body, german.version) == ("de", bodies["de"], 1)
+    assert programme.title == "Наставничество 2026"

@@ -14,6 +14,7 @@ from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import access, invitations, users
 from bot.services.programmes import curation, materials, programmes
 from bot.services.reports import registry_xlsx
+from handlers.shared.consent import create_programme
 from handlers.shared.mentor_kit import send_materials
 from models import Participation, ParticipationState, SurveyAnswer, SurveyResponse
 from tests.recording_bot import create_recording_bot
@@ -62,7 +63,7 @@ async def _setup(session, translator):
     bob = await users.get_or_create(session, 2)
     await programmes.add_curator(session, org_a.id, alice.id, "Алиса")
     await programmes.add_curator(session, org_b.id, bob.id, "Боб")
-    programme = await programmes.create_programme(
+    programme = await create_programme(
         session, translator, organisation_id=org_a.id, title="П", starts_on=date(2025, 9, 1),
         ends_on=date(2026, 5, 31), forms=["teacher_teacher"])
     return alice, bob, programme

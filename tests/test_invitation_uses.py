@@ -11,6 +11,7 @@ import pytest
 from bot.services.errors import InvitationInvalid
 from bot.services.people import invitations
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 from models import Invitation
 
 
@@ -19,7 +20,7 @@ async def _link(app, translator, max_uses: int | None = None):
     async with app.sessionmaker() as session:
         organisation = await programmes.create_organisation(session, "Школа", "school",
                                                             "Europe/Moscow")
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, translator, organisation_id=organisation.id, title="П",
             starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31), forms=["teacher_teacher"])
         link = await invitations.create(session, organisation_id=organisation.id,

@@ -38,8 +38,8 @@ from bot.services.programmes import programmes
 from bot.services.region import access as region_access
 from bot.telegram import commands as menus
 from models import Participation, ParticipationState, RegionCoordinator, RoadmapItem
-from models.migrate import upgrade_async
 from tests.bot_surface import callback_factories
+from tests.conftest import migrated
 from tests.db_snapshot import snapshot
 from tests.recording_bot import create_recording_bot
 
@@ -300,7 +300,7 @@ async def world(tmp_path: Path, monkeypatch):
     db = tmp_path / "roles.db"
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{db}", redis_url=None,
                              admin_ids=str(TG["owner"]), _env_file=None)
-    await upgrade_async(settings.database_url)
+    await migrated(settings.database_url)
     app = create_application(settings, create_translator("ru", strict=True))
     a = await seed_programme(app, organisation="Школа Альфа", title="Программа Альфа")
     b = await seed_programme(app, organisation="Школа Бета", title="Программа Бета")

@@ -65,8 +65,8 @@ def test_installs_come_from_the_hashed_lock(tmp_path):
     venv, calls = _fake_venv(tmp_path)
     assert _setup_env(venv, "dev").returncode == 0
     installs = [line for line in calls.read_text().splitlines() if " install " in f" {line} "]
-    assert installs[0].split() == ["-m", "pip", "install", "--quiet", "--require-hashes", "-r",
-                                   str(ROOT / "requirements-dev.txt")]
+    assert installs[0].split() == ["-m", "pip", "install", "--quiet", "--no-compile",
+                                   "--require-hashes", "-r", str(ROOT / "requirements-dev.txt")]
     # The project itself adds no dependency of its own choosing.
     assert "--no-deps" in installs[1].split() and "--no-build-isolation" in installs[1].split()
     stamp = (venv / ".mentorbot-stamp").read_text().split()

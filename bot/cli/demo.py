@@ -21,6 +21,7 @@ from bot.emulator.survey_player import answer_survey
 from bot.package_data import package_dir
 from bot.services.people import users
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 
 WIDTH = 100
 
@@ -253,7 +254,7 @@ async def roadmap_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Narra
                                                    "Europe/Moscow")
         user = await users.get_or_create(session, curator.id)
         await programmes.add_curator(session, org.id, user.id, "Светличная Мария Ивановна")
-        await programmes.create_programme(
+        await create_programme(
             session, live.app.translator, organisation_id=org.id, title="Учитель – учитель",
             starts_on=date(2022, 8, 1), ends_on=date(2023, 6, 30), forms=["teacher_teacher"])
     await narrator.says(curator, "/roadmap")

@@ -10,6 +10,7 @@ from bot.emulator import BotAPIEmulator
 from bot.emulator.live import LiveBot
 from bot.services.people import users
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 from models import (
     Meeting,
     MeetingPair,
@@ -33,7 +34,7 @@ async def _organisation(session, translator, name: str, curator_id: int, curator
     organisation = await programmes.create_organisation(session, name, "school", "Europe/Moscow")
     curator = await users.get_or_create(session, curator_id)
     await programmes.add_curator(session, organisation.id, curator.id, curator_name)
-    programme = await programmes.create_programme(
+    programme = await create_programme(
         session, translator, organisation_id=organisation.id, title="Наставничество 2026/27",
         starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=200),
         forms=["student_student"])

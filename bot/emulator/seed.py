@@ -9,6 +9,7 @@ from datetime import date
 from bot.runtime.factory import Application
 from bot.services.people import invitations
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ async def seed_programme(app: Application, *, forms: list[str] | None = None,
                          ) -> SeededProgramme:
     async with app.sessionmaker() as session, session.begin():
         org = await programmes.create_organisation(session, organisation, "school", "Europe/Moscow")
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, app.translator, organisation_id=org.id, title=title,
             starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31),
             forms=forms or ["teacher_teacher"])

@@ -12,6 +12,7 @@ from bot.callbacks.digest import AnnounceAction, AnnounceCallback, DigestAction,
 from bot.i18n import BoundTranslator
 from bot.services.notices.announcements import AUDIENCES
 from bot.services.notices.digest import DIGEST_TIMES, WEEKDAYS, NextDigest
+from handlers.shared.day_time import time_picker, weekday_picker
 from models import Programme
 
 
@@ -44,21 +45,13 @@ def first_digest(t: BoundTranslator, found: NextDigest) -> str:
 
 
 def weekdays(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for day in WEEKDAYS:
-        builder.button(text=t.plain(f"digest.day.{day}"), callback_data=DigestCallback(
-            action=DigestAction.TIME, programme_id=programme_id, weekday=day))
-    builder.adjust(2)
-    return builder.as_markup()
+    return weekday_picker(t, WEEKDAYS, lambda day: DigestCallback(
+        action=DigestAction.TIME, programme_id=programme_id, weekday=day), per_row=2)
 
 
 def times(programme_id: int, weekday: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for slot, at in enumerate(DIGEST_TIMES):
-        builder.button(text=at, callback_data=DigestCallback(
-            action=DigestAction.SET, programme_id=programme_id, weekday=weekday, slot=slot))
-    builder.adjust(3)
-    return builder.as_markup()
+    return time_picker(DIGEST_TIMES, lambda slot: DigestCallback(
+        action=DigestAction.SET, programme_id=programme_id, weekday=weekday, slot=slot))
 
 
 def audiences(t: BoundTranslator, programme_id: int) -> InlineKeyboardMarkup:

@@ -35,6 +35,7 @@ from bot.services.programmes import curation
 from bot.services.reports import monitoring_data, monitoring_xlsx
 from bot.services.surveys import questionnaire
 from handlers.curator import lifecycle_views as lifecycle_kb
+from handlers.shared.consent import render_consent
 from handlers.shared.dashboard_link import DashboardLinks
 from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
@@ -160,9 +161,13 @@ def create_router(translator: Translator) -> Router:
         source = await access.require_curator(session, user.id, data.get("programme_id", 0))
         try:
             ends = curation.parse_date(message.text)
+            starts = date.fromisoformat(data["starts"])
+            consent = await render_consent(
+                session, translator, organisation_id=source.organisation_id,
+                title=data.get("title", ""), starts_on=starts, ends_on=ends)
             result = await cycle_invites.start_next_cycle(
-                session, translator, source, title=data.get("title", ""),
-                starts_on=date.fromisoformat(data["starts"]), ends_on=ends,
+                session, consent, source, title=data.get("title", ""),
+                starts_on=starts, ends_on=ends,
                 bot_username=(await bot.me()).username or "", now=now_of(scheduler))
         except DomainError as exc:
             await message.answer(t.with_params(exc.key, exc.params))

@@ -14,7 +14,7 @@ from bot.db import AsyncSession
 from bot.i18n import BoundTranslator, Translator
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import access
-from bot.services.programmes import curation, programmes
+from bot.services.programmes import curation
 from bot.services.programmes.curation import CADENCES
 from bot.services.programmes.forms import (
     MAX_CUSTOM_FORM_LENGTH,
@@ -23,6 +23,7 @@ from bot.services.programmes.forms import (
     form_title,
 )
 from handlers.curator import views as kb
+from handlers.shared.consent import create_programme
 from handlers.shared.dashboard_link import DashboardLinks
 from handlers.shared.guards import curator_router
 from handlers.shared.pressed import editable, in_chat
@@ -165,7 +166,7 @@ def create_router(translator: Translator, send_card) -> Router:
         message = editable(query)
         data = await state.get_data()
         await access.require_organisation(session, user.id, data["organisation_id"])
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, translator, organisation_id=data["organisation_id"], title=data["title"],
             starts_on=date.fromisoformat(data["starts_on"]),
             ends_on=date.fromisoformat(data["ends_on"]), forms=data["forms"],

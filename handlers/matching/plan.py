@@ -19,6 +19,7 @@ from bot.services.pairs.pairs import PairView
 from handlers.matching import views as kb
 from handlers.shared import confirm
 from handlers.shared.pressed import editable, in_chat
+from handlers.shared.typed import read_typed
 from models import Pair, PairState, PlanGoal, User
 
 
@@ -222,11 +223,9 @@ def create_router() -> Router:
     async def date_given(message: Message, session: AsyncSession, user: User,
                          state: FSMContext, t: BoundTranslator) -> None:
         pair = await member_pair(session, user, state)
-        try:
-            target = plans.parse_target(message.text)
-        except DomainError as exc:
-            await message.answer(t(exc.key) + "\n" + t("plan.ask_date"),
-                                 reply_markup=kb.no_date(t, pair.id))
+        target = await read_typed(message, t, plans.parse_target, again="plan.ask_date",
+                                  reply_markup=kb.no_date(t, pair.id))
+        if target is None:
             return
         await plans.add_goal(session, pair, (await state.get_data())["title"], target)
         await state.clear()

@@ -44,6 +44,7 @@ from bot.services.programmes.forms import form_title
 from handlers.matching import views as kb
 from handlers.shared import confirm
 from handlers.shared.guards import curator_router
+from handlers.shared.owned import curated_programme, owned, pressed_objects
 from handlers.shared.pressed import editable, in_chat
 from handlers.shared.programme_choice import for_curated_programme
 from models import Programme, User
@@ -198,42 +199,43 @@ def create_router(translator: Translator) -> Router:
         await show_pairs(message, session, programme.id, t, callback_data.view,
                          callback_data.page, scheduler, edit=True)
 
-    # The programme's matching: open (or recompute) the draft, ask preferences, the pairs.
-    async def open_draft(query: CallbackQuery, callback_data: MatchProgrammeCallback,
-                         session: AsyncSession, user: User, t: BoundTranslator,
-                         fresh: bool) -> None:
+    # The programme's matching: open (or recompute) the draft, ask preferences, the pairs. The
+    # button's programme is loaded and checked before the handler runs (handlers.shared.owned).
+    pressed_objects(router)
+
+    def programme_button(action: MatchProgrammeAction):
+        return router.callback_query(MatchProgrammeCallback.filter(F.action == action),
+                                     flags=owned("programme", curated_programme))
+
+    async def open_draft(query: CallbackQuery, programme: Programme, session: AsyncSession,
+                         user: User, t: BoundTranslator, fresh: bool) -> None:
         message = editable(query)
-        programme = await access.require_curator(session, user.id, callback_data.programme_id)
         draft = await match_flow.open_draft(session, user.id, programme.id, fresh=fresh)
         await query.answer(t.plain("match.recomputed") if fresh else None)
         await show_draft(message, session, draft, t)
 
-    @router.callback_query(MatchProgrammeCallback.filter(F.action == MatchProgrammeAction.OPEN))
-    async def draft_open(query: CallbackQuery, callback_data: MatchProgrammeCallback,
-                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        await open_draft(query, callback_data, session, user, t, fresh=False)
+    @programme_button(MatchProgrammeAction.OPEN)
+    async def draft_open(query: CallbackQuery, programme: Programme, session: AsyncSession,
+                         user: User, t: BoundTranslator) -> None:
+        await open_draft(query, programme, session, user, t, fresh=False)
 
-    @router.callback_query(MatchProgrammeCallback.filter(
-        F.action == MatchProgrammeAction.RECOMPUTE))
-    async def draft_recompute(query: CallbackQuery, callback_data: MatchProgrammeCallback,
-                              session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        await open_draft(query, callback_data, session, user, t, fresh=True)
+    @programme_button(MatchProgrammeAction.RECOMPUTE)
+    async def draft_recompute(query: CallbackQuery, programme: Programme, session: AsyncSession,
+                              user: User, t: BoundTranslator) -> None:
+        await open_draft(query, programme, session, user, t, fresh=True)
 
-    @router.callback_query(MatchProgrammeCallback.filter(
-        F.action == MatchProgrammeAction.ASK_PREFERENCES))
-    async def preferences_asked(query: CallbackQuery, callback_data: MatchProgrammeCallback,
+    @programme_button(MatchProgrammeAction.ASK_PREFERENCES)
+    async def preferences_asked(query: CallbackQuery, programme: Programme,
                                 session: AsyncSession, user: User, t: BoundTranslator) -> None:
         message = in_chat(query)
-        programme = await access.require_curator(session, user.id, callback_data.programme_id)
         asked = await match_prefs.open_round(session, user.id, programme.id)
         await query.answer()
         await message.answer(t("match.prefs.sent", count=asked))
 
-    @router.callback_query(MatchProgrammeCallback.filter(F.action == MatchProgrammeAction.PAIRS))
-    async def pairs_listed(query: CallbackQuery, callback_data: MatchProgrammeCallback,
-                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
+    @programme_button(MatchProgrammeAction.PAIRS)
+    async def pairs_listed(query: CallbackQuery, programme: Programme, session: AsyncSession,
+                           t: BoundTranslator) -> None:
         message = editable(query)
-        programme = await access.require_curator(session, user.id, callback_data.programme_id)
         await query.answer()
         await show_pairs(message, session, programme.id, t)
 

@@ -26,6 +26,7 @@ from bot.services.region import privacy
 from bot.services.region.access import CoordinatorView, OrganisationChoice, RegionView
 from bot.services.region.digest import DIGEST_TIMES, WEEKDAYS, shown, signed, summary
 from bot.services.region.figures import FLAGS, OrgFigures, RegionFigures
+from handlers.shared.day_time import time_picker, weekday_picker
 from models import PAIR_STAGES
 
 PAGE_SIZE = 8
@@ -166,21 +167,13 @@ def choose_region(regions: list[CoordinatorView], t: BoundTranslator) -> InlineK
 
 
 def weekdays(region_id: int, t: BoundTranslator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for day in WEEKDAYS:
-        builder.button(text=t.plain(f"digest.day.{day}"), callback_data=RegionCallback(
-            action=RegionAction.DIGEST_TIME, region=region_id, value=day))
-    builder.adjust(4)
-    return builder.as_markup()
+    return weekday_picker(t, WEEKDAYS, lambda day: RegionCallback(
+        action=RegionAction.DIGEST_TIME, region=region_id, value=day), per_row=4)
 
 
 def times(region_id: int, weekday: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for slot, at in enumerate(DIGEST_TIMES):
-        builder.button(text=at, callback_data=RegionCallback(
-            action=RegionAction.DIGEST_SET, region=region_id, page=weekday, value=slot))
-    builder.adjust(3)
-    return builder.as_markup()
+    return time_picker(DIGEST_TIMES, lambda slot: RegionCallback(
+        action=RegionAction.DIGEST_SET, region=region_id, page=weekday, value=slot))
 
 
 # -- the owner ------------------------------------------------------------------------------------

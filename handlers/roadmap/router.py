@@ -32,7 +32,9 @@ from bot.services.roadmap import items as items_service
 from bot.services.roadmap import status
 from bot.services.roadmap.items import BUCKETS, ItemView
 from handlers.roadmap import views as kb
+from handlers.shared.owned import curated_programme, owned, pressed_objects
 from handlers.shared.pressed import editable, in_chat
+from handlers.shared.typed import read_typed
 from models import Organisation, Programme, RoadmapDraft, RoadmapItem, User
 from models.base import utcnow
 
@@ -169,6 +171,11 @@ def people_view(draft: RoadmapDraft, t: BoundTranslator):
 # --- lists ------------------------------------------------------------------------------------
 
 
+def _label(item: RoadmapItem) -> str:
+    """An item as its buttons' answers name it: number and title, cut."""
+    return _cut(f"{item.number or ''} {item.title}".strip(), 80)
+
+
 def _item_line(t: BoundTranslator, item: ItemView) -> str:
     when = item.next_date.strftime("%d.%m.%Y") if item.next_date else _cut(
         item.deadline_text or "—", 40)
@@ -237,28 +244,26 @@ def create_router() -> Router:
         if await status.my_items(session, user.id):
             await send_my_items(message, session, user, t)
 
-    def programme_button(action: RoadmapProgrammeAction):
-        return router.callback_query(RoadmapProgrammeCallback.filter(F.action == action))
+    # A button's programme, draft or item is loaded and checked before its handler runs
+    # (handlers.shared.owned): the handler gets it as `programme`, `draft` or `item`.
+    pressed_objects(router)
 
-    async def pressed_programme(session: AsyncSession, user: User,
-                                callback_data: RoadmapProgrammeCallback) -> Programme:
-        return await access.require_curator(session, user.id, callback_data.programme_id)
+    def programme_button(action: RoadmapProgrammeAction):
+        return router.callback_query(RoadmapProgrammeCallback.filter(F.action == action),
+                                     flags=owned("programme", curated_programme))
 
     @programme_button(RoadmapProgrammeAction.MENU)
-    async def programme_menu(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
-                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+    async def programme_menu(query: CallbackQuery, programme: Programme, session: AsyncSession,
+                             t: BoundTranslator) -> None:
         message = in_chat(query)
-        programme = await pressed_programme(session, user, callback_data)
         text, markup = await menu_view(session, programme, t)
         await query.answer()
         await message.answer(text, reply_markup=markup)
 
     @programme_button(RoadmapProgrammeAction.UPLOAD)
-    async def programme_upload(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
-                               session: AsyncSession, user: User, state: FSMContext,
+    async def programme_upload(query: CallbackQuery, programme: Programme, state: FSMContext,
                                t: BoundTranslator) -> None:
         message = in_chat(query)
-        programme = await pressed_programme(session, user, callback_data)
         await state.set_state(RoadmapInput.upload)
         await state.set_data({"programme_id": programme.id})
         await query.answer()
@@ -266,10 +271,10 @@ def create_router() -> Router:
                                mb=items_service.MAX_FILE_BYTES // (1024 * 1024)))
 
     @programme_button(RoadmapProgrammeAction.LIST)
-    async def programme_list(query: CallbackQuery, callback_data: RoadmapProgrammeCallback,
-                             session: AsyncSession, user: User, t: BoundTranslator) -> None:
+    async def programme_list(query: CallbackQuery, programme: Programme,
+                             callback_data: RoadmapProgrammeCallback, session: AsyncSession,
+                             t: BoundTranslator) -> None:
         message = in_chat(query)
-        programme = await pressed_programme(session, user, callback_data)
         if callback_data.bucket not in BUCKETS or callback_data.page < 0:
             raise AccessDenied()
         text, markup = await bucket_view(session, programme, callback_data.bucket,
@@ -318,33 +323,31 @@ def create_router() -> Router:
                                formats=", ".join(items_service.EXTENSIONS)))
 
     # The preview.
-    def draft_button(action: RoadmapDraftAction):
-        return router.callback_query(RoadmapDraftCallback.filter(F.action == action))
-
     async def pressed_draft(session: AsyncSession, user: User,
                             callback_data: RoadmapDraftCallback) -> RoadmapDraft:
         return await items_service.require_draft(session, user.id, callback_data.draft_id)
 
+    def draft_button(action: RoadmapDraftAction):
+        return router.callback_query(RoadmapDraftCallback.filter(F.action == action),
+                                     flags=owned("draft", pressed_draft))
+
     @draft_button(RoadmapDraftAction.SUMMARY)
-    async def draft_summary(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                            session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        draft = await pressed_draft(session, user, callback_data)
+    async def draft_summary(query: CallbackQuery, draft: RoadmapDraft, session: AsyncSession,
+                            t: BoundTranslator) -> None:
         await _answer_or_edit(query, await preview_text(session, draft, t),
                               kb.preview(t, draft.id))
 
     @draft_button(RoadmapDraftAction.ITEMS)
-    async def draft_items(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                          session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        draft = await pressed_draft(session, user, callback_data)
+    async def draft_items(query: CallbackQuery, draft: RoadmapDraft,
+                          callback_data: RoadmapDraftCallback, t: BoundTranslator) -> None:
         text, markup = draft_items_view(draft, callback_data.page, t)
         await _answer_or_edit(query, text, markup)
 
     @draft_button(RoadmapDraftAction.FIX)
-    async def draft_fix(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                        session: AsyncSession, user: User, state: FSMContext,
+    async def draft_fix(query: CallbackQuery, draft: RoadmapDraft,
+                        callback_data: RoadmapDraftCallback, state: FSMContext,
                         t: BoundTranslator) -> None:
         message = in_chat(query)
-        draft = await pressed_draft(session, user, callback_data)
         index, items = callback_data.index, draft.payload["items"]
         if not 0 <= index < len(items):
             raise AccessDenied()
@@ -356,16 +359,13 @@ def create_router() -> Router:
                                text=items[index]["deadline_text"] or "—"))
 
     @draft_button(RoadmapDraftAction.PEOPLE)
-    async def draft_people(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        draft = await pressed_draft(session, user, callback_data)
+    async def draft_people(query: CallbackQuery, draft: RoadmapDraft, t: BoundTranslator) -> None:
         text, markup = people_view(draft, t)
         await _answer_or_edit(query, text, markup)
 
     @draft_button(RoadmapDraftAction.PERSON)
-    async def draft_person(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                           session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        draft = await pressed_draft(session, user, callback_data)
+    async def draft_person(query: CallbackQuery, draft: RoadmapDraft,
+                           callback_data: RoadmapDraftCallback, t: BoundTranslator) -> None:
         index, entries = callback_data.index, draft.payload["people"]
         if not 0 <= index < len(entries) or entries[index]["kind"] == "role":
             raise AccessDenied()
@@ -374,29 +374,26 @@ def create_router() -> Router:
                               kb.draft_person(t, draft.id, index, entry["candidates"]))
 
     async def choose_person(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                            session: AsyncSession, user: User, t: BoundTranslator,
-                            choice: int | None) -> None:
-        draft = await pressed_draft(session, user, callback_data)
+                            draft: RoadmapDraft, t: BoundTranslator, choice: int | None) -> None:
         items_service.choose_person(draft, callback_data.index, choice)
         text, markup = people_view(draft, t)
         await _answer_or_edit(query, text, markup)
 
     @draft_button(RoadmapDraftAction.PICK)
-    async def draft_pick(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        await choose_person(query, callback_data, session, user, t, callback_data.choice)
+    async def draft_pick(query: CallbackQuery, draft: RoadmapDraft,
+                         callback_data: RoadmapDraftCallback, t: BoundTranslator) -> None:
+        await choose_person(query, callback_data, draft, t, callback_data.choice)
 
     @draft_button(RoadmapDraftAction.SKIP)
-    async def draft_skip(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
-        await choose_person(query, callback_data, session, user, t, None)
+    async def draft_skip(query: CallbackQuery, draft: RoadmapDraft,
+                         callback_data: RoadmapDraftCallback, t: BoundTranslator) -> None:
+        await choose_person(query, callback_data, draft, t, None)
 
     @draft_button(RoadmapDraftAction.INVITE)
-    async def draft_invite(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                           session: AsyncSession, user: User, t: BoundTranslator,
-                           bot: Bot) -> None:
+    async def draft_invite(query: CallbackQuery, draft: RoadmapDraft,
+                           callback_data: RoadmapDraftCallback, session: AsyncSession,
+                           t: BoundTranslator, bot: Bot) -> None:
         message = in_chat(query)
-        draft = await pressed_draft(session, user, callback_data)
         index, entries = callback_data.index, draft.payload["people"]
         if not 0 <= index < len(entries):
             raise AccessDenied()
@@ -413,20 +410,18 @@ def create_router() -> Router:
                                days=INVITE_LIFETIME.days))
 
     @draft_button(RoadmapDraftAction.SAVE)
-    async def draft_save(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+    async def draft_save(query: CallbackQuery, draft: RoadmapDraft, session: AsyncSession,
+                         t: BoundTranslator) -> None:
         message = editable(query)
-        draft = await pressed_draft(session, user, callback_data)
         result = await items_service.confirm_draft(session, draft)
         await query.answer()
         await message.edit_text(t("roadmap.saved", new=result.new,
                                   updated=result.updated, removed=len(result.removed)))
 
     @draft_button(RoadmapDraftAction.DROP)
-    async def draft_drop(query: CallbackQuery, callback_data: RoadmapDraftCallback,
-                         session: AsyncSession, user: User, t: BoundTranslator) -> None:
+    async def draft_drop(query: CallbackQuery, draft: RoadmapDraft, session: AsyncSession,
+                         t: BoundTranslator) -> None:
         message = editable(query)
-        draft = await pressed_draft(session, user, callback_data)
         await items_service.drop_draft(session, draft)
         await query.answer()
         await message.edit_text(t("roadmap.dropped"))
@@ -452,52 +447,46 @@ def create_router() -> Router:
                              reply_markup=kb.preview(t, draft.id))
 
     # Responsible people: done, more time.
-    def item_button(action: RoadmapItemAction):
-        return router.callback_query(RoadmapItemCallback.filter(F.action == action))
-
     async def pressed_item(session: AsyncSession, user: User,
-                           callback_data: RoadmapItemCallback) -> tuple[RoadmapItem, str]:
-        """The item (the presser must be responsible for it) and its label."""
-        item = await status.require_item(session, user.id, callback_data.item_id)
-        return item, _cut(f"{item.number or ''} {item.title}".strip(), 80)
+                           callback_data: RoadmapItemCallback) -> RoadmapItem:
+        """The item: the presser must be responsible for it."""
+        return await status.require_item(session, user.id, callback_data.item_id)
+
+    def item_button(action: RoadmapItemAction):
+        return router.callback_query(RoadmapItemCallback.filter(F.action == action),
+                                     flags=owned("item", pressed_item))
 
     @item_button(RoadmapItemAction.DONE)
-    async def item_done(query: CallbackQuery, callback_data: RoadmapItemCallback,
-                        session: AsyncSession, user: User, state: FSMContext,
+    async def item_done(query: CallbackQuery, item: RoadmapItem, state: FSMContext,
                         t: BoundTranslator) -> None:
         message = in_chat(query)
-        item, label = await pressed_item(session, user, callback_data)
         if item.status == "done":
             await query.answer(t.plain("roadmap.done.already"), show_alert=True)
             return
         await state.set_state(RoadmapInput.done_note)
         await state.set_data({"item_id": item.id})
         await query.answer()
-        await message.answer(t("roadmap.done.ask", item=label),
+        await message.answer(t("roadmap.done.ask", item=_label(item)),
                              reply_markup=kb.no_comment(t, item.id))
 
     @item_button(RoadmapItemAction.NO_COMMENT)
-    async def item_no_comment(query: CallbackQuery, callback_data: RoadmapItemCallback,
-                              session: AsyncSession, user: User, state: FSMContext,
-                              t: BoundTranslator) -> None:
+    async def item_no_comment(query: CallbackQuery, item: RoadmapItem, session: AsyncSession,
+                              user: User, state: FSMContext, t: BoundTranslator) -> None:
         message = in_chat(query)
-        item, label = await pressed_item(session, user, callback_data)
         await status.mark_done(session, item, user.id, comment=None, file_id=None,
                                now=utcnow())
         await state.clear()
         await query.answer()
-        await message.answer(t("roadmap.done.saved", item=label))
+        await message.answer(t("roadmap.done.saved", item=_label(item)))
 
     @item_button(RoadmapItemAction.EXTEND)
-    async def item_extend(query: CallbackQuery, callback_data: RoadmapItemCallback,
-                          session: AsyncSession, user: User, state: FSMContext,
+    async def item_extend(query: CallbackQuery, item: RoadmapItem, state: FSMContext,
                           t: BoundTranslator) -> None:
         message = in_chat(query)
-        item, label = await pressed_item(session, user, callback_data)
         await state.set_state(RoadmapInput.ext_reason)
         await state.set_data({"item_id": item.id})
         await query.answer()
-        await message.answer(t("roadmap.ext.ask_reason", item=label))
+        await message.answer(t("roadmap.ext.ask_reason", item=_label(item)))
 
     async def _done(message: Message, session: AsyncSession, user: User, state: FSMContext,
                     t: BoundTranslator, comment: str | None, file_id: str | None) -> None:
@@ -506,8 +495,7 @@ def create_router() -> Router:
         await status.mark_done(session, item, user.id, comment=comment, file_id=file_id,
                                now=utcnow())
         await state.clear()
-        await message.answer(t("roadmap.done.saved",
-                               item=_cut(f"{item.number or ''} {item.title}".strip(), 80)))
+        await message.answer(t("roadmap.done.saved", item=_label(item)))
 
     @router.message(RoadmapInput.done_note, F.document)
     async def done_file(message: Message, session: AsyncSession, user: User,
@@ -534,10 +522,8 @@ def create_router() -> Router:
         programme = await lookup.programme(session, item.programme_id)
         if programme is None:
             raise AccessDenied()
-        try:
-            new_date = status.parse_new_date(message.text or "", programme)
-        except DomainError as exc:
-            await message.answer(t.with_params(exc.key, exc.params))
+        new_date = await read_typed(message, t, lambda text: status.parse_new_date(text, programme))
+        if new_date is None:
             return
         await status.request_extension(session, item, user.id, reason=data.get("reason", ""),
                                        new_date=new_date, now=utcnow())
@@ -557,7 +543,7 @@ def create_router() -> Router:
         message = editable(query)
         item: RoadmapItem = await status.require_curated_item(session, user.id,
                                                               callback_data.item_id)
-        label = _cut(f"{item.number or ''} {item.title}".strip(), 80)
+        label = _label(item)
         if item.extension_new_date is None:
             await query.answer(t.plain("roadmap.error.no_request"), show_alert=True)
             return

@@ -21,14 +21,14 @@ from bot.emulator import BotAPIEmulator, RateLimits
 from bot.runtime.factory import create_bot
 from bot.services.notices import outbox
 from models import OutboxMessage, User
-from models.migrate import upgrade_async
+from tests.conftest import migrated
 
 T0 = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    await upgrade_async(settings.database_url)
+    await migrated(settings.database_url)
     engine = create_engine(settings.database_url)
     yield create_sessionmaker(engine)
     await engine.dispose()

@@ -21,10 +21,10 @@ from tests.delivery.conftest import (
     start_emulator,
 )
 
-# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
-# counts them): the tests of xdist group "timing" run on one worker, one after another, never
-# side by side with each other (scripts/test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("timing")
+# The tests that measure time under load (latency, a reader's time limit, Telegram's rate limits
+# as the emulator counts them) are in xdist group "timing": scripts/test runs them alone after
+# the rest, one after another. The others here run in the parallel phase.
+timing = pytest.mark.xdist_group("timing")
 
 
 async def known_users(emu, ids, language_code="ru"):
@@ -37,6 +37,7 @@ def send_calls(emu, chat_id=None):
             and (chat_id is None or int(c.params["chat_id"]) == chat_id)]
 
 
+@timing
 async def test_2000_users_at_200_per_second_without_a_429(make_sender, db, clock):
     emu = await start_emulator(global_per_second=200)
     try:
@@ -57,6 +58,7 @@ async def test_2000_users_at_200_per_second_without_a_429(make_sender, db, clock
         await emu.stop()
 
 
+@timing
 async def test_default_limits_few_hundred_users(make_sender, db, emu):
     ids = list(range(20_001, 20_201))  # 200 at 25/s: about eight seconds
     await known_users(emu, ids)
@@ -68,6 +70,7 @@ async def test_default_limits_few_hundred_users(make_sender, db, emu):
     assert sent[-1].time - sent[0].time >= 199 / 25, "sent faster than the default 25/s"
 
 
+@timing
 async def test_a_burst_to_one_chat_keeps_to_one_per_second(make_sender, db, emu):
     await known_users(emu, [31])
     await enqueue_texts(db, [31] * 5)
@@ -78,6 +81,7 @@ async def test_a_burst_to_one_chat_keeps_to_one_per_second(make_sender, db, emu)
     assert min(gaps) >= 1.0 and emu.count_429 == 0
 
 
+@timing
 async def test_group_chat_paced_at_20_per_minute(make_sender, db, emu):
     group = emu.group(-1001, "Mentors")
     group.chat.known = True
@@ -88,6 +92,7 @@ async def test_group_chat_paced_at_20_per_minute(make_sender, db, emu):
     assert min(b.time - a.time for a, b in zip(calls, calls[1:], strict=False)) >= 3.0
 
 
+@timing
 async def test_an_injected_429_is_waited_out_and_sent_once(make_sender, db, emu):
     await known_users(emu, [41, 42, 43])
     emu.inject(Fault("429", method="sendMessage", chat_id=42, retry_after=1))

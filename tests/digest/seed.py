@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services.people import users
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 from models import (
     Meeting,
     MeetingPair,
@@ -59,7 +60,7 @@ async def seed(session: AsyncSession, translator: Translator, *, curator_telegra
                                                         "Europe/Moscow")
     curator = await users.get_or_create(session, curator_telegram_id)
     await programmes.add_curator(session, organisation.id, curator.id, "Куратор")
-    programme = await programmes.create_programme(
+    programme = await create_programme(
         session, translator, organisation_id=organisation.id, title=title,
         starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), forms=["teacher_teacher"])
     programme.state = "running"

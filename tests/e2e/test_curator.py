@@ -23,6 +23,7 @@ from bot.callbacks.curator import (
 from bot.emulator.live import live_bot
 from bot.services.people import invitations, users
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 from models import Invitation, Material, Participation, ParticipationState, Programme
 from models.base import utcnow
 from tests.e2e.helpers import answered, eventually, press
@@ -49,7 +50,7 @@ async def seed_programme(live, curator_telegram_id: int, *, org: str = "Школ
         organisation = await programmes.create_organisation(session, org, "school", "Europe/Moscow")
         user = await users.get_or_create(session, curator_telegram_id)
         await programmes.add_curator(session, organisation.id, user.id, "Куратор")
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, live.app.translator, organisation_id=organisation.id, title=title,
             starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31), forms=["teacher_teacher"])
         await session.commit()

@@ -18,6 +18,7 @@ from bot.callbacks.curator import MaterialCallback
 from bot.emulator.live import live_bot
 from bot.services.people import users
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 from models import Organisation, Pair, Participation, ParticipationState
 from models.base import utcnow
 from tests.digest.seed import seed
@@ -105,7 +106,7 @@ async def test_orgs_materials_plan_and_pair_picker_buttons_show_names_as_typed(s
             organisation = await session.scalar(select(Organisation))
             curator = await users.get_or_create(session, CURATOR)
             await programmes.add_curator(session, organisation.id, curator.id, "Куратор")
-            programme = await programmes.create_programme(
+            programme = await create_programme(
                 session, live.app.translator, organisation_id=organisation.id, title=TAGS,
                 starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), forms=["teacher_teacher"])
             people = {}

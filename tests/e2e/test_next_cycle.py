@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.emulator.seed import seed_programme
 from bot.services.lifecycle import next_cycle
+from handlers.shared.consent import render_consent
 from models import ConsentRecord, Participation, User
 from tests.e2e.helpers import join_as_adult
 from tests.texts import t
@@ -21,8 +22,11 @@ async def test_returning_mentor_joins_the_next_cycle_with_a_new_consent(live, em
     async with live.app.sessionmaker() as session:
         old = await session.scalar(select(Participation).join(User, Participation.user_id == User.id)
                                    .where(User.telegram_id == 3101))
+        consent = await render_consent(
+            session, live.app.translator, organisation_id=seeded.organisation_id,
+            title="Наставничество 2027", starts_on=date(2027, 9, 1), ends_on=date(2028, 5, 31))
         cycle = await next_cycle.clone_programme(
-            session, live.app.translator, seeded.programme_id, title="Наставничество 2027",
+            session, consent, seeded.programme_id, title="Наставничество 2027",
             starts_on=date(2027, 9, 1), ends_on=date(2028, 5, 31),
             mentor_participation_ids=[old.id])
         await session.commit()

@@ -27,10 +27,10 @@ CURATOR = 880
 SLOW = 3.0  # seconds the request hangs
 PEOPLE = range(8801, 8806)
 SERVED_WITHIN = 0.2
-# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
-# counts them): the tests of xdist group "timing" run on one worker, one after another, never
-# side by side with each other (scripts/test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("timing")
+# The tests that measure time under load (latency, a reader's time limit, Telegram's rate limits
+# as the emulator counts them) are in xdist group "timing": scripts/test runs them alone after
+# the rest, one after another. The others here run in the parallel phase.
+timing = pytest.mark.xdist_group("timing")
 
 
 def pending(emulator, method: str) -> bool:
@@ -38,6 +38,7 @@ def pending(emulator, method: str) -> bool:
                and c.error_code is None for c in emulator.calls)
 
 
+@timing
 @pytest.mark.parametrize("slow_method", ["sendPhoto", "sendMessage"])
 async def test_others_are_served_while_a_curators_request_hangs(live, emulator, slow_method):
     """sendPhoto: an upload goes out after the link's commit; sendMessage: the link's card is

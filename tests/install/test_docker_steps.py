@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from bot.emulator import BotAPIEmulator
 from tests.e2e.helpers import wait_polling
 from tests.install.service import (
@@ -32,6 +34,9 @@ from tests.install.service import (
 )
 
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
+# Above the build's own timeout (900 s), as in test_readme_deployment.py: an install interrupted
+# by pytest-timeout left its thread running and the loop's close waited for it (a teardown hang).
+pytestmark = pytest.mark.timeout(1200)
 STARTUP_SECONDS = 180.0
 
 

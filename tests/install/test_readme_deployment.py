@@ -45,6 +45,11 @@ from tests.install.service import (
 
 STARTUP_SECONDS = 180.0
 INSTALL_SECONDS = 900
+# Above every step's own timeout (the install's 900 s): pytest-timeout (300 s by default) used to
+# interrupt a slow install under load while its thread kept running `scripts/install`; the event
+# loop's close then waited for that thread and the teardown hung until the timeout fired again.
+# A step's own timeout kills its process and ends its thread.
+pytestmark = pytest.mark.timeout(INSTALL_SECONDS + 300)
 
 
 def readme_steps() -> list[str]:

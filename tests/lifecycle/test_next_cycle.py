@@ -12,12 +12,16 @@ from bot.services.errors import DomainError
 from bot.services.lifecycle import next_cycle
 from bot.services.people import invitations, users
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme, render_consent
 from models import ConsentText, Material, Participation, ParticipationState
+
+# The consent text's bodies where they are not the point (the services store what they are given).
+CONSENT = {"ru": "<b>Согласие</b>", "en": "<b>Consent</b>"}
 
 
 async def _source(session, translator):
     org = await programmes.create_organisation(session, "Школа № 7", "school", "Europe/Moscow")
-    source = await programmes.create_programme(
+    source = await create_programme(
         session, translator, organisation_id=org.id, title="Наставничество 2025/26",
         starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31),
         forms=["student_student", "teacher_teacher"], cadence_days=10)
@@ -42,8 +46,11 @@ async def _source(session, translator):
 async def test_clone_copies_settings_and_invites_continuing_mentors(app, translator):
     async with app.sessionmaker() as session:
         source, (mentor_a, mentor_b, mentee, withdrawn) = await _source(session, translator)
+        consent = await render_consent(
+            session, translator, organisation_id=source.organisation_id,
+            title="Наставничество 2026/27", starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31))
         result = await next_cycle.clone_programme(
-            session, translator, source.id, title="Наставничество 2026/27",
+            session, consent, source.id, title="Наставничество 2026/27",
             starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31),
             mentor_participation_ids=[mentor_a.id, mentor_a.id])
         new = result.programme
@@ -88,7 +95,7 @@ async def test_clone_copies_settings_and_invites_continuing_mentors(app, transla
 async def test_only_mentors_of_the_programme_can_be_invited(app, translator, who):
     async with app.sessionmaker() as session:
         source, (mentor_a, _, mentee, withdrawn) = await _source(session, translator)
-        other = await programmes.create_programme(
+        other = await create_programme(
             session, translator, organisation_id=source.organisation_id, title="Другая",
             starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31), forms=["student_student"])
         stranger = Participation(programme_id=other.id, user_id=mentor_a.user_id, role="mentor",
@@ -99,7 +106,7 @@ async def test_only_mentors_of_the_programme_can_be_invited(app, translator, who
                "missing": 10_000}
         with pytest.raises(DomainError) as info:
             await next_cycle.clone_programme(
-                session, translator, source.id, title="Новая", starts_on=date(2026, 9, 1),
+                session, CONSENT, source.id, title="Новая", starts_on=date(2026, 9, 1),
                 ends_on=date(2027, 5, 31), mentor_participation_ids=[mentor_a.id, ids[who]])
         assert info.value.key == "cycle.error.mentor"
 
@@ -109,12 +116,12 @@ async def test_bad_period_and_unknown_programme_are_refused(app, translator):
         source, _ = await _source(session, translator)
         with pytest.raises(DomainError) as info:
             await next_cycle.clone_programme(
-                session, translator, source.id, title="Новая", starts_on=date(2027, 9, 1),
+                session, CONSENT, source.id, title="Новая", starts_on=date(2027, 9, 1),
                 ends_on=date(2027, 5, 31), mentor_participation_ids=[])
         assert info.value.key == "programme.error.period"
         with pytest.raises(DomainError) as info:
             await next_cycle.clone_programme(
-                session, translator, 9999, title="Новая", starts_on=date(2026, 9, 1),
+                session, CONSENT, 9999, title="Новая", starts_on=date(2026, 9, 1),
                 ends_on=date(2027, 5, 31), mentor_participation_ids=[])
         assert info.value.key == "cycle.error.source"
 
@@ -122,11 +129,11 @@ async def test_bad_period_and_unknown_programme_are_refused(app, translator):
 async def test_clone_without_mentors_or_materials(app, translator):
     async with app.sessionmaker() as session:
         org = await programmes.create_organisation(session, "Колледж", "college", "Europe/Moscow")
-        source = await programmes.create_programme(
+        source = await create_programme(
             session, translator, organisation_id=org.id, title="Старт",
             starts_on=date(2025, 9, 1), ends_on=date(2026, 5, 31), forms=["student_student"])
         result = await next_cycle.clone_programme(
-            session, translator, source.id, title="Продолжение", starts_on=date(2026, 9, 1),
+            session, CONSENT, source.id, title="Продолжение", starts_on=date(2026, 9, 1),
             ends_on=date(2027, 5, 31), mentor_participation_ids=[])
         assert result.invitations == () and result.materials_copied == 0
         assert result.programme.community_link is None

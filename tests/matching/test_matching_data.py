@@ -10,12 +10,13 @@ from bot.services.matching import MenteeProfile, MentorProfile, Weights
 from bot.services.matching.data import ANY_AUDIENCE, build_cohort, weights_of
 from bot.services.people import users
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 from models import Pair, Participation, SurveyAnswer, SurveyResponse
 
 
 async def _programme(session, translator):
     org = await programmes.create_organisation(session, "Школа", "school", "Europe/Moscow")
-    programme = await programmes.create_programme(
+    programme = await create_programme(
         session, translator, organisation_id=org.id, title="P", starts_on=date(2026, 9, 1),
         ends_on=date(2027, 5, 31), forms=["teacher_student"])
     return programme

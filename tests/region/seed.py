@@ -28,6 +28,7 @@ from bot.i18n import Translator
 from bot.services.people import users
 from bot.services.programmes import programmes
 from bot.services.region import access as region_access
+from handlers.shared.consent import create_programme
 from models import (
     Meeting,
     MeetingPair,
@@ -89,7 +90,7 @@ async def _organisation(session: AsyncSession, translator: Translator, name: str
     telegram_id, curator_name = CURATORS[name]
     curator = await users.get_or_create(session, telegram_id)
     await programmes.add_curator(session, organisation.id, curator.id, curator_name)
-    programme = await programmes.create_programme(
+    programme = await create_programme(
         session, translator, organisation_id=organisation.id, title=f"Наставничество {name}",
         starts_on=today - timedelta(days=80), ends_on=ends_on or today + timedelta(days=200),
         forms=["teacher_teacher"])

@@ -30,13 +30,16 @@ from scheduler import curator_jobs
 from scheduler.jobs import JobContext
 from tests.e2e.helpers import press, press_data
 from tests.region.seed import CURATORS, NAME, REGION, seed_region, this_monday
+from tests.texts import button, t
+
+NUDGE_COLLEGE = button("region.button.nudge", number=1, name="Колледж № 2")
 
 OWNER = 790
 COORDINATOR = 791
 LINK = re.compile(r"start=(rg[A-Za-z0-9_-]+)")
-DENIED = "Это действие вам недоступно."
-STALE = "Эта кнопка устарела. Начните заново с нужной команды из меню."
-COORDINATOR_ONLY = "Эта команда доступна только координатору регионального центра наставничества."
+DENIED = button("access.denied")  # a callback's answer: plain text
+STALE = button("access.stale")
+COORDINATOR_ONLY = t("access.coordinator_only")
 
 
 def owned(settings):
@@ -54,7 +57,7 @@ async def invited(live, emulator, telegram_id: int = COORDINATOR, region: str = 
     owner.mark_read()
     await owner.send("/regions")
     await owner.wait_messages(1)
-    await press(live, owner, f"🔗 Координатор: {region}")
+    await press(live, owner, button("region.owner.link_button", name=region))
     (link,) = await owner.wait_messages(1)
     token = LINK.search(link.text).group(1)
     coordinator = emulator.user(telegram_id, first_name="Координатор", language_code="ru")
@@ -81,10 +84,10 @@ async def test_owner_creates_a_region_picks_organisations_and_invites(settings, 
         await press(live, owner, "Самара UTC+4")
         created, toggles = await owner.wait_messages(2)
         assert "Регион «Вятский <край> & Co» создан (Europe/Samara)." in created.text
-        assert "▫️ Школа № 1" in toggles.buttons and "Дальше ▶️" in toggles.buttons
+        assert "▫️ Школа № 1" in toggles.buttons and button("region.button.next") in toggles.buttons
         await press(live, owner, "▫️ Школа № 1")
         assert "✅ Школа № 1" in owner.last_message.buttons  # the same message, edited
-        await press(live, owner, "🔗 Ссылка для координатора")
+        await press(live, owner, button("region.owner.link_here"))
         (link,) = await owner.wait_messages(1)
         assert "Действует 7 дн., до 3 человек" in link.text
         coordinator = emulator.user(COORDINATOR, first_name="Координатор", language_code="ru")
@@ -131,21 +134,21 @@ async def test_coordinator_reads_region_report_digest_and_nudges(settings, emula
         assert f"tg://user?id={CURATORS['Колледж № 2'][0]}" in [
             e.get("url") for e in page.raw["entities"] if e["type"] == "text_link"]
         assert "Школа № 1" not in text  # the tenth: on the next page
-        assert page.buttons[:2] == ["🔔 1. Напомнить куратору: Колледж № 2",
-                                    "🔔 2. Напомнить куратору: Гимназия № 3"]
+        assert page.buttons[:2] == [button("region.button.nudge", number=1, name="Колледж № 2"),
+                                    button("region.button.nudge", number=2, name="Гимназия № 3")]
 
-        await press(live, coordinator, "Дальше ▶️")
+        await press(live, coordinator, button("region.button.next"))
         second = coordinator.last_message
         assert second.message_id == page.message_id and second.edited
         assert "Организации 9–10 из 10" in second.text and "10. Школа № 1" in second.text
         assert "Участники по ролям" not in second.text  # the breakdown is on the first page
         assert "наставники 6, наставляемые 7, пары 6 (без встреч 0)" in second.text
         no_names(second.text)
-        await press(live, coordinator, "◀️ Назад")
+        await press(live, coordinator, button("region.button.previous"))
         assert "1. Колледж № 2" in coordinator.last_message.text
 
         # the workbook, its numbers against the database
-        await press(live, coordinator, "📊 Отчёт XLSX")
+        await press(live, coordinator, button("region.button.report"))
         (report,) = await coordinator.wait_messages(1)
         assert report.document.filename.endswith(".xlsx")
         book = load_workbook(BytesIO(report.document.content))
@@ -192,7 +195,7 @@ async def test_coordinator_reads_region_report_digest_and_nudges(settings, emula
         assert summary["Полезность встреч за 4 недели (1–10)"] == 8
 
         # the digest now: the same figures, and a chart
-        await press(live, coordinator, "📨 Показать сейчас")
+        await press(live, coordinator, button("region.button.digest_now"))
         digest_text, chart = await coordinator.wait_messages(2, timeout=15)
         no_names(digest_text.text)
         assert "Дайджест региона «Кировская область»" in digest_text.text
@@ -206,7 +209,7 @@ async def test_coordinator_reads_region_report_digest_and_nudges(settings, emula
         async with live.app.sessionmaker() as session:
             queued = await session.scalar(select(func.count()).select_from(OutboxMessage).where(
                 OutboxMessage.dedupe_key.like("region_digest:%")))
-        await press(live, coordinator, "📨 Показать сейчас")
+        await press(live, coordinator, button("region.button.digest_now"))
         async with live.app.sessionmaker() as session:
             again = await session.scalar(select(func.count()).select_from(OutboxMessage).where(
                 OutboxMessage.dedupe_key.like("region_digest:%")))
@@ -219,14 +222,14 @@ async def test_coordinator_reads_region_report_digest_and_nudges(settings, emula
         curator = emulator.user(CURATORS["Колледж № 2"][0], first_name="Олег",
                                 language_code="ru")
         curator.chat.known = True
-        await press(live, coordinator, "🔔 1. Напомнить куратору: Колледж № 2")
-        assert coordinator.callback_answers[-1].text == "Напоминание отправлено кураторам: 1"
+        await press(live, coordinator, NUDGE_COLLEGE)
+        assert coordinator.callback_answers[-1].text == button("region.nudge.sent", n=1)
         (reminder,) = await curator.wait_messages(1, timeout=15)
         assert "Кировская область" in reminder.text and "«Колледж № 2»" in reminder.text
         assert "у пар не было встреч две недели; просрочены сроки дорожной карты" \
             in reminder.text
         no_names(reminder.text)
-        await press(live, coordinator, "🔔 1. Напомнить куратору: Колледж № 2")
+        await press(live, coordinator, NUDGE_COLLEGE)
         assert coordinator.callback_answers[-1].text == \
             "Сегодня этой организации уже напоминали."
         await live.handled()

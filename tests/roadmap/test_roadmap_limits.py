@@ -28,10 +28,10 @@ from tests.roadmap.conftest import ALL
 from tests.roadmap.test_roadmap_formats import _seed_as_docx, _seed_as_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
-# Timing under load (latency, a reader's time limit, Telegram's rate limits as the emulator
-# counts them): the tests of xdist group "timing" run on one worker, one after another, never
-# side by side with each other (scripts/test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("timing")
+# The tests that measure time under load (latency, a reader's time limit, Telegram's rate limits
+# as the emulator counts them) are in xdist group "timing": scripts/test runs them alone after
+# the rest, one after another. The others here run in the parallel phase.
+timing = pytest.mark.xdist_group("timing")
 
 
 def kind_of(content: bytes, **limits: int) -> str | None:
@@ -50,6 +50,7 @@ def test_real_roadmaps_in_every_format_are_within_the_limits(seed, key):
         check(data)
 
 
+@timing
 def test_the_heaviest_permitted_files_are_read_and_the_biggest_roadmaps_taken_whole():
     for kind in ("docx", "xlsx"):
         content = worst_permitted(kind)
@@ -61,6 +62,7 @@ def test_the_heaviest_permitted_files_are_read_and_the_biggest_roadmaps_taken_wh
         assert len(biggest.items) == 300
 
 
+@timing
 def test_the_files_of_the_issue_are_refused_before_anything_is_parsed():
     started = time.perf_counter()
     with pytest.raises(RoadmapLimitError) as bomb:
@@ -91,6 +93,7 @@ def test_each_limit():
     assert kind_of(docx_table(30, 3)) is None
 
 
+@timing
 def test_a_worker_that_takes_too_long_is_killed():
     content = worst_permitted("docx")
     started = time.perf_counter()
@@ -101,6 +104,7 @@ def test_a_worker_that_takes_too_long_is_killed():
     assert not [p for p in _readers() if p.is_alive()]
 
 
+@timing
 def test_a_worker_over_its_memory_is_stopped():
     content = worst_permitted("docx")  # needs ~60 MB more than the reader starts with
     with pytest.raises(RoadmapLimitError) as heavy:
@@ -110,6 +114,7 @@ def test_a_worker_over_its_memory_is_stopped():
     assert parse_isolated_sync(docx_table(5, 3), "roadmap.docx").items
 
 
+@timing
 async def test_the_worker_reads_like_the_bot_did_and_the_loop_goes_on(seed):
     _, content, period = seed("school")
     document = _seed_as_docx(content.decode("utf-8"))
@@ -155,6 +160,7 @@ def _readers():
     return list(isolation._running)
 
 
+@timing
 def test_the_preview_command_refuses_a_bomb_with_one_line(tmp_path, capsys):
     from bot.cli.roadmap import main
 

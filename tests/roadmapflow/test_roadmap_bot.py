@@ -16,6 +16,7 @@ from bot.clock import ManualClock
 from bot.services.people import users
 from bot.services.programmes import programmes
 from bot.services.roadmap import items as roadmap_items
+from handlers.shared.consent import create_programme
 from models import OutboxMessage, Participation, ParticipationState, RoadmapItem, RoadmapStatus
 from models.base import utcnow
 from scheduler.jobs import JobContext
@@ -41,7 +42,7 @@ async def setup(live, period: tuple[date, date], curator_name: str = "Светл
                                                             "Europe/Moscow")
         user = await users.get_or_create(session, telegram_id)
         await programmes.add_curator(session, organisation.id, user.id, curator_name)
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, live.app.translator, organisation_id=organisation.id, title="ЦМН",
             starts_on=period[0], ends_on=period[1], forms=["teacher_teacher"])
         await session.commit()
@@ -96,7 +97,7 @@ async def test_seed_roadmaps_import_through_the_bot(live, emulator, key, count, 
     assert t("roadmap.btn.save") in curator.last_message.buttons
     assert await items_of(live, programme_id) == []  # nothing saved before confirming
     await press(live, curator, t("roadmap.btn.save"))
-    assert f"новых пунктов {count}" in curator.last_message.text
+    assert curator.last_message.text == t("roadmap.saved", new=count, updated=0, removed=0)
     stored = await items_of(live, programme_id)
     assert len(stored) == count
     by_number = {i.number: i for i in stored}
@@ -253,7 +254,7 @@ async def test_a_role_reaches_every_mentor(live, emulator):
     curator.mark_read()
     await curator.send(table)
     (preview,) = await curator.wait_messages(1)
-    assert "Наставники → все наставники программы" in preview.text
+    assert t("roadmap.people.role_mentor", raw="Наставники") in preview.text
     await press(live, curator, t("roadmap.btn.save"))
     await run_job(live, ManualClock(at(date(2022, 10, 15))))
     for mentor in mentors:
@@ -312,7 +313,7 @@ async def test_mentor_cannot_import_and_forged_items_are_refused(live, emulator)
     await add_person(live, programme_id, 750, "Петров Олег")
     await mentor.send("/roadmap")
     (reply,) = await mentor.wait_messages(1)
-    assert "нет пунктов" in reply.text
+    assert reply.text == t("roadmap.mine.empty")
     await press_data(live, mentor, RoadmapProgrammeCallback(
         action="upload", programme_id=programme_id).pack())
     assert mentor.callback_answers[-1].text == DENIED
@@ -336,7 +337,7 @@ async def test_digest_queries(app):
     async with app.sessionmaker() as session:
         organisation = await programmes.create_organisation(session, "Школа", "school",
                                                             "Europe/Moscow")
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, app.translator, organisation_id=organisation.id, title="П",
             starts_on=date(2021, 1, 1), ends_on=date(2021, 12, 31), forms=["teacher_teacher"])
         for key, kind, rec, start, end in (

@@ -15,6 +15,7 @@ from bench._roadmap_files import million_paragraphs_docx, rows_xlsx, worst_permi
 from models import RoadmapDraft
 from tests.e2e.helpers import press
 from tests.roadmapflow.test_roadmap_bot import setup
+from tests.texts import button, t
 
 PERIOD = (date(2022, 8, 1), date(2023, 6, 30))
 CURATOR = 761
@@ -25,10 +26,10 @@ SERVED_WITHIN = 0.2
 pytestmark = pytest.mark.xdist_group("timing")
 
 
-async def start_upload(live, curator, button: str = "📥 Загрузить дорожную карту") -> None:
+async def start_upload(live, curator, locale: str = "ru") -> None:
     await curator.send("/roadmap")
     await live.handled()
-    await press(live, curator, button)
+    await press(live, curator, button("roadmap.btn.upload", locale=locale))
     curator.mark_read()
 
 
@@ -45,19 +46,19 @@ async def test_hostile_files_get_a_clear_answer_in_the_curators_language(live, e
     await curator.send_document(filename="roadmap.docx", content=million_paragraphs_docx())
     (answer,) = await curator.wait_messages(1, timeout=20)
     assert time.monotonic() - started < 10
-    assert "Файл устроен необычно" in answer.text and "100 раз" in answer.text
+    assert answer.text == t("roadmap.limit.ratio", ratio=100)
     # Still waiting for a file: the next one is taken.
     await curator.send_document(filename="roadmap.xlsx", content=rows_xlsx())
     (answer,) = await curator.wait_messages(1, timeout=20)
-    assert "больше 10 МБ" in answer.text
+    assert answer.text == t("roadmap.limit.unpacked", mb=10)
     assert await drafts(live) == 0
 
     english = emulator.user(CURATOR + 1, first_name="Mary", language_code="en")
     await setup(live, PERIOD, curator_name="Mary Smith", telegram_id=CURATOR + 1)
-    await start_upload(live, english, "📥 Upload the roadmap")
+    await start_upload(live, english, "en")
     await english.send_document(filename="roadmap.docx", content=million_paragraphs_docx())
     (answer,) = await english.wait_messages(1, timeout=20)
-    assert "unpacks to more than 100 times its size" in answer.text
+    assert answer.text == t("roadmap.limit.ratio", locale="en", ratio=100)
 
 
 async def test_others_are_answered_while_the_biggest_permitted_file_is_read(live, emulator):

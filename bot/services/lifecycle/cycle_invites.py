@@ -14,7 +14,7 @@ from bot.services.errors import DomainError
 from bot.services.lifecycle import next_cycle
 from bot.services.notices import outbox
 from bot.services.people import invitations
-from bot.services.programmes.programmes import ConsentTemplate
+from bot.services.programmes.programmes import ConsentBodies
 from bot.services.reports import monitoring, monitoring_data
 from models import Participation, ParticipationState, Programme, User
 
@@ -45,7 +45,7 @@ async def _reachable(session: AsyncSession, ids: list[int]) -> dict[int, tuple[P
     return {p.id: (p, u) for p, u in rows}
 
 
-async def start_next_cycle(session: AsyncSession, translator: ConsentTemplate, source: Programme,
+async def start_next_cycle(session: AsyncSession, consent: ConsentBodies, source: Programme,
                            *,
                            title: str, starts_on: date, ends_on: date, bot_username: str,
                            now: datetime) -> CycleResult:
@@ -55,7 +55,7 @@ async def start_next_cycle(session: AsyncSession, translator: ConsentTemplate, s
     willing = await _reachable(session, monitoring.willing_mentors(data.records))
     future = await _reachable(session, future_mentor_ids(data.records))
     cycle = await next_cycle.clone_programme(
-        session, translator, source.id, title=title, starts_on=starts_on, ends_on=ends_on,
+        session, consent, source.id, title=title, starts_on=starts_on, ends_on=ends_on,
         mentor_participation_ids=sorted(willing))
     links = {m.previous_participation_id: m.invitation for m in cycle.invitations}
     for pid in sorted(future):

@@ -66,7 +66,7 @@ async def _continuing_mentors(session: AsyncSession, programme_id: int,
     return found
 
 
-async def clone_programme(session: AsyncSession, translator: programmes.ConsentTemplate,
+async def clone_programme(session: AsyncSession, consent: programmes.ConsentBodies,
                           programme_id: int, *,
                           title: str, starts_on: date, ends_on: date,
                           mentor_participation_ids: list[int]) -> NextCycle:
@@ -80,10 +80,11 @@ async def clone_programme(session: AsyncSession, translator: programmes.ConsentT
         raise DomainError("cycle.error.source")
     mentors = await _continuing_mentors(session, programme_id, mentor_participation_ids)
 
-    # create_programme also publishes version 1 of the consent text from the current template,
-    # naming the new title and period: a copy of the old text would name the old dates.
+    # create_programme also publishes version 1 of the consent text, `consent`, rendered from the
+    # current template for the new title and period: a copy of the old text would name the old
+    # dates.
     programme = await programmes.create_programme(
-        session, translator, organisation_id=source.organisation_id, title=title,
+        session, consent, organisation_id=source.organisation_id, title=title,
         starts_on=starts_on, ends_on=ends_on, forms=list(source.forms),
         cadence_days=source.cadence_days)
     programme.curator_chat_id = source.curator_chat_id
@@ -106,5 +107,5 @@ async def clone_programme(session: AsyncSession, translator: programmes.ConsentT
             max_uses=1)
         issued.append(MentorInvitation(mentor.id, user_id, link))
     await session.flush()
-    consent = await programmes.current_consent_text(session, programme.id)
-    return NextCycle(programme, consent.version, len(materials), tuple(issued))
+    published = await programmes.current_consent_text(session, programme.id)
+    return NextCycle(programme, published.version, len(materials), tuple(issued))

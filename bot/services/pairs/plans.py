@@ -3,11 +3,12 @@ mentor and the mentee together; the curator reads it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import typed
 from bot.services.errors import AccessDenied, DomainError
 from models import Pair, PairState, PlanGoal
 
@@ -59,13 +60,8 @@ def clean_title(text: str | None) -> str:
 
 
 def parse_target(text: str | None) -> date:
-    try:
-        value = datetime.strptime((text or "").strip(), "%d.%m.%Y").date()
-    except ValueError:
-        raise DomainError("plan.error.date") from None
-    if not 2000 <= value.year <= 2100:
-        raise DomainError("plan.error.date")
-    return value
+    """A goal's target date as typed (bot.services.typed.parse_date)."""
+    return typed.parse_date(text, "plan.error.date")
 
 
 async def add_goal(session: AsyncSession, pair: Pair, title: str, target: date | None

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import typed
 from bot.services.errors import AccessDenied, DomainError
 from bot.services.people import invitations, participants
 from bot.services.people.invitations import InvitationView
@@ -56,14 +57,9 @@ def clean_title(text: str | None) -> str:
 
 
 def parse_date(text: str | None) -> date:
-    """dd.mm.yyyy (also d.m.yyyy); anything else, or a day that does not exist, is refused."""
-    try:
-        value = datetime.strptime((text or "").strip(), "%d.%m.%Y").date()
-    except ValueError:
-        raise DomainError("cur.error.date") from None
-    if not 2000 <= value.year <= 2100:
-        raise DomainError("cur.error.date")
-    return value
+    """dd.mm.yyyy (also d.m.yyyy); anything else, or a day that does not exist, is refused
+    (bot.services.typed.parse_date)."""
+    return typed.parse_date(text, "cur.error.date")
 
 
 def check_period(starts_on: date, ends_on: date) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,16 +18,32 @@ PROGRAMME_STATES = ("preparing", "running", "completed")
 MAX_TITLE = 200
 
 
-class ConsentTemplate(Protocol):
-    """What renders the consent text's template in a locale: the Telegram side's translator
-    (bot.i18n.Translator) is one. Services know only this shape, not the translator; the consent
-    text is content with its own versions, written when a programme is created."""
+ConsentBodies = Mapping[str, str]
+"""A consent text's body (HTML) per locale. The consent text is content with its own versions,
+written when a programme is created; the Telegram side renders the catalogue's template in every
+locale it has (handlers/shared/consent.py) and the services store exactly what they are given."""
 
-    def get(self, key: str, locale: str | None = None, /, count: int | None = None,
-            **params: object) -> str: ...
 
-    @property
-    def locales(self) -> tuple[str, ...]: ...
+@dataclass(frozen=True)
+class ConsentFacts:
+    """What a programme's consent template names, for the Telegram side to render."""
+
+    organisation: str
+    programme: str
+    starts_on: date
+    ends_on: date
+
+
+def clean_title(title: str) -> str:
+    """A programme's title as stored: runs of white space are one space."""
+    return " ".join(title.split())
+
+
+async def consent_facts(session: AsyncSession, *, organisation_id: int, title: str,
+                        starts_on: date, ends_on: date) -> ConsentFacts:
+    """The facts of a programme's consent text, the title as create_programme will store it."""
+    organisation = await session.get_one(Organisation, organisation_id)
+    return ConsentFacts(organisation.name, clean_title(title), starts_on, ends_on)
 
 
 @dataclass(frozen=True)
@@ -74,10 +90,12 @@ async def curator_organisation_ids(session: AsyncSession, user_id: int) -> list[
         select(Curator.organisation_id).where(Curator.user_id == user_id))).all())
 
 
-async def create_programme(session: AsyncSession, translator: ConsentTemplate, *, organisation_id: int,
+async def create_programme(session: AsyncSession, consent: ConsentBodies, *, organisation_id: int,
                            title: str, starts_on: date, ends_on: date, forms: list[str],
                            cadence_days: int = 14) -> Programme:
-    title = " ".join(title.split())
+    """A programme in state "preparing" with version 1 of its consent text: `consent`, the body
+    per locale, rendered for this organisation, title and period (consent_facts)."""
+    title = clean_title(title)
     if not title or len(title) > MAX_TITLE:
         raise DomainError("programme.error.title", max=MAX_TITLE)
     if ends_on <= starts_on:
@@ -91,28 +109,23 @@ async def create_programme(session: AsyncSession, translator: ConsentTemplate, *
                           cadence_days=cadence_days, state="preparing")
     session.add(programme)
     await session.flush()
-    organisation = await session.get_one(Organisation, organisation_id)
-    await publish_consent_text(session, translator, programme, organisation)
+    await publish_consent_text(session, programme, consent)
     return programme
 
 
-async def publish_consent_text(session: AsyncSession, translator: ConsentTemplate,
-                               programme: Programme,
-                               organisation: Organisation) -> ConsentText:
-    """A new version of the consent text from the current template, in every language the bot
-    has a catalogue for; earlier consents keep pointing at the version the person read."""
+async def publish_consent_text(session: AsyncSession, programme: Programme,
+                               consent: ConsentBodies) -> ConsentText:
+    """A new version of the consent text: the bodies given, one per locale; earlier consents keep
+    pointing at the version the person read."""
+    if not consent:
+        raise ValueError("a consent text needs a body in at least one locale")
     latest = await session.scalar(select(func.max(ConsentText.version))
                                   .where(ConsentText.programme_id == programme.id))
-    start, end = programme.starts_on.strftime("%d.%m.%Y"), programme.ends_on.strftime("%d.%m.%Y")
     text = ConsentText(programme_id=programme.id, version=(latest or 0) + 1)
     session.add(text)
     await session.flush()
-    session.add_all(ConsentTextBody(consent_text_id=text.id, locale=locale,
-                                    body=translator.get("consent.body", locale,
-                                                      organisation=organisation.name,
-                                                      programme=programme.title,
-                                                      start=start, end=end))
-                    for locale in translator.locales)
+    session.add_all(ConsentTextBody(consent_text_id=text.id, locale=locale, body=body)
+                    for locale, body in consent.items())
     await session.flush()
     return text
 
