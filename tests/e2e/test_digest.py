@@ -108,8 +108,10 @@ async def test_digest_reaches_the_bound_group_once_even_across_a_restart(setting
 
 async def test_status_report_and_the_digest_setting(live, emulator):
     curator = emulator.user(CURATOR, first_name="Куратор", language_code="ru")
+    # The bot's "now", set before the programme exists: a minute before the digest's moment, so
+    # the bot's own minute job (on this clock, not the real one) has no digest to send meanwhile.
+    live.app.dispatcher["scheduler"].clock = ManualClock(MONDAY_0900_MSK - timedelta(minutes=1))
     seeded_programme = await seeded_with_meetings(live)
-    live.app.dispatcher["scheduler"].clock = ManualClock(MONDAY_0900_MSK)  # the bot's "now"
     await curator.send("/status")
     (status,) = await curator.wait_messages(1)
     assert "Наставники: 3 (готовы к подбору 1, в парах 2)" in status.text
