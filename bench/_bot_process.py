@@ -134,6 +134,14 @@ def main(argv: list[str]) -> int:
     event.listen(Engine, "before_cursor_execute", reporter.count_statement)
     logging.getLogger("mentorbot.errors").addHandler(_ErrorReport(reporter))
     kind = argv[0] if argv else "mentorbot"
+    profile_to = os.environ.get("BENCH_CPROFILE")  # a file: the bot's cProfile, dumped at exit
+    if profile_to and kind == "mentorbot":
+        import atexit
+        import cProfile
+
+        profiler = cProfile.Profile()
+        atexit.register(lambda: (profiler.disable(), profiler.dump_stats(profile_to)))
+        profiler.enable()
     if kind == "floor":
         return run_floor(reporter)
     return run_echo(reporter) if kind == "echo" else run_mentorbot(reporter)

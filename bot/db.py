@@ -27,7 +27,7 @@ from bot.config import SettingsError
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 # The session of the update being handled, for code aiogram calls without handler data (the FSM
-# storage); set by DbSessionMiddleware.
+# storage); set by UpdateMiddleware.
 # Handlers take AsyncSession from here: they pass the update's session on to services and never
 # use SQLAlchemy themselves (docs/architecture.md, checked by lint-imports).
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
@@ -42,7 +42,7 @@ def rowcount(result: Result[*tuple[Any, ...]]) -> int:
 class WriteTurn:
     """What the update being handled wrote, and its turn at SQLite's single writer.
 
-    Set by DbSessionMiddleware for one update. The first statement that is not a read marks
+    Set by UpdateMiddleware for one update. The first statement that is not a read marks
     the update as writing (its id is then recorded for de-duplication: bot/middlewares/dedupe.py)
     and, on SQLite, waits for `lock`, held until the update's transaction ends: writers take
     turns in a fair queue in this process instead of threads polling SQLite's busy handler

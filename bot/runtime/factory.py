@@ -21,13 +21,7 @@ from bot.i18n import Translator, create_translator
 from bot.runtime import log_privacy
 from bot.runtime.fsm_after_commit import AfterCommitStorage
 from bot.runtime.fsm_storage import DatabaseStorage
-from bot.runtime.middlewares import (
-    DbSessionMiddleware,
-    StateReadMiddleware,
-    UpdateDedupeMiddleware,
-    UpdatePrefetchMiddleware,
-    UserContextMiddleware,
-)
+from bot.runtime.middlewares import UpdateMiddleware
 from bot.runtime.middlewares.fsm import LockingFSMContextMiddleware
 from bot.runtime.polling import SafePollingDispatcher
 from bot.runtime.routers import create_root_router
@@ -98,13 +92,10 @@ def create_dispatcher(
                                journal=UpdateJournal(sessionmaker),
                                fsm_middleware=LockingFSMContextMiddleware(
                                    storage=storage, events_isolation=events_isolation))
-    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
-    # Whether the update was handled, the sender's account and the conversation record: one
-    # statement for the three reads every update makes.
-    dp.update.outer_middleware(UpdatePrefetchMiddleware(storage))
-    dp.update.outer_middleware(UpdateDedupeMiddleware())
-    dp.update.outer_middleware(StateReadMiddleware())
-    dp.update.outer_middleware(UserContextMiddleware(settings, translator))
+    # The update's session, then (one statement for the three reads every update makes) whether
+    # it was handled, the sender's account and the conversation record, the state and the locale:
+    # one layer (bot/runtime/middlewares/update.py).
+    dp.update.outer_middleware(UpdateMiddleware(sessionmaker, storage, settings, translator))
     dp.include_router(create_root_router(settings, translator))
     dp["dashboard"] = DashboardLinks(settings.dashboard_url)  # the «📊 Панель» buttons
     inline_sync_filters(dp)

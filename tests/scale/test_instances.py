@@ -103,7 +103,7 @@ async def test_redis_state_changes_only_with_the_commit(settings, redis_url, emu
         return result
 
     chain = live.app.dispatcher.update.outer_middleware._middlewares
-    at = next(i for i, m in enumerate(chain) if type(m).__name__ == "DbSessionMiddleware")
+    at = next(i for i, m in enumerate(chain) if type(m).__name__ == "UpdateMiddleware")
     chain.insert(at + 1, fail_once)  # inside the transaction: its changes roll back
     await user.send("Asia/Omsk")
     await live.handled()

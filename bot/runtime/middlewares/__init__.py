@@ -1,10 +1,6 @@
-"""Outer middlewares: one database session per update, de-duplication, the user, the locale."""
+"""The update's outer middleware (one database session per update, then de-duplication, the
+conversation state, the user and the locale as plain steps) and the step-command middleware."""
 
-from bot.runtime.middlewares.context import UserContextMiddleware
-from bot.runtime.middlewares.dedupe import UpdateDedupeMiddleware
-from bot.runtime.middlewares.fsm import StateReadMiddleware
-from bot.runtime.middlewares.prefetch import UpdatePrefetchMiddleware
-from bot.runtime.middlewares.session import DbSessionMiddleware
+from bot.runtime.middlewares.update import UpdateMiddleware
 
-__all__ = ["DbSessionMiddleware", "StateReadMiddleware", "UpdateDedupeMiddleware",
-           "UpdatePrefetchMiddleware", "UserContextMiddleware"]
+__all__ = ["UpdateMiddleware"]

@@ -1,11 +1,19 @@
+"""A redelivered update whose changes were committed is not handled again.
+
+The update id is recorded in the update's own transaction (bot/runtime/update_unit.py), and only
+when that transaction writes (or changes the conversation state): if the changes were
+committed, so was the id, and a second delivery is skipped; if they were rolled back
+(crash, error), the id was too, and the redelivery is handled again. An update that wrote
+nothing leaves no record (no write, so no wait for SQLite's single writer): a redelivery
+of it is answered again, which changes nothing. A committed update whose record still holds
+replies (a crash came before they were all sent) sends those instead."""
+
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, Update
+from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.runtime.update_unit import current_unit
@@ -14,38 +22,21 @@ from bot.services.updates import handled_replies
 logger = logging.getLogger("mentorbot.updates")
 
 
-class UpdateDedupeMiddleware(BaseMiddleware):
-    """A redelivered update whose changes were committed is not handled again.
-
-    The update id is recorded in the update's own transaction (bot/runtime/update_unit.py), and only
-    when that transaction writes (or changes the conversation state): if the changes were
-    committed, so was the id, and a second delivery is skipped; if they were rolled back
-    (crash, error), the id was too, and the redelivery is handled again. An update that wrote
-    nothing leaves no record (no write, so no wait for SQLite's single writer): a redelivery
-    of it is answered again, which changes nothing. A committed update whose record still holds
-    replies (a crash came before they were all sent) sends those instead."""
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        session: AsyncSession = data["session"]
-        update: Update = event  # type: ignore[assignment]  # an outer middleware of updates
-        bot_id = data["bot"].id
-        prefetched = data.get("prefetched")
-        handled, replies = ((prefetched.handled, prefetched.replies) if prefetched is not None
-                            else await handled_replies(session, bot_id, update.update_id))
-        unit = current_unit.get()
-        if unit is not None:
-            unit.update_id = update.update_id  # its commit records the update
-        if handled:
-            if replies and unit is not None:
-                logger.info("update %s was committed before its replies went out; sending them",
-                            update.update_id)
-                await unit.replay(replies)
-            else:
-                logger.info("update %s was already handled; skipped", update.update_id)
-            return None
-        return await handler(event, data)
+async def already_handled(session: AsyncSession, update: Update, data: dict[str, Any]) -> bool:
+    """True when the update must not be handled (again): its changes were committed (the
+    replies it still owed are sent here)."""
+    prefetched = data.get("prefetched")
+    handled, replies = ((prefetched.handled, prefetched.replies) if prefetched is not None
+                        else await handled_replies(session, data["bot"].id, update.update_id))
+    unit = current_unit.get()
+    if unit is not None:
+        unit.update_id = update.update_id  # its commit records the update
+    if not handled:
+        return False
+    if replies and unit is not None:
+        logger.info("update %s was committed before its replies went out; sending them",
+                    update.update_id)
+        await unit.replay(replies)
+    else:
+        logger.info("update %s was already handled; skipped", update.update_id)
+    return True

@@ -3,19 +3,17 @@
 Each update asked the database three things one after the other: whether its id was already
 handled (de-duplication), the sender's account, and (with the database storage) the
 conversation record. Here one statement asks all three, inside the update's transaction; the
-middlewares that need them take the answers from `data["prefetched"]` and ask themselves only
+steps that need them take the answers from `data["prefetched"]` and ask themselves only
 when it is not there (an update without a sender, a first contact: no account yet)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import TelegramObject
+from aiogram.types import Update
 from aiogram.types import User as TelegramUser
 from sqlalchemy import Select, bindparam, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,25 +49,18 @@ def _statement(with_user: bool, with_record: bool) -> Select[Any]:
     return statement
 
 
-class UpdatePrefetchMiddleware(BaseMiddleware):
-    """Registered right after DbSessionMiddleware."""
+class Prefetcher:
+    """Its statements, built once; `prefetch` is the first step inside the update's session."""
 
     def __init__(self, storage: BaseStorage) -> None:
         self.storage = storage if isinstance(storage, DatabaseStorage) else None
         self.statements = {(u, r): _statement(u, r) for u in (False, True)
                            for r in (False, True)}
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        session: AsyncSession = data["session"]
+    async def prefetch(self, session: AsyncSession, update: Update, data: dict[str, Any]) -> None:
         sender: TelegramUser | None = data.get("event_from_user")
         context: FSMContext | None = data.get("state")
-        values: dict[str, Any] = {"bot_id": data["bot"].id,
-                                  "update_id": event.update_id}  # type: ignore[attr-defined]  # an Update
+        values: dict[str, Any] = {"bot_id": data["bot"].id, "update_id": update.update_id}
         user_id = sender.id if sender is not None and not sender.is_bot else None
         with_user = user_id is not None
         if with_user:
@@ -83,4 +74,3 @@ class UpdatePrefetchMiddleware(BaseMiddleware):
         if key is not None and self.storage is not None:
             self.storage.remember(session, key, row[-1])
         data["prefetched"] = Prefetched(bool(row[0]), row[1], row[2] if with_user else None)
-        return await handler(event, data)
