@@ -12,8 +12,11 @@ busy event loop delivers it (even spacing alone let a request delayed by 10 ms m
 26 of 25). A slow server thus lowers the rate: 1 + latency seconds per 25 messages.
 
 - Interactive first: a request made inside `bulk_sending()` (the outbox sender) waits behind
-  every reply that is waiting, so a long announcement backlog does not hold up the answer to
-  someone who just tapped a button; replies take a slot each, the outbox gets the rest.
+  the replies that are waiting, so a long announcement backlog does not hold up the answer to
+  someone who just tapped a button. The outbox keeps a reserved share, one slot in
+  `INTERACTIVE_RUN + 1` (a fifth, 5/s of 25) while both wait, so a busy hour of conversations
+  does not starve reminders either (strict priority did: with 30 people talking to a bot the
+  outbox sent nothing until they stopped).
 - Per chat: each send is recorded per chat (`chat_wait`), and the outbox waits a chat's interval
   after *any* message to it, a reply included (1/s private, 20/min groups). Replies themselves
   are not held per chat: they answer a person who just acted, Telegram allows such short
@@ -27,8 +30,6 @@ several webhook instances each have their own; give each `SEND_PER_SECOND` / ins
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import time
 import weakref
 from collections import deque
@@ -72,6 +73,7 @@ from aiogram.methods import (
 from aiogram.methods.base import Response, TelegramType
 
 DEFAULT_MARGIN = 0.02
+INTERACTIVE_RUN = 4  # replies granted in a row while the outbox waits; then one for the outbox
 
 SENDING_METHODS: tuple[type[TelegramMethod[Any]], ...] = (
     SendMessage, SendPhoto, SendDocument, SendAudio, SendVideo, SendAnimation, SendVoice,
@@ -118,8 +120,9 @@ class SendBudget:
         self._sleep = sleep
         self._next = 0.0
         self._paused_until = 0.0
-        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
+        self._waiters: dict[Priority, deque[asyncio.Future[None]]] = {
+            Priority.INTERACTIVE: deque(), Priority.BULK: deque()}
+        self._run = 0  # replies granted since the outbox's last slot
         self._pump: asyncio.Task[None] | None = None
         self._in_flight = 0
         self._answered: deque[float] = deque()  # when the requests of the last second came back
@@ -157,12 +160,12 @@ class SendBudget:
         """Wait for a slot, replies before the outbox; `release()` when the request is over."""
         priority = _priority.get() if priority is None else priority
         now = self._monotonic()
-        if not self._waiters and self._wait(now) == 0:
+        if not any(self._waiters.values()) and self._wait(now) == 0:
             self._take(now, priority)
             return
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        heapq.heappush(self._waiters, (priority, next(self._order), future))
+        self._waiters[priority].append(future)
         if self._pump is None or self._pump.done():
             self._pump = loop.create_task(self._grant())
         try:
@@ -172,8 +175,22 @@ class SendBudget:
                 self.release()  # granted, then cancelled before it could use the slot
             raise
 
+    def _next_waiter(self) -> tuple[Priority, asyncio.Future[None]] | None:
+        """Replies first, but one slot in INTERACTIVE_RUN + 1 to the outbox while it waits."""
+        for queue in self._waiters.values():
+            while queue and queue[0].done():  # requests cancelled while waiting
+                queue.popleft()
+        replies, outbox = self._waiters[Priority.INTERACTIVE], self._waiters[Priority.BULK]
+        if replies and (not outbox or self._run < INTERACTIVE_RUN):
+            self._run += 1
+            return Priority.INTERACTIVE, replies.popleft()
+        if outbox:
+            self._run = 0
+            return Priority.BULK, outbox.popleft()
+        return None
+
     async def _grant(self) -> None:
-        while self._waiters:
+        while any(self._waiters.values()):
             now = self._monotonic()
             wait = self._wait(now)
             if wait is None:
@@ -184,10 +201,11 @@ class SendBudget:
             if wait > 0:
                 await self._sleep(wait)
                 continue
-            priority, _, future = heapq.heappop(self._waiters)
-            if future.done():  # its request was cancelled while waiting
-                continue
-            self._take(now, Priority(priority))
+            chosen = self._next_waiter()
+            if chosen is None:  # only cancelled waiters were left
+                return
+            priority, future = chosen
+            self._take(now, priority)
             future.set_result(None)
 
     def pause(self, seconds: float) -> None:

@@ -126,3 +126,22 @@ async def test_no_slot_while_the_budget_is_in_flight_or_answered_within_the_seco
     b.release()  # one answered now: it may have arrived just now
     await sixth
     assert t.now >= 102.0 + 1.0  # so the sixth waits a second from that answer
+
+
+async def test_a_flood_of_replies_leaves_the_outbox_a_fifth_not_nothing():
+    t = FakeTime()
+    b = budget(t)
+    order: list[Priority] = []
+
+    async def one(priority: Priority) -> None:
+        await b.acquire(priority)
+        order.append(priority)
+        b.release()
+
+    await b.acquire(Priority.INTERACTIVE)  # the budget is busy: everyone below queues
+    b.release()
+    tasks = [asyncio.create_task(one(Priority.BULK)) for _ in range(10)]
+    tasks += [asyncio.create_task(one(Priority.INTERACTIVE)) for _ in range(40)]
+    await asyncio.gather(*tasks)
+    assert order[:25].count(Priority.BULK) == 5  # one in five while both wait
+    assert order[:5].count(Priority.INTERACTIVE) == 4  # replies first
