@@ -39,6 +39,7 @@ async def run(messages: int, rate: float, server_limit: int | None, concurrency:
         base_url = await emu.start()
         settings = load_settings(database_url=database_url, telegram_api_base=base_url,
                                  bot_token=emu.token, outbox_global_per_second=rate,
+                                 send_per_second=max(rate, 25.0),
                                  outbox_concurrency=concurrency, _env_file=None)
         await upgrade_async(database_url)
         engine = create_engine(database_url)

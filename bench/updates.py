@@ -62,6 +62,9 @@ from bot.services.surveys import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+# SEND_PER_SECOND for the bots measured here: their capacity, not Telegram's ~30 messages/s
+# (bot/telegram/budget.py holds a real bot to SEND_PER_SECOND, 25 by default).
+UNLIMITED_SENDS = "1000000"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL",
                               "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 IDLE_SECONDS = 3.0  # the bot's idle CPU is measured this long before the closed loop
@@ -429,7 +432,8 @@ async def echo_bot(emulator: BotAPIEmulator) -> AsyncIterator[Probe]:
     dp = echo_dispatcher()
     probe = Probe(emulator)
     outermost(dp, probe.handled)
-    settings = Settings(telegram_api_base=emulator.base_url, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(telegram_api_base=emulator.base_url,  # type: ignore[call-arg]
+                        send_per_second=float(UNLIMITED_SENDS), _env_file=None)
     bot: Bot = create_bot(settings, token=emulator.token)
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1,
                                                 close_bot_session=False))
@@ -492,7 +496,9 @@ async def bot_process(kind: str, database_url: str | None, emulator: BotAPIEmula
            if not k.startswith(("BOT_", "DATABASE_", "REDIS_"))}
     env.update({"PYTHONPATH": str(root), "BOT_TOKEN": emulator.token,
                 "TELEGRAM_API_BASE": emulator.base_url or "", "LOG_LEVEL": "WARNING",
-                "BOT_MODE": "polling", "REDIS_URL": "", "BENCH_REPORT_FD": str(write_fd)})
+                "BOT_MODE": "polling", "REDIS_URL": "", "BENCH_REPORT_FD": str(write_fd),
+                # the bot's capacity is measured, not Telegram's limit: no send budget
+                "SEND_PER_SECOND": UNLIMITED_SENDS})
     if database_url:
         env["DATABASE_URL"] = database_url
     log = tempfile.TemporaryFile()
@@ -686,7 +692,8 @@ async def measure_memory(participations: int, updates: int) -> dict[str, Any]:
         await emulator.start()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": emulator.token,
                "TELEGRAM_API_BASE": emulator.base_url or "", "DATABASE_URL": database_url,
-               "LOG_LEVEL": "WARNING", "BOT_MODE": "polling", "REDIS_URL": ""}
+               "LOG_LEVEL": "WARNING", "BOT_MODE": "polling", "REDIS_URL": "",
+               "SEND_PER_SECOND": UNLIMITED_SENDS}
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -93,7 +93,11 @@ class Settings(BaseSettings):
     # share one Redis database keep apart by giving each its own prefix.
     redis_key_prefix: str = Field(default="fsm", min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
 
-    # Outbox delivery (bot-initiated messages). Defaults stay under Telegram's limits.
+    # Every message the bot sends a second, replies and outbox together (one budget, replies
+    # first; bot/telegram/budget.py), with headroom under Telegram's ~30.
+    send_per_second: float = Field(default=25.0, gt=0)
+    # Outbox delivery (bot-initiated messages). Defaults stay under Telegram's limits; the
+    # outbox's global rate is a cap on its own share of SEND_PER_SECOND.
     outbox_global_per_second: float = Field(default=25.0, gt=0)
     outbox_private_per_second: float = Field(default=1.0, gt=0)
     outbox_group_per_minute: float = Field(default=20.0, gt=0)

@@ -16,6 +16,9 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
+    # The name in the genitive for printed letters («Лицея «Вектор»»), as its creator confirmed
+    # it; NULL (organisations older than 0022) means computed when needed.
+    name_genitive: Mapped[str | None] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16))  # school, college, other
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,6 +14,10 @@ class OrgKindCallback(CallbackData, prefix="ok"):
     kind: str
 
 
+class OrgGenitiveCallback(CallbackData, prefix="og"):
+    """The proposed genitive of a new organisation's name is right (it is in the state)."""
+
+
 class OrgZoneCallback(CallbackData, prefix="oz"):
     index: int
 

@@ -108,7 +108,8 @@ def _layout(letter: Letter, translator: Translator, scale: float) -> tuple[FPDF,
     pdf.set_y(pdf.get_y() + 18 * scale)
     pdf.set_text_color(*TEXT)
     pdf.set_font(FONT, "", 13 * scale)
-    gratitude = _text(translator, "letter.gratitude", locale, organisation=letter.organisation)
+    gratitude = _text(translator, "letter.gratitude", locale,
+                      organisation=letter.organisation_after_administration)
     pdf.multi_cell(width, 7 * scale, gratitude, align="C")
 
     pdf.set_y(pdf.get_y() + 8 * scale)

@@ -5,7 +5,10 @@
 - per chat: the next send to a chat starts at least one interval after the previous send to it
   *finished* (1/s for private chats, 20/min for groups), which holds however long the request
   took on the wire;
-- a 429 pauses every sender for `retry_after`.
+- a 429 pauses every sender for `retry_after`;
+- `shared_chat_wait` (the Bot's send budget, bot/telegram/budget.py) adds the chat's pace counted
+  over every message to it, the handlers' replies included. The budget also holds the whole
+  bot, replies and outbox together, to SEND_PER_SECOND, replies first.
 
 Times come from an injectable monotonic clock and sleep, so tests can run it without waiting."""
 
@@ -27,6 +30,7 @@ class RateLimiter:
         margin: float = DEFAULT_MARGIN,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared_chat_wait: Callable[[int], float] | None = None,
     ) -> None:
         factor = 1.0 - margin
         self.global_interval = 1.0 / (global_per_second * factor)
@@ -40,6 +44,7 @@ class RateLimiter:
         self._paused_until = 0.0
         self._chat_ready: dict[int, float] = {}
         self._global_lock = asyncio.Lock()
+        self._shared_chat_wait = shared_chat_wait
         self.pauses = 0
 
     def interval_for(self, chat_id: int) -> float:
@@ -56,7 +61,9 @@ class RateLimiter:
         return max(0.0, self._paused_until - self._monotonic())
 
     def chat_wait(self, chat_id: int) -> float:
-        return max(0.0, self._chat_ready.get(chat_id, 0.0) - self._monotonic())
+        own = self._chat_ready.get(chat_id, 0.0) - self._monotonic()
+        shared = self._shared_chat_wait(chat_id) if self._shared_chat_wait else 0.0
+        return max(0.0, own, shared)
 
     async def wait_chat(self, chat_id: int) -> None:
         """Wait for the chat's own pace (and a flood-control pause), not for a global slot."""

@@ -42,6 +42,7 @@ from bot.delivery.render import Rendered, Renderer, RenderError
 from bot.delivery.store import ClaimedMessage, OutboxStore
 from bot.i18n import Translator
 from bot.services.notices.outbox import EXPIRED, UNREACHABLE
+from bot.telegram.budget import budget_of, bulk_sending
 from bot.telegram.retry import raw_flood_control
 
 logger = logging.getLogger("mentorbot.delivery")
@@ -118,9 +119,11 @@ class OutboxSender:
                       sessionmaker: async_sessionmaker[AsyncSession], translator: Translator,
                       clock: Clock | None = None, renderer: Renderer | None = None,
                       **overrides: object) -> OutboxSender:
+        budget = budget_of(bot)
         limiter = RateLimiter(settings.outbox_global_per_second,
                               settings.outbox_private_per_second,
-                              settings.outbox_group_per_minute)
+                              settings.outbox_group_per_minute,
+                              shared_chat_wait=budget.chat_wait if budget else None)
         renderer = renderer or Renderer(translator, settings.default_locale,
                                         settings.default_timezone)
         options: dict[str, object] = {
@@ -245,7 +248,8 @@ class OutboxSender:
             async with self._semaphore:
                 await self.limiter.acquire(chat_id)
                 try:
-                    with raw_flood_control():
+                    # The outbox waits behind replies for the bot's one budget of sends.
+                    with raw_flood_control(), bulk_sending():
                         sent = await self._send(chat_id, rendered)
                 except TelegramRetryAfter as exc:
                     stats.rate_limited += 1

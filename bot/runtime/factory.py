@@ -27,7 +27,7 @@ from bot.runtime.polling import SafePollingDispatcher
 from bot.runtime.routers import create_root_router
 from bot.runtime.update_journal import UpdateJournal
 from bot.runtime.update_unit import AfterCommitRequests
-from bot.telegram import commands
+from bot.telegram import budget, commands
 from bot.telegram.repeats import RepeatIsSuccess
 from bot.telegram.retry import RetryAfterMiddleware
 from bot.telegram.session import JsonBodySession
@@ -53,6 +53,11 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
     session.middleware(AfterCommitRequests())
     session.middleware(RetryAfterMiddleware())
     session.middleware(RepeatIsSuccess())
+    # Innermost: every message that really goes out takes a slot of the bot's one budget,
+    # replies before the outbox (bot/telegram/budget.py).
+    budget.install(session, budget.SendBudget(settings.send_per_second,
+                                              settings.outbox_private_per_second,
+                                              settings.outbox_group_per_minute))
     pin_response_types()
     return Bot(secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 

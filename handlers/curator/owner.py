@@ -10,7 +10,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks.curator import OrgKindCallback, OrgLinkCallback, OrgZoneCallback
+from bot.callbacks.curator import (
+    OrgGenitiveCallback,
+    OrgKindCallback,
+    OrgLinkCallback,
+    OrgZoneCallback,
+)
 from bot.config import Settings
 from bot.db import AsyncSession
 from bot.i18n import BoundTranslator
@@ -22,12 +27,13 @@ from bot.services.programmes import curation, programmes
 from bot.services.programmes.programmes import ORGANISATION_KINDS
 from handlers.curator import views as kb
 from handlers.shared.guards import OwnerGuard
-from handlers.shared.pressed import in_chat
+from handlers.shared.pressed import editable, in_chat
 from models import Organisation
 
 
 class NewOrganisation(StatesGroup):
     name = State()
+    genitive = State()  # the name after «Администрация …» on letters: confirmed or typed
     kind = State()
     zone = State()
 
@@ -71,13 +77,45 @@ def create_router(settings: Settings) -> Router:
         except DomainError:
             await message.answer(t("org.error.name", max=programmes.MAX_TITLE))
             return
-        await state.update_data(name=name)
-        await state.set_state(NewOrganisation.kind)
-        await message.answer(t("owner.new.ask_kind"), reply_markup=kb.organisation_kinds(t))
+        proposal = programmes.propose_genitive(name)
+        await state.update_data(name=name, proposal=proposal)
+        await state.set_state(NewOrganisation.genitive)
+        await message.answer(t("owner.new.ask_genitive", proposal=proposal),
+                             reply_markup=kb.genitive_confirm(t))
 
     @router.message(NewOrganisation.name)
     async def name_not_text(message: Message, t: BoundTranslator) -> None:
         await message.answer(t("owner.new.ask_name"))
+
+    async def genitive_chosen(message: Message, state: FSMContext, t: BoundTranslator,
+                              genitive: str) -> None:
+        await state.update_data(genitive=genitive)
+        await state.set_state(NewOrganisation.kind)
+        await message.answer(t("owner.new.ask_kind"), reply_markup=kb.organisation_kinds(t))
+
+    @router.callback_query(NewOrganisation.genitive, OrgGenitiveCallback.filter())
+    async def genitive_confirmed(query: CallbackQuery, state: FSMContext,
+                                 t: BoundTranslator) -> None:
+        message = editable(query)
+        data = await state.get_data()
+        await query.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        await genitive_chosen(message, state, t, data["proposal"])
+
+    @router.message(NewOrganisation.genitive, F.text)
+    async def genitive_typed(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        try:
+            genitive = programmes.clean_organisation_name(message.text or "")
+        except DomainError:
+            await message.answer(t("org.error.name", max=programmes.MAX_TITLE))
+            return
+        await genitive_chosen(message, state, t, genitive)
+
+    @router.message(NewOrganisation.genitive)
+    async def genitive_not_text(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+        data = await state.get_data()
+        await message.answer(t("owner.new.ask_genitive", proposal=data["proposal"]),
+                             reply_markup=kb.genitive_confirm(t))
 
     @router.message(NewOrganisation.kind)
     @router.message(NewOrganisation.zone)
@@ -102,11 +140,13 @@ def create_router(settings: Settings) -> Router:
             raise AccessDenied()
         data = await state.get_data()
         organisation = await programmes.create_organisation(
-            session, data["name"], data["kind"], RUSSIAN_ZONES[callback_data.index][0])
+            session, data["name"], data["kind"], RUSSIAN_ZONES[callback_data.index][0],
+            name_genitive=data.get("genitive"))
         await state.clear()
         await query.answer()
         await message.answer(t("owner.new.done", name=organisation.name,
-                               zone=organisation.timezone))
+                               zone=organisation.timezone,
+                               genitive=programmes.name_in_genitive(organisation)))
         await message.answer(await curator_link_text(bot, session, organisation, t))
 
     @router.callback_query(OrgLinkCallback.filter())

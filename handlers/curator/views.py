@@ -17,6 +17,7 @@ from bot.callbacks.curator import (
     MaterialAction,
     MaterialCallback,
     NewProgrammeOrgCallback,
+    OrgGenitiveCallback,
     OrgKindCallback,
     OrgLinkCallback,
     OrgZoneCallback,
@@ -48,6 +49,12 @@ def organisation_kinds(t: BoundTranslator) -> InlineKeyboardMarkup:
     for kind in ORGANISATION_KINDS:
         builder.button(text=t.plain(f"owner.kind.{kind}"), callback_data=OrgKindCallback(kind=kind))
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def genitive_confirm(t: BoundTranslator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("owner.new.genitive_ok"), callback_data=OrgGenitiveCallback())
     return builder.as_markup()
 
 

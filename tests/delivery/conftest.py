@@ -55,9 +55,15 @@ async def emu() -> AsyncIterator[BotAPIEmulator]:
     await emulator.stop()
 
 
-def emulator_bot(settings: Settings, emu: BotAPIEmulator) -> Bot:
-    # The production Bot (RetryAfterMiddleware on its session) pointed at the emulator.
-    configured = settings.model_copy(update={"telegram_api_base": emu.base_url})
+def emulator_bot(settings: Settings, emu: BotAPIEmulator, send_per_second: float | None = None
+                 ) -> Bot:
+    # The production Bot (RetryAfterMiddleware, the send budget on its session) pointed at the
+    # emulator; the budget follows the outbox's rate when a test sends faster than 25/s.
+    update: dict[str, Any] = {"telegram_api_base": emu.base_url}
+    rate = send_per_second or settings.outbox_global_per_second
+    if rate > settings.send_per_second:
+        update["send_per_second"] = rate
+    configured = settings.model_copy(update=update)
     return create_bot(configured, token=emu.token)
 
 
@@ -68,7 +74,7 @@ async def make_sender(settings: Settings, db, translator, clock
 
     def factory(emu: BotAPIEmulator, *, global_per_second: float = 25.0,
                 use_clock: bool = True, **options: Any) -> OutboxSender:
-        bot = emulator_bot(settings, emu)
+        bot = emulator_bot(settings, emu, send_per_second=global_per_second)
         bots.append(bot)
         options.setdefault("backoff_base", 0.05)
         return OutboxSender(

@@ -61,7 +61,7 @@ async def test_two_concurrent_senders_never_send_a_row_twice(pg, pg_url, setting
         await enqueue_texts(pg, ids)
 
         def sender(sessionmaker):
-            bot = emulator_bot(settings, emu)
+            bot = emulator_bot(settings, emu, send_per_second=150)
             bots.append(bot)
             return OutboxSender(bot=bot, sessionmaker=sessionmaker, clock=clock,
                                 renderer=Renderer(translator, "ru", "Europe/Moscow"),

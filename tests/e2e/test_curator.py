@@ -83,6 +83,8 @@ async def test_owner_curator_programme_link_and_participant_reach_consent(live, 
     await owner.send("/neworg")
     await owner.wait_messages(1)
     await owner.send("Гимназия №7")
+    await owner.wait_messages(1)
+    await owner.press(t("owner.new.genitive_ok"))
     (kinds,) = await owner.wait_messages(1)
     assert t("owner.kind.college") in kinds.buttons
     await owner.press(t("owner.kind.school"))

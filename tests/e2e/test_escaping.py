@@ -24,6 +24,7 @@ from models.base import utcnow
 from tests.digest.seed import seed
 from tests.e2e.helpers import answered, press, press_data
 from tests.roadmapflow.test_roadmap_bot import add_person, setup
+from tests.texts import t
 
 OWNER = 520
 CURATOR = 701
@@ -91,6 +92,9 @@ async def test_orgs_materials_plan_and_pair_picker_buttons_show_names_as_typed(s
         await owner.send("/neworg")
         await owner.wait_messages(1)
         await owner.send(AMP)
+        (proposal,) = await owner.wait_messages(1)
+        assert "Администрация Школы «Бета» & Co выражает" in proposal.text  # escaped, as typed
+        await owner.press(t("owner.new.genitive_ok"))
         await owner.wait_messages(1)
         await owner.press("Школа")
         await owner.wait_messages(1)

@@ -136,5 +136,9 @@ async def test_status_at_the_organisation_name_step_is_not_an_organisation(live,
     assert len(names) == before and not [n for n in names if n.startswith("/")]
     # The step stayed after the unknown command: a real name is taken.
     await owner.send("Гимназия №7")
-    (kinds,) = await owner.wait_messages(1)
-    assert t("owner.kind.school") in kinds.buttons
+    (proposal,) = await owner.wait_messages(1)
+    assert "Администрация Гимназии №7 выражает" in proposal.text
+    # A command at the genitive step is a command, not the genitive either.
+    await owner.send("/orgs")
+    listing, note = await owner.wait_messages(2)
+    assert note.text == t("steps.left")

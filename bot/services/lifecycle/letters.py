@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.notices import outbox
+from bot.services.programmes import programmes
 from models import Curator, Organisation, Pair, PairState, Participation, Programme, User
 
 GENERATOR = "letter_pdf"
@@ -34,6 +35,14 @@ class Letter:
     curator_name: str
     issued_on: date
     locale: str = "ru"
+    # How the organisation reads after «Администрация …» in the letter's language: the
+    # genitive in Russian («Лицея «Вектор»»), the name as it is in English. Empty (letters
+    # queued before it existed): the name.
+    organisation_genitive: str = ""
+
+    @property
+    def organisation_after_administration(self) -> str:
+        return self.organisation_genitive or self.organisation
 
 
 def filename(index: int, letter: Letter) -> str:
@@ -71,6 +80,8 @@ async def prepare(session: AsyncSession, programme: Programme, participation_ids
                   curator_user_id: int, issued_on: date, locale: str = "ru"
                   ) -> list[tuple[Participation, User | None, Letter]]:
     organisation = await session.get_one(Organisation, programme.organisation_id)
+    # Russian declines the name after «Администрация»; English and others use it as it is.
+    in_letter = programmes.name_in_genitive(organisation) if locale == "ru" else organisation.name
     curator_name = await _curator_name(session, programme.organisation_id, curator_user_id)
     rows = (await session.execute(
         select(Participation, User).outerjoin(User, User.id == Participation.user_id)
@@ -81,7 +92,8 @@ async def prepare(session: AsyncSession, programme: Programme, participation_ids
     return [(participation, user, Letter(
         organisation=organisation.name, full_name=participation.full_name or "",
         programme=programme.title, starts_on=programme.starts_on, ends_on=programme.ends_on,
-        curator_name=curator_name, issued_on=issued_on, locale=locale))
+        curator_name=curator_name, issued_on=issued_on, locale=locale,
+        organisation_genitive=in_letter))
         for participation, user in rows]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import DomainError
+from bot.services.programmes import genitive
 from bot.services.programmes.forms import is_valid_form
 from models import ConsentText, ConsentTextBody, Curator, Organisation, Programme
 
@@ -60,13 +61,34 @@ class ProgrammeCard:
     curator_chat_id: int | None
 
 
-async def create_organisation(session: AsyncSession, name: str, kind: str, timezone: str) -> Organisation:
+def clean_organisation_name(name: str) -> str:
     name = " ".join(name.split())
     if not name or len(name) > MAX_TITLE:
         raise DomainError("org.error.name", max=MAX_TITLE)
+    return name
+
+
+def propose_genitive(name: str) -> str:
+    """The genitive to offer for confirmation when an organisation is created."""
+    return genitive.genitive(clean_organisation_name(name))
+
+
+def name_in_genitive(organisation: Organisation) -> str:
+    """What a Russian letter prints after «Администрация»: the confirmed genitive, or for an
+    organisation created before it was asked for (NULL), the one computed now."""
+    return organisation.name_genitive or genitive.genitive(organisation.name)
+
+
+async def create_organisation(session: AsyncSession, name: str, kind: str, timezone: str,
+                              name_genitive: str | None = None) -> Organisation:
+    """`name_genitive`: as the creator confirmed or typed it; None computes it."""
+    name = clean_organisation_name(name)
     if kind not in ORGANISATION_KINDS:
         raise ValueError(kind)
-    organisation = Organisation(name=name, kind=kind, timezone=timezone)
+    in_genitive = (clean_organisation_name(name_genitive) if name_genitive is not None
+                   else genitive.genitive(name))
+    organisation = Organisation(name=name, name_genitive=in_genitive, kind=kind,
+                                timezone=timezone)
     session.add(organisation)
     await session.flush()
     return organisation

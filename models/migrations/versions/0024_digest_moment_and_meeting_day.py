@@ -1,7 +1,7 @@
 """the digest's first moment and last week; meetings logged without a time
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-05 19:30:00
 
 - programmes.digest_since: the weekly digest is due only at moments from here on (set when a
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0024'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
