@@ -167,6 +167,7 @@ def button_table(w: World) -> dict[type, tuple[Callable[[], CallbackData], set[s
 
         cc.OrgKindCallback: (lambda: cc.OrgKindCallback(kind="school"), set(), STALE),
         cc.OrgZoneCallback: (lambda: cc.OrgZoneCallback(index=0), set(), STALE),
+        cc.OrgGenitiveCallback: (lambda: cc.OrgGenitiveCallback(), set(), STALE),
         cc.NewProgrammeOrgCallback: (lambda: cc.NewProgrammeOrgCallback(
             organisation_id=w.organisation), set(), STALE),
         cc.FormPickCallback: (lambda: cc.FormPickCallback(index=0), set(), STALE),

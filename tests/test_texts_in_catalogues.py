@@ -20,6 +20,8 @@ READS_RUSSIAN_FILES = {
     "bot/services/roadmap/tables.py": "the Russian column headers of a roadmap table",
     "bot/services/roadmap/importer.py": "section headings («Этап 1») between a table's rows",
     "bot/services/roadmap/responsible.py": "the letters of Russian names (character classes)",
+    "bot/services/programmes/genitive.py": "the letters of Russian words (a character class) of "
+                                           "an organisation's name it declines",
     # English notes of the operator's CLI that quote the Russian word of the file they are about;
     # the bot shows the code's translation (roadmap.warning.<code>) instead.
     "bot/services/roadmap/notes.py": "quotes «с», «по», «до» of the file in English CLI notes",

@@ -18,6 +18,7 @@ from bot.clock import ManualClock
 from bot.emulator.live import live_bot
 from bot.services.people import users
 from bot.services.programmes import programmes
+from handlers.shared.consent import create_programme
 from models import Organisation, Pair, PairState
 from tests.e2e.helpers import press, pressed_data, say
 from tests.e2e.world import T0, World
@@ -104,7 +105,7 @@ async def test_the_owner_confirms_the_genitive_and_the_letter_prints_it(world_wi
     async with live.app.sessionmaker() as session, session.begin():
         organisation = await session.scalar(select(Organisation).where(
             Organisation.name == "Лицей «Вектор»"))
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, live.app.translator, organisation_id=organisation.id,
             title="Наставничество 2026", starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31),
             forms=["teacher_teacher"])
@@ -149,7 +150,7 @@ async def test_an_english_letter_uses_the_name_as_it_is(world_with_owner, emulat
 
     async with live.app.sessionmaker() as session, session.begin():
         organisation = await session.scalar(select(Organisation))
-        programme = await programmes.create_programme(
+        programme = await create_programme(
             session, live.app.translator, organisation_id=organisation.id,
             title="Mentoring 2026", starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31),
             forms=["teacher_teacher"])
