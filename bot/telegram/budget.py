@@ -4,8 +4,8 @@ Telegram lets a bot send about 30 messages a second in all. The outbox paced its
 (bot/delivery/rate_limit.py), but a handler's replies were not counted: with the curator alone
 answering during an announcement the bot reached 28-29 a second. This session middleware is the
 single choke point: every sending method (send*, copy, forward, edit*) takes a slot of one
-`SendBudget` before it goes out: `SEND_PER_SECOND` (25) a second less a 2 % margin, spaced
-evenly, and never a slot while `SEND_PER_SECOND` requests are in flight or came back within the
+`SendBudget` before it goes out: `SEND_PER_SECOND` (25) a second less a 2 % margin (the
+outbox's slots spaced evenly; a reply's few messages go at once), and never a slot while `SEND_PER_SECOND` requests are in flight or came back within the
 last second. A request reaches the server between its slot and its answer, so any one-second
 window at the Bot API server holds at most `SEND_PER_SECOND`, however late the network or a
 busy event loop delivers it (even spacing alone let a request delayed by 10 ms make a window of
@@ -103,7 +103,8 @@ def bulk_sending() -> Iterator[None]:
 
 
 class SendBudget:
-    """Slots spaced evenly at `per_second` x (1 - margin), granted to the most urgent waiter."""
+    """At most `per_second` requests in any one-second window, granted to the most urgent
+    waiter; the outbox's slots also spaced evenly at `per_second` x (1 - margin)."""
 
     def __init__(self, per_second: float = 25.0, private_per_second: float = 1.0,
                  group_per_minute: float = 20.0, margin: float = DEFAULT_MARGIN,
@@ -137,9 +138,12 @@ class SendBudget:
         self._in_flight += 1
         self.granted[priority] += 1
 
-    def _wait(self, now: float) -> float | None:
-        """Seconds until a slot is free; None: only an answer to a request in flight frees one."""
-        spacing = max(self._next, self._paused_until) - now
+    def _wait(self, now: float, priority: Priority) -> float | None:
+        """Seconds until a slot is free; None: only an answer to a request in flight frees one.
+        The outbox's slots are spaced evenly; a reply is not (it answers someone waiting, a few
+        messages at once): the one-second window below is what holds the limit for both."""
+        spaced = self._next if priority is Priority.BULK else 0.0
+        spacing = max(spaced, self._paused_until) - now
         while self._answered and self._answered[0] <= now - 1.0:
             self._answered.popleft()
         if self._in_flight + len(self._answered) < self.capacity:
@@ -160,7 +164,7 @@ class SendBudget:
         """Wait for a slot, replies before the outbox; `release()` when the request is over."""
         priority = _priority.get() if priority is None else priority
         now = self._monotonic()
-        if not any(self._waiters.values()) and self._wait(now) == 0:
+        if not any(self._waiters.values()) and self._wait(now, priority) == 0:
             self._take(now, priority)
             return
         loop = asyncio.get_running_loop()
@@ -175,24 +179,27 @@ class SendBudget:
                 self.release()  # granted, then cancelled before it could use the slot
             raise
 
-    def _next_waiter(self) -> tuple[Priority, asyncio.Future[None]] | None:
+    def _next_priority(self) -> Priority | None:
         """Replies first, but one slot in INTERACTIVE_RUN + 1 to the outbox while it waits."""
         for queue in self._waiters.values():
             while queue and queue[0].done():  # requests cancelled while waiting
                 queue.popleft()
         replies, outbox = self._waiters[Priority.INTERACTIVE], self._waiters[Priority.BULK]
         if replies and (not outbox or self._run < INTERACTIVE_RUN):
-            self._run += 1
-            return Priority.INTERACTIVE, replies.popleft()
-        if outbox:
-            self._run = 0
-            return Priority.BULK, outbox.popleft()
-        return None
+            return Priority.INTERACTIVE
+        return Priority.BULK if outbox else None
+
+    def _next_waiter(self, priority: Priority) -> asyncio.Future[None]:
+        self._run = self._run + 1 if priority is Priority.INTERACTIVE else 0
+        return self._waiters[priority].popleft()
 
     async def _grant(self) -> None:
         while any(self._waiters.values()):
+            priority = self._next_priority()
+            if priority is None:  # only cancelled waiters were left
+                return
             now = self._monotonic()
-            wait = self._wait(now)
+            wait = self._wait(now, priority)
             if wait is None:
                 self._released = self._released or asyncio.Event()
                 self._released.clear()
@@ -201,10 +208,7 @@ class SendBudget:
             if wait > 0:
                 await self._sleep(wait)
                 continue
-            chosen = self._next_waiter()
-            if chosen is None:  # only cancelled waiters were left
-                return
-            priority, future = chosen
+            future = self._next_waiter(priority)
             self._take(now, priority)
             future.set_result(None)
 

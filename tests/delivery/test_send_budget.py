@@ -103,12 +103,33 @@ async def test_a_cancelled_waiter_gives_its_slot_to_the_next():
     b = budget(t)
     await b.acquire()
     b.release()
-    first = asyncio.create_task(b.acquire(Priority.INTERACTIVE))
+    with bulk_sending():
+        await b.acquire()  # the outbox's next slot is now an interval away
+    b.release()
+    first = asyncio.create_task(b.acquire(Priority.BULK))
     second = asyncio.create_task(b.acquire(Priority.BULK))
     await asyncio.sleep(0)
     first.cancel()
     await second
-    assert b.granted == {Priority.INTERACTIVE: 1, Priority.BULK: 1}
+    assert b.granted == {Priority.INTERACTIVE: 1, Priority.BULK: 2}
+
+
+async def test_a_replys_few_messages_go_at_once_the_outbox_stays_spaced():
+    """A person who acted gets the reply's messages without 40 ms between each; the one-second
+    window still holds the budget for everything."""
+    t = FakeTime()
+    b = budget(t)
+    start = t.now
+    for _ in range(3):
+        await b.acquire(Priority.INTERACTIVE)
+        b.release()
+    assert t.now == start
+    with bulk_sending():
+        await b.acquire()
+        b.release()
+        await b.acquire()
+        b.release()
+    assert t.now - start >= b.interval
 
 
 async def test_no_slot_while_the_budget_is_in_flight_or_answered_within_the_second():
