@@ -95,6 +95,9 @@ async def _organisation(session: AsyncSession, translator: Translator, name: str
         starts_on=today - timedelta(days=80), ends_on=ends_on or today + timedelta(days=200),
         forms=["teacher_teacher"])
     programme.state = state
+    # As a curator's binding does: no weekly digest of a moment before now (the bot's own minute
+    # job runs on the real clock here and would send this real week's to the curators).
+    programme.digest_since = datetime.now(UTC)
     return organisation.id, programme.id
 
 
