@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.callbacks.region import RegionAction, RegionCallback
-from bot.clock import ManualClock
+from bot.clock import Clock, ManualClock
 from bot.emulator.live import live_bot
 from bot.services.region import access as region_access
 from models import (
@@ -246,8 +246,17 @@ async def test_coordinator_reads_region_report_digest_and_nudges(settings, emula
 
 
 async def test_weekly_digest_at_the_chosen_day_and_time(settings, emulator):
-    async with live_bot(owned(settings), emulator) as live:
-        now = datetime.now(UTC)
+    now = datetime.now(UTC)
+    # last week's Wednesday 10:00 Moscow time (07:00 UTC): always in the past
+    wednesday = this_monday(now) - timedelta(days=5) + timedelta(hours=10)
+
+    def quiet_jobs(app) -> None:
+        # The bot's own jobs run an hour before that moment: on the real clock they would send
+        # this real week's digest meanwhile (the test asks for each week's itself).
+        app.dispatcher["scheduler"].clock = ManualClock(wednesday - timedelta(hours=1))
+
+    async with live_bot(owned(settings), emulator, quiet_jobs) as live:
+        live.app.dispatcher["scheduler"].sender.clock = Clock()  # delivery on the real clock
         await seeded(live, now)
         coordinator = await invited(live, emulator)
         await coordinator.send("/region")
@@ -259,9 +268,6 @@ async def test_weekly_digest_at_the_chosen_day_and_time(settings, emulator):
         await press(live, coordinator, "10:00")
         assert coordinator.last_message.text == \
             "Сохранено: дайджест региона «Кировская область» — Среда, 10:00."
-        # last week's Wednesday 10:00 Moscow time (07:00 UTC): always in the past
-        wednesday = this_monday(now) - timedelta(days=5) + timedelta(hours=10)
-
         def job(moment: datetime) -> JobContext:
             return JobContext(live.app.settings, live.app.sessionmaker, live.app.translator,
                               ManualClock(moment), live.bot,
