@@ -22,17 +22,15 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 from aiohttp import web
 from sqlalchemy import select, text
 
 from bench.digest import NOW, seed
-from bench.updates import postgres_database
+from bench.updates import on_each_backend
 from bot.clock import ManualClock
 from bot.db import create_engine, create_sessionmaker
 from bot.emulator import web_app
@@ -43,7 +41,6 @@ from bot.services.people import users
 from bot.services.programmes import programmes
 from handlers.dashboard.http import DashboardContext, add_routes
 from models import Pair, Programme
-from models.migrate import upgrade
 
 TARGET_S = 0.2
 TOKEN = "123456789:bench-token"
@@ -139,17 +136,7 @@ def _line(result: dict) -> str:
 async def run(args: argparse.Namespace) -> list[dict]:
     sizes = {"pairs": args.pairs, "meetings": args.meetings, "participants": args.participants,
              "requests": args.requests, "analyze": not args.no_analyze}
-    found = []
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        await asyncio.to_thread(upgrade, url)
-        found.append(await measure(url, **sizes))
-    if not args.no_postgres:
-        async with postgres_database() as url:
-            if url is not None:
-                await asyncio.to_thread(upgrade, url)
-                found.append(await measure(url, **sizes))
-    return found
+    return await on_each_backend(measure, args.no_postgres, **sizes)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,15 +36,13 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 
 from bench.digest import NOW, seed
-from bench.updates import postgres_database
+from bench.updates import on_each_backend
 from bot.db import create_engine, create_sessionmaker
 from bot.delivery.render import Renderer
 from bot.i18n import create_translator
@@ -52,7 +50,6 @@ from bot.services.notices import digest
 from bot.services.reports import programme_stats
 from handlers.curator.digest import send_report
 from models import Base, Programme
-from models.migrate import upgrade
 
 FIGURES_TARGET_S = 0.3
 REPORT_TARGET_S = 5.0
@@ -149,17 +146,7 @@ async def measure(url: str, *, pairs: int, meetings: int, participants: int, run
 async def run(args: argparse.Namespace) -> list[dict]:
     sizes = {"pairs": args.pairs, "meetings": args.meetings, "participants": args.participants,
              "runs": args.runs, "analyze": args.analyze}
-    found = []
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        await asyncio.to_thread(upgrade, url)
-        found.append(await measure(url, **sizes))
-    if not args.no_postgres:
-        async with postgres_database() as url:
-            if url is not None:
-                await asyncio.to_thread(upgrade, url)
-                found.append(await measure(url, **sizes))
-    return found
+    return await on_each_backend(measure, args.no_postgres, **sizes)
 
 
 def _ok(result: dict) -> bool:

@@ -641,6 +641,25 @@ async def postgres_database() -> AsyncIterator[str | None]:
         await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+async def on_each_backend(measure: Callable[..., Awaitable[dict]], no_postgres: bool,
+                          **sizes: Any) -> list[dict]:
+    """`measure(url, **sizes)` on a fresh migrated SQLite file, then (unless `no_postgres`) on a
+    fresh migrated PostgreSQL database when one is reachable."""
+    from models.migrate import upgrade
+
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        await asyncio.to_thread(upgrade, url)
+        found.append(await measure(url, **sizes))
+    if not no_postgres:
+        async with postgres_database() as url:
+            if url is not None:
+                await asyncio.to_thread(upgrade, url)
+                found.append(await measure(url, **sizes))
+    return found
+
+
 # --- memory of one bot process with 50,000 participations ------------------------------------
 
 async def seed_participations(database_url: str, count: int) -> None:
