@@ -63,6 +63,12 @@ class DeliveryScheduler:
         self._is_leader = False
         self._send_task: asyncio.Task[Any] | None = None
         self._wake_again = False
+        # Elections and stopping take turns: an election already triggered when stop() begins
+        # (APScheduler's shutdown does not cancel a job it has just started) once re-acquired
+        # the leader lock after stop() released it, leaving a sender running and the lock held
+        # by a closed bot.
+        self._election = asyncio.Lock()
+        self._stopping = False
 
     @property
     def is_leader(self) -> bool:
@@ -79,6 +85,7 @@ class DeliveryScheduler:
 
     async def start(self, bot: Bot) -> None:
         self.bot = bot
+        self._stopping = False
         self.sender = (self.sender_factory(bot) if self.sender_factory else
                        OutboxSender.from_settings(self.settings, bot, self.sessionmaker,
                                                   self.translator, clock=self.clock))
@@ -104,13 +111,16 @@ class DeliveryScheduler:
                     ", ".join(j.id for j in scheduler.get_jobs()))
 
     async def stop(self, grace: float = 10.0) -> None:
+        self._stopping = True  # an election triggered from here on does nothing
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.scheduler = None
-        was_leader, self._is_leader = self._is_leader, False  # no new sender runs from here
+        async with self._election:  # one in progress finishes first
+            was_leader, self._is_leader = self._is_leader, False  # no new sender runs from here
         await self._stop_sending(grace)
         if was_leader:
-            await self.lock.release()
+            async with self._election:
+                await self.lock.release()
 
     async def _stop_sending(self, grace: float) -> None:
         task = self._send_task
@@ -127,6 +137,11 @@ class DeliveryScheduler:
     # -- leadership ---------------------------------------------------------------------------
 
     async def _elect(self) -> None:
+        async with self._election:
+            if not self._stopping:
+                await self._elect_once()
+
+    async def _elect_once(self) -> None:
         if self._is_leader:
             if not await self.lock.still_held():
                 logger.error("scheduler: leadership lost; sending stops")

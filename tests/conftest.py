@@ -403,6 +403,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 TEARDOWN_WATCH = float(os.environ.get("TEST_TEARDOWN_WATCH", "60"))
 
 
+def _awaiting(coroutine: object) -> list[str]:
+    """Where a suspended coroutine waits, down its whole chain of awaits (a task's own stack
+    shows only its outermost frame). An `async_generator_asend` (what `__anext__()` returns)
+    does not expose its generator: it is found among the objects it refers to."""
+    import gc
+    import inspect
+
+    lines: list[str] = []
+    seen: set[int] = set()
+    current = coroutine
+    while current is not None and id(current) not in seen and len(lines) < 200:
+        seen.add(id(current))
+        frame = (getattr(current, "cr_frame", None) or getattr(current, "gi_frame", None)
+                 or getattr(current, "ag_frame", None))
+        if frame is not None:
+            lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} in "
+                         f"{frame.f_code.co_name}\n")
+        following = next((getattr(current, name) for name in
+                          ("cr_await", "gi_yieldfrom", "ag_await")
+                          if getattr(current, name, None) is not None), None)
+        if following is None and frame is None:
+            referents = gc.get_referents(current)
+            following = next((ref for ref in referents
+                              if inspect.iscoroutine(ref) or inspect.isgenerator(ref)
+                              or inspect.isasyncgen(ref)), None)
+            if following is None:  # a future's iterator: the future says what it is
+                current = next((ref for ref in referents if asyncio.isfuture(ref)), current)
+        if following is None:
+            lines.append(f"  waits on {current!r}"[:500] + "\n")
+        current = following
+    return lines
+
+
 def _dump_waiting(nodeid: str) -> None:
     import faulthandler
     import io
@@ -412,7 +445,7 @@ def _dump_waiting(nodeid: str) -> None:
     report.write(f"\n=== teardown of {nodeid} still running after {TEARDOWN_WATCH:.0f} s\n")
     for task in list(asyncio.tasks._all_tasks):  # type: ignore[attr-defined]  # every loop's
         if not task.done():
-            task.print_stack(file=report)
+            report.write(f"--- {task!r}\n" + "".join(_awaiting(task.get_coro())))
     text = report.getvalue()
     folder = Path(os.environ.get("TEST_ARTIFACTS") or tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)

@@ -109,6 +109,29 @@ async def _true(value):
     return value
 
 
+async def test_an_election_triggered_as_the_bot_stops_leaves_the_lock_free(settings, db,
+                                                                          translator, emu):
+    # APScheduler's shutdown does not cancel a job it started a moment before: such an
+    # election once re-took the lock after stop() had released it (the stopped bot then led,
+    # its sender running on, and no other instance could lead).
+    service = DeliveryScheduler(settings, db, translator, registry=JobRegistry(),
+                                election_seconds=60)
+    bot = emulator_bot(settings, emu)
+    try:
+        await service.start(bot)
+        await wait_for(lambda: _true(service.is_leader))
+        election = asyncio.create_task(service._elect())  # started, not yet run
+        await service.stop()
+        await election
+        assert not service.is_leader and not service.sending
+        successor = leader_lock_for(settings.database_url)
+        assert await successor.try_acquire()
+        await successor.release()
+    finally:
+        await service.stop()
+        await bot.session.close()
+
+
 def test_in_memory_sqlite_needs_no_lock():
     from scheduler.leader import AlwaysLeader
 
