@@ -130,9 +130,10 @@ def create_router() -> Router:
     @programme_button(ProgrammeAction.RUN)
     async def programme_run(query: CallbackQuery, callback_data: ProgrammeCallback,
                             session: AsyncSession, user: User, t: BoundTranslator,
+                            scheduler: object | None = None,
                             dashboard: DashboardLinks | None = None) -> None:
         programme = await curated(session, user, callback_data)
-        await curation.advance_state(session, programme, "running")
+        await curation.advance_state(session, programme, "running", now_of(scheduler))
         await state_changed(query, session, programme, t, dashboard)
 
     @programme_button(ProgrammeAction.COMPLETE)

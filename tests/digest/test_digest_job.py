@@ -15,6 +15,7 @@ from bot.delivery.generators import generators
 from bot.delivery.render import Rendered, Renderer
 from bot.services.notices import digest
 from bot.services.notices.digest_chart import render_chart
+from bot.services.programmes import curation
 from models import OutboxMessage, Programme
 from scheduler import curator_jobs
 from scheduler.jobs import JobContext
@@ -85,6 +86,26 @@ async def test_curator_chosen_weekday_and_time_and_only_running_programmes(app):
     assert await curator_jobs.digest_job(context(app, clock, [])) == 1
     (row,) = await digest_rows(app)
     assert row.chat_id == 1  # no bound group: the curator's private chat
+
+
+async def test_a_programme_started_after_this_weeks_moment_waits_for_next_week(app):
+    # Started on Wednesday (the digest's moment, Monday 09:00, already past): its first weekly
+    # digest is next Monday's, not this week's a minute after the curator pressed «Запустить».
+    async with app.sessionmaker() as session, session.begin():
+        seeded = await seed(session, app.translator, curator_telegram_id=1, chat_id=GROUP)
+        programme = await session.get_one(Programme, seeded.programme_id)
+        programme.state = "preparing"
+        programme.digest_since = None
+    wednesday = MONDAY_0900_MSK + timedelta(days=2)
+    async with app.sessionmaker() as session, session.begin():
+        programme = await session.get_one(Programme, seeded.programme_id)
+        await curation.advance_state(session, programme, "running", wednesday)
+    clock = ManualClock(wednesday + timedelta(minutes=1))
+    assert await curator_jobs.digest_job(context(app, clock, [])) == 0
+    clock.set(MONDAY_0900_MSK + timedelta(days=7, minutes=1))
+    assert await curator_jobs.digest_job(context(app, clock, [])) == 1
+    (row,) = await digest_rows(app)
+    assert row.dedupe_key.startswith(f"digest:{seeded.programme_id}:2026-W48:")
 
 
 async def test_the_chart_is_a_png_and_is_attached_when_meetings_exist(app):

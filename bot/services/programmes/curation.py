@@ -115,14 +115,15 @@ async def summary(session: AsyncSession, programme_id: int) -> ProgrammeSummary:
                             TRANSITIONS.get(programme.state))
 
 
-async def advance_state(session: AsyncSession, programme: Programme, target: str) -> None:
+async def advance_state(session: AsyncSession, programme: Programme, target: str,
+                        now: datetime | None = None) -> None:
     """preparing → running → completed, one step at a time. A second press of the same
     button (a double tap, a stale card) is told the state already is what it asks for."""
     if programme.state == target:
         raise DomainError(f"cur.error.already_{target}", title=programme.title)
     if TRANSITIONS.get(programme.state) != target:
         raise DomainError("cur.error.transition")
-    await programmes.set_state(session, programme, target)
+    await programmes.set_state(session, programme, target, now)
 
 
 def check_can_complete(programme: Programme) -> None:

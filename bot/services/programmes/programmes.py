@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from bot.services.errors import DomainError
 from bot.services.programmes import genitive
 from bot.services.programmes.forms import is_valid_form
 from models import ConsentText, ConsentTextBody, Curator, Organisation, Programme
+from models.base import utcnow
 
 ORGANISATION_KINDS = ("school", "college", "other")
 PROGRAMME_STATES = ("preparing", "running", "completed")
@@ -197,7 +198,12 @@ async def card(session: AsyncSession, programme_id: int) -> ProgrammeCard:
                          programme.curator_chat_id)
 
 
-async def set_state(session: AsyncSession, programme: Programme, state: str) -> None:
+async def set_state(session: AsyncSession, programme: Programme, state: str,
+                    now: datetime | None = None) -> None:
     if state not in PROGRAMME_STATES:
         raise ValueError(state)
+    if state == "running" and programme.state != "running":
+        # Only a running programme gets the weekly digest: its first one comes at the next
+        # chosen moment from the start, not this week's moment already past, a minute later.
+        programme.digest_since = now or utcnow()
     programme.state = state
