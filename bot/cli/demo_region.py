@@ -38,7 +38,9 @@ async def _organisation(session, translator, name: str, curator_id: int, curator
         session, translator, organisation_id=organisation.id, title="Наставничество 2026/27",
         starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=200),
         forms=["student_student"])
-    programme.state = "running"
+    # Started as a curator starts it: its first weekly digest is next week's (started
+    # programmes once got this week's a minute later, to a curator the demo had not met).
+    await programmes.set_state(session, programme, "running", now)
     formed = now - timedelta(days=50)
     for n in range(pairs):
         mentor, mentee = (Participation(

@@ -35,6 +35,7 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, FSInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cancelling import raise_if_cancelling
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.rate_limit import RateLimiter
@@ -198,6 +199,7 @@ class OutboxSender:
             try:
                 outcome, when = await self._deliver(message, stats)
             except Exception:  # a bug must not take the whole batch down
+                raise_if_cancelling()  # stopping: the rows go back as the sender stops
                 logger.exception("outbox: unexpected error on message %s", message.id)
                 when = self._backoff_time(message.attempts + 1)
                 await self.store.reschedule(message.id, when, "internal error")
@@ -286,6 +288,7 @@ class OutboxSender:
                     await self.store.fail(message.id, f"attachment: {exc}", count_attempt=False)
                     return _Next.CONTINUE, self.clock.now()
                 except Exception as exc:  # 5xx, network, timeout, 401/409: transient for us
+                    raise_if_cancelling()
                     return await self._retry_later(message, exc, stats)
                 finally:
                     self.limiter.done(chat_id)

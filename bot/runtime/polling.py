@@ -28,6 +28,7 @@ from aiogram.types import TelegramObject, Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 from pydantic import ValidationError
 
+from bot.cancelling import raise_if_cancelling
 from bot.runtime.update_journal import UpdateJournal
 from bot.telegram.tuning import listen_loop_hook
 
@@ -169,6 +170,7 @@ class SafePollingDispatcher(listen_loop_hook(Dispatcher)):  # type: ignore[misc]
                     await journal.add(bot_id, updates)
                     return
                 except Exception as exc:  # the database is away: Telegram keeps them meanwhile
+                    raise_if_cancelling()
                     logger.error("failed to keep fetched updates: %s", type(exc).__name__)
                     await backoff.asleep()
         finally:
@@ -198,6 +200,7 @@ class SafePollingDispatcher(listen_loop_hook(Dispatcher)):  # type: ignore[misc]
             try:
                 await journal.remove(bot_id, done)
             except Exception as exc:  # tried again with the next finished update
+                raise_if_cancelling()
                 logger.error("failed to clear finished updates: %s", type(exc).__name__)
                 tracker.finished.set()
             else:

@@ -13,6 +13,7 @@ few times (a waiting checkpoint would hold every writer of the bot behind it).""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -20,6 +21,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.cancelling import raise_if_cancelling
 from bot.db import SQLITE_BUSY_TIMEOUT_MS
 from bot.runtime.fsm_after_commit import pending_writes
 
@@ -50,8 +52,13 @@ async def shred_wal(engine: AsyncEngine) -> bool:
                 # (busy, log frames, checkpointed frames)
                 busy = (await connection.exec_driver_sql(
                     "PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]
-            finally:
                 await connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            except BaseException:
+                # Not back to the pool without its busy timeout (writers would fail at once
+                # instead of waiting their turn); the first error is the one that counts.
+                with contextlib.suppress(Exception):
+                    await connection.invalidate()
+                raise
         if not busy:
             return True
     logger.info("write-ahead log busy: left to the next checkpoint")
@@ -62,6 +69,7 @@ async def _shred_quietly(engine: AsyncEngine) -> None:
     try:
         await shred_wal(engine)
     except Exception as exc:  # shutting down, the file gone: the next checkpoint does it
+        raise_if_cancelling()
         logger.warning("write-ahead log not shredded: %s", type(exc).__name__)
 
 

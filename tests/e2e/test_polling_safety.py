@@ -132,6 +132,61 @@ async def test_stop_while_telegram_repeats_an_update_in_flight_still_ends_pollin
         bot.asked.clear()
 
 
+class _JournalFailingOnCancel(_MemoryJournal):
+    """Removing finished updates is cancelled in its middle and its clean-up fails with an
+    error of its own (as SQLAlchemy's PendingRollbackError did in a WAL checkpoint at a
+    test's teardown): that error replaces the CancelledError."""
+
+    def __init__(self) -> None:
+        self.removing = asyncio.Event()
+
+    async def remove(self, bot_id, update_ids):
+        if self.removing.is_set():  # once: a task that ignored the cancel can still be ended
+            return
+        self.removing.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            raise RuntimeError("clean-up failed on the way out") from None
+
+
+async def test_stop_during_a_journal_clean_up_whose_own_clean_up_fails_still_ends_polling():
+    # The journal's clean-up task once caught the replacing error as "try again later" and
+    # went back to waiting: stop_polling waited for it forever (a teardown hung 300 s).
+    from bot.runtime.polling import SafePollingDispatcher
+
+    journal = _JournalFailingOnCancel()
+    dp = SafePollingDispatcher(journal=journal)
+    dp.update_tracker.done.add(1)
+    dp.update_tracker.finished.set()
+    task = asyncio.create_task(dp._clean_journal(bot_id=1))
+    await asyncio.wait_for(journal.removing.wait(), 2)
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=2)
+    assert done, "the journal's clean-up went on after it was cancelled"
+    assert task.cancelled()
+
+
+async def test_a_cancelled_shred_whose_clean_up_fails_ends_cancelled(monkeypatch):
+    from bot.runtime import shred
+
+    started = asyncio.Event()
+
+    async def checkpoint_failing_on_cancel(engine):
+        started.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            raise RuntimeError("PendingRollbackError, say") from None
+
+    monkeypatch.setattr(shred, "shred_wal", checkpoint_failing_on_cancel)
+    task = asyncio.create_task(shred._shred_quietly(object()))  # type: ignore[arg-type]
+    await asyncio.wait_for(started.wait(), 2)
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=2)
+    assert done and task.cancelled()
+
+
 async def test_only_updates_that_wrote_are_recorded_and_a_recorded_one_is_skipped(settings, emulator):
     from aiogram.types import Update
     from sqlalchemy import select
