@@ -188,10 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--rate", type=float, default=20.0, help="other people's updates/s")
     parser.add_argument("--users", type=int, default=40)
-    parser.add_argument("--quick", action="store_true", help="10 s")
+    parser.add_argument("--quick", action="store_true", help="5 s")
     args = parser.parse_args(argv)
     if args.quick:
-        args.seconds = 10.0
+        args.seconds = 5.0
     logging.basicConfig(level=logging.WARNING)
     results = asyncio.run(run(args.seconds, args.rate, args.users))
     ok, lines = verdict(results)

@@ -4,7 +4,7 @@ person is ready, every answer is stored once, every reminder was sent once (a du
 only for a message in flight at a kill), nothing is stuck. A variant adds Bot API faults
 (429, 5xx, slow answers) at a high rate and one person who blocked the bot.
 
-Short by default (CI: both variants, 6 people and 6 kills each); long mode:
+Short by default (CI: both variants, 6 people and 4 kills each); long mode:
 CHAOS_USERS=40 CHAOS_KILLS=40 (CHAOS_SEED picks the moments; CHAOS_TIMEOUT for a slow
 machine, see the README's «Reliability»). With `pytest -s` a progress line every 30 s.
 Onboarding and the profile questionnaire go through the bot; reminders are enqueued straight
@@ -34,7 +34,7 @@ from tests.e2e.harness import BotProcess
 from tests.e2e.helpers import wait_polling
 
 USERS = int(os.environ.get("CHAOS_USERS", "6"))
-KILLS = int(os.environ.get("CHAOS_KILLS", "6"))
+KILLS = int(os.environ.get("CHAOS_KILLS", "4"))
 SEED = int(os.environ.get("CHAOS_SEED", "11"))
 # No answer to an action within this long of the bot being up is a stuck flow (a restart's
 # start-up, seconds on an idle machine and tens of seconds on a busy one, does not count).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import numpy as np
@@ -72,7 +73,9 @@ def cohorts(draw):
     return mentors, mentees, weights, draw(pair_sets), draw(pair_sets), draw(pair_sets)
 
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 150 random cohorts per property in CI; MATCHING_EXAMPLES=2000 for a long search.
+SETTINGS = settings(max_examples=int(os.environ.get("MATCHING_EXAMPLES", "150")), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
