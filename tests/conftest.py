@@ -458,6 +458,30 @@ def _dump_waiting(nodeid: str) -> None:
     sys.__stderr__.write(text + f"(and the threads: {path})\n")
 
 
+# TEST_CPU_LOG=path: each test's CPU seconds (this process's, and its children's that ended
+# during it: bot processes, benchmarks, installs) appended as "nodeid<TAB>self<TAB>children",
+# to see where CI's CPU goes (docs/testing.md).
+CPU_LOG = os.environ.get("TEST_CPU_LOG")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    if not CPU_LOG:
+        yield
+        return
+    import resource
+    import time
+
+    def children() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    own, kids = time.process_time(), children()
+    yield
+    with open(CPU_LOG, "a") as log:
+        log.write(f"{item.nodeid}\t{time.process_time() - own:.2f}\t{children() - kids:.2f}\n")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     watch = threading.Timer(TEARDOWN_WATCH, _dump_waiting, args=(item.nodeid,))

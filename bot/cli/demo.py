@@ -415,9 +415,13 @@ async def duplicate_scene(live: LiveBot, emulator: BotAPIEmulator, narrator: Nar
 
 
 async def redeliver(live: LiveBot, emulator: BotAPIEmulator, update_id: int) -> None:
-    """Feeds an update the bot already handled through the same Dispatcher again."""
+    """Feeds an update the bot already handled through the same Dispatcher again, once its
+    first handling is over: committed, replies sent and its journal row gone. (Until then the
+    row says its replies may not have gone out, and a repeat sends them again: what a crash
+    at that moment does.)"""
     from aiogram.types import Update
 
+    await live.journal_cleared()
     raw = emulator.state.delivered_update(update_id)
     await live.app.dispatcher.feed_update(live.bot, Update.model_validate(raw, context={
         "bot": live.bot}))
