@@ -947,11 +947,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-latency", action="store_true",
                         help="the closed loop only (CPU per update), no phase at --rate")
     parser.add_argument("--quick", action="store_true",
-                        help="20 users, 1 s phases, one round, SQLite only, 1,000 "
-                             "participations (a smoke run: the figures come from full runs)")
+                        help="20 users, 1 s phases, one round, SQLite only, no memory check "
+                             "(a smoke run: the figures come from full runs)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.users, args.seconds, args.participations, args.no_postgres = 20, 1.0, 1_000, True
+        args.users, args.seconds, args.no_postgres, args.no_memory = 20, 1.0, True, True
         args.rounds = 1
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("aiogram").setLevel(logging.WARNING)

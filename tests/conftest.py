@@ -368,9 +368,14 @@ def pytest_configure(config: pytest.Config) -> None:
     root.setLevel(logging.INFO)
 
 
-# The longest modules (a minute or more each, or the "timing" group's): handed to the workers
-# first, so that the run does not end waiting for one of them started last.
-LONG_FIRST = ("tests/scale/test_deploy.py", "tests/chaos/", "tests/test_demo.py",
+# The longest tests and modules (a minute or more each, or the "timing" group's), longest
+# first: handed to the workers first, so that the run does not end waiting for one of them
+# started last.
+LONG_FIRST = ("tests/scale/test_deploy.py::test_bench_quick_runs_every_benchmark[updates]",
+              "tests/chaos/test_chaos.py::test_kills_and_api_faults",
+              "tests/test_demo.py", "tests/chaos/",
+              "tests/scale/test_deploy.py::test_bench_quick_runs_every_benchmark[roadmap_upload]",
+              "tests/scale/test_deploy.py",
               "tests/scale/test_two_instances.py", "tests/matching/test_matching_properties.py",
               "tests/roadmap/test_roadmap_limits.py", "tests/delivery/test_crash.py",
               "tests/delivery/test_sender_emulator.py", "tests/scale/test_webhook.py",
@@ -381,7 +386,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Long modules first (a stable sort: a module's own order stays). With
     TEST_BACKEND=postgres only the tests that run on the configured backend (those using
     `settings`) are run: the others would repeat the first pass exactly."""
-    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
+    items.sort(key=lambda item: next((n for n, prefix in enumerate(LONG_FIRST)
+                                      if item.nodeid.startswith(prefix)), len(LONG_FIRST)))
     # The "timing" xdist group also carries the `timing` marker: scripts/test runs those alone.
     for item in items:
         if any(mark.args[:1] == ("timing",) or mark.kwargs.get("name") == "timing"
