@@ -1,5 +1,6 @@
 """Settings: a bad value stops start-up with one readable line and exit code 2."""
 
+import functools
 import os
 import shutil
 import subprocess
@@ -158,19 +159,29 @@ def test_settings_left_empty_in_the_env_file_take_their_defaults(tmp_path, monke
 
 def _unprivileged() -> list[str]:
     """Root writes any file whatever its mode: the bot then runs as nobody (setpriv)."""
+    command, why_not = _unprivileged_command()
+    if command is None:
+        pytest.skip(why_not)
+    return command
+
+
+@functools.cache
+def _unprivileged_command() -> tuple[list[str] | None, str]:
+    """Asked once per test process: the probe starts Python as nobody and imports the bot."""
     if os.geteuid() != 0:
-        return []
+        return [], ""
     setpriv = shutil.which("setpriv")
     if setpriv is None:
-        pytest.skip("running as root without setpriv: file modes would not apply")
+        return None, "running as root without setpriv: file modes would not apply"
     command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
     probe = subprocess.run([*command, sys.executable, "-c", "import pydantic, bot"],
                            env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd="/",
                            capture_output=True, text=True, timeout=60)
     if probe.returncode != 0:
-        pytest.skip("the virtual environment or the checkout is not readable by an unprivileged "
-                    "user (nobody), so file modes cannot be tried: " + probe.stderr[-200:])
-    return command
+        return None, ("the virtual environment or the checkout is not readable by an "
+                      "unprivileged user (nobody), so file modes cannot be tried: "
+                      + probe.stderr[-200:])
+    return command, ""
 
 
 @pytest.fixture
