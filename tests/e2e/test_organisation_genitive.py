@@ -53,11 +53,59 @@ async def create_organisation(live, owner, name: str, genitive: str | None = Non
     else:
         await say(live, owner, genitive)
     await owner.wait_messages(1)  # the kinds
+    done = await choose_kind_and_zone(owner)
+    return question.text + "\n" + done.text
+
+
+async def choose_kind_and_zone(owner):
+    """The steps after the genitive: a school in Moscow's time; the «created» message."""
     await owner.press(t("owner.kind.school"))
     await owner.wait_messages(1)
     await owner.press("Москва UTC+3")
     done, _link = await owner.wait_messages(2)
-    return question.text + "\n" + done.text
+    return done
+
+
+async def completed_pair(world_with_owner, emulator, title: str, curator_name: str,
+                         mentor: tuple[int, str], mentee: tuple[int, str]):
+    """A completed programme of «Лицей «Вектор»» with its curator and one completed pair;
+    returns the programme's id, the mentor's chat and the world."""
+    live, clock = world_with_owner
+    async with live.app.sessionmaker() as session, session.begin():
+        organisation = await session.scalar(select(Organisation).where(
+            Organisation.name == "Лицей «Вектор»"))
+        programme = await create_programme(
+            session, live.app.translator, organisation_id=organisation.id,
+            title=title, starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31),
+            forms=["teacher_teacher"])
+        curator_user = await users.get_or_create(session, CURATOR)
+        await programmes.add_curator(session, organisation.id, curator_user.id, curator_name)
+    world = World(live, emulator, clock, programme.id, organisation.id)
+    mentor_chat, mentor_pid = await world.person(mentor[0], "mentor", mentor[1])
+    _, mentee_pid = await world.person(mentee[0], "mentee", mentee[1])
+    (pair_id,) = await world.pair(mentor_pid, mentee_pid)
+    async with live.app.sessionmaker() as session, session.begin():
+        (await session.get(Pair, pair_id)).state = PairState.COMPLETED
+    await world.programme(state="completed")
+    return programme.id, mentor_chat, world
+
+
+async def printed_letter(live, curator, programme_id: int, locale: str,
+                         send: str | None = None) -> str:
+    """The curator opens the programme's letters and sends them (`send`: the button, else the
+    last one): the letter's printed text."""
+    await say(live, curator, "/start")
+    curator.mark_read()
+    await pressed_data(live, curator, ProgrammeCallback(action="card",
+                                                        programme_id=programme_id).pack())
+    await curator.wait_messages(1)
+    await press(live, curator, t("lifecycle.card.letters", locale=locale))
+    await curator.wait_messages(1)
+    await press(live, curator, send or curator.last_message.buttons[-1])
+    (archive,) = await curator.wait_messages(1)
+    with zipfile.ZipFile(BytesIO(archive.document.content)) as zipped:
+        (name,) = zipped.namelist()
+        return pdf_text(zipped.read(name))
 
 
 async def stored(live) -> dict[str, str | None]:
@@ -72,7 +120,7 @@ def pdf_text(content: bytes) -> str:
 
 async def test_the_owner_confirms_the_genitive_and_the_letter_prints_it(world_with_owner,
                                                                        emulator):
-    live, clock = world_with_owner
+    live, _clock = world_with_owner
     owner = emulator.user(OWNER, first_name="Владелец", language_code="ru")
 
     said = await create_organisation(live, owner, "Лицей «Вектор»")
@@ -89,11 +137,8 @@ async def test_the_owner_confirms_the_genitive_and_the_letter_prints_it(world_wi
     await say(live, owner, "Ш" * (programmes.MAX_TITLE + 1))
     assert owner.messages[-1].text == t("org.error.name", max=programmes.MAX_TITLE)
     await say(live, owner, "Школы-интерната  «Надежда» <b>")
-    await owner.wait_messages(2)
-    await owner.press(t("owner.kind.school"))
-    await owner.wait_messages(1)
-    await owner.press("Москва UTC+3")
-    done, _ = await owner.wait_messages(2)
+    await owner.wait_messages(2)  # the refusal, then the kinds
+    done = await choose_kind_and_zone(owner)
     assert "В письмах: «Администрация Школы-интерната «Надежда» <b>»." in done.text
     assert await stored(live) == {"Лицей «Вектор»": "Лицея «Вектор»",
                                   "Школа-интернат «Надежда»": "Школы-интерната «Надежда» <b>"}
@@ -102,37 +147,12 @@ async def test_the_owner_confirms_the_genitive_and_the_letter_prints_it(world_wi
     assert len(await stored(live)) == 2
 
     # The letter of a mentor of the lyceum, through the curator's letters flow.
-    async with live.app.sessionmaker() as session, session.begin():
-        organisation = await session.scalar(select(Organisation).where(
-            Organisation.name == "Лицей «Вектор»"))
-        programme = await create_programme(
-            session, live.app.translator, organisation_id=organisation.id,
-            title="Наставничество 2026", starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31),
-            forms=["teacher_teacher"])
-        curator_user = await users.get_or_create(session, CURATOR)
-        await programmes.add_curator(session, organisation.id, curator_user.id, "Куратор Ольга")
-    world = World(live, emulator, clock, programme.id, organisation.id)
-    mentor, mentor_pid = await world.person(5932, "mentor", "Орлов Борис Ильич")
-    _, mentee_pid = await world.person(5933, "mentee", "Петрова Катя")
-    (pair_id,) = await world.pair(mentor_pid, mentee_pid)
-    async with live.app.sessionmaker() as session, session.begin():
-        (await session.get(Pair, pair_id)).state = PairState.COMPLETED
-    await world.programme(state="completed")
+    programme_id, mentor, world = await completed_pair(
+        world_with_owner, emulator, "Наставничество 2026", "Куратор Ольга",
+        (5932, "Орлов Борис Ильич"), (5933, "Петрова Катя"))
     mentor.mark_read()
-
     curator = emulator.user(CURATOR, first_name="Ольга", language_code="ru")
-    await say(live, curator, "/start")
-    curator.mark_read()
-    await pressed_data(live, curator, ProgrammeCallback(action="card",
-                                                        programme_id=programme.id).pack())
-    await curator.wait_messages(1)
-    await press(live, curator, t("lifecycle.card.letters"))
-    await curator.wait_messages(1)
-    await press(live, curator, "📨 Отправить 1 письмо")
-    (archive,) = await curator.wait_messages(1)
-    with zipfile.ZipFile(BytesIO(archive.document.content)) as zipped:
-        (name,) = zipped.namelist()
-        printed = pdf_text(zipped.read(name))
+    printed = await printed_letter(live, curator, programme_id, "ru", "📨 Отправить 1 письмо")
     assert "Администрация Лицея «Вектор» выражает искреннюю благодарность наставнику" in printed
     assert "Лицей «Вектор»" in printed  # the heading keeps the name as it is
 
@@ -143,38 +163,14 @@ async def test_the_owner_confirms_the_genitive_and_the_letter_prints_it(world_wi
 
 async def test_an_english_letter_uses_the_name_as_it_is(world_with_owner, emulator):
     """The curator works in English: the letters are in English, the name as it is."""
-    live, clock = world_with_owner
+    live, _clock = world_with_owner
     owner = emulator.user(OWNER, first_name="Владелец", language_code="ru")
     await create_organisation(live, owner, "Лицей «Вектор»")
     assert await stored(live) == {"Лицей «Вектор»": "Лицея «Вектор»"}
 
-    async with live.app.sessionmaker() as session, session.begin():
-        organisation = await session.scalar(select(Organisation))
-        programme = await create_programme(
-            session, live.app.translator, organisation_id=organisation.id,
-            title="Mentoring 2026", starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31),
-            forms=["teacher_teacher"])
-        curator_user = await users.get_or_create(session, CURATOR)
-        await programmes.add_curator(session, organisation.id, curator_user.id, "Olga")
-    world = World(live, emulator, clock, programme.id, organisation.id)
-    _, mentor_pid = await world.person(5942, "mentor", "Boris Orlov")
-    _, mentee_pid = await world.person(5943, "mentee", "Kate Petrova")
-    (pair_id,) = await world.pair(mentor_pid, mentee_pid)
-    async with live.app.sessionmaker() as session, session.begin():
-        (await session.get(Pair, pair_id)).state = PairState.COMPLETED
-    await world.programme(state="completed")
-
+    programme_id, _mentor, _world = await completed_pair(
+        world_with_owner, emulator, "Mentoring 2026", "Olga", (5942, "Boris Orlov"),
+        (5943, "Kate Petrova"))
     curator = emulator.user(CURATOR, first_name="Olga", language_code="en")
-    await say(live, curator, "/start")
-    curator.mark_read()
-    await pressed_data(live, curator, ProgrammeCallback(action="card",
-                                                        programme_id=programme.id).pack())
-    await curator.wait_messages(1)
-    await press(live, curator, t("lifecycle.card.letters", locale="en"))
-    await curator.wait_messages(1)
-    await press(live, curator, curator.last_message.buttons[-1])
-    (archive,) = await curator.wait_messages(1)
-    with zipfile.ZipFile(BytesIO(archive.document.content)) as zipped:
-        (name,) = zipped.namelist()
-        printed = pdf_text(zipped.read(name))
+    printed = await printed_letter(live, curator, programme_id, "en")
     assert "The administration of Лицей «Вектор» expresses" in printed
