@@ -1,15 +1,5 @@
 from bot.delivery.rate_limit import RateLimiter
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
+from tests.delivery.fake_time import FakeTime
 
 
 async def test_global_pace_has_a_margin_and_no_burst():

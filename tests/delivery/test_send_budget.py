@@ -8,18 +8,7 @@ import asyncio
 
 from bot.delivery.rate_limit import RateLimiter
 from bot.telegram.budget import Priority, SendBudget, bulk_sending
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(0)  # the waiters granted so far run first, as with a real sleep
-        self.now += seconds
+from tests.delivery.fake_time import FakeTime
 
 
 def budget(t: FakeTime, per_second: float = 25) -> SendBudget:
