@@ -18,7 +18,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-DEFAULT_MARGIN = 0.02
+from bot.telegram.chat_pace import DEFAULT_MARGIN, ChatPace
 
 
 class RateLimiter:
@@ -32,10 +32,8 @@ class RateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         shared_chat_wait: Callable[[int], float] | None = None,
     ) -> None:
-        factor = 1.0 - margin
-        self.global_interval = 1.0 / (global_per_second * factor)
-        self.private_interval = 1.0 / (private_per_second * factor)
-        self.group_interval = 60.0 / (group_per_minute * factor)
+        self.global_interval = 1.0 / (global_per_second * (1.0 - margin))
+        self.pace = ChatPace.of(private_per_second, group_per_minute, margin)
         # A timer that wakes a little late may take its slot from the past, up to this much.
         self._tolerance = min(0.005, self.global_interval * 0.25)
         self._monotonic = monotonic
@@ -46,10 +44,6 @@ class RateLimiter:
         self._global_lock = asyncio.Lock()
         self._shared_chat_wait = shared_chat_wait
         self.pauses = 0
-
-    def interval_for(self, chat_id: int) -> float:
-        # Telegram: positive ids are private chats, negative ones groups and channels.
-        return self.private_interval if chat_id > 0 else self.group_interval
 
     def pause(self, seconds: float) -> None:
         """Flood control hit: nobody sends until `seconds` from now."""
@@ -85,7 +79,7 @@ class RateLimiter:
 
     def done(self, chat_id: int) -> None:
         """The request to `chat_id` returned: the chat's next slot is one interval later."""
-        self._chat_ready[chat_id] = self._monotonic() + self.interval_for(chat_id)
+        self._chat_ready[chat_id] = self._monotonic() + self.pace.interval_for(chat_id)
         if len(self._chat_ready) > 50_000:
             now = self._monotonic()
             self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}

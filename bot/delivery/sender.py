@@ -172,7 +172,7 @@ class OutboxSender:
     # -- one batch ---------------------------------------------------------------------------
 
     def _per_chat_cap(self, chat_id: int) -> int:
-        return max(1, int(self.lease_seconds / (2 * self.limiter.interval_for(chat_id))))
+        return max(1, int(self.lease_seconds / (2 * self.limiter.pace.interval_for(chat_id))))
 
     async def _deliver_batch(self, batch: list[ClaimedMessage], stats: DeliveryStats) -> None:
         by_chat: dict[int, list[ClaimedMessage]] = {}

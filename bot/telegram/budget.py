@@ -72,7 +72,8 @@ from aiogram.methods import (
 )
 from aiogram.methods.base import Response, TelegramType
 
-DEFAULT_MARGIN = 0.02
+from bot.telegram.chat_pace import DEFAULT_MARGIN, ChatPace
+
 INTERACTIVE_RUN = 4  # replies granted in a row while the outbox waits; then one for the outbox
 
 SENDING_METHODS: tuple[type[TelegramMethod[Any]], ...] = (
@@ -110,11 +111,9 @@ class SendBudget:
                  group_per_minute: float = 20.0, margin: float = DEFAULT_MARGIN,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        factor = 1.0 - margin
         self.capacity = max(1, int(per_second))  # requests per any one-second window
-        self.interval = 1.0 / (per_second * factor)
-        self.private_interval = 1.0 / (private_per_second * factor)
-        self.group_interval = 60.0 / (group_per_minute * factor)
+        self.interval = 1.0 / (per_second * (1.0 - margin))
+        self.pace = ChatPace.of(private_per_second, group_per_minute, margin)
         # A timer that wakes a little late may take its slot from the past, up to this much.
         self._tolerance = min(0.005, self.interval * 0.25)
         self._monotonic = monotonic
@@ -218,13 +217,9 @@ class SendBudget:
 
     # -- per chat ----------------------------------------------------------------------------
 
-    def interval_for(self, chat_id: int) -> float:
-        # Telegram: positive ids are private chats, negative ones groups and channels.
-        return self.private_interval if chat_id > 0 else self.group_interval
-
     def sent(self, chat_id: int) -> None:
         """A message reached (or was refused by) `chat_id`: its next one waits an interval."""
-        self._chat_ready[chat_id] = self._monotonic() + self.interval_for(chat_id)
+        self._chat_ready[chat_id] = self._monotonic() + self.pace.interval_for(chat_id)
         if len(self._chat_ready) > 50_000:
             now = self._monotonic()
             self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
