@@ -12,8 +12,9 @@ import asyncio
 
 
 def raise_if_cancelling() -> None:
-    """In an `except Exception:` of a task that may be cancelled: when a cancellation was asked
-    for, end the task as cancelled instead of carrying on."""
+    """In an `except Exception:` of a task that may be cancelled, or at the top of its loop
+    (Python 3.11's wait_for can swallow a cancellation that races a result): when a
+    cancellation was asked for, end the task as cancelled instead of carrying on."""
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError

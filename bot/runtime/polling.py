@@ -117,9 +117,7 @@ class SafePollingDispatcher(listen_loop_hook(Dispatcher)):  # type: ignore[misc]
                 # Python 3.11's wait_for (and a library or two) can swallow a cancellation
                 # that races a result; the task still counts it, and stop_polling/SIGTERM must
                 # end the loop, not leave it polling forever.
-                current = asyncio.current_task()
-                if current is not None and current.cancelling():
-                    raise asyncio.CancelledError
+                raise_if_cancelling()
                 method = GetRawUpdates(offset=next_offset, timeout=polling_timeout,
                                        allowed_updates=allowed_updates)
                 try:
