@@ -117,9 +117,8 @@ class DeliveryScheduler:
         self.scheduler = None
         async with self._election:  # one in progress finishes first
             was_leader, self._is_leader = self._is_leader, False  # no new sender runs from here
-        await self._stop_sending(grace)
-        if was_leader:
-            async with self._election:
+            await self._stop_sending(grace)
+            if was_leader:
                 await self.lock.release()
 
     async def _stop_sending(self, grace: float) -> None:
