@@ -61,26 +61,30 @@ class StaleQuestion(DomainError):
 
 
 # Built once (every answer reads it; issue #21: statements built per update).
-_RESPONSE_OF = (select(SurveyResponse, Participation)
+_RESPONSE_OF = (select(SurveyResponse, Participation,
+                       survey_store.answers_of_response(SurveyResponse.id))
                 .outerjoin(Participation, Participation.id == SurveyResponse.participation_id)
                 .where(SurveyResponse.id == bindparam("response_id")))
 
 
 async def _response_of(session: AsyncSession, response_id: int, user_id: int
-                       ) -> tuple[SurveyResponse, Participation | None, Survey]:
-    # The response and its participation in one statement: participants.owned below finds the
-    # participation in the session (`joined` keeps it referenced) instead of reading it again.
+                       ) -> tuple[SurveyResponse, Participation | None, Survey,
+                                  dict[str, AnswerValue]]:
+    # The response, its participation and its answers in one statement: participants.owned
+    # below finds the participation in the session (`joined` keeps it referenced) instead of
+    # reading it again.
     row = (await session.execute(_RESPONSE_OF, {"response_id": response_id})).first()
     if row is None:
         raise AccessDenied()
-    response, joined = row
+    response, joined, stored = row
+    answers = survey_store.answers_from(stored)
     if response.participation_id is None:  # a curator's own answers: theirs alone
         if response.user_id != user_id:
             raise AccessDenied()
-        return response, None, load_definitions().get(response.survey_id)
+        return response, None, load_definitions().get(response.survey_id), answers
     participation = await participants.owned(session, response.participation_id, user_id)
     del joined
-    return response, participation, load_definitions().get(response.survey_id)
+    return response, participation, load_definitions().get(response.survey_id), answers
 
 
 async def _step(session: AsyncSession, response: SurveyResponse, survey: Survey,
@@ -123,8 +127,7 @@ async def start_as_user(session: AsyncSession, user_id: int, programme_id: int,
 
 
 async def current(session: AsyncSession, response_id: int, user_id: int) -> Step:
-    response, participation, survey = await _response_of(session, response_id, user_id)
-    answers = await survey_store.answers(session, response.id)
+    response, participation, survey, answers = await _response_of(session, response_id, user_id)
     return await _step(session, response, survey, participation, answers)
 
 

@@ -3,8 +3,13 @@ resumes at the next question."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, select
+from typing import Any
+
+from sqlalchemy import JSON, ScalarSelect, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import GenericFunction
 
 from bot.services.surveys import AnswerValue, Survey
 from models import SurveyAnswer, SurveyResponse
@@ -56,6 +61,40 @@ _ANSWERS = (select(SurveyAnswer.question_id, SurveyAnswer.value)
 async def answers(session: AsyncSession, response_id: int) -> dict[str, AnswerValue]:
     rows = await session.execute(_ANSWERS, {"response_id": response_id})
     return dict(rows.all())
+
+
+class answers_object(GenericFunction[Any]):  # noqa: N801  # SQL functions are lower case
+    """A response's answers as one JSON object {question_id: value}, aggregated by the
+    database, so a statement that reads the response reads its answers too (one round trip
+    per update less, issue #21). NULL when there are none."""
+
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(answers_object, "postgresql")
+def _answers_object_postgresql(element: answers_object, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_object_agg({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(answers_object, "sqlite")
+def _answers_object_sqlite(element: answers_object, compiler: SQLCompiler, **kw: Any) -> str:
+    question, value = element.clauses.clauses
+    # The value column holds JSON text: json() embeds it as JSON, not as a string.
+    return (f"json_group_object({compiler.process(question, **kw)}, "
+            f"json({compiler.process(value, **kw)}))")
+
+
+def answers_of_response(response_id: Any) -> ScalarSelect[Any]:
+    """The answers of the response whose id is `response_id` (a column or a parameter), as one
+    value for a statement's column list: `answers_from` turns it into the dict `answers`
+    returns."""
+    return (select(answers_object(SurveyAnswer.question_id, SurveyAnswer.value))
+            .where(SurveyAnswer.response_id == response_id).scalar_subquery())
+
+
+def answers_from(value: dict[str, AnswerValue] | None) -> dict[str, AnswerValue]:
+    return dict(value) if value else {}
 
 
 async def save_answer(session: AsyncSession, response_id: int, question_id: str,
