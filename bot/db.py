@@ -112,11 +112,18 @@ def write_turn(lock: asyncio.Lock | None) -> Iterator[WriteTurn]:
 
 _READS = ("SELECT", "PRAGMA")
 
+# The execution option of a statement whose only write is the update's own id (PostgreSQL's
+# prefetch claims it: bot/runtime/middlewares/prefetch.py). It holds back nothing but another
+# delivery of the same update, so it does not make the update a writer: its replies still go
+# out at once instead of waiting for the commit.
+CLAIM_ONLY = "mentorbot_claim_only"
+
 
 def _before_cursor_execute(conn: Any, cursor: Any, statement: str, parameters: Any,
                            context: Any, executemany: bool) -> None:
     turn = current_turn.get()
-    if turn is not None and not turn.closed and statement.lstrip()[:6].upper() not in _READS:
+    if (turn is not None and not turn.closed and statement.lstrip()[:6].upper() not in _READS
+            and not (context is not None and context.execution_options.get(CLAIM_ONLY))):
         turn.writing()
 
 

@@ -45,7 +45,11 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
         record = _current.get()
         if record is not None:
             record["statements"].append(" ".join(sql.replace('"', "").split()))
-            record["events"].append("read" if sql.lstrip()[:6].upper() == "SELECT" else "write")
+            # PostgreSQL's first statement records the update's id (a claim, not a write of
+            # the person's data: it holds back only another delivery of the same update).
+            kind = ("read" if sql.lstrip()[:6].upper() == "SELECT"
+                    else "claim" if sql.lstrip().startswith("WITH claim AS") else "write")
+            record["events"].append(kind)
 
     async def request(make_request, bot, method):  # a Bot API request of the update
         record = _current.get()
@@ -88,7 +92,9 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
     # conversation?), the response with its participation and its answers, the new answer,
     # the update id; plus a conversation write when the keyboard's ticks change.
     typical = sorted(len(r["statements"]) for r in watched)[len(watched) // 2]
-    assert typical <= 5, [r["statements"] for r in watched]
+    # On PostgreSQL the first statement also records the update's id: one statement less.
+    postgres = live.app.engine.dialect.name == "postgresql"
+    assert typical <= (4 if postgres else 5), [r["statements"] for r in watched]
     for record in watched:  # the answers are read with their response, not after it
         assert not any(_reads([s], "survey_answers") and not _reads([s], "survey_responses")
                        for s in record["statements"]), record["statements"]

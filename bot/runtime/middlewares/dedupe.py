@@ -1,12 +1,15 @@
 """A redelivered update whose changes were committed is not handled again.
 
-The update id is recorded in the update's own transaction (bot/runtime/update_unit.py), and only
-when that transaction writes (or changes the conversation state): if the changes were
-committed, so was the id, and a second delivery is skipped; if they were rolled back
-(crash, error), the id was too, and the redelivery is handled again. An update that wrote
-nothing leaves no record (no write, so no wait for SQLite's single writer): a redelivery
-of it is answered again, which changes nothing. A committed update whose record still holds
-replies (a crash came before they were all sent) sends those instead."""
+The update id is recorded in the update's own transaction: if the changes were committed, so
+was the id, and a second delivery is skipped; if they were rolled back (crash, error), the id
+was too, and the redelivery is handled again. On SQLite the id is recorded at the commit and
+only when the transaction writes (or changes the conversation state;
+bot/runtime/update_unit.py): an update that wrote nothing leaves no record (no write, so no
+wait for SQLite's single writer), and a redelivery of it is answered again, which changes
+nothing. On PostgreSQL every update records its id in its first statement
+(bot/runtime/middlewares/prefetch.py), which saves the writing ones a round trip. A committed
+update whose record still holds replies (a crash came before they were all sent) sends those
+instead."""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ async def already_handled(session: AsyncSession, update: Update, data: dict[str,
     unit = current_unit.get()
     if unit is not None:
         unit.update_id = update.update_id  # its commit records the update
+        unit.claimed = prefetched is not None and prefetched.claimed
     if not handled:
         return False
     if replies and unit is not None:
