@@ -63,7 +63,7 @@ async def answers(session: AsyncSession, response_id: int) -> dict[str, AnswerVa
     return dict(rows.all())
 
 
-class answers_object(GenericFunction[Any]):  # noqa: N801  # SQL functions are lower case
+class answers_object(GenericFunction[Any]):  # lower case: the name SQL sees
     """A response's answers as one JSON object {question_id: value}, aggregated by the
     database, so a statement that reads the response reads its answers too (one round trip
     per update less, issue #21). NULL when there are none."""
