@@ -16,13 +16,13 @@ write there, and SQLite's single writer must not be held from an update's first 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import Update
 from aiogram.types import User as TelegramUser
-from sqlalchemy import Select, bindparam, exists, literal, literal_column, select
+from sqlalchemy import Select, Table, bindparam, exists, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,7 +52,7 @@ def _statement(with_user: bool, with_record: bool, claim: bool = False) -> Selec
             ProcessedUpdate.update_id == bindparam("update_id"))
     replies = select(ProcessedUpdate.replies).where(*mine).scalar_subquery()
     if claim:
-        claimed = (pg_insert(ProcessedUpdate.__table__)
+        claimed = (pg_insert(cast(Table, ProcessedUpdate.__table__))
                    .values(bot_id=bindparam("bot_id"), update_id=bindparam("update_id"),
                            processed_at=bindparam("processed_at"), replies=None)
                    .on_conflict_do_nothing().returning(literal_column("1")).cte("claim"))
