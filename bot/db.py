@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
 from bot.config import SettingsError
@@ -313,6 +314,26 @@ def create_engine(database_url: str, pool_size: int | None = None,
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# session.info key: the objects this session loaded, held until it closes (see keep_loaded).
+_KEPT = "kept_loaded"
+
+
+def keep_loaded(session: AsyncSession) -> None:
+    """Hold every object `session` loads until it closes. The ORM's identity map holds objects
+    weakly: one a service read and let go (a programme checked while resolving a link) was
+    gone when the next step asked for it, and `session.get` read it again — a statement per
+    lookup (issue #21). An update's session is short and loads a handful of rows, so it keeps
+    them (bot/runtime/middlewares/update.py); jobs and reports, which may stream many, do not."""
+    session.info[_KEPT] = []
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _keep_if_asked(session: Session, instance: object) -> None:
+    kept = session.info.get(_KEPT)
+    if kept is not None:
+        kept.append(instance)
 
 
 # session.info flag: this transaction erased a person (/forget).

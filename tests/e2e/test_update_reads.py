@@ -8,6 +8,7 @@ the FSM state is read in the update's own transaction, not in one of its own bef
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 
 from sqlalchemy import event
@@ -20,16 +21,13 @@ _current: contextvars.ContextVar[dict | None] = contextvars.ContextVar("watched"
 
 
 def _reads(statements: list[str], table: str) -> int:
-    return sum(1 for s in statements if s.startswith("SELECT")
+    return sum(1 for s in statements if s.startswith(("SELECT", "WITH claim AS"))
                and (f"FROM {table} " in s + " " or f"JOIN {table} " in s))
 
 
-async def test_each_thing_is_read_once_per_update(live, emulator):
-    seeded = await seed_programme(live.app)
-    mentor = emulator.user(3301, first_name="Анна", language_code="ru")
-    await join_as_adult(mentor, seeded.mentor_token, live)
-    await live.handled()
-
+@contextlib.asynccontextmanager
+async def watched_updates(live):
+    """Every update handled inside the block, as {"statements", "begins", "events"}."""
     watched: list[dict] = []
 
     async def watch(handler, event_, data):  # outermost: sees the whole update
@@ -68,14 +66,24 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
     live.app.dispatcher.update.outer_middleware._middlewares.insert(0, watch)
     live.bot.session.middleware(request)
     try:
-        answered = await answer_survey(mentor, "mentor_profile", live,
-                                       texts={"hours_per_month": "6", "max_mentees": "2"})
-        await live.handled()
+        yield watched
     finally:
         live.bot.session.middleware.unregister(request)
         live.app.dispatcher.update.outer_middleware._middlewares.remove(watch)
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(engine, "begin", begin)
+
+
+async def test_each_thing_is_read_once_per_update(live, emulator):
+    seeded = await seed_programme(live.app)
+    mentor = emulator.user(3301, first_name="Анна", language_code="ru")
+    await join_as_adult(mentor, seeded.mentor_token, live)
+    await live.handled()
+
+    async with watched_updates(live) as watched:
+        answered = await answer_survey(mentor, "mentor_profile", live,
+                                       texts={"hours_per_month": "6", "max_mentees": "2"})
+        await live.handled()
 
     assert answered >= 8
     assert len(watched) >= answered
@@ -110,3 +118,27 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
         if "telegram" in events and "write" in events:
             last_request = len(events) - 1 - events[::-1].index("telegram")
             assert events.index("write") > last_request, (events, record["statements"])
+
+
+async def test_joining_reads_each_row_once_and_a_first_contact_creates_the_account_at_once(
+        live, emulator):
+    """A class joining by one link at once (bench.class_at_once): each joining step reads a row
+    at most once (a programme checked while resolving the link was read again by the next
+    lookup, the ORM's identity map holding it only weakly), and the account of a first contact
+    is created in one statement (not read before — the update's first statement found none —
+    nor after: the insert returns it)."""
+    seeded = await seed_programme(live.app)
+    newcomer = emulator.user(3302, first_name="Борис", language_code="ru")
+    async with watched_updates(live) as watched:
+        await join_as_adult(newcomer, seeded.mentor_token, live, name="Борисов Борис")
+        await live.handled()
+
+    assert len(watched) == 4  # the link, the age group, the consent, the name
+    first = watched[0]["statements"]
+    assert _reads(first, "users") == 1 and "users" in first[0], first  # only the prefetch
+    assert sum(1 for s in first if s.startswith("INSERT INTO users")) == 1, first
+    for record in watched:
+        statements = record["statements"]
+        for table in ("users", "invitations", "programmes", "participations",
+                      "survey_responses", "survey_answers", "consent_texts"):
+            assert _reads(statements, table) <= 1, (table, statements)

@@ -23,7 +23,8 @@ async def put_user_context(data: dict[str, Any], settings: Settings,
         prefetched = data.get("prefetched")
         user = prefetched.user if prefetched is not None else None
         if user is None:
-            user = await user_service.get_or_create(data["session"], telegram_user.id)
+            user = await user_service.get_or_create(data["session"], telegram_user.id,
+                                                    known_absent=prefetched is not None)
     locale = pick_locale(
         user.locale if user else None,
         telegram_user.language_code if telegram_user else None,

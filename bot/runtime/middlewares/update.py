@@ -24,7 +24,7 @@ from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.db import WriteTurn, current_session, current_turn, sqlite_writer_lock
+from bot.db import WriteTurn, current_session, current_turn, keep_loaded, sqlite_writer_lock
 from bot.i18n import Translator
 from bot.runtime.fsm_after_commit import PendingWrites, pending_writes
 from bot.runtime.middlewares.context import put_user_context
@@ -62,6 +62,7 @@ class UpdateMiddleware(BaseMiddleware):
         turn_token = current_turn.set(turn)
         try:
             async with self.sessionmaker() as session:
+                keep_loaded(session)
                 data["session"] = session
                 token = current_session.set(session)
                 pending = PendingWrites()

@@ -14,18 +14,25 @@ from models import User
 from models.base import utcnow
 
 
-async def get_or_create(session: AsyncSession, telegram_id: int) -> User:
+async def get_or_create(session: AsyncSession, telegram_id: int, *,
+                        known_absent: bool = False) -> User:
+    """The account of this Telegram id, created on first contact. `known_absent`: the caller
+    read it in this transaction and found none (the update's prefetch), so it is not read
+    again before it is created."""
     query = select(User).where(User.telegram_id == telegram_id)
-    user = await session.scalar(query)
-    if user is None:
-        # Another transaction (a second instance, two first updates of one person handled at
-        # once) may be creating the same account right now: insert if absent, then read the row
-        # that won. (A plain INSERT failed with a unique violation on PostgreSQL.)
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        await session.execute(insert(User).values(telegram_id=telegram_id)
-                              .on_conflict_do_nothing(index_elements=[User.telegram_id]))
-        user = (await session.scalars(query)).one()
-    return user
+    if not known_absent:
+        user = await session.scalar(query)
+        if user is not None:
+            return user
+    # Another transaction (a second instance, two first updates of one person handled at
+    # once) may be creating the same account right now: insert if absent (the new row comes
+    # back with the insert), else read the row that won. (A plain INSERT failed with a unique
+    # violation on PostgreSQL.)
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    created = await session.scalar(
+        insert(User).values(telegram_id=telegram_id)
+        .on_conflict_do_nothing(index_elements=[User.telegram_id]).returning(User))
+    return created if created is not None else (await session.scalars(query)).one()
 
 
 async def set_locale(session: AsyncSession, user: User, locale: str) -> None:

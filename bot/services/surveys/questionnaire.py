@@ -110,8 +110,8 @@ async def start(session: AsyncSession, participation: Participation, survey_id: 
     if context == "profile":  # joining: not in a completed programme
         await states.require_id(session, participation.programme_id, states.Activity.JOIN)
     survey = load_definitions().get(survey_id)
-    response = await survey_store.open_response(session, participation.id, survey, context)
-    answers = await survey_store.answers(session, response.id)
+    response, answers = await survey_store.open_response(session, participation.id, survey,
+                                                         context)
     return await _step(session, response, survey, participation, answers, first=not answers)
 
 
@@ -120,9 +120,8 @@ async def start_as_user(session: AsyncSession, user_id: int, programme_id: int,
     """A survey answered by a user without a participation (a curator about a programme);
     the caller checks that the user may answer it."""
     survey = load_definitions().get(survey_id)
-    response = await survey_store.open_curator_response(session, user_id, programme_id, survey,
-                                                        context)
-    answers = await survey_store.answers(session, response.id)
+    response, answers = await survey_store.open_curator_response(session, user_id, programme_id,
+                                                                 survey, context)
     return await _step(session, response, survey, None, answers, first=not answers)
 
 

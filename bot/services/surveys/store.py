@@ -25,32 +25,40 @@ def meeting_of(context: str) -> int | None:
 
 
 async def open_response(session: AsyncSession, participation_id: int, survey: Survey,
-                        context: str = "profile") -> SurveyResponse:
-    response = await session.scalar(select(SurveyResponse).where(
-        SurveyResponse.participation_id == participation_id,
-        SurveyResponse.survey_id == survey.id, SurveyResponse.context == context))
-    if response is None:
-        response = SurveyResponse(participation_id=participation_id, survey_id=survey.id,
-                                  survey_version=survey.version, context=context,
-                                  meeting_id=meeting_of(context))
-        session.add(response)
-        await session.flush()
-    return response
+                        context: str = "profile"
+                        ) -> tuple[SurveyResponse, dict[str, AnswerValue]]:
+    """The person's response to the survey in this context (created when there is none yet),
+    with its answers, read in the same statement."""
+    row = (await session.execute(select(SurveyResponse, answers_of_response(SurveyResponse.id))
+                                 .where(SurveyResponse.participation_id == participation_id,
+                                        SurveyResponse.survey_id == survey.id,
+                                        SurveyResponse.context == context))).first()
+    if row is not None:
+        return row[0], answers_from(row[1])
+    response = SurveyResponse(participation_id=participation_id, survey_id=survey.id,
+                              survey_version=survey.version, context=context,
+                              meeting_id=meeting_of(context))
+    session.add(response)
+    await session.flush()
+    return response, {}
 
 
 async def open_curator_response(session: AsyncSession, user_id: int, programme_id: int,
-                                survey: Survey, context: str) -> SurveyResponse:
+                                survey: Survey, context: str
+                                ) -> tuple[SurveyResponse, dict[str, AnswerValue]]:
     """A curator has no participation: their response belongs to them and the programme."""
-    response = await session.scalar(select(SurveyResponse).where(
-        SurveyResponse.user_id == user_id, SurveyResponse.survey_id == survey.id,
-        SurveyResponse.context == context))
-    if response is None:
-        response = SurveyResponse(user_id=user_id, programme_id=programme_id,
-                                  survey_id=survey.id, survey_version=survey.version,
-                                  context=context, meeting_id=meeting_of(context))
-        session.add(response)
-        await session.flush()
-    return response
+    row = (await session.execute(select(SurveyResponse, answers_of_response(SurveyResponse.id))
+                                 .where(SurveyResponse.user_id == user_id,
+                                        SurveyResponse.survey_id == survey.id,
+                                        SurveyResponse.context == context))).first()
+    if row is not None:
+        return row[0], answers_from(row[1])
+    response = SurveyResponse(user_id=user_id, programme_id=programme_id,
+                              survey_id=survey.id, survey_version=survey.version,
+                              context=context, meeting_id=meeting_of(context))
+    session.add(response)
+    await session.flush()
+    return response, {}
 
 
 # Built once: every answer reads them (issue #21: statements built per update).
