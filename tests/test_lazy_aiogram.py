@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD_ALL = """
 import json, sys
 import bot
+assert "aiogram" not in sys.modules  # imported when first needed, through tuning's hook
 import aiogram.methods as methods
 import aiogram.types as types
 from pydantic import BaseModel

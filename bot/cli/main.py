@@ -19,7 +19,6 @@ from bot.config import (
     unknown_settings,
 )
 from bot.runtime.logging_setup import setup_logging
-from bot.telegram.startup import TokenRefused
 
 NO_TOKEN_MESSAGE = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put the token it "
@@ -167,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SettingsError, TokenRefused) as exc:
+    except SettingsError as exc:  # bot.telegram.startup's TokenRefused too
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
