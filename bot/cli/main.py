@@ -17,6 +17,7 @@ from bot.config import (
     load_settings,
     settings_environment,
     unknown_settings,
+    webhook_problem,
 )
 from bot.runtime.logging_setup import setup_logging
 
@@ -65,12 +66,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run(settings: Settings) -> int:
     if settings.bot_mode == "webhook":
-        from bot.runtime.webhook import run_webhook, webhook_problem
-
         problem = webhook_problem(settings)
         if problem:
             print(problem, file=sys.stderr)
             return 2
+        from bot.runtime.webhook import run_webhook
+
         asyncio.run(run_webhook(settings))
         return 0
     from bot.runtime.app import run_polling
