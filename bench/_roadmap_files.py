@@ -1,14 +1,28 @@
 """Roadmap files for the roadmap import benchmark and its tests: the heaviest ones the limits
 let a reader open (bot/services/roadmap/limits.py), the biggest roadmap the bot takes whole,
 and the hostile ones of issue #16 (a .docx of a million empty paragraphs, an .xlsx of 90,000
-rows). Built fast from raw XML, deterministic."""
+rows). Built fast from raw XML, deterministic.
+
+The big ones take seconds of CPU each (the 90,000-row workbook ~6 s, the heaviest .docx ~1.5 s)
+and the tests and bench.roadmap_upload ask for them in several processes: each is built once
+and kept, in the process and on disk (`_kept`), until this module, the limits or the libraries
+that write the files change."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import io
+import os
 import random
+import sys
+import tempfile
 import zipfile
+import zlib
+from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from bot.services.roadmap.limits import DEFAULT_LIMITS, Limits
@@ -17,6 +31,64 @@ WORDS = ("проведение совещания наставников кур�
          "обучение встреча отчёт план семинар методический практика итоговый ресурс "
          "организация школа педагог молодой специалист").split()
 HEADER = ("№", "Мероприятие", "Срок", "Ответственный", "Результат")
+
+
+@cache
+def _cache_folder() -> Path:
+    """The user's cache folder, as pip's (MENTORBOT_FILES_CACHE: another one)."""
+    if os.environ.get("MENTORBOT_FILES_CACHE"):
+        return Path(os.environ["MENTORBOT_FILES_CACHE"])
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home directory
+        base = Path(tempfile.gettempdir())
+    return base / "mentorbot" / "roadmap-files"
+
+
+@cache
+def _makers() -> bytes:
+    """What the files are made by: this module, Python, zlib, openpyxl and python-docx."""
+    from importlib import metadata
+
+    parts = [Path(__file__).read_bytes(), sys.version.encode(),
+             zlib.ZLIB_RUNTIME_VERSION.encode(),
+             metadata.version("openpyxl").encode(), metadata.version("python-docx").encode()]
+    return hashlib.sha256(b"\0".join(parts)).digest()
+
+
+def _kept(build: Callable[..., bytes]) -> Callable[..., bytes]:
+    """`build`, its result kept for the same arguments (the limits included, defaults too): in
+    this process, and in the cache folder for the next one (written whole or not at all; a
+    folder that cannot be written only means building again)."""
+    signature = inspect.signature(build)
+
+    @functools.wraps(build)
+    @cache
+    def kept(*args: object, **kwargs: object) -> bytes:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        what = hashlib.sha256(repr(bound.arguments).encode()).hexdigest()[:16]
+        stem = f"{build.__name__}-{what}"
+        folder = _cache_folder()
+        path = folder / f"{stem}-{hashlib.sha256(_makers()).hexdigest()[:16]}"
+        try:
+            return path.read_bytes()
+        except OSError:
+            pass
+        content = build(*args, **kwargs)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.glob(f"{stem}-*"):  # the same file, made by an older version
+                if old.name != path.name and not old.name.endswith(".partial"):
+                    old.unlink(missing_ok=True)
+            partial.write_bytes(content)
+            os.replace(partial, path)
+        except OSError:
+            partial.unlink(missing_ok=True)
+        return content
+
+    return kept
 
 
 def _text(rng: random.Random, words: int) -> str:
@@ -93,6 +165,7 @@ def unpacked(content: bytes) -> int:
         return sum(member.file_size for member in archive.infolist())
 
 
+@_kept
 def worst_permitted(kind: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The biggest file of `kind` (docx, xlsx) within every limit: the most rows, texts long
     enough to fill 95 % of the unpacked size."""
@@ -109,6 +182,7 @@ def worst_permitted(kind: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     return content
 
 
+@_kept
 def biggest_accepted(kind: str, limits: Limits = DEFAULT_LIMITS, items: int = 300) -> bytes:
     """A roadmap the bot takes whole: `items` items (the most a draft holds) whose texts come
     to 90 % of the text the reader may hand back."""
@@ -118,11 +192,13 @@ def biggest_accepted(kind: str, limits: Limits = DEFAULT_LIMITS, items: int = 30
     return build(items, words)
 
 
+@_kept
 def million_paragraphs_docx() -> bytes:
     """Issue #16: ~10 KB that unpack to a million empty paragraphs."""
     return _docx(b"<w:p/>" * 1_000_000, level=9)
 
 
+@_kept
 def rows_xlsx(rows: int = 90_000) -> bytes:
     """Issue #16: a 1.7 MB workbook of 90,000 short rows."""
     import openpyxl

@@ -277,3 +277,26 @@ def load_settings(**overrides: object) -> Settings:
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         message = first["msg"].removeprefix("Value error, ")
         raise SettingsError(f"Invalid setting {name}: {message}") from None
+
+
+MISSING_SECRET_MESSAGE = (
+    "Webhook mode needs WEBHOOK_SECRET (Telegram sends it back with every update, so nobody "
+    "else can post fake updates). Generate one and put it into the environment or .env:\n"
+    "  WEBHOOK_SECRET=$(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+)
+MISSING_URL_MESSAGE = (
+    "Webhook mode needs WEBHOOK_URL: the public https address Telegram posts updates to, "
+    "e.g. https://bot.school.example/telegram (your reverse proxy forwards it to "
+    "WEBHOOK_HOST:WEBHOOK_PORT WEBHOOK_PATH)."
+)
+
+
+def webhook_problem(settings: Settings) -> str | None:
+    """Why webhook mode cannot start with these settings, as guidance; None when it can. Here,
+    not in bot/runtime/webhook.py, so the command line says it without importing the webhook
+    server (and aiogram)."""
+    if settings.webhook_secret is None:
+        return MISSING_SECRET_MESSAGE
+    if settings.webhook_url is None:
+        return MISSING_URL_MESSAGE
+    return None

@@ -17,9 +17,9 @@ from bot.config import (
     load_settings,
     settings_environment,
     unknown_settings,
+    webhook_problem,
 )
 from bot.runtime.logging_setup import setup_logging
-from bot.telegram.startup import TokenRefused
 
 NO_TOKEN_MESSAGE = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put the token it "
@@ -66,12 +66,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run(settings: Settings) -> int:
     if settings.bot_mode == "webhook":
-        from bot.runtime.webhook import run_webhook, webhook_problem
-
         problem = webhook_problem(settings)
         if problem:
             print(problem, file=sys.stderr)
             return 2
+        from bot.runtime.webhook import run_webhook
+
         asyncio.run(run_webhook(settings))
         return 0
     from bot.runtime.app import run_polling
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SettingsError, TokenRefused) as exc:
+    except SettingsError as exc:  # bot.telegram.startup's TokenRefused too
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

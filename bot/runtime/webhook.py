@@ -48,27 +48,6 @@ HEALTH_TIMEOUT = 5.0
 APPLICATION_KEY = web.AppKey("mentorbot", Application)
 BOT_KEY = web.AppKey("bot", Bot)
 
-MISSING_SECRET_MESSAGE = (
-    "Webhook mode needs WEBHOOK_SECRET (Telegram sends it back with every update, so nobody "
-    "else can post fake updates). Generate one and put it into the environment or .env:\n"
-    "  WEBHOOK_SECRET=$(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
-)
-MISSING_URL_MESSAGE = (
-    "Webhook mode needs WEBHOOK_URL: the public https address Telegram posts updates to, "
-    "e.g. https://bot.school.example/telegram (your reverse proxy forwards it to "
-    "WEBHOOK_HOST:WEBHOOK_PORT WEBHOOK_PATH)."
-)
-
-
-def webhook_problem(settings: Settings) -> str | None:
-    """Why webhook mode cannot start with these settings, as guidance; None when it can."""
-    if settings.webhook_secret is None:
-        return MISSING_SECRET_MESSAGE
-    if settings.webhook_url is None:
-        return MISSING_URL_MESSAGE
-    return None
-
-
 class UnreadableUpdate(Exception):
     """The body of a webhook request is not an update; the message says why, without data."""
 

@@ -20,6 +20,8 @@ from aiogram.exceptions import (
 )
 from aiogram.types import User
 
+from bot.config import SettingsError
+
 logger = logging.getLogger("mentorbot.startup")
 
 FIRST_PAUSE = 1.0
@@ -28,8 +30,10 @@ LONGEST_PAUSE = 60.0
 TRANSIENT = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter, OSError, TimeoutError)
 
 
-class TokenRefused(Exception):
-    """Telegram refused the token (401): start-up cannot go on; `str()` is one line."""
+class TokenRefused(SettingsError):
+    """Telegram refused the token (401): start-up cannot go on; `str()` is one line. A
+    SettingsError (BOT_TOKEN is wrong), so the command line reports it as it reports the others
+    without importing this module (and aiogram) before it has to."""
 
 
 def _reason(exc: BaseException) -> str:

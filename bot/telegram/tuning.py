@@ -11,8 +11,10 @@ internal one relies on; pyproject.toml pins aiogram to the minor versions that t
   on its ~400 Telegram types (declared with pydantic's `defer_build=True`), which builds them
   all: ~110 MB and seconds of start-up. Importing aiogram with that loop's builds skipped leaves
   each type to be built on first use, as `defer_build` intends; the loop's namespace is added to
-  the types' modules so a lazy build resolves the same forward references. Must run before
-  anything imports aiogram (bot/__init__.py); if aiogram was imported already it does nothing.
+  the types' modules so a lazy build resolves the same forward references. bot/__init__.py puts
+  an import hook in place (`defer_aiogram_lazily`) that does this when aiogram is first imported,
+  so a process that never needs aiogram (the command line reporting a bad setting) does not
+  import it; if aiogram was imported before `bot`, it was built as aiogram ships it.
 - `response_types` — aiogram validates each Bot API answer with `Response[method.__returning__]`,
   a parametrised pydantic class that pydantic caches only weakly: rebuilt after each garbage
   collection, ~2–4 ms of CPU per API call. The common ones are built once and held.
@@ -39,14 +41,15 @@ internal one relies on; pyproject.toml pins aiogram to the minor versions that t
 from __future__ import annotations
 
 import functools
+import importlib.abc
+import importlib.machinery
 import inspect
 import logging
 import os
 import sys
-from collections.abc import AsyncGenerator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher, Router
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
     from aiogram.dispatcher.event.handler import CallableObject
     from aiogram.methods import TelegramMethod
     from aiogram.types import Update
+    from pydantic import BaseModel
 
 logger = logging.getLogger("mentorbot.tuning")
 
@@ -70,10 +74,62 @@ def enabled(piece: str) -> bool:
 
 # --- lazy_types ---------------------------------------------------------------------------------
 
-def import_aiogram_lazily() -> bool:
-    """True if aiogram.types was imported now with its builds deferred."""
-    if TYPES_PACKAGE in sys.modules or not enabled("lazy_types"):
+def defer_aiogram_lazily() -> bool:
+    """Makes the first import of aiogram, whenever and wherever it happens, leave its types'
+    builds deferred (an import hook, put in place by bot/__init__.py). A process that never needs
+    aiogram (the command line reporting a setting's error, a benchmark without a bot) no longer
+    pays its import (~0.7 s of CPU). True if the hook is in place."""
+    if TYPES_PACKAGE in sys.modules or "aiogram" in sys.modules or not enabled("lazy_types"):
         return False
+    if not any(isinstance(finder, _AiogramFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _AiogramFinder())
+    return True
+
+
+class _AiogramFinder(importlib.abc.MetaPathFinder):
+    """Finds `aiogram` through the other finders and hands its loader to `_DeferringLoader`."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "aiogram":
+            return None
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            spec = find(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _DeferringLoader(spec.loader, self)
+                return spec
+        return None
+
+
+class _DeferringLoader(importlib.abc.Loader):
+    """aiogram's own loader, run with the types' builds deferred; once aiogram is loaded, its
+    module and spec name aiogram's own loader again and the hook is gone."""
+
+    def __init__(self, loader: importlib.abc.Loader, finder: _AiogramFinder) -> None:
+        self.loader = loader
+        self.finder = finder
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__loader__ = self.loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        _with_builds_deferred(lambda: self.loader.exec_module(module))
+        if self.finder in sys.meta_path:
+            sys.meta_path.remove(self.finder)
+
+
+def _with_builds_deferred(load: Callable[[], None]) -> bool:
+    """Runs `load` (aiogram's import) with the builds of aiogram's types skipped; True if any
+    were."""
+    from pydantic import BaseModel
+
     eager = BaseModel.__dict__["model_rebuild"]
     namespaces: list[dict[str, Any]] = []
 
@@ -87,7 +143,7 @@ def import_aiogram_lazily() -> bool:
 
     BaseModel.model_rebuild = classmethod(deferring_rebuild)  # type: ignore[assignment]  # patched
     try:
-        import aiogram  # noqa: F401  (aiogram.types, and the methods that refer to them)
+        load()
     finally:
         BaseModel.model_rebuild = eager  # type: ignore[method-assign]  # restored
     if not namespaces:  # an aiogram without that loop: nothing was deferred
