@@ -29,33 +29,30 @@ async def open_response(session: AsyncSession, participation_id: int, survey: Su
                         ) -> tuple[SurveyResponse, dict[str, AnswerValue]]:
     """The person's response to the survey in this context (created when there is none yet),
     with its answers, read in the same statement."""
-    row = (await session.execute(select(SurveyResponse, answers_of_response(SurveyResponse.id))
-                                 .where(SurveyResponse.participation_id == participation_id,
-                                        SurveyResponse.survey_id == survey.id,
-                                        SurveyResponse.context == context))).first()
-    if row is not None:
-        return row[0], answers_from(row[1])
-    response = SurveyResponse(participation_id=participation_id, survey_id=survey.id,
-                              survey_version=survey.version, context=context,
-                              meeting_id=meeting_of(context))
-    session.add(response)
-    await session.flush()
-    return response, {}
+    return await _open(session, survey, context, {"participation_id": participation_id})
 
 
 async def open_curator_response(session: AsyncSession, user_id: int, programme_id: int,
                                 survey: Survey, context: str
                                 ) -> tuple[SurveyResponse, dict[str, AnswerValue]]:
     """A curator has no participation: their response belongs to them and the programme."""
-    row = (await session.execute(select(SurveyResponse, answers_of_response(SurveyResponse.id))
-                                 .where(SurveyResponse.user_id == user_id,
-                                        SurveyResponse.survey_id == survey.id,
-                                        SurveyResponse.context == context))).first()
+    return await _open(session, survey, context, {"user_id": user_id},
+                       created_with={"programme_id": programme_id})
+
+
+async def _open(session: AsyncSession, survey: Survey, context: str, owner: dict[str, int],
+                created_with: dict[str, int] | None = None
+                ) -> tuple[SurveyResponse, dict[str, AnswerValue]]:
+    """The owner's response (found by the `owner` columns) with its answers in one statement,
+    or a new one (with the `created_with` columns too) and no answers."""
+    row = (await session.execute(
+        select(SurveyResponse, answers_of_response(SurveyResponse.id))
+        .filter_by(survey_id=survey.id, context=context, **owner))).first()
     if row is not None:
         return row[0], answers_from(row[1])
-    response = SurveyResponse(user_id=user_id, programme_id=programme_id,
-                              survey_id=survey.id, survey_version=survey.version,
-                              context=context, meeting_id=meeting_of(context))
+    response = SurveyResponse(survey_id=survey.id, survey_version=survey.version,
+                              context=context, meeting_id=meeting_of(context),
+                              **owner, **(created_with or {}))
     session.add(response)
     await session.flush()
     return response, {}
