@@ -4,6 +4,7 @@ method still builds, from its own module alone, and the bot's process is much sm
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,10 +74,22 @@ def built():
 print(built())
 prepare_for_updates()
 print(built())
+import gc
+print(gc.get_threshold()[0])
 """
 
 
 def test_the_first_update_after_start_finds_its_types_built():
     # Built lazily, the update and the reply requests took the first person ~200 ms.
-    # One process: imported (lazy: nothing built), then prepared as the bot's start does.
-    assert run(READY).split() == ["False", "True"]
+    # One process: imported (lazy: nothing built), then prepared as the bot's start does;
+    # the young generation is collected after 50,000 new objects, not Python's 700 (issue #21).
+    assert run(READY).split() == ["False", "True", "50000"]
+
+
+def test_the_young_generation_threshold_can_be_switched_off():
+    code = "from bot.runtime.heap import prepare_for_updates\nimport gc\n" \
+           "prepare_for_updates()\nprint(gc.get_threshold()[0])"
+    env = {**os.environ, "MENTORBOT_TUNING_OFF": "young_gc"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env=env,
+                         capture_output=True, text=True, timeout=300).stdout.strip()
+    assert out == "700"  # Python's default, as before issue #21

@@ -62,7 +62,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("mentorbot.tuning")
 
 _lazy = {"applied": False}
-OPTIONAL = ("lazy_types", "response_types", "json_requests", "inline_filters", "router_index")
+OPTIONAL = ("lazy_types", "response_types", "json_requests", "inline_filters", "router_index",
+            "young_gc")
 TYPES_PACKAGE = "aiogram.types"
 
 
@@ -207,6 +208,14 @@ def json_request_fields(session: AiohttpSession, bot: Bot, method: TelegramMetho
     leaves them out."""
     if not enabled("json_requests"):
         return None
+    plain = plain_fields(bot, method)
+    return plain if plain is not None else dumped_fields(session, bot, method)
+
+
+def dumped_fields(session: AiohttpSession, bot: Bot, method: TelegramMethod[Any]
+                  ) -> dict[str, Any] | None:
+    """Any request's fields through pydantic's dump and aiogram's own preparation of each
+    value (defaults, dates, files); None when it uploads a file."""
     files: dict[str, Any] = {}
     body = {}
     for key, value in method.model_dump(warnings=False).items():
@@ -214,6 +223,63 @@ def json_request_fields(session: AiohttpSession, bot: Bot, method: TelegramMetho
         if prepared:
             body[key] = prepared
     return None if files else body
+
+
+_PLAIN = (str, int, float)  # and their subclasses: bool, ParseMode and other enums
+
+
+def _plain_button(button: Any) -> dict[str, Any] | None:
+    """A button whose set fields are all strings, numbers or flags, as its dump would be;
+    None for any other (a web app, a login URL, ...): pydantic dumps those."""
+    if button.__pydantic_extra__:
+        return None
+    fields = {}
+    for key, value in button.__dict__.items():
+        if value is None:
+            continue
+        if not isinstance(value, _PLAIN):
+            return None
+        fields[key] = value
+    return fields
+
+
+@functools.cache
+def _plain_types() -> tuple[type[Any], type[Any]]:
+    from aiogram.client.default import Default
+    from aiogram.types import InlineKeyboardMarkup
+
+    return Default, InlineKeyboardMarkup
+
+
+def plain_fields(bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any] | None:
+    """The fields of the common request (text, ids, flags, bot defaults and an inline keyboard
+    of plain buttons) without pydantic's dump and aiogram's walk over it: a message with a
+    six-button keyboard took ~40 µs that way, twice per pressed button (issue #21). None for
+    anything else (a file, entities, nested objects, extra fields): the full path takes it.
+    tests/test_aiogram_tuning.py compares the two on every kind of request the bot sends."""
+    default, keyboard = _plain_types()
+    if method.__pydantic_extra__:
+        return None
+    body: dict[str, Any] = {}
+    for key, value in method.__dict__.items():
+        if type(value) is default:
+            value = bot.default[value.name]
+        if value is None:
+            continue
+        if isinstance(value, _PLAIN):
+            if value:  # the full path leaves out empty and false values too
+                body[key] = value
+        elif type(value) is keyboard and not value.__pydantic_extra__:
+            rows = []
+            for row in value.inline_keyboard:
+                buttons = [_plain_button(button) for button in row]
+                if None in buttons:
+                    return None
+                rows.append(buttons)
+            body[key] = {"inline_keyboard": rows}
+        else:
+            return None
+    return body
 
 
 # --- inline_filters -------------------------------------------------------------------------------
