@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from copy import deepcopy
 from typing import Any
 
+import orjson
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import (
     BaseStorage,
@@ -21,6 +22,17 @@ from sqlalchemy.orm import Session
 
 from bot.db import current_session, rowcount
 from models import FsmRecord
+
+
+def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of conversation data, as the JSON column will hold it: an orjson round trip
+    is ~8 times as fast as `deepcopy` (aiogram reads and writes the data several times per
+    update, issue #21); a value JSON cannot hold is copied as it is, for the column to refuse."""
+    try:
+        copied = orjson.loads(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
+    except TypeError:
+        return deepcopy(dict(data))
+    return copied if isinstance(copied, dict) else deepcopy(dict(data))
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -99,11 +111,11 @@ class DatabaseStorage(BaseStorage):
                 if not data:
                     return
                 self._added(session, FsmRecord(key=self._key(key), state=None,
-                                               data=deepcopy(dict(data))))
+                                               data=_copy(data)))
             elif record.data != data:  # the same data again (update_data of a known value): no write
                 # A copy: the caller may go on changing its dict (and a nested one it got from
                 # get_data), and the record must change only here, so the change is written.
-                record.data = deepcopy(dict(data))
+                record.data = _copy(data)
                 await self._drop_if_empty(session, record)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
@@ -112,7 +124,7 @@ class DatabaseStorage(BaseStorage):
             # A deep copy, as aiogram's own storages return: a handler that edits a nested
             # value must not edit the cached record behind the ORM's back (nothing would be
             # written).
-            return deepcopy(record.data) if record and record.data else {}
+            return _copy(record.data) if record and record.data else {}
 
     async def forget_user(self, telegram_id: int) -> int:
         """Erase every conversation record of a person (used when consent is withdrawn)."""

@@ -38,6 +38,7 @@ from bot.db import SHRED_WAL
 from bot.runtime.shred import shred_after_commit
 from bot.services.updates import claim_update, set_replies
 from bot.telegram.session import answer_unread
+from bot.telegram.tuning import plain_fields
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -90,16 +91,34 @@ def _method_class(name: str) -> type[TelegramMethod[Any]]:
     return _methods[name]
 
 
+_DEFAULTED: dict[type, frozenset[str]] = {}
+
+
+def _fields_with_bot_default(cls: type[TelegramMethod[Any]]) -> frozenset[str]:
+    from aiogram.client.default import Default
+
+    return frozenset(name for name, field in cls.model_fields.items()
+                     if isinstance(field.default, Default))
+
+
 def dump_requests(bot: Bot, requests: list[TelegramMethod[Any]]) -> str:
     """The requests as JSON, their values as they would be sent (bot defaults applied)."""
     items = []
     for method in requests:
-        files: dict[str, Any] = {}
-        params = {}
-        for key, value in method.model_dump(warnings=False).items():
-            prepared = bot.session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
-            if prepared is not None:
-                params[key] = prepared
+        params = plain_fields(bot, method)  # the common ones without pydantic's dump
+        if params is None:
+            files: dict[str, Any] = {}
+            params = {}
+            for key, value in method.model_dump(warnings=False).items():
+                prepared = bot.session.prepare_value(value, bot=bot, files=files,
+                                                     _dumps_json=False)
+                if prepared is not None:
+                    params[key] = prepared
+        # A bot default turned off for this request (parse_mode=None: a plain text) stays off
+        # when replayed, instead of the default coming back.
+        params.update({key: None for key, value in method.__dict__.items()
+                       if value is None and key in _DEFAULTED.setdefault(
+                           type(method), _fields_with_bot_default(type(method)))})
         items.append({"method": method.__api_method__, "params": params})
     return orjson.dumps(items).decode()
 
@@ -217,9 +236,19 @@ class AfterCommitRequests(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         unit = current_unit.get()
-        if (unit is None or unit.done or unit.sending or not unit.holds_writes
+        if (unit is None or unit.done or unit.sending
                 or unit.task is not asyncio.current_task()):
             return await make_request(bot, method)
+        if not unit.holds_writes:
+            if method.__api_method__ not in DEFERRABLE:
+                return await make_request(bot, method)
+            # Sent at once, before the update's first write; no handler reads its answer
+            # (what DEFERRABLE means): not read into aiogram's types either (issue #21).
+            unread = answer_unread.set(True)
+            try:
+                return await make_request(bot, method)
+            finally:
+                answer_unread.reset(unread)
         if method.__api_method__ in DEFERRABLE:
             unit.kept.append(method)
             return SENT_AFTER_COMMIT  # type: ignore[return-value]  # answers any attribute

@@ -142,3 +142,37 @@ async def test_joining_reads_each_row_once_and_a_first_contact_creates_the_accou
         for table in ("users", "invitations", "programmes", "participations",
                       "survey_responses", "survey_answers", "consent_texts"):
             assert _reads(statements, table) <= 1, (table, statements)
+
+
+async def test_replies_are_not_read_back_into_aiogram_types(live, emulator, monkeypatch):
+    """A reply whose answer no handler reads (a message, an edit, a callback answer) is sent
+    and its answer left unread, whether it goes out at once (before the update's first write)
+    or after the commit (issue #21): reading a Message with its keyboard into aiogram's types
+    was pydantic's work for nothing. The person still gets every reply."""
+    from bot.runtime.update_unit import DEFERRABLE
+    from bot.telegram.session import JsonBodySession
+
+    seeded = await seed_programme(live.app)
+    mentor = emulator.user(3303, first_name="Вера", language_code="ru")
+    await join_as_adult(mentor, seeded.mentor_token, live)
+    await live.handled()
+
+    read: list[str] = []
+    original = JsonBodySession.__mro__[1].check_response
+
+    def counting(self, *args, **kwargs):
+        read.append(kwargs["method"].__api_method__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(JsonBodySession.__mro__[1], "check_response", counting)
+    before = len(emulator.calls)
+    async with watched_updates(live) as watched:
+        await mentor.send("/help")  # answered at once: it writes nothing
+        await mentor.wait_messages(1)
+        answered = await answer_survey(mentor, "mentor_profile", live,
+                                       texts={"hours_per_month": "6", "max_mentees": "2"})
+        await live.handled()
+    assert answered >= 8 and len(watched) > answered
+    sent = [c.method for c in emulator.calls[before:] if c.method in DEFERRABLE]
+    assert {"sendMessage", "editMessageText", "answerCallbackQuery"} <= set(sent)
+    assert [m for m in read if m in DEFERRABLE] == []
