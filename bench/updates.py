@@ -6,6 +6,7 @@ ceiling); plus the memory of one bot process with 50,000 participations in its d
 
     python -m bench.updates [--users 200 --seconds 20 --rate 100] [--rounds 3] [--quick]
                             [--no-memory] [--no-latency] [--baseline PATH] [--same-process]
+                            [--no-postgres | --no-sqlite]
 
 By default each bot under test runs in a process of its own (bench/_bot_process.py), as in
 production, where Telegram is not on the bot's CPU; the emulator, the simulated users and the
@@ -765,8 +766,8 @@ OURS = ("mentorbot", "baseline")  # baseline: mentorbot from another checkout (-
 async def run(users: int, seconds: float, rate: float, memory: bool,
               participations: int, postgres: bool, same_process: bool = False,
               rounds: int = 3, latency: bool = True,
-              only: tuple[str, ...] = ("echo", *BOTS), baseline: Path | None = None
-              ) -> dict[str, Any]:
+              only: tuple[str, ...] = ("echo", *BOTS), baseline: Path | None = None,
+              sqlite: bool = True) -> dict[str, Any]:
     """`rounds` rounds, each: echo, then on SQLite and on PostgreSQL the floor and mentorbot,
     every one with a fresh database and fresh users; so a change of the machine's load during
     the run touches all of them alike. The table is the median of the rounds."""
@@ -784,7 +785,7 @@ async def run(users: int, seconds: float, rate: float, memory: bool,
         if "echo" in only:
             results["runs"].append({**await measure("echo", None, users, seconds, rate,
                                                     same_process, latency), "round": number})
-        for kind in bots:
+        for kind in bots if sqlite else ():
             with tempfile.TemporaryDirectory() as tmp:
                 url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
                 results["runs"].append({**await measure(kind, url, users, seconds, rate,
@@ -934,6 +935,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participations", type=int, default=50_000)
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true",
+                        help="PostgreSQL only (a quicker run when only its figures changed)")
     parser.add_argument("--same-process", action="store_true",
                         help="the bot in this process, with the emulator and the users (the "
                              "mode of the figures before 2026-11-22)")
@@ -958,7 +961,7 @@ def main(argv: list[str] | None = None) -> int:
     results = asyncio.run(run(args.users, args.seconds, args.rate, not args.no_memory,
                               args.participations, not args.no_postgres, args.same_process,
                               max(1, args.rounds), not args.no_latency, tuple(args.only),
-                              args.baseline))
+                              args.baseline, not args.no_sqlite))
     ok, lines = verdict(results)
     results["status"] = "ok" if ok else "missed"
     print("Update handling:\n  " + "\n  ".join(lines))
