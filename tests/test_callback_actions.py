@@ -218,3 +218,27 @@ async def test_a_forged_action_gets_the_stale_button_answer_and_changes_nothing(
         (str(n), stale) for n in range(1, len(PACKED) + 1)]
     assert len(bot.session.requests) == len(PACKED)  # nothing but the answers
     assert await snapshot(app) == before
+
+
+@pytest.mark.parametrize("response_id, question, action, index", [
+    (1, "q", co.SurveyAction.OPTION, 0),
+    (2_147_483_647, "hours_per_month", co.SurveyAction.TOGGLE, 12),
+    (42, "интересы", co.SurveyAction.DONE, -1),
+    (7, "q_1-2.3", co.SurveyAction.SKIP, -1),
+    (7, "q", co.SurveyAction.BACK, -1),
+])
+def test_a_survey_button_packs_as_its_callback_data_would(response_id, question, action, index):
+    expected = co.SurveyCallback(response_id=response_id, question=question, action=action,
+                                 index=index).pack()
+    assert co.survey_data(response_id, question, action, index) == expected
+    assert co.SurveyCallback.unpack(expected) == co.SurveyCallback.unpack(
+        co.survey_data(response_id, question, action, index))
+
+
+@pytest.mark.parametrize("question", ["a:b", "й" * 40])
+def test_a_survey_button_refuses_what_its_callback_data_refuses(question):
+    with pytest.raises(ValueError):
+        co.SurveyCallback(response_id=1, question=question, action=co.SurveyAction.OPTION,
+                          index=1).pack()
+    with pytest.raises(ValueError):
+        co.survey_data(1, question, co.SurveyAction.OPTION, 1)

@@ -60,3 +60,15 @@ class SurveyCallback(CallbackData, prefix="sv"):
 
 class ForgetCallback(CallbackData, prefix="fg"):
     confirm: bool
+
+
+def survey_data(response_id: int, question: str, action: SurveyAction, index: int = -1) -> str:
+    """`SurveyCallback(...).pack()` without building the model: every button of every question
+    shown packs one (six buttons: ~25 µs of the update, issue #21). The same string and the same
+    refusals (a separator in a value, over Telegram's 64 bytes); tests/test_callback_actions.py."""
+    if SurveyCallback.__separator__ in question:
+        raise ValueError(f"Separator symbol can not be used in value question={question!r}")
+    packed = f"{SurveyCallback.__prefix__}:{int(response_id)}:{question}:{action.value}:{int(index)}"
+    if len(packed.encode()) > 64:
+        raise ValueError(f"Resulted callback data is too long! len({packed!r}.encode()) > 64")
+    return packed

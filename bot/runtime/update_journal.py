@@ -4,10 +4,10 @@ handled, so Telegram can be told at once and a crash loses nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +16,11 @@ from bot.db import sqlite_writer_lock, write_turn
 from bot.runtime.shred import shred_if_requested
 from models.processed_update import ProcessedUpdate
 from models.update_journal import JournaledUpdate
+
+# The tables (Core), not the mapped classes: the session never loads these rows, and the ORM's
+# bulk statements synchronised it with them on every batch (issue #21).
+_JOURNAL = cast(Table, JournaledUpdate.__table__)
+_PROCESSED = cast(Table, ProcessedUpdate.__table__)
 
 
 class UpdateJournal:
@@ -41,7 +46,7 @@ class UpdateJournal:
             async with self.sessionmaker() as session:
                 insert = (pg_insert if session.get_bind().dialect.name == "postgresql"
                           else sqlite_insert)
-                await session.execute(insert(JournaledUpdate).on_conflict_do_nothing(), rows)
+                await session.execute(insert(_JOURNAL).on_conflict_do_nothing(), rows)
                 await session.commit()
 
     async def remove(self, bot_id: int, update_ids: Iterable[int]) -> None:
@@ -52,11 +57,11 @@ class UpdateJournal:
             return
         with write_turn(self._writer):
             async with self.sessionmaker() as session:
-                await session.execute(delete(JournaledUpdate).where(
-                    JournaledUpdate.bot_id == bot_id, JournaledUpdate.update_id.in_(ids)))
-                await session.execute(update(ProcessedUpdate).where(
-                    ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id.in_(ids),
-                    ProcessedUpdate.replies.is_not(None)).values(replies=None))
+                await session.execute(delete(_JOURNAL).where(
+                    _JOURNAL.c.bot_id == bot_id, _JOURNAL.c.update_id.in_(ids)))
+                await session.execute(update(_PROCESSED).where(
+                    _PROCESSED.c.bot_id == bot_id, _PROCESSED.c.update_id.in_(ids),
+                    _PROCESSED.c.replies.is_not(None)).values(replies=None))
                 await session.commit()
         # An update that erased someone held their Telegram profile here until now.
         await shred_if_requested(self.sessionmaker.kw.get("bind"), set(ids))

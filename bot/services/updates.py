@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,12 +39,20 @@ async def claim_update(session: AsyncSession, bot_id: int, update_id: int,
     return rowcount(result) == 1
 
 
+# Built once, on the table (Core): an ORM update per call went through the ORM's bulk update
+# machinery (synchronising the session) for a row the session never loads (issue #21).
+_PROCESSED = cast(Table, ProcessedUpdate.__table__)
+_SET_REPLIES = (update(_PROCESSED)
+                .where(_PROCESSED.c.bot_id == bindparam("bot_id"),
+                       _PROCESSED.c.update_id == bindparam("update_id"))
+                .values(replies=bindparam("replies")))
+
+
 async def set_replies(session: AsyncSession, bot_id: int, update_id: int,
                       replies: str | None) -> None:
     """Replace what a claimed update owes Telegram (None: nothing any more)."""
-    await session.execute(update(ProcessedUpdate).where(
-        ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id == update_id)
-        .values(replies=replies))
+    await session.execute(_SET_REPLIES, {"bot_id": bot_id, "update_id": update_id,
+                                         "replies": replies})
 
 
 async def handled_replies(session: AsyncSession, bot_id: int, update_id: int

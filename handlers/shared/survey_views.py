@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks.onboarding import SurveyAction, SurveyCallback
+from bot.callbacks.onboarding import SurveyAction, survey_data
 from bot.i18n import BoundTranslator
 from bot.services.surveys import (
     MultiQuestion,
@@ -23,13 +23,13 @@ def question_keyboard(response_id: int, question: Question, t: BoundTranslator, 
 
     class _Builder:
         @staticmethod
-        def button(text: str, callback_data: SurveyCallback) -> None:
-            buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data.pack()))
+        def button(text: str, callback_data: str) -> None:
+            buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data))
 
     builder = _Builder()
 
-    def data(action: SurveyAction, index: int = -1) -> SurveyCallback:
-        return SurveyCallback(response_id=response_id, question=question.id, action=action, index=index)
+    def data(action: SurveyAction, index: int = -1) -> str:
+        return survey_data(response_id, question.id, action, index)
 
     widths: list[int] = []
     if isinstance(question, SingleQuestion):
