@@ -43,16 +43,17 @@ async def claim_update(session: AsyncSession, bot_id: int, update_id: int,
 # machinery (synchronising the session) for a row the session never loads (issue #21).
 _PROCESSED = cast(Table, ProcessedUpdate.__table__)
 _SET_REPLIES = (update(_PROCESSED)
-                .where(_PROCESSED.c.bot_id == bindparam("bot_id"),
-                       _PROCESSED.c.update_id == bindparam("update_id"))
-                .values(replies=bindparam("replies")))
+                .where(_PROCESSED.c.bot_id == bindparam("of_bot"),
+                       _PROCESSED.c.update_id == bindparam("of_update"))
+                .values(replies=bindparam("owed")))  # names apart from the columns': SQLAlchemy
+# keeps a column's own name for the value of its SET clause
 
 
 async def set_replies(session: AsyncSession, bot_id: int, update_id: int,
                       replies: str | None) -> None:
     """Replace what a claimed update owes Telegram (None: nothing any more)."""
-    await session.execute(_SET_REPLIES, {"bot_id": bot_id, "update_id": update_id,
-                                         "replies": replies})
+    await session.execute(_SET_REPLIES, {"of_bot": bot_id, "of_update": update_id,
+                                         "owed": replies})
 
 
 async def handled_replies(session: AsyncSession, bot_id: int, update_id: int
