@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
+from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
 
 
 class LanguageCallback(CallbackData, prefix="lang"):
@@ -66,9 +66,12 @@ def survey_data(response_id: int, question: str, action: SurveyAction, index: in
     """`SurveyCallback(...).pack()` without building the model: every button of every question
     shown packs one (six buttons: ~25 µs of the update, issue #21). The same string and the same
     refusals (a separator in a value, over Telegram's 64 bytes); tests/test_callback_actions.py."""
-    if SurveyCallback.__separator__ in question:
+    separator = SurveyCallback.__separator__
+    if separator in question:
         raise ValueError(f"Separator symbol can not be used in value question={question!r}")
-    packed = f"{SurveyCallback.__prefix__}:{int(response_id)}:{question}:{action.value}:{int(index)}"
-    if len(packed.encode()) > 64:
-        raise ValueError(f"Resulted callback data is too long! len({packed!r}.encode()) > 64")
+    packed = separator.join((SurveyCallback.__prefix__, str(int(response_id)), question,
+                             action.value, str(int(index))))
+    if len(packed.encode()) > MAX_CALLBACK_LENGTH:
+        raise ValueError(f"Resulted callback data is too long! len({packed!r}.encode()) > "
+                         f"{MAX_CALLBACK_LENGTH}")
     return packed

@@ -29,10 +29,9 @@ def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
     is ~8 times as fast as `deepcopy` (aiogram reads and writes the data several times per
     update, issue #21); a value JSON cannot hold is copied as it is, for the column to refuse."""
     try:
-        copied = orjson.loads(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
+        return orjson.loads(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
     except TypeError:
         return deepcopy(dict(data))
-    return copied if isinstance(copied, dict) else deepcopy(dict(data))
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -7,20 +7,19 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import sqlite_writer_lock, write_turn
 from bot.runtime.shred import shred_if_requested
-from models.processed_update import ProcessedUpdate
+from bot.services.updates import clear_replies
 from models.update_journal import JournaledUpdate
 
-# The tables (Core), not the mapped classes: the session never loads these rows, and the ORM's
+# The table (Core), not the mapped class: the session never loads these rows, and the ORM's
 # bulk statements synchronised it with them on every batch (issue #21).
 _JOURNAL = cast(Table, JournaledUpdate.__table__)
-_PROCESSED = cast(Table, ProcessedUpdate.__table__)
 
 
 class UpdateJournal:
@@ -59,9 +58,7 @@ class UpdateJournal:
             async with self.sessionmaker() as session:
                 await session.execute(delete(_JOURNAL).where(
                     _JOURNAL.c.bot_id == bot_id, _JOURNAL.c.update_id.in_(ids)))
-                await session.execute(update(_PROCESSED).where(
-                    _PROCESSED.c.bot_id == bot_id, _PROCESSED.c.update_id.in_(ids),
-                    _PROCESSED.c.replies.is_not(None)).values(replies=None))
+                await clear_replies(session, bot_id, ids)
                 await session.commit()
         # An update that erased someone held their Telegram profile here until now.
         await shred_if_requested(self.sessionmaker.kw.get("bind"), set(ids))

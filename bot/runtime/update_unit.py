@@ -24,6 +24,7 @@ alternatives and what a crash can do at each point: docs/after-commit-requests.m
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from bot.db import SHRED_WAL
 from bot.runtime.shred import shred_after_commit
 from bot.services.updates import claim_update, set_replies
 from bot.telegram.session import answer_unread
-from bot.telegram.tuning import plain_fields
+from bot.telegram.tuning import request_fields
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -91,9 +92,7 @@ def _method_class(name: str) -> type[TelegramMethod[Any]]:
     return _methods[name]
 
 
-_DEFAULTED: dict[type, frozenset[str]] = {}
-
-
+@functools.cache
 def _fields_with_bot_default(cls: type[TelegramMethod[Any]]) -> frozenset[str]:
     from aiogram.client.default import Default
 
@@ -105,20 +104,15 @@ def dump_requests(bot: Bot, requests: list[TelegramMethod[Any]]) -> str:
     """The requests as JSON, their values as they would be sent (bot defaults applied)."""
     items = []
     for method in requests:
-        params = plain_fields(bot, method)  # the common ones without pydantic's dump
+        # As it is sent (bot/telegram/session.py); DEFERRABLE requests carry no file.
+        params = request_fields(bot.session, bot, method)
         if params is None:
-            files: dict[str, Any] = {}
-            params = {}
-            for key, value in method.model_dump(warnings=False).items():
-                prepared = bot.session.prepare_value(value, bot=bot, files=files,
-                                                     _dumps_json=False)
-                if prepared is not None:
-                    params[key] = prepared
+            raise ValueError(f"{method.__api_method__} uploads a file: it cannot be kept")
         # A bot default turned off for this request (parse_mode=None: a plain text) stays off
         # when replayed, instead of the default coming back.
+        defaulted = _fields_with_bot_default(type(method))
         params.update({key: None for key, value in method.__dict__.items()
-                       if value is None and key in _DEFAULTED.setdefault(
-                           type(method), _fields_with_bot_default(type(method)))})
+                       if value is None and key in defaulted})
         items.append({"method": method.__api_method__, "params": params})
     return orjson.dumps(items).decode()
 

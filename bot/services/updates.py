@@ -17,9 +17,13 @@ from models.processed_update import ProcessedUpdate
 KEEP_FOR = timedelta(days=7)  # far longer than Telegram keeps retrying an update
 
 
+# The table (Core), not the mapped class: no ORM insert or bulk update machinery (which
+# synchronised the session with rows it never loads, issue #21), and row counts.
+_PROCESSED = cast(Table, ProcessedUpdate.__table__)
+
+
 def _claim_statement(insert: Any) -> Any:
-    # On the table (Core), not the mapped class: no ORM insert machinery, and a row count.
-    return (insert(ProcessedUpdate.__table__)
+    return (insert(_PROCESSED)
             .values(bot_id=bindparam("bot_id"), update_id=bindparam("update_id"),
                     processed_at=bindparam("processed_at"), replies=bindparam("replies"))
             .on_conflict_do_nothing())
@@ -39,9 +43,7 @@ async def claim_update(session: AsyncSession, bot_id: int, update_id: int,
     return rowcount(result) == 1
 
 
-# Built once, on the table (Core): an ORM update per call went through the ORM's bulk update
-# machinery (synchronising the session) for a row the session never loads (issue #21).
-_PROCESSED = cast(Table, ProcessedUpdate.__table__)
+# Built once: every update that writes after it claimed its id (PostgreSQL) sets them.
 _SET_REPLIES = (update(_PROCESSED)
                 .where(_PROCESSED.c.bot_id == bindparam("of_bot"),
                        _PROCESSED.c.update_id == bindparam("of_update"))
@@ -54,6 +56,13 @@ async def set_replies(session: AsyncSession, bot_id: int, update_id: int,
     """Replace what a claimed update owes Telegram (None: nothing any more)."""
     await session.execute(_SET_REPLIES, {"of_bot": bot_id, "of_update": update_id,
                                          "owed": replies})
+
+
+async def clear_replies(session: AsyncSession, bot_id: int, update_ids: list[int]) -> None:
+    """Forget what these updates owed Telegram: it was sent (the update journal's clean-up)."""
+    await session.execute(update(_PROCESSED).where(
+        _PROCESSED.c.bot_id == bot_id, _PROCESSED.c.update_id.in_(update_ids),
+        _PROCESSED.c.replies.is_not(None)).values(replies=None))
 
 
 async def handled_replies(session: AsyncSession, bot_id: int, update_id: int

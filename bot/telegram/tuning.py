@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher, Router
     from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.session.base import BaseSession
     from aiogram.dispatcher.event.handler import CallableObject
     from aiogram.methods import TelegramMethod
     from aiogram.types import Update
@@ -208,11 +209,18 @@ def json_request_fields(session: AiohttpSession, bot: Bot, method: TelegramMetho
     leaves them out."""
     if not enabled("json_requests"):
         return None
+    return request_fields(session, bot, method)
+
+
+def request_fields(session: BaseSession, bot: Bot, method: TelegramMethod[Any]
+                   ) -> dict[str, Any] | None:
+    """The request's fields as plain JSON values: the short path when it can, the full one
+    otherwise; None when it uploads a file."""
     plain = plain_fields(bot, method)
     return plain if plain is not None else dumped_fields(session, bot, method)
 
 
-def dumped_fields(session: AiohttpSession, bot: Bot, method: TelegramMethod[Any]
+def dumped_fields(session: BaseSession, bot: Bot, method: TelegramMethod[Any]
                   ) -> dict[str, Any] | None:
     """Any request's fields through pydantic's dump and aiogram's own preparation of each
     value (defaults, dates, files); None when it uploads a file."""
@@ -256,7 +264,7 @@ def plain_fields(bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any] | None
     of plain buttons) without pydantic's dump and aiogram's walk over it: a message with a
     six-button keyboard took ~40 µs that way, twice per pressed button (issue #21). None for
     anything else (a file, entities, nested objects, extra fields): the full path takes it.
-    tests/test_aiogram_tuning.py compares the two on every kind of request the bot sends."""
+    tests/test_request_bodies.py compares the two on every kind of request the bot sends."""
     default, keyboard = _plain_types()
     if method.__pydantic_extra__:
         return None
