@@ -151,3 +151,73 @@ async def test_forgetting_a_person_in_redis_spares_the_lock_and_other_bots():
         await storage.close()
         await neighbour.close()
         await probe.aclose()
+
+
+async def test_a_conversation_is_written_once_at_the_commit_and_not_after_a_rollback(sqlite_url):
+    """Within an update the conversation changes in memory and is stored by one statement
+    when the transaction commits; a rolled back update leaves the stored conversation as it
+    was, and the next transaction reads it again from the database."""
+    from sqlalchemy import event
+
+    from bot.db import current_session
+
+    await upgrade_async(sqlite_url)
+    engine = create_engine(sqlite_url)
+    sessionmaker = create_sessionmaker(engine)
+    storage = DatabaseStorage(sessionmaker)
+    await storage.set_state(KEY, "Form:name")
+    await storage.set_data(KEY, {"step": 1})
+    writes: list[str] = []
+
+    def statement(conn, cursor, sql, parameters, context, executemany):
+        if "fsm_records" in sql and not sql.lstrip().upper().startswith("SELECT"):
+            writes.append(sql)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+
+    async def in_update(*steps, commit: bool) -> None:
+        async with sessionmaker() as session:
+            token = current_session.set(session)
+            try:
+                for step in steps:
+                    await step()
+                assert writes == []  # nothing written before the end of the update
+                await (session.commit() if commit else session.rollback())
+            finally:
+                current_session.reset(token)
+
+    async def next_question() -> None:
+        await storage.set_state(KEY, "Form:age")
+        await storage.update_data(KEY, {"step": 2})
+        await storage.update_data(KEY, {"name": "Анна"})
+
+    await in_update(next_question, commit=False)
+    assert writes == []
+    assert await storage.get_state(KEY) == "Form:name"
+    assert await storage.get_data(KEY) == {"step": 1}
+
+    await in_update(next_question, commit=True)
+    assert len(writes) == 1  # three changes, one statement
+    assert await storage.get_state(KEY) == "Form:age"
+    assert await storage.get_data(KEY) == {"step": 2, "name": "Анна"}
+
+    writes.clear()
+
+    async def finish() -> None:
+        await storage.set_state(KEY, None)
+        await storage.set_data(KEY, {})
+
+    await in_update(finish, commit=True)
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("DELETE")
+    assert await storage.keys() == []
+
+    writes.clear()
+
+    async def start_and_cancel() -> None:  # a flow begun and cancelled in one update
+        await storage.set_state(KEY, "Form:name")
+        await storage.set_state(KEY, None)
+
+    await in_update(start_and_cancel, commit=True)
+    assert writes == [] and await storage.keys() == []
+    event.remove(engine.sync_engine, "before_cursor_execute", statement)
+    await engine.dispose()

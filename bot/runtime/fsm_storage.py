@@ -1,11 +1,18 @@
-"""FSM storage in the application database, so conversations survive a restart without Redis."""
+"""FSM storage in the application database, so conversations survive a restart without Redis.
+
+A conversation is read once per transaction into a plain record (no ORM entity) and written,
+when it changed, with one Core statement when the transaction commits: an upsert, or a delete
+when it became empty. The ORM's unit of work for one row per update cost more than the
+statement (issue #21: the record was in two of every three flushes, and an update whose only
+change was its conversation flushed for it alone)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from copy import deepcopy
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 import orjson
 from aiogram.fsm.state import State
@@ -16,12 +23,18 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import delete, event, select
+from sqlalchemy import Table, bindparam, delete, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from bot.db import current_session, rowcount
 from models import FsmRecord
+from models.base import utcnow
+
+_CACHE = "fsm_cache"  # session.info: record key -> Conversation, read in this transaction
+_TABLE = cast(Table, FsmRecord.__table__)
 
 
 def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -34,9 +47,83 @@ def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
         return deepcopy(dict(data))
 
 
+@dataclass(slots=True)
+class Conversation:
+    """One conversation record as this transaction sees it."""
+
+    state: str | None
+    data: dict[str, Any]
+    stored: bool  # the database holds a row for it (as of this transaction's writes)
+    changed: bool = False  # to be written at the commit
+
+    @property
+    def empty(self) -> bool:
+        return self.state is None and not self.data
+
+
+ABSENT_ROW = (None, None, None)  # (key, state, data) of a conversation without a record
+
+
+def conversation_of(row: Any) -> Conversation:
+    """A (key, state, data) row of fsm_records, or ABSENT_ROW, as a Conversation."""
+    key, state, data = row
+    return Conversation(state, dict(data) if data else {}, stored=key is not None)
+
+
+def _upsert(insert: Any) -> Any:
+    statement = insert(_TABLE).values(key=bindparam("key"), state=bindparam("state"),
+                                      data=bindparam("data"), updated_at=bindparam("at"))
+    return statement.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={"state": statement.excluded.state, "data": statement.excluded.data,
+              "updated_at": statement.excluded.updated_at})
+
+
+# Built once (issue #21: statements built per update).
+_READ = select(_TABLE.c.key, _TABLE.c.state, _TABLE.c.data).where(
+    _TABLE.c.key == bindparam("key"))
+_UPSERT = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+_DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
+
+
+def _writes(session: Session) -> list[tuple[Any, dict[str, Any]]]:
+    """The statements that store the conversations changed in this transaction (and marks
+    them stored)."""
+    cache: dict[str, Conversation] = session.info.get(_CACHE, {})
+    writes: list[tuple[Any, dict[str, Any]]] = []
+    for key, record in cache.items():
+        if not record.changed:
+            continue
+        record.changed = False
+        if record.empty:
+            if record.stored:
+                writes.append((_DELETE, {"key": key}))
+                record.stored = False
+            continue
+        dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+        writes.append((_UPSERT[dialect], {"key": key, "state": record.state,
+                                          "data": record.data, "at": utcnow()}))
+        record.stored = True
+    return writes
+
+
+async def write_conversations(session: AsyncSession) -> None:
+    """Store the conversations this transaction changed; the update's unit of work calls it
+    before it decides whether the update wrote (bot/runtime/update_unit.py)."""
+    for statement, values in _writes(session.sync_session):
+        await session.execute(statement, values)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_at_commit(session: Session) -> None:
+    # Any other transaction that used the storage (a job, the storage's own session).
+    for statement, values in _writes(session):
+        session.execute(statement, values)
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_cached(session: Session, previous_transaction: object) -> None:
-    session.info.pop("fsm_cache", None)  # a rolled back add or delete: ask the database again
+    session.info.pop(_CACHE, None)  # changes rolled back with the rest: ask the database again
 
 
 class DatabaseStorage(BaseStorage):
@@ -49,9 +136,8 @@ class DatabaseStorage(BaseStorage):
     async def _session(self) -> AsyncIterator[AsyncSession]:
         shared = current_session.get()
         if shared is not None:
-            # No flush: the record is written with the update's other writes at its end (the
-            # session's cache serves the reads meanwhile), so SQLite's single writer is not
-            # held while the bot talks to Telegram (bot/db.py WriteTurn).
+            # Written at the commit, with the update's other writes, so SQLite's single writer
+            # is not held while the bot talks to Telegram (bot/db.py WriteTurn).
             yield shared
             return
         async with self.sessionmaker() as session, session.begin():
@@ -65,85 +151,63 @@ class DatabaseStorage(BaseStorage):
         return self._key(key)
 
     @staticmethod
-    def remember(session: AsyncSession, name: str, record: FsmRecord | None) -> None:
-        """A record (or its absence) read in `session` by someone else (the update's first
-        statement, bot/middlewares/prefetch.py): later reads in the session use it."""
-        session.info.setdefault("fsm_cache", {}).setdefault(name, record)
+    def remember(session: AsyncSession, name: str, row: Any) -> None:
+        """A (key, state, data) row read in `session` by someone else (the update's first
+        statement, bot/runtime/middlewares/prefetch.py), ABSENT_ROW when there is none: later
+        reads in the session use it."""
+        session.info.setdefault(_CACHE, {}).setdefault(name, conversation_of(row))
 
-    async def _load(self, session: AsyncSession, key: StorageKey) -> FsmRecord | None:
+    async def _load(self, session: AsyncSession, key: StorageKey) -> Conversation:
         # aiogram asks for the state on every update, handlers for state and data again and
-        # again: read a record (or its absence) once per session. The session's identity map
-        # alone is not enough: it holds objects weakly, so an unchanged record no one refers to
-        # is dropped and read again; this cache holds it until the session rolls back.
+        # again: read a record (or its absence) once per transaction.
         name = self._key(key)
-        cache: dict[str, FsmRecord | None] = session.info.setdefault("fsm_cache", {})
-        if name not in cache:
-            cache[name] = await session.get(FsmRecord, name)
-        return cache[name]
-
-    @staticmethod
-    def _added(session: AsyncSession, record: FsmRecord) -> None:
-        session.add(record)
-        session.info.setdefault("fsm_cache", {})[record.key] = record
+        cache: dict[str, Conversation] = session.info.setdefault(_CACHE, {})
+        record = cache.get(name)
+        if record is None:
+            row = (await session.execute(_READ, {"key": name})).first()
+            record = cache[name] = conversation_of(row or ABSENT_ROW)
+        return record
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         async with self._session() as session:
             record = await self._load(session, key)
-            if record is None:
-                if value is None:
-                    return
-                self._added(session, FsmRecord(key=self._key(key), state=value, data={}))
-            else:
+            if record.state != value:
                 record.state = value
-                await self._drop_if_empty(session, record)
+                record.changed = True
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with self._session() as session:
-            record = await self._load(session, key)
-            return record.state if record else None
+            return (await self._load(session, key)).state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with self._session() as session:
             record = await self._load(session, key)
-            if record is None:
-                if not data:
-                    return
-                self._added(session, FsmRecord(key=self._key(key), state=None,
-                                               data=_copy(data)))
-            elif record.data != data:  # the same data again (update_data of a known value): no write
+            if record.data != data:  # the same data again (update_data of a known value): no write
                 # A copy: the caller may go on changing its dict (and a nested one it got from
-                # get_data), and the record must change only here, so the change is written.
+                # get_data), and the record must change only here.
                 record.data = _copy(data)
-                await self._drop_if_empty(session, record)
+                record.changed = True
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         async with self._session() as session:
             record = await self._load(session, key)
             # A deep copy, as aiogram's own storages return: a handler that edits a nested
-            # value must not edit the cached record behind the ORM's back (nothing would be
+            # value must not edit the record behind the storage's back (nothing would be
             # written).
-            return _copy(record.data) if record and record.data else {}
+            return _copy(record.data) if record.data else {}
 
     async def forget_user(self, telegram_id: int) -> int:
         """Erase every conversation record of a person (used when consent is withdrawn)."""
         async with self._session() as session:
             result = await session.execute(
-                delete(FsmRecord).where(FsmRecord.key.like(f"%:{telegram_id}:%"))
-            )
-            session.info.pop("fsm_cache", None)
+                delete(_TABLE).where(_TABLE.c.key.like(f"%:{telegram_id}:%")))
+            session.info.pop(_CACHE, None)
             return rowcount(result) or 0
 
     async def keys(self) -> list[str]:
         async with self.sessionmaker() as session:
-            return list((await session.scalars(select(FsmRecord.key))).all())
-
-    @staticmethod
-    async def _drop_if_empty(session: AsyncSession, record: FsmRecord) -> None:
-        # An empty record is the same as no record; keep the table small.
-        if record.state is None and not record.data:
-            await session.delete(record)
-            session.info.setdefault("fsm_cache", {})[record.key] = None
+            return list((await session.scalars(select(_TABLE.c.key))).all())
 
     async def close(self) -> None:
         return None

@@ -36,6 +36,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
 from bot.db import SHRED_WAL
+from bot.runtime.fsm_storage import write_conversations
 from bot.runtime.shred import shred_after_commit
 from bot.services.updates import claim_update, set_replies
 from bot.telegram.session import answer_unread
@@ -150,7 +151,10 @@ class UpdateUnit:
         (and the requests it keeps in that record); raises UpdateHandledElsewhere, rolled
         back, when another instance committed the same update first."""
         session = self.session
-        await session.flush()  # changes still pending in the session are writes too
+        # Changes still pending in the session are writes too: conversations (Core statements)
+        # and ORM objects.
+        await write_conversations(session)
+        await session.flush()
         # Conversation state kept in Redis changes with the commit too: a step counts as a write.
         if (self.update_id is not None and self.bot is not None
                 and (self.turn.wrote or self.pending or self.kept)):

@@ -65,8 +65,10 @@ def _statement(with_user: bool, with_record: bool, claim: bool = False) -> Selec
         statement = statement.add_columns(User).outerjoin(
             User, User.telegram_id == bindparam("telegram_id"))
     if with_record:
-        statement = statement.add_columns(FsmRecord).outerjoin(
-            FsmRecord, FsmRecord.key == bindparam("record_key"))
+        # Columns, not the entity: the storage keeps a plain record (bot/runtime/fsm_storage.py).
+        statement = statement.add_columns(FsmRecord.key, FsmRecord.state, FsmRecord.data
+                                          ).outerjoin(FsmRecord,
+                                                      FsmRecord.key == bindparam("record_key"))
     if claim:
         statement = statement.execution_options(**{CLAIM_ONLY: True})
     return statement
@@ -101,7 +103,7 @@ class Prefetcher:
         row = (await session.execute(self.statements[with_user, key is not None, claim],
                                      values)).one()
         if key is not None and self.storage is not None:
-            self.storage.remember(session, key, row[-1])
+            self.storage.remember(session, key, row[-3:])
         handled = bool(row[0])
         data["prefetched"] = Prefetched(handled, row[1], row[2] if with_user else None,
                                         claimed=claim and not handled)
