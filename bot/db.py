@@ -345,3 +345,44 @@ def request_wal_shred(session: AsyncSession) -> None:
     committed; the update's unit of work does it (bot/runtime/shred.py), so services need not
     know how updates are committed."""
     session.info[SHRED_WAL] = True
+
+
+# session.info key: Core writes waiting for the transaction's next statement or its commit.
+_DEFERRED = "deferred_writes"
+
+
+def defer_write(session: AsyncSession, statement: Any, values: dict[str, Any]) -> None:
+    """A Core write sent as the ORM sends an added object: before the transaction's next
+    statement (so every read in it sees the write) or at its commit, whichever comes first.
+    Until then the update has not written: its replies go out at once and, on SQLite, it does
+    not hold the single writer while it talks to Telegram (WriteTurn). Without the ORM's unit
+    of work, which cost more than the insert of one answer (issue #21)."""
+    session.info.setdefault(_DEFERRED, []).append((statement, values))
+
+
+def _take_deferred(session: Session) -> list[tuple[Any, dict[str, Any]]]:
+    return session.info.pop(_DEFERRED, None) or []
+
+
+async def write_deferred(session: AsyncSession) -> None:
+    """Send the deferred writes now (the update's unit of work, before it decides whether the
+    update wrote: bot/runtime/update_unit.py)."""
+    for statement, values in _take_deferred(session.sync_session):
+        await session.execute(statement, values)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _deferred_before_next_statement(state: Any) -> None:
+    for statement, values in _take_deferred(state.session):  # taken first: no recursion
+        state.session.execute(statement, values)
+
+
+@event.listens_for(Session, "before_commit")
+def _deferred_at_commit(session: Session) -> None:
+    for statement, values in _take_deferred(session):
+        session.execute(statement, values)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_deferred(session: Session, _previous_transaction: object) -> None:
+    session.info.pop(_DEFERRED, None)

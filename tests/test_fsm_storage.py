@@ -153,7 +153,7 @@ async def test_forgetting_a_person_in_redis_spares_the_lock_and_other_bots():
         await probe.aclose()
 
 
-async def test_a_conversation_is_written_once_at_the_commit_and_not_after_a_rollback(sqlite_url):
+async def test_a_conversation_is_written_once_at_the_commit_and_not_after_a_rollback(app):
     """Within an update the conversation changes in memory and is stored by one statement
     when the transaction commits; a rolled back update leaves the stored conversation as it
     was, and the next transaction reads it again from the database."""
@@ -161,9 +161,7 @@ async def test_a_conversation_is_written_once_at_the_commit_and_not_after_a_roll
 
     from bot.db import current_session
 
-    await upgrade_async(sqlite_url)
-    engine = create_engine(sqlite_url)
-    sessionmaker = create_sessionmaker(engine)
+    engine, sessionmaker = app.engine, app.sessionmaker
     storage = DatabaseStorage(sessionmaker)
     await storage.set_state(KEY, "Form:name")
     await storage.set_data(KEY, {"step": 1})
@@ -220,4 +218,3 @@ async def test_a_conversation_is_written_once_at_the_commit_and_not_after_a_roll
     await in_update(start_and_cancel, commit=True)
     assert writes == [] and await storage.keys() == []
     event.remove(engine.sync_engine, "before_cursor_execute", statement)
-    await engine.dispose()

@@ -35,7 +35,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
-from bot.db import SHRED_WAL
+from bot.db import SHRED_WAL, write_deferred
 from bot.runtime.fsm_storage import write_conversations
 from bot.runtime.shred import shred_after_commit
 from bot.services.updates import claim_update, set_replies
@@ -151,9 +151,10 @@ class UpdateUnit:
         (and the requests it keeps in that record); raises UpdateHandledElsewhere, rolled
         back, when another instance committed the same update first."""
         session = self.session
-        # Changes still pending in the session are writes too: conversations (Core statements)
-        # and ORM objects.
+        # Changes still pending in the session are writes too: conversations and deferred Core
+        # writes (bot.db.defer_write), then ORM objects.
         await write_conversations(session)
+        await write_deferred(session)
         await session.flush()
         # Conversation state kept in Redis changes with the commit too: a step counts as a write.
         if (self.update_id is not None and self.bot is not None

@@ -19,14 +19,11 @@ def question_keyboard(response_id: int, question: Question, t: BoundTranslator, 
                       ticked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup | None:
     # Buttons are collected in a plain list: InlineKeyboardBuilder deep-copies every button
     # on each add (quadratic), a measurable share of a questionnaire update's CPU time.
+    # (A function, not a class made on every call: that cost as much as a button.)
     buttons: list[InlineKeyboardButton] = []
 
-    class _Builder:
-        @staticmethod
-        def button(text: str, callback_data: str) -> None:
-            buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data))
-
-    builder = _Builder()
+    def button(text: str, callback_data: str) -> None:
+        buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data))
 
     def data(action: SurveyAction, index: int = -1) -> str:
         return survey_data(response_id, question.id, action, index)
@@ -34,28 +31,28 @@ def question_keyboard(response_id: int, question: Question, t: BoundTranslator, 
     widths: list[int] = []
     if isinstance(question, SingleQuestion):
         for index, option in enumerate(question.options):
-            builder.button(text=option_text(question, option.id, t.plain), callback_data=data(SurveyAction.OPTION, index))
+            button(text=option_text(question, option.id, t.plain), callback_data=data(SurveyAction.OPTION, index))
         widths += [1] * len(question.options)
     elif isinstance(question, MultiQuestion):
         for index, option in enumerate(question.options):
             mark = "✅ " if option.id in ticked else ""
-            builder.button(text=mark + option_text(question, option.id, t.plain),
+            button(text=mark + option_text(question, option.id, t.plain),
                            callback_data=data(SurveyAction.TOGGLE, index))
         widths += [1] * len(question.options)
-        builder.button(text=t.plain("survey.button.done"), callback_data=data(SurveyAction.DONE))
+        button(text=t.plain("survey.button.done"), callback_data=data(SurveyAction.DONE))
         widths.append(1)
     elif isinstance(question, ScaleQuestion):
         values = list(range(question.min, question.max + 1))
         for value in values:
-            builder.button(text=str(value), callback_data=data(SurveyAction.OPTION, value))
+            button(text=str(value), callback_data=data(SurveyAction.OPTION, value))
         per_row = 5 if len(values) > 6 else len(values)
         widths += [per_row] * (len(values) // per_row) + ([len(values) % per_row] if len(values) % per_row else [])
     navigation = 0
     if question.optional:
-        builder.button(text=t.plain("survey.button.skip"), callback_data=data(SurveyAction.SKIP))
+        button(text=t.plain("survey.button.skip"), callback_data=data(SurveyAction.SKIP))
         navigation += 1
     if can_go_back:
-        builder.button(text=t.plain("survey.button.back"), callback_data=data(SurveyAction.BACK))
+        button(text=t.plain("survey.button.back"), callback_data=data(SurveyAction.BACK))
         navigation += 1
     if navigation:
         widths.append(navigation)

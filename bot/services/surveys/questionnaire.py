@@ -163,8 +163,7 @@ async def answer(session: AsyncSession, response_id: int, user_id: int, question
         return result
     assert isinstance(result, Ok)
     assert step.response is not None
-    await survey_store.save_answer(session, response_id, question.id, result.value,
-                                   exists=question.id in step.answers)
+    await survey_store.save_answer(session, response_id, question.id, result.value)
     answers = {**step.answers, question.id: _stored(result.value)}
     # An answer that closes a branch makes answers inside it stale: drop them.
     hidden = hidden_answer_ids(step.survey, answers)
@@ -192,8 +191,7 @@ async def skip_question(session: AsyncSession, response_id: int, user_id: int,
     if not question.optional:
         raise DomainError("survey.skip_not_allowed")
     assert step.response is not None
-    await survey_store.save_answer(session, response_id, question.id, SKIPPED,
-                                   exists=question.id in step.answers)
+    await survey_store.save_answer(session, response_id, question.id, SKIPPED)
     answers = {**step.answers, question.id: SKIPPED}
     return await _step(session, step.response, step.survey, step.participation, answers)
 

@@ -3,14 +3,17 @@ resumes at the next question."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, ScalarSelect, bindparam, delete, select
+from sqlalchemy import JSON, ScalarSelect, Table, bindparam, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
+from bot.db import defer_write
 from bot.services.surveys import AnswerValue, Survey
 from models import SurveyAnswer, SurveyResponse
 from models.base import utcnow
@@ -102,22 +105,29 @@ def answers_from(value: dict[str, AnswerValue] | None) -> dict[str, AnswerValue]
     return dict(value) if value else {}
 
 
+def _save_statement(insert: Any) -> Any:
+    statement = insert(_ANSWERS_TABLE).values(
+        response_id=bindparam("response_id"), question_id=bindparam("question_id"),
+        value=bindparam("value", type_=_ANSWERS_TABLE.c.value.type), answered_at=bindparam("at"))
+    return statement.on_conflict_do_update(
+        index_elements=[_ANSWERS_TABLE.c.response_id, _ANSWERS_TABLE.c.question_id],
+        set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at})
+
+
+# The table (Core), built once per dialect: an answer is one upsert, with no unit of work and no
+# read of an earlier answer to the same question first (issue #21).
+_ANSWERS_TABLE = cast(Table, SurveyAnswer.__table__)
+_SAVE = {"postgresql": _save_statement(pg_insert), "sqlite": _save_statement(sqlite_insert)}
+
+
 async def save_answer(session: AsyncSession, response_id: int, question_id: str,
-                      value: AnswerValue,
-                      *, exists: bool | None = None) -> None:
-    """`exists`: whether the response has an answer to the question, when the caller read its
-    answers in this transaction (a new answer is then inserted without looking first)."""
-    answer = None
-    if exists or exists is None:
-        answer = await session.scalar(select(SurveyAnswer).where(
-            SurveyAnswer.response_id == response_id, SurveyAnswer.question_id == question_id))
-    if answer is None:
-        session.add(SurveyAnswer(response_id=response_id, question_id=question_id, value=value))
-    else:
-        answer.value = value
-        answer.answered_at = utcnow()
-    # No flush: the row is written with the update's other writes at its end, so SQLite's
-    # single writer is not held while the bot talks to Telegram (bot/db.py WriteTurn).
+                      value: AnswerValue) -> None:
+    """Store the answer to a question (replacing an earlier one). Written with the
+    transaction's next statement or at its commit (bot.db.defer_write): SQLite's single writer
+    is not held while the bot talks to Telegram (bot/db.py WriteTurn)."""
+    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    defer_write(session, _SAVE[dialect], {"response_id": response_id, "question_id": question_id,
+                                           "value": value, "at": utcnow()})
 
 
 async def delete_answers(session: AsyncSession, response_id: int, question_ids: list[str]) -> None:
