@@ -57,6 +57,8 @@ router = Router()
 router.message.register(lambda m: None, F.text)
 assert tuning.inline_sync_filters(router) == 0
 assert tuning.json_request_fields(None, None, None) is None
+assert tuning._button_prototype() is None
+assert tuning.callback_button("a", "b").model_fields_set == {"text", "callback_data"}
 print("ok")
 """
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

@@ -35,7 +35,7 @@ from aiogram.types import (
 from bot.config import Settings
 from bot.runtime.factory import create_bot
 from bot.telegram.session import JsonBodySession
-from bot.telegram.tuning import dumped_fields, json_request_fields, plain_fields
+from bot.telegram.tuning import callback_button, dumped_fields, json_request_fields, plain_fields
 
 
 def _keyboard(*extra: InlineKeyboardButton) -> InlineKeyboardMarkup:
@@ -50,6 +50,9 @@ def _keyboard(*extra: InlineKeyboardButton) -> InlineKeyboardMarkup:
 
 PLAIN = [
     SendMessage(chat_id=1, text="<b>Вопрос 5 из 12</b>\nКакие темы?", reply_markup=_keyboard()),
+    EditMessageText(chat_id=1, message_id=5, text="Вопрос 6", reply_markup=InlineKeyboardMarkup(
+        inline_keyboard=[[callback_button("✅ Да", "sv:1:q:t:1")],
+                         [callback_button("Готово", "sv:1:q:d:-1")]])),
     SendMessage(chat_id=-100123, text="x", disable_notification=True, protect_content=False),
     SendMessage(chat_id="@channel", text="plain", parse_mode=None),
     EditMessageText(chat_id=1, message_id=5, text="Ответ сохранён", reply_markup=_keyboard()),
@@ -133,3 +136,24 @@ async def test_a_reply_kept_for_after_the_commit_is_replayed_as_it_would_have_be
     assert type(replayed) is type(method)
     assert (json_request_fields(bot.session, bot, replayed)
             == json_request_fields(bot.session, bot, method))
+
+
+def test_a_plain_button_is_the_validated_button():
+    """callback_button (tuning's `plain_buttons`) makes what the validating constructor makes:
+    equal, dumped alike, and a button of its own (changing one changes no other)."""
+    made = callback_button("Вариант <1> & «2»", "sv:12345:q_interest:o:0")
+    validated = InlineKeyboardButton(text="Вариант <1> & «2»",
+                                     callback_data="sv:12345:q_interest:o:0")
+    assert type(made) is InlineKeyboardButton
+    assert made == validated and repr(made) == repr(validated)
+    assert made.model_dump() == validated.model_dump()
+    assert made.model_dump(exclude_unset=True) == validated.model_dump(exclude_unset=True)
+    assert made.model_fields_set == validated.model_fields_set
+    assert made.bot is None
+    other = callback_button("Другой", "sv:1:q:o:1")
+    assert (other.text, other.callback_data) == ("Другой", "sv:1:q:o:1")
+    assert (made.text, made.callback_data) == ("Вариант <1> & «2»", "sv:12345:q_interest:o:0")
+    assert made.model_copy(update={"text": "x"}).text == "x" and made.text != "x"
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[made, other]])
+    assert keyboard == InlineKeyboardMarkup(inline_keyboard=[[validated, InlineKeyboardButton(
+        text="Другой", callback_data="sv:1:q:o:1")]])

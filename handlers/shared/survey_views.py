@@ -13,6 +13,7 @@ from bot.services.surveys import (
     SingleQuestion,
     option_text,
 )
+from bot.telegram.tuning import callback_button
 
 
 def question_keyboard(response_id: int, question: Question, t: BoundTranslator, *, can_go_back: bool,
@@ -23,7 +24,7 @@ def question_keyboard(response_id: int, question: Question, t: BoundTranslator, 
     buttons: list[InlineKeyboardButton] = []
 
     def button(text: str, callback_data: str) -> None:
-        buttons.append(InlineKeyboardButton(text=text, callback_data=callback_data))
+        buttons.append(callback_button(text, callback_data))
 
     def data(action: SurveyAction, index: int = -1) -> str:
         return survey_data(response_id, question.id, action, index)

@@ -184,3 +184,51 @@ def test_mentee_walkthrough_shows_requests(registry):
     assert validate(q, ["exam_prep"] * 2 + ["career_guidance"]) == Ok(
         ["exam_prep", "career_guidance"]
     )
+
+
+def _random_answers(survey, rng):
+    """Answers as a respondent leaves them: some questions answered (any option, or a value
+    of the right kind), some skipped, branches taken and abandoned (answers to hidden
+    questions stay in the dict until they are cleaned up)."""
+    from bot.services.surveys import MultiQuestion, ScaleQuestion, SingleQuestion
+
+    answers = {}
+    for question in survey.questions:
+        roll = rng.random()
+        if roll < 0.25:
+            continue
+        if roll < 0.35:
+            answers[question.id] = SKIPPED
+        elif isinstance(question, SingleQuestion):
+            answers[question.id] = rng.choice(question.options).id
+        elif isinstance(question, MultiQuestion):
+            answers[question.id] = [o.id for o in question.options if rng.random() < 0.5]
+        elif isinstance(question, ScaleQuestion):
+            answers[question.id] = rng.randint(question.min, question.max)
+        else:
+            answers[question.id] = "x"
+    return answers
+
+
+def test_one_walk_gives_what_next_progress_and_previous_give(demo):
+    """`position` (one walk, what a questionnaire step uses) says what the three functions
+    say, over the demo survey and every bundled one, for answers of every shape."""
+    import random
+
+    from bot.services.surveys import load_definitions, position
+
+    rng = random.Random(21)
+    surveys = [demo, *load_definitions()]
+    checked = 0
+    for survey in surveys:
+        for _ in range(200):
+            answers = _random_answers(survey, rng)
+            at = position(survey, answers)
+            question = next_question(survey, answers)
+            assert at.question == question
+            if question is None:
+                continue
+            assert (at.index, at.total) == progress(survey, answers, question.id)
+            assert at.can_go_back == (previous_question(survey, answers, question.id) is not None)
+            checked += 1
+    assert checked > 500

@@ -8,6 +8,7 @@ not asked again. Every function here is pure: no Telegram, no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from .models import MultiQuestion, Question, Survey
 from .validation import AnswerValue, Invalid, validate
@@ -75,6 +76,27 @@ def progress(survey: Survey, answers: Answers, current_id: str | None) -> tuple[
     if current_id is None or current_id not in ids:
         return total, total
     return ids.index(current_id) + 1, total
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a respondent is: what `next_question`, `progress` and `previous_question` say."""
+
+    question: Question | None  # the next question to ask; None: the survey is finished
+    index: int  # 1-based among the visible questions (the total when finished)
+    total: int
+    can_go_back: bool  # a visible question comes before it (a finished survey: any at all)
+
+
+def position(survey: Survey, answers: Answers) -> Position:
+    """The next question, its progress and whether Back has somewhere to go, from one walk over
+    the visible questions (each of the three functions walks them itself; a questionnaire step
+    asked all three, issue #21)."""
+    visible = visible_questions(survey, answers)
+    for index, question in enumerate(visible):
+        if question.id not in answers:
+            return Position(question, index + 1, len(visible), index > 0)
+    return Position(None, len(visible), len(visible), bool(visible))
 
 
 def is_complete(survey: Survey, answers: Answers) -> bool:

@@ -25,9 +25,8 @@ from bot.services.surveys import (
     Survey,
     hidden_answer_ids,
     load_definitions,
-    next_question,
+    position,
     previous_question,
-    progress,
     validate,
 )
 from bot.services.surveys import store as survey_store
@@ -91,18 +90,16 @@ async def _step(session: AsyncSession, response: SurveyResponse, survey: Survey,
                 participation: Participation | None, answers: dict[str, AnswerValue],
                 first: bool = False) -> Step:
     """The step after `answers` (what the database holds for the response now)."""
-    question = next_question(survey, answers)
+    at = position(survey, answers)
     participation_id = participation.id if participation is not None else None
-    if question is None:
+    if at.question is None:
         await survey_store.complete(session, response)
         if response.context == "profile" and participation is not None:
             await participants.mark_ready(session, participation)
         return Step(response.id, participation_id, survey, None, answers, 0, 0, False,
                     response=response, participation=participation)
-    index, total = progress(survey, answers, question.id)
-    can_back = previous_question(survey, answers, question.id) is not None
-    return Step(response.id, participation_id, survey, question, answers, index, total, can_back,
-                first, response=response, participation=participation)
+    return Step(response.id, participation_id, survey, at.question, answers, at.index, at.total,
+                at.can_go_back, first, response=response, participation=participation)
 
 
 async def start(session: AsyncSession, participation: Participation, survey_id: str,
