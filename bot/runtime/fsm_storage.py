@@ -8,11 +8,10 @@ change was its conversation flushed for it alone)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import orjson
 from aiogram.fsm.state import State
@@ -33,6 +32,7 @@ from bot.db import current_session, rowcount
 from models import FsmRecord
 from models.base import utcnow
 
+T = TypeVar("T")
 _CACHE = "fsm_cache"  # session.info: record key -> Conversation, read in this transaction
 _TABLE = cast(Table, FsmRecord.__table__)
 
@@ -126,22 +126,31 @@ def _forget_cached(session: Session, previous_transaction: object) -> None:
     session.info.pop(_CACHE, None)  # changes rolled back with the rest: ask the database again
 
 
+def _state_of(record: Conversation) -> str | None:
+    return record.state
+
+
+def _data_of(record: Conversation) -> dict[str, Any]:
+    return _copy(record.data) if record.data else {}
+
+
 class DatabaseStorage(BaseStorage):
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
                  key_builder: KeyBuilder | None = None) -> None:
         self.sessionmaker = sessionmaker
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
 
-    @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
+    async def _record(self, key: StorageKey, use: Callable[[Conversation], T]) -> T:
+        """`use` applied to the conversation's record as the update's transaction sees it (a
+        plain call, not a context manager per call: aiogram asks the storage 4-6 times an
+        update, issue #21); outside an update, in a transaction of its own."""
         shared = current_session.get()
         if shared is not None:
             # Written at the commit, with the update's other writes, so SQLite's single writer
             # is not held while the bot talks to Telegram (bot/db.py WriteTurn).
-            yield shared
-            return
+            return use(await self._load(shared, key))
         async with self.sessionmaker() as session, session.begin():
-            yield session
+            return use(await self._load(session, key))
 
     def _key(self, key: StorageKey) -> str:
         return self.key_builder.build(key)
@@ -170,40 +179,56 @@ class DatabaseStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        async with self._session() as session:
-            record = await self._load(session, key)
+
+        def change(record: Conversation) -> None:
             if record.state != value:
                 record.state = value
                 record.changed = True
 
+        await self._record(key, change)
+
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
-            return (await self._load(session, key)).state
+        return await self._record(key, _state_of)
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        async with self._session() as session:
-            record = await self._load(session, key)
-            if record.data != data:  # the same data again (update_data of a known value): no write
+        def change(record: Conversation) -> None:
+            if record.data != data:  # the same data again: no write
                 # A copy: the caller may go on changing its dict (and a nested one it got from
                 # get_data), and the record must change only here.
                 record.data = _copy(data)
                 record.changed = True
 
+        await self._record(key, change)
+
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
-            record = await self._load(session, key)
-            # A deep copy, as aiogram's own storages return: a handler that edits a nested
-            # value must not edit the record behind the storage's back (nothing would be
-            # written).
-            return _copy(record.data) if record.data else {}
+        # A deep copy, as aiogram's own storages return: a handler that edits a nested value
+        # must not edit the record behind the storage's back (nothing would be written).
+        return await self._record(key, _data_of)
+
+    async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
+        """As BaseStorage's (get, merge, set, return a copy), with one copy fewer."""
+        def change(record: Conversation) -> dict[str, Any]:
+            merged = {**record.data, **data}
+            if merged != record.data:
+                record.data = _copy(merged)
+                record.changed = True
+            return _copy(record.data)
+
+        return await self._record(key, change)
 
     async def forget_user(self, telegram_id: int) -> int:
         """Erase every conversation record of a person (used when consent is withdrawn)."""
-        async with self._session() as session:
-            result = await session.execute(
-                delete(_TABLE).where(_TABLE.c.key.like(f"%:{telegram_id}:%")))
-            session.info.pop(_CACHE, None)
-            return rowcount(result) or 0
+        erase = delete(_TABLE).where(_TABLE.c.key.like(f"%:{telegram_id}:%"))
+        shared = current_session.get()
+        if shared is not None:
+            return self._forgotten(shared, await shared.execute(erase))
+        async with self.sessionmaker() as session, session.begin():
+            return self._forgotten(session, await session.execute(erase))
+
+    @staticmethod
+    def _forgotten(session: AsyncSession, result: Any) -> int:
+        session.info.pop(_CACHE, None)  # nothing of the person's conversations to write
+        return rowcount(result) or 0
 
     async def keys(self) -> list[str]:
         async with self.sessionmaker() as session:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied
@@ -47,23 +47,30 @@ class Attendee:
     timezone: str  # resolved: the person's, else the organisation's, else the default
 
 
+# Built once, columns only (issue #21: /start asks it on every visit; building the statement and
+# loading three ORM entities per row cost more than the query).
+_MY_PAIRS = (select(Pair.id, Pair.programme_id, Pair.stage, MentorSide.id, MentorSide.user_id,
+                    MentorSide.full_name, MenteeSide.id, MenteeSide.full_name)
+             .join(MentorSide, MentorSide.id == Pair.mentor_id)
+             .join(MenteeSide, MenteeSide.id == Pair.mentee_id)
+             .where(Pair.state == PairState.ACTIVE,
+                    or_(MentorSide.user_id == bindparam("user_id"),
+                        MenteeSide.user_id == bindparam("user_id")))
+             .order_by(Pair.id))
+
+
 async def my_pairs(session: AsyncSession, user_id: int, *, role: str | None = None
                    ) -> list[PairView]:
     """Active pairs in which this person is the mentor or the mentee."""
-    mentor, mentee = MentorSide, MenteeSide
-    query = (select(Pair, mentor, mentee)
-             .join(mentor, mentor.id == Pair.mentor_id).join(mentee, mentee.id == Pair.mentee_id)
-             .where(Pair.state == PairState.ACTIVE,
-                    or_(mentor.user_id == user_id, mentee.user_id == user_id))
-             .order_by(Pair.id))
     views = []
-    for pair, mentor_p, mentee_p in (await session.execute(query)).all():
-        side = "mentor" if mentor_p.user_id == user_id else "mentee"
+    for (pair_id, programme_id, stage, mentor_id, mentor_user, mentor_name, mentee_id,
+         mentee_name) in (await session.execute(_MY_PAIRS, {"user_id": user_id})).all():
+        side = "mentor" if mentor_user == user_id else "mentee"
         if role is not None and side != role:
             continue
-        views.append(PairView(pair.id, pair.programme_id, mentor_p.id, mentee_p.id,
-                              mentor_p.full_name, mentee_p.full_name, pair.stage, side,
-                              mentor_p.id if side == "mentor" else mentee_p.id))
+        views.append(PairView(pair_id, programme_id, mentor_id, mentee_id, mentor_name,
+                              mentee_name, stage, side,
+                              mentor_id if side == "mentor" else mentee_id))
     return views
 
 

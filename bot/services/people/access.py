@@ -5,7 +5,7 @@ foreign, stale or forged id gets the same AccessDenied, so the answer reveals no
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied
@@ -17,9 +17,11 @@ def require_owner(admin_ids: frozenset[int], telegram_id: int | None) -> None:
         raise AccessDenied()
 
 
+_IS_CURATOR = select(Curator.id).where(Curator.user_id == bindparam("user_id")).limit(1)
+
+
 async def is_curator(session: AsyncSession, user_id: int) -> bool:
-    return await session.scalar(
-        select(Curator.id).where(Curator.user_id == user_id).limit(1)) is not None
+    return await session.scalar(_IS_CURATOR, {"user_id": user_id}) is not None
 
 
 async def require_any_curator(session: AsyncSession, user_id: int | None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import DomainError, InvitationInvalid
@@ -147,16 +147,20 @@ async def mark_ready(session: AsyncSession, participation: Participation) -> Non
         participation.ready_at = utcnow()
 
 
+# Built once, columns only (issue #21: /start asks it on every visit).
+_OF_USER = (select(Participation.id, Participation.programme_id, Programme.title,
+                   Organisation.name, Participation.role, Participation.state, Participation.form,
+                   Participation.full_name, Participation.age_group)
+            .join(Programme, Participation.programme_id == Programme.id)
+            .join(Organisation, Programme.organisation_id == Organisation.id)
+            .where(Participation.user_id == bindparam("user_id"),
+                   Participation.state != ParticipationState.WITHDRAWN)
+            .order_by(Participation.id))
+
+
 async def of_user(session: AsyncSession, user_id: int) -> list[ParticipationView]:
-    rows = await session.execute(
-        select(Participation, Programme.title, Organisation.name)
-        .join(Programme, Participation.programme_id == Programme.id)
-        .join(Organisation, Programme.organisation_id == Organisation.id)
-        .where(Participation.user_id == user_id,
-               Participation.state != ParticipationState.WITHDRAWN)
-        .order_by(Participation.id))
-    return [ParticipationView(p.id, p.programme_id, title, org, p.role, p.state, p.form,
-                              p.full_name, p.age_group) for p, title, org in rows]
+    rows = await session.execute(_OF_USER, {"user_id": user_id})
+    return [ParticipationView(*row) for row in rows]
 
 
 async def owned(session: AsyncSession, participation_id: int | None, user_id: int

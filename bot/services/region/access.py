@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import rowcount
@@ -186,11 +186,14 @@ async def join(session: AsyncSession, token: str, user_id: int,
 
 # -- the coordinator ------------------------------------------------------------------------------
 
+_IS_COORDINATOR = select(RegionCoordinator.id).where(
+    RegionCoordinator.user_id == bindparam("user_id")).limit(1)
+
+
 async def is_coordinator(session: AsyncSession, user_id: int | None) -> bool:
     if user_id is None:
         return False
-    return await session.scalar(select(RegionCoordinator.id).where(
-        RegionCoordinator.user_id == user_id).limit(1)) is not None
+    return await session.scalar(_IS_COORDINATOR, {"user_id": user_id}) is not None
 
 
 async def coordinated(session: AsyncSession, user_id: int) -> list[CoordinatorView]:

@@ -105,6 +105,11 @@ def answers_from(value: dict[str, AnswerValue] | None) -> dict[str, AnswerValue]
     return dict(value) if value else {}
 
 
+# An answer is one upsert on the table (Core), built once per dialect: no unit of work, and no
+# read of an earlier answer to the same question first (issue #21).
+_ANSWERS_TABLE = cast(Table, SurveyAnswer.__table__)
+
+
 def _save_statement(insert: Any) -> Any:
     statement = insert(_ANSWERS_TABLE).values(
         response_id=bindparam("response_id"), question_id=bindparam("question_id"),
@@ -114,9 +119,6 @@ def _save_statement(insert: Any) -> Any:
         set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at})
 
 
-# The table (Core), built once per dialect: an answer is one upsert, with no unit of work and no
-# read of an earlier answer to the same question first (issue #21).
-_ANSWERS_TABLE = cast(Table, SurveyAnswer.__table__)
 _SAVE = {"postgresql": _save_statement(pg_insert), "sqlite": _save_statement(sqlite_insert)}
 
 
