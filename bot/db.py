@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -360,14 +360,36 @@ def defer_write(session: AsyncSession, statement: Any, values: dict[str, Any]) -
     session.info.setdefault(_DEFERRED, []).append((statement, values))
 
 
-def _take_deferred(session: Session) -> list[tuple[Any, dict[str, Any]]]:
+Writes = list[tuple[Any, dict[str, Any]]]
+
+# What writes state kept in memory until the commit (the conversation records,
+# bot/runtime/fsm_storage.py): each is asked for its statements when a transaction commits.
+_commit_writers: list[Callable[[Session], Writes]] = []
+
+
+def writes_at_commit(writer: Callable[[Session], Writes]) -> Callable[[Session], Writes]:
+    """Registers `writer` (a decorator): the statements it returns for a session are sent
+    with that session's deferred writes at its commit."""
+    _commit_writers.append(writer)
+    return writer
+
+
+def _take_deferred(session: Session) -> Writes:
     return session.info.pop(_DEFERRED, None) or []
 
 
+def _at_commit(session: Session) -> Writes:
+    writes = _take_deferred(session)
+    for writer in _commit_writers:
+        writes += writer(session)
+    return writes
+
+
 async def write_deferred(session: AsyncSession) -> None:
-    """Send the deferred writes now (the update's unit of work, before it decides whether the
-    update wrote: bot/runtime/update_unit.py)."""
-    for statement, values in _take_deferred(session.sync_session):
+    """Send the writes still waiting (deferred ones and those of state kept until the commit)
+    now: the update's unit of work, before it decides whether the update wrote
+    (bot/runtime/update_unit.py)."""
+    for statement, values in _at_commit(session.sync_session):
         await session.execute(statement, values)
 
 
@@ -379,7 +401,8 @@ def _deferred_before_next_statement(state: Any) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _deferred_at_commit(session: Session) -> None:
-    for statement, values in _take_deferred(session):
+    # Any transaction committed without write_deferred first (jobs, the storage's own session).
+    for statement, values in _at_commit(session):
         session.execute(statement, values)
 
 

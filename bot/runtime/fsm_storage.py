@@ -28,7 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from bot.db import current_session, rowcount
+from bot.db import Writes, current_session, rowcount, writes_at_commit
 from models import FsmRecord
 from models.base import utcnow
 
@@ -86,11 +86,15 @@ _UPSERT = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
 _DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
 
 
-def _writes(session: Session) -> list[tuple[Any, dict[str, Any]]]:
+@writes_at_commit
+def _writes(session: Session) -> Writes:
     """The statements that store the conversations changed in this transaction (and marks
-    them stored)."""
+    them stored); sent at its commit (bot.db.writes_at_commit)."""
     cache: dict[str, Conversation] = session.info.get(_CACHE, {})
-    writes: list[tuple[Any, dict[str, Any]]] = []
+    writes: Writes = []
+    if not cache:
+        return writes
+    upsert = _UPSERT["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
     for key, record in cache.items():
         if not record.changed:
             continue
@@ -100,25 +104,10 @@ def _writes(session: Session) -> list[tuple[Any, dict[str, Any]]]:
                 writes.append((_DELETE, {"key": key}))
                 record.stored = False
             continue
-        dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
-        writes.append((_UPSERT[dialect], {"key": key, "state": record.state,
-                                          "data": record.data, "at": utcnow()}))
+        writes.append((upsert, {"key": key, "state": record.state, "data": record.data,
+                                "at": utcnow()}))
         record.stored = True
     return writes
-
-
-async def write_conversations(session: AsyncSession) -> None:
-    """Store the conversations this transaction changed; the update's unit of work calls it
-    before it decides whether the update wrote (bot/runtime/update_unit.py)."""
-    for statement, values in _writes(session.sync_session):
-        await session.execute(statement, values)
-
-
-@event.listens_for(Session, "before_commit")
-def _write_at_commit(session: Session) -> None:
-    # Any other transaction that used the storage (a job, the storage's own session).
-    for statement, values in _writes(session):
-        session.execute(statement, values)
 
 
 @event.listens_for(Session, "after_soft_rollback")

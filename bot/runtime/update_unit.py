@@ -36,7 +36,6 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
 from bot.db import SHRED_WAL, write_deferred
-from bot.runtime.fsm_storage import write_conversations
 from bot.runtime.shred import shred_after_commit
 from bot.services.updates import claim_update, set_replies
 from bot.telegram.session import answer_unread
@@ -151,9 +150,8 @@ class UpdateUnit:
         (and the requests it keeps in that record); raises UpdateHandledElsewhere, rolled
         back, when another instance committed the same update first."""
         session = self.session
-        # Changes still pending in the session are writes too: conversations and deferred Core
-        # writes (bot.db.defer_write), then ORM objects.
-        await write_conversations(session)
+        # Changes still pending in the session are writes too: deferred Core writes and
+        # conversations (bot.db.write_deferred), then ORM objects.
         await write_deferred(session)
         await session.flush()
         # Conversation state kept in Redis changes with the commit too: a step counts as a write.
