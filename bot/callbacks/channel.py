@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class ChannelAction(StrEnum):
     WRITE = "w"  # write to this pair (or, with group, to the mentor's whole group)
@@ -16,11 +18,11 @@ class ChannelAction(StrEnum):
 
 class ChannelCallback(CallbackData, prefix="ch"):
     action: ChannelAction
-    pair: int = 0
+    pair: Int32 = 0
     group: bool = False
 
 
 class ChannelReplyCallback(CallbackData, prefix="chr"):
     """«↩️ Ответить» under a relayed message (a button target: queued by the service)."""
 
-    pair: int
+    pair: Int32

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class OrgKindCallback(CallbackData, prefix="ok"):
     kind: str
@@ -19,23 +21,23 @@ class OrgGenitiveCallback(CallbackData, prefix="og"):
 
 
 class OrgZoneCallback(CallbackData, prefix="oz"):
-    index: int
+    index: Int32
 
 
 class OrgLinkCallback(CallbackData, prefix="ol"):
-    organisation_id: int
+    organisation_id: Int32
 
 
 class NewProgrammeOrgCallback(CallbackData, prefix="npo"):
-    organisation_id: int
+    organisation_id: Int32
 
 
 class FormPickCallback(CallbackData, prefix="npf"):
-    index: int  # index into STANDARD_FORMS; -1 done, -2 a custom form
+    index: Int32  # index into STANDARD_FORMS; -1 done, -2 a custom form
 
 
 class CadenceCallback(CallbackData, prefix="npc"):
-    days: int
+    days: Int32
 
 
 class ProgrammeAction(StrEnum):
@@ -50,7 +52,7 @@ class ProgrammeAction(StrEnum):
 
 class ProgrammeCallback(CallbackData, prefix="pg"):
     action: ProgrammeAction
-    programme_id: int
+    programme_id: Int32
 
 
 class LinkAction(StrEnum):
@@ -65,30 +67,30 @@ class LinkAction(StrEnum):
 
 class LinkCallback(CallbackData, prefix="lk"):
     action: LinkAction
-    programme_id: int
+    programme_id: Int32
     role: str
-    days: int = 0
-    uses: int = 0
-    invitation_id: int = 0
+    days: Int32 = 0
+    uses: Int32 = 0
+    invitation_id: Int32 = 0
 
 
 class RegistryCallback(CallbackData, prefix="rg"):
-    programme_id: int
+    programme_id: Int32
     role: str = ""
     state: str = ""
-    page: int = 0
+    page: Int32 = 0
 
 
 class ParticipantCallback(CallbackData, prefix="pc"):
-    participation_id: int
+    participation_id: Int32
 
 
 class ExportCallback(CallbackData, prefix="rx"):
-    programme_id: int
+    programme_id: Int32
 
 
 class BindCallback(CallbackData, prefix="bd"):
-    programme_id: int
+    programme_id: Int32
 
 
 class MaterialAction(StrEnum):
@@ -100,5 +102,5 @@ class MaterialAction(StrEnum):
 
 class MaterialCallback(CallbackData, prefix="mt"):
     action: MaterialAction
-    programme_id: int
-    material_id: int = 0
+    programme_id: Int32
+    material_id: Int32 = 0

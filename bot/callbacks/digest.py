@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class DigestAction(StrEnum):
     DAY = "day"  # choose the weekday
@@ -17,17 +19,17 @@ class DigestAction(StrEnum):
 
 class DigestCallback(CallbackData, prefix="dg"):
     action: DigestAction
-    programme_id: int
-    weekday: int = 0
-    slot: int = 0  # index into bot.services.notices.digest.DIGEST_TIMES
+    programme_id: Int32
+    weekday: Int32 = 0
+    slot: Int32 = 0  # index into bot.services.notices.digest.DIGEST_TIMES
 
 
 class StatusCallback(CallbackData, prefix="sta"):
-    programme_id: int
+    programme_id: Int32
 
 
 class ReportCallback(CallbackData, prefix="rpt"):
-    programme_id: int
+    programme_id: Int32
 
 
 class AnnounceAction(StrEnum):
@@ -39,23 +41,23 @@ class AnnounceAction(StrEnum):
 
 class AnnounceCallback(CallbackData, prefix="an"):
     action: AnnounceAction
-    programme_id: int
+    programme_id: Int32
     audience: str = ""
 
 
 class NudgeCallback(CallbackData, prefix="dgn"):
     """«Nudge the mentor» of a pair at risk, under the digest and /status."""
-    pair_id: int
+    pair_id: Int32
 
 
 class SurveyRemindCallback(CallbackData, prefix="dsr"):
     """«Remind those who have not answered» a monitoring survey, under the digest and /status."""
-    programme_id: int
+    programme_id: Int32
     kind: str  # entry, mid, fin, exit, refl (bot.services.surveys.completion.CONTEXTS)
 
 
 class PairListCallback(CallbackData, prefix="pl"):
     """/pairs filtered (all, risk, a stage) and paged."""
-    programme_id: int
+    programme_id: Int32
     view: str = "all"  # all, risk or a stage
-    page: int = 0
+    page: Int32 = 0

@@ -7,10 +7,12 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class LifecycleSurveyCallback(CallbackData, prefix="ls"):
     kind: str  # entry, mid, exit, fin, refl (bot.services.lifecycle.monitoring_surveys.KINDS)
-    pair: int
+    pair: Int32
 
 
 class LifecycleCardAction(StrEnum):
@@ -24,7 +26,7 @@ class LifecycleCardAction(StrEnum):
 
 class LifecycleCardCallback(CallbackData, prefix="lc"):
     action: LifecycleCardAction
-    programme_id: int
+    programme_id: Int32
 
 
 class LetterPickAction(StrEnum):
@@ -34,8 +36,8 @@ class LetterPickAction(StrEnum):
 
 class LetterPickCallback(CallbackData, prefix="lf"):
     action: LetterPickAction
-    programme_id: int
-    participation: int = 0
+    programme_id: Int32
+    participation: Int32 = 0
 
 
 class PracticeAction(StrEnum):
@@ -46,6 +48,6 @@ class PracticeAction(StrEnum):
 
 class PracticeCallback(CallbackData, prefix="pb"):
     action: PracticeAction
-    programme_id: int
-    page: int = 0
-    response: int = 0
+    programme_id: Int32
+    page: Int32 = 0
+    response: Int32 = 0

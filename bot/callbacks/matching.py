@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class MatchProgrammeAction(StrEnum):
     OPEN = "open"
@@ -18,7 +20,7 @@ class MatchProgrammeAction(StrEnum):
 
 
 class MatchProgrammeCallback(CallbackData, prefix="mpg"):
-    programme_id: int
+    programme_id: Int32
     action: MatchProgrammeAction = MatchProgrammeAction.OPEN
 
 
@@ -37,10 +39,10 @@ class MatchAction(StrEnum):
 
 class MatchCallback(CallbackData, prefix="mdr"):
     action: MatchAction
-    draft_id: int
-    page: int = 0
-    mentee_id: int = 0
-    mentor_id: int = 0
+    draft_id: Int32
+    page: Int32 = 0
+    mentee_id: Int32 = 0
+    mentor_id: Int32 = 0
 
 
 class PairAction(StrEnum):
@@ -57,7 +59,7 @@ class PairAction(StrEnum):
 
 class PairCallback(CallbackData, prefix="pr"):
     action: PairAction
-    pair_id: int
+    pair_id: Int32
 
 
 class PlanAction(StrEnum):
@@ -74,11 +76,11 @@ class PlanAction(StrEnum):
 
 class PlanCallback(CallbackData, prefix="pn"):
     action: PlanAction
-    pair_id: int
-    goal_id: int = 0
+    pair_id: Int32
+    goal_id: Int32 = 0
     value: str = ""
 
 
 class PreferenceCallback(CallbackData, prefix="mpf"):
-    chooser_id: int
-    chosen_id: int  # 0: done
+    chooser_id: Int32
+    chosen_id: Int32  # 0: done

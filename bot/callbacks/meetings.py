@@ -7,9 +7,11 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class PlanTargetCallback(CallbackData, prefix="mp"):
-    pair: int
+    pair: Int32
     group: bool = False
 
 
@@ -22,7 +24,7 @@ class PlanDayCallback(CallbackData, prefix="md"):
 
 
 class PlanPageCallback(CallbackData, prefix="mw"):
-    page: int  # weeks forward from today
+    page: Int32  # weeks forward from today
 
 
 class PlanTimeCallback(CallbackData, prefix="mh"):
@@ -41,7 +43,7 @@ class MeetingAction(StrEnum):
 
 class MeetingActionCallback(CallbackData, prefix="ma"):
     action: MeetingAction
-    meeting: int
+    meeting: Int32
 
 
 class LogAction(StrEnum):
@@ -58,12 +60,12 @@ class LogCallback(CallbackData, prefix="ml"):
     """The logging card carries its whole state, so three taps need no conversation state."""
 
     action: LogAction
-    pair: int = 0
+    pair: Int32 = 0
     group: bool = False
     kind: str = ""
-    dur: int = 0
+    dur: Int32 = 0
     day: str = ""  # YYYYMMDD; empty: today
-    meeting: int = 0  # a planned meeting being logged, or a log being edited
+    meeting: Int32 = 0  # a planned meeting being logged, or a log being edited
 
 
 class OverdueAction(StrEnum):
@@ -74,7 +76,7 @@ class OverdueAction(StrEnum):
 
 class OverdueCallback(CallbackData, prefix="mo"):
     action: OverdueAction
-    meeting: int
+    meeting: Int32
 
 
 class LoggedAction(StrEnum):
@@ -88,18 +90,18 @@ class LoggedAction(StrEnum):
 
 class LoggedCallback(CallbackData, prefix="mx"):
     action: LoggedAction
-    meeting: int
+    meeting: Int32
 
 
 class TopicCallback(CallbackData, prefix="mtp"):
-    meeting: int
-    index: int  # -1: done
+    meeting: Int32
+    index: Int32  # -1: done
 
 
 class FeedbackCallback(CallbackData, prefix="fb"):
-    meeting: int
+    meeting: Int32
 
 
 class HelpMeCallback(CallbackData, prefix="hm"):
-    pair: int
+    pair: Int32
     confirm: bool = False

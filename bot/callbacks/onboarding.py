@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class LanguageCallback(CallbackData, prefix="lang"):
     code: str
@@ -35,12 +37,12 @@ class GuardianCallback(CallbackData, prefix="gd"):
 
 
 class StartProfileCallback(CallbackData, prefix="sp"):
-    participation_id: int
+    participation_id: Int32
 
 
 class FormChoiceCallback(CallbackData, prefix="pf"):
-    participation_id: int
-    index: int
+    participation_id: Int32
+    index: Int32
 
 
 class SurveyAction(StrEnum):
@@ -52,10 +54,10 @@ class SurveyAction(StrEnum):
 
 
 class SurveyCallback(CallbackData, prefix="sv"):
-    response_id: int
+    response_id: Int32
     question: str
     action: SurveyAction
-    index: int = -1
+    index: Int32 = -1
 
 
 class ForgetCallback(CallbackData, prefix="fg"):

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class RegionAction(StrEnum):
     CHOOSE = "c"  # a region from the coordinator's regions: its first page
@@ -22,10 +24,10 @@ class RegionAction(StrEnum):
 
 class RegionCallback(CallbackData, prefix="rgn"):
     action: RegionAction
-    region: int
-    page: int = 0
-    org: int = 0
-    value: int = 0
+    region: Int32
+    page: Int32 = 0
+    org: Int32 = 0
+    value: Int32 = 0
 
 
 class RegionOwnerAction(StrEnum):
@@ -37,7 +39,7 @@ class RegionOwnerAction(StrEnum):
 
 class RegionOwnerCallback(CallbackData, prefix="rgo"):
     action: RegionOwnerAction
-    region: int = 0
-    page: int = 0
-    org: int = 0
-    value: int = 0
+    region: Int32 = 0
+    page: Int32 = 0
+    org: Int32 = 0
+    value: Int32 = 0

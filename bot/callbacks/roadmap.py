@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks.fields import Int32
+
 
 class RoadmapProgrammeAction(StrEnum):
     MENU = "menu"
@@ -16,9 +18,9 @@ class RoadmapProgrammeAction(StrEnum):
 
 class RoadmapProgrammeCallback(CallbackData, prefix="rmp"):
     action: RoadmapProgrammeAction
-    programme_id: int
+    programme_id: Int32
     bucket: str = ""
-    page: int = 0
+    page: Int32 = 0
 
 
 class RoadmapDraftAction(StrEnum):
@@ -36,10 +38,10 @@ class RoadmapDraftAction(StrEnum):
 
 class RoadmapDraftCallback(CallbackData, prefix="rmd"):
     action: RoadmapDraftAction
-    draft_id: int
-    index: int = 0
-    page: int = 0
-    choice: int = 0
+    draft_id: Int32
+    index: Int32 = 0
+    page: Int32 = 0
+    choice: Int32 = 0
 
 
 class RoadmapItemAction(StrEnum):
@@ -50,9 +52,9 @@ class RoadmapItemAction(StrEnum):
 
 class RoadmapItemCallback(CallbackData, prefix="rmi"):
     action: RoadmapItemAction
-    item_id: int
+    item_id: Int32
 
 
 class RoadmapExtensionCallback(CallbackData, prefix="rme"):
     approve: bool
-    item_id: int
+    item_id: Int32

@@ -31,7 +31,7 @@ from bot.services.notices.buttons import FIELDS, Target
 from bot.services.region import digest as region_digest
 from bot.services.roadmap import schedule
 
-BIG = 9_999_999_999  # ids far beyond any real table
+BIG = 2**31 - 1  # the largest id the tables' INTEGER keys hold (ten digits: the longest)
 
 
 def callback_classes() -> list[type[CallbackData]]:
