@@ -25,7 +25,7 @@ from bot.services.surveys import (
     render_prompt,
     render_title,
 )
-from bot.services.surveys.questionnaire import Step
+from bot.services.surveys.questionnaire import ResponseRead, Step
 from handlers.shared.mentor_kit import send_materials
 from handlers.shared.survey_views import question_keyboard
 from models import User
@@ -75,14 +75,16 @@ def create_router() -> Router:
 
     async def press(query: CallbackQuery, callback_data: SurveyCallback, session: AsyncSession,
                     user: User, state: FSMContext, t: BoundTranslator, bot: Bot,
-                    act: Callable[[Step], Awaitable[Step | Invalid | None]]) -> None:
+                    act: Callable[[Step], Awaitable[Step | Invalid | None]],
+                    read: ResponseRead | None) -> None:
         """A button of the current question: `act` answers it (the next step, or why the
         answer is invalid) or returns None having shown what it had to. A button of another
-        question, or one the question does not have, is stale."""
+        question, or one the question does not have, is stale. `read`: the response as the
+        update's first statement read it (bot/runtime/middlewares/prefetch.py)."""
         response_id, question_id = callback_data.response_id, callback_data.question
         message = query.message if isinstance(query.message, Message) else None
         try:
-            step = await questionnaire.current(session, response_id, user.id)
+            step = await questionnaire.current(session, response_id, user.id, read)
             if step.question is None or step.question.id != question_id:
                 raise questionnaire.StaleQuestion()
             result = await act(step)
@@ -116,7 +118,8 @@ def create_router() -> Router:
     @survey_button(SurveyAction.OPTION)
     async def option_pressed(query: CallbackQuery, callback_data: SurveyCallback,
                              session: AsyncSession, user: User, state: FSMContext,
-                             t: BoundTranslator, bot: Bot) -> None:
+                             t: BoundTranslator, bot: Bot,
+                             survey_read: ResponseRead | None = None) -> None:
         async def act(step: Step) -> Step | Invalid:
             if step.question is None:  # finished meanwhile
                 raise questionnaire.StaleQuestion()
@@ -124,12 +127,13 @@ def create_router() -> Router:
             return await questionnaire.answer(session, callback_data.response_id, user.id,
                                               callback_data.question, value, step=step)
 
-        await press(query, callback_data, session, user, state, t, bot, act)
+        await press(query, callback_data, session, user, state, t, bot, act, survey_read)
 
     @survey_button(SurveyAction.TOGGLE)
     async def toggle_pressed(query: CallbackQuery, callback_data: SurveyCallback,
                              session: AsyncSession, user: User, state: FSMContext,
-                             t: BoundTranslator, bot: Bot) -> None:
+                             t: BoundTranslator, bot: Bot,
+                             survey_read: ResponseRead | None = None) -> None:
         async def act(step: Step) -> None:
             if not isinstance(step.question, MultiQuestion):
                 raise questionnaire.StaleQuestion()
@@ -142,12 +146,13 @@ def create_router() -> Router:
             message = query.message if isinstance(query.message, Message) else None
             await show_step(bot, query.from_user.id, step, state, t, edit=message)
 
-        await press(query, callback_data, session, user, state, t, bot, act)
+        await press(query, callback_data, session, user, state, t, bot, act, survey_read)
 
     @survey_button(SurveyAction.DONE)
     async def done_pressed(query: CallbackQuery, callback_data: SurveyCallback,
                            session: AsyncSession, user: User, state: FSMContext,
-                           t: BoundTranslator, bot: Bot) -> None:
+                           t: BoundTranslator, bot: Bot,
+                             survey_read: ResponseRead | None = None) -> None:
         async def act(step: Step) -> Step | Invalid:
             if not isinstance(step.question, MultiQuestion):
                 raise questionnaire.StaleQuestion()
@@ -155,27 +160,29 @@ def create_router() -> Router:
             return await questionnaire.answer(session, callback_data.response_id, user.id,
                                               callback_data.question, chosen, step=step)
 
-        await press(query, callback_data, session, user, state, t, bot, act)
+        await press(query, callback_data, session, user, state, t, bot, act, survey_read)
 
     @survey_button(SurveyAction.SKIP)
     async def skip_pressed(query: CallbackQuery, callback_data: SurveyCallback,
                            session: AsyncSession, user: User, state: FSMContext,
-                           t: BoundTranslator, bot: Bot) -> None:
+                           t: BoundTranslator, bot: Bot,
+                             survey_read: ResponseRead | None = None) -> None:
         async def act(step: Step) -> Step | Invalid:
             return await questionnaire.skip_question(session, callback_data.response_id, user.id,
                                                      callback_data.question, step=step)
 
-        await press(query, callback_data, session, user, state, t, bot, act)
+        await press(query, callback_data, session, user, state, t, bot, act, survey_read)
 
     @survey_button(SurveyAction.BACK)
     async def back_pressed(query: CallbackQuery, callback_data: SurveyCallback,
                            session: AsyncSession, user: User, state: FSMContext,
-                           t: BoundTranslator, bot: Bot) -> None:
+                           t: BoundTranslator, bot: Bot,
+                             survey_read: ResponseRead | None = None) -> None:
         async def act(step: Step) -> Step | Invalid:
             return await questionnaire.go_back(session, callback_data.response_id, user.id,
                                                callback_data.question, step=step)
 
-        await press(query, callback_data, session, user, state, t, bot, act)
+        await press(query, callback_data, session, user, state, t, bot, act, survey_read)
 
     @router.message(SurveyFlow.answering, F.text)
     async def typed(message: Message, session: AsyncSession, user: User, state: FSMContext,

@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from bot.emulator.seed import seed_programme
-from bot.emulator.survey_player import answer_survey
-from tests.e2e.helpers import join_as_adult
+from bot.emulator.survey_player import answer_survey, current_question
+from models import Participation, SurveyAnswer, SurveyResponse, User
+from tests.e2e.helpers import join_as_adult, pressed_data
+from tests.texts import t
 
 _current: contextvars.ContextVar[dict | None] = contextvars.ContextVar("watched", default=None)
 
@@ -31,7 +33,8 @@ async def watched_updates(live):
     watched: list[dict] = []
 
     async def watch(handler, event_, data):  # outermost: sees the whole update
-        record = {"statements": [], "begins": 0, "events": []}
+        record = {"statements": [], "begins": 0, "events": [],
+                  "button": event_.callback_query is not None}
         token = _current.set(record)
         try:
             return await handler(event_, data)
@@ -118,6 +121,68 @@ async def test_each_thing_is_read_once_per_update(live, emulator):
         if "telegram" in events and "write" in events:
             last_request = len(events) - 1 - events[::-1].index("telegram")
             assert events.index("write") > last_request, (events, record["statements"])
+
+
+async def test_a_survey_button_reads_its_response_in_the_updates_first_statement(
+        live, emulator):
+    """Most updates are answers to the questionnaire (issue #21): a press of a question's button
+    gets the response it names, its participation and its answers from the update's first
+    statement (with the account and the conversation), not from a statement of its own. What
+    is left is the answer's write (and on SQLite the update's id, recorded at the commit)."""
+    seeded = await seed_programme(live.app)
+    mentor = emulator.user(3304, first_name="Ирина", language_code="ru")
+    await join_as_adult(mentor, seeded.mentor_token, live)
+    await live.handled()
+
+    async with watched_updates(live) as watched:
+        await answer_survey(mentor, "mentor_profile", live,
+                            texts={"hours_per_month": "6", "max_mentees": "2"})
+        await live.handled()
+
+    presses = [r for r in watched if r["button"]
+               and not any("SET completed_at" in s for s in r["statements"])]
+    assert len(presses) >= 5
+    for record in presses:
+        first, rest = record["statements"][:1], record["statements"][1:]
+        assert _reads(first, "survey_responses") == 1, record["statements"]
+        for table in ("survey_responses", "survey_answers", "participations", "users",
+                      "fsm_records"):
+            assert _reads(rest, table) == 0, (table, record["statements"])
+    postgres = live.app.engine.dialect.name == "postgresql"
+    typical = sorted(len(r["statements"]) for r in presses)[len(presses) // 2]
+    assert typical <= (2 if postgres else 3), [r["statements"] for r in presses]
+
+
+async def test_a_forged_survey_button_is_refused_as_someone_elses_is(live, emulator):
+    """The update's first statement reads the response a survey button names: a forged number
+    is refused with a clear answer, and nothing changes. Another person's response, or none:
+    «not yours»; a number beyond the database's integers (it failed the update in the driver,
+    an int4 overflow or sqlite3's OverflowError): a button nobody takes, «outdated»."""
+    seeded = await seed_programme(live.app)
+    mentor = emulator.user(3305, first_name="Олег", language_code="ru")
+    other = emulator.user(3306, first_name="Пётр", language_code="ru")
+    for person in (mentor, other):
+        await join_as_adult(person, seeded.mentor_token, live)
+    await live.handled()
+    async with live.app.sessionmaker() as session:
+        responses = dict((await session.execute(
+            select(User.telegram_id, SurveyResponse.id)
+            .join(Participation, Participation.user_id == User.id)
+            .join(SurveyResponse, SurveyResponse.participation_id == Participation.id))).all())
+        answers_before = await session.scalar(select(func.count(SurveyAnswer.id)))
+    question = current_question(mentor, "mentor_profile", "ru")
+    refusals = {responses[other.chat_id]: "access.denied", 0: "access.denied",
+                -1: "access.denied", 2**31: "access.stale", 10**20: "access.stale",
+                -(10**20): "access.stale"}
+    for response_id, refusal in refusals.items():
+        data = f"sv:{response_id}:{question.id}:o:0"
+        assert await pressed_data(live, mentor, data) == t(refusal), data
+    async with live.app.sessionmaker() as session:
+        assert await session.scalar(select(func.count(SurveyAnswer.id))) == answers_before
+    # the person's own questionnaire goes on from where it was, to the end
+    answered = await answer_survey(mentor, "mentor_profile", live,
+                                   texts={"hours_per_month": "6", "max_mentees": "2"})
+    assert answered >= 8
 
 
 async def test_joining_reads_each_row_once_and_a_first_contact_creates_the_account_at_once(

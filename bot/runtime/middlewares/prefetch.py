@@ -6,6 +6,13 @@ conversation record. Here one statement asks all three, inside the update's tran
 steps that need them take the answers from `data["prefetched"]` and ask themselves only
 when it is not there (an update without a sender, a first contact: no account yet).
 
+The same statement reads the questionnaire response a survey's button is about (its id is in the
+button): answering a questionnaire is most of what people do with the bot, and each press read
+the response in a statement of its own (issue #21). The handler takes it as `survey_read`. A
+typed answer's response is read by its handler as before: its id is in the conversation record,
+which this statement reads, and joining on it would read the response's tables for every typed
+message at any step.
+
 On PostgreSQL the same statement also claims the update's id (an INSERT in a WITH clause): the
 claim then costs no round trip of its own at the commit (issue #21). Its row lock is harmless
 across Bot API requests (it holds back only another delivery of the same update, which waits
@@ -26,8 +33,10 @@ from sqlalchemy import Select, Table, bindparam, exists, literal, literal_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks.onboarding import SurveyCallback
 from bot.db import CLAIM_ONLY
 from bot.runtime.fsm_storage import DatabaseStorage
+from bot.services.surveys import questionnaire
 from models import FsmRecord, User
 from models.base import utcnow
 from models.processed_update import ProcessedUpdate
@@ -41,7 +50,22 @@ class Prefetched:
     claimed: bool = False  # this transaction recorded the update's id (PostgreSQL)
 
 
-def _statement(with_user: bool, with_record: bool, claim: bool = False) -> Select[Any]:
+_SURVEY_PREFIX = SurveyCallback.__prefix__ + SurveyCallback.__separator__
+_MAX_ID = 2**31 - 1  # the column's range: a forged button's larger number reads nothing
+
+
+def _button_response_id(data: str | None) -> int | None:
+    """The response id of a survey button's data, or None (another button, or forged)."""
+    if not data or not data.startswith(_SURVEY_PREFIX):
+        return None
+    field = data[len(_SURVEY_PREFIX):].split(SurveyCallback.__separator__, 1)[0]
+    if not (field.isascii() and field.isdigit()) or not 0 < int(field) <= _MAX_ID:
+        return None
+    return int(field)
+
+
+def _statement(with_user: bool, with_record: bool, claim: bool = False,
+               survey: bool = False) -> Select[Any]:
     """The prefetch statement, built once per shape (building it per update was ~8 % of the
     bot's CPU with the rest of the statements built per update, issue #21); the values are
     bound parameters. `claim` (PostgreSQL): record the update's id in the same statement;
@@ -69,6 +93,8 @@ def _statement(with_user: bool, with_record: bool, claim: bool = False) -> Selec
         statement = statement.add_columns(FsmRecord.key, FsmRecord.state, FsmRecord.data
                                           ).outerjoin(FsmRecord,
                                                       FsmRecord.key == bindparam("record_key"))
+    if survey:  # a survey's button: the response it is about, last
+        statement = questionnaire.with_response(statement, bindparam("response_id"))
     if claim:
         statement = statement.execution_options(**{CLAIM_ONLY: True})
     return statement
@@ -79,8 +105,9 @@ class Prefetcher:
 
     def __init__(self, storage: BaseStorage) -> None:
         self.storage = storage if isinstance(storage, DatabaseStorage) else None
-        self.statements = {(u, r, c): _statement(u, r, c) for u in (False, True)
-                           for r in (False, True) for c in (False, True)}
+        self.statements = {(u, r, c, s): _statement(u, r, c, s) for u in (False, True)
+                           for r in (False, True) for c in (False, True)
+                           for s in (False, True)}
         self._claims: bool | None = None  # whether the database is PostgreSQL, asked once
 
     async def prefetch(self, session: AsyncSession, update: Update, data: dict[str, Any]) -> None:
@@ -100,10 +127,18 @@ class Prefetcher:
         if self.storage is not None and context is not None:
             key = self.storage.record_key(context.key)
             values["record_key"] = key
-        row = (await session.execute(self.statements[with_user, key is not None, claim],
+        response_id = (_button_response_id(update.callback_query.data)
+                       if update.callback_query is not None else None)
+        survey = response_id is not None
+        if survey:
+            values["response_id"] = response_id
+        row = (await session.execute(self.statements[with_user, key is not None, claim, survey],
                                      values)).one()
+        record_at = 3 if with_user else 2
         if key is not None and self.storage is not None:
-            self.storage.remember(session, key, row[-3:])
+            self.storage.remember(session, key, row[record_at:record_at + 3])
+        if response_id is not None:
+            data["survey_read"] = questionnaire.read_from(response_id, row[-3:])
         handled = bool(row[0])
         data["prefetched"] = Prefetched(handled, row[1], row[2] if with_user else None,
                                         claimed=claim and not handled)

@@ -6,8 +6,9 @@ what "finished" means for the participation (a completed profile makes the parti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied, DomainError
@@ -66,13 +67,47 @@ _RESPONSE_OF = (select(SurveyResponse, Participation,
                 .where(SurveyResponse.id == bindparam("response_id")))
 
 
-async def _response_of(session: AsyncSession, response_id: int, user_id: int
+@dataclass(frozen=True, slots=True)
+class ResponseRead:
+    """What `current` reads about a response (the response, its participation, its answers),
+    read by another statement of the same transaction: the update's first one carries it for
+    a survey's button or typed answer (bot/runtime/middlewares/prefetch.py), which saves the
+    statement of its own on most updates (issue #21). `response` None: no such response."""
+
+    response_id: int
+    response: SurveyResponse | None
+    participation: Participation | None
+    stored: dict[str, AnswerValue] | None
+
+
+def with_response(statement: Select[Any], response_id: ColumnElement[Any]) -> Select[Any]:
+    """`statement` with what a ResponseRead holds as its last three columns (outer joins: a
+    row is there whether or not the response is), for the response whose id is `response_id`
+    (a parameter or an expression of the statement's other tables)."""
+    return (statement.add_columns(SurveyResponse, Participation,
+                                  survey_store.answers_of_response(SurveyResponse.id))
+            .outerjoin(SurveyResponse, SurveyResponse.id == response_id)
+            .outerjoin(Participation, Participation.id == SurveyResponse.participation_id))
+
+
+def read_from(response_id: int, columns: Any) -> ResponseRead:
+    """The ResponseRead of `with_response`'s three columns."""
+    response, participation, stored = columns
+    return ResponseRead(response_id, response, participation, stored)
+
+
+async def _response_of(session: AsyncSession, response_id: int, user_id: int,
+                       read: ResponseRead | None = None
                        ) -> tuple[SurveyResponse, Participation | None, Survey,
                                   dict[str, AnswerValue]]:
-    # The response, its participation and its answers in one statement: participants.owned
-    # below finds the participation in the session (`joined` keeps it referenced) instead of
-    # reading it again.
-    row = (await session.execute(_RESPONSE_OF, {"response_id": response_id})).first()
+    # The response, its participation and its answers in one statement (or taken from `read`,
+    # read earlier in this transaction): participants.owned below finds the participation in
+    # the session (`joined` keeps it referenced) instead of reading it again.
+    if read is not None and read.response_id == response_id:
+        row: Any = (None if read.response is None
+                    else (read.response, read.participation, read.stored))
+    else:
+        row = (await session.execute(_RESPONSE_OF, {"response_id": response_id})).first()
     if row is None:
         raise AccessDenied()
     response, joined, stored = row
@@ -122,8 +157,12 @@ async def start_as_user(session: AsyncSession, user_id: int, programme_id: int,
     return await _step(session, response, survey, None, answers, first=not answers)
 
 
-async def current(session: AsyncSession, response_id: int, user_id: int) -> Step:
-    response, participation, survey, answers = await _response_of(session, response_id, user_id)
+async def current(session: AsyncSession, response_id: int, user_id: int,
+                  read: ResponseRead | None = None) -> Step:
+    """The step the response is at; `read`: what this transaction already read of it (used
+    when it is of this response)."""
+    response, participation, survey, answers = await _response_of(session, response_id, user_id,
+                                                                  read)
     return await _step(session, response, survey, participation, answers)
 
 
