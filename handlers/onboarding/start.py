@@ -37,18 +37,23 @@ def create_router() -> Router:
         markup = start_profile_keyboard(t, pending.id) if pending else None
         await message.answer("\n".join(lines), reply_markup=markup)
         # Once paired: the persistent meeting buttons (log a meeting / my mentor does not answer).
-        await send_persistent_keyboard(message, session, user, t)
+        await send_persistent_keyboard(message, session, user, t, sides=(
+            any(r.in_active_pair for r in roles if r.role == "mentor"),
+            any(r.in_active_pair for r in roles if r.role == "mentee")))
 
     @router.message(Command("help"))
     async def help_(message: Message, session: AsyncSession, user: User | None,
                     t: BoundTranslator, settings: Settings) -> None:
         parts = [t("help.text")]
-        if user is not None and await access.is_curator(session, user.id):
+        curator, coordinator = (await access.staff_roles(session, user.id) if user is not None
+                                else (False, False))
+        if curator:
+            assert user is not None
             parts.append(t("help.curator"))
             regions = await region_access.regions_of_curator(session, user.id)
             if regions:  # what the regional centre sees of their programmes
                 parts.append(t("region.help.curator", regions=", ".join(regions)))
-        if user is not None and await region_access.is_coordinator(session, user.id):
+        if coordinator:
             parts.append(t("region.help.coordinator"))
         if message.from_user and message.from_user.id in settings.admin_ids:
             parts.append(t("help.owner"))

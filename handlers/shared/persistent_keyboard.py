@@ -46,12 +46,16 @@ def persistent_keyboard(t: BoundTranslator, *, mentor: bool, mentee: bool
 
 
 async def send_persistent_keyboard(message: Message, session: AsyncSession, user: User | None,
-                                   t: BoundTranslator) -> None:
-    """The keyboard of a paired person, once paired."""
+                                   t: BoundTranslator, *,
+                                   sides: tuple[bool, bool] | None = None) -> None:
+    """The keyboard of a paired person, once paired. `sides`: whether they are a mentor, and a
+    mentee, of an active pair, when the caller already knows (else they are read here)."""
     if user is None:
         return
-    pairs = await my_pairs(session, user.id)
-    markup = persistent_keyboard(t, mentor=any(p.my_role == "mentor" for p in pairs),
-                                    mentee=any(p.my_role == "mentee" for p in pairs))
+    if sides is None:
+        pairs = await my_pairs(session, user.id)
+        sides = (any(p.my_role == "mentor" for p in pairs),
+                 any(p.my_role == "mentee" for p in pairs))
+    markup = persistent_keyboard(t, mentor=sides[0], mentee=sides[1])
     if markup is not None:
         await message.answer(t("meetings.keyboard_hint"), reply_markup=markup)

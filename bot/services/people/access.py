@@ -5,11 +5,19 @@ foreign, stale or forged id gets the same AccessDenied, so the answer reveals no
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import AccessDenied
-from models import Curator, Invitation, Material, Organisation, Participation, Programme
+from models import (
+    Curator,
+    Invitation,
+    Material,
+    Organisation,
+    Participation,
+    Programme,
+    RegionCoordinator,
+)
 
 
 def require_owner(admin_ids: frozenset[int], telegram_id: int | None) -> None:
@@ -18,6 +26,15 @@ def require_owner(admin_ids: frozenset[int], telegram_id: int | None) -> None:
 
 
 _IS_CURATOR = select(Curator.id).where(Curator.user_id == bindparam("user_id")).limit(1)
+# Both of /help's questions in one statement (issue #21: a statement each before).
+_STAFF = select(exists().where(Curator.user_id == bindparam("user_id")),
+                exists().where(RegionCoordinator.user_id == bindparam("user_id")))
+
+
+async def staff_roles(session: AsyncSession, user_id: int) -> tuple[bool, bool]:
+    """Whether the person curates a programme, and whether they coordinate a region."""
+    curator, coordinator = (await session.execute(_STAFF, {"user_id": user_id})).one()
+    return bool(curator), bool(coordinator)
 
 
 async def is_curator(session: AsyncSession, user_id: int) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import DomainError, InvitationInvalid
@@ -17,6 +17,8 @@ from bot.services.programmes.programmes import current_consent_text
 from models import (
     ConsentRecord,
     Organisation,
+    Pair,
+    PairState,
     Participation,
     ParticipationState,
     Programme,
@@ -41,6 +43,7 @@ class ParticipationView:
     form: str | None
     full_name: str | None
     age_group: str
+    in_active_pair: bool = False  # a mentor or mentee of an active pair in this role
 
 
 def needs_guardian(age_group: str) -> bool:
@@ -147,10 +150,14 @@ async def mark_ready(session: AsyncSession, participation: Participation) -> Non
         participation.ready_at = utcnow()
 
 
-# Built once, columns only (issue #21: /start asks it on every visit).
+# Built once, columns only (issue #21: /start asks it on every visit, and with whether each
+# role is in an active pair, for the paired person's keyboard, which took a statement more).
+_IN_ACTIVE_PAIR = exists().where(Pair.state == PairState.ACTIVE,
+                                 or_(Pair.mentor_id == Participation.id,
+                                     Pair.mentee_id == Participation.id))
 _OF_USER = (select(Participation.id, Participation.programme_id, Programme.title,
                    Organisation.name, Participation.role, Participation.state, Participation.form,
-                   Participation.full_name, Participation.age_group)
+                   Participation.full_name, Participation.age_group, _IN_ACTIVE_PAIR)
             .join(Programme, Participation.programme_id == Programme.id)
             .join(Organisation, Programme.organisation_id == Organisation.id)
             .where(Participation.user_id == bindparam("user_id"),
@@ -160,7 +167,7 @@ _OF_USER = (select(Participation.id, Participation.programme_id, Programme.title
 
 async def of_user(session: AsyncSession, user_id: int) -> list[ParticipationView]:
     rows = await session.execute(_OF_USER, {"user_id": user_id})
-    return [ParticipationView(*row) for row in rows]
+    return [ParticipationView(*row[:9], in_active_pair=bool(row[9])) for row in rows]
 
 
 async def owned(session: AsyncSession, participation_id: int | None, user_id: int
