@@ -77,7 +77,11 @@ class BotAPIEmulator:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         self.delivery.closing = False
-        self._runner = web.AppRunner(self.make_app(), shutdown_timeout=0.5, access_log=None)
+        # At stop the released long polls still have their (empty) answers to write: on a
+        # loaded machine that may take over 0.5 s, and aiohttp then resets the connection under
+        # the bot's getUpdates. Nothing else is in progress by then but a request held by a
+        # "slow" fault (at most its delay).
+        self._runner = web.AppRunner(self.make_app(), shutdown_timeout=3, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()

@@ -170,7 +170,12 @@ async def test_stop_releases_a_pending_long_poll():
     await emulator.start()
     bot = make_bot(emulator)
     task = asyncio.create_task(bot.get_updates(timeout=30))
-    await asyncio.sleep(0.1)
+    # Pending once the emulator has it (a fixed 0.1 s was not always enough on the loaded CI
+    # machine: the request had not arrived, and stopping closed its connection instead).
+    deadline = time.monotonic() + 10
+    while not any(c.method == "getUpdates" for c in emulator.calls):
+        assert time.monotonic() < deadline, "the long poll never reached the emulator"
+        await asyncio.sleep(0.01)
     started = time.monotonic()
     await emulator.stop()
     assert await task == []
