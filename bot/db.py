@@ -12,6 +12,8 @@ from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, CursorResult, Result, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
@@ -345,6 +347,17 @@ def request_wal_shred(session: AsyncSession) -> None:
     committed; the update's unit of work does it (bot/runtime/shred.py), so services need not
     know how updates are committed."""
     session.info[SHRED_WAL] = True
+
+
+def upsert_dialect(session: AsyncSession | Session) -> str:
+    """"postgresql" or "sqlite": whose INSERT ... ON CONFLICT a statement for this session's
+    database is built with (statements built once per dialect are looked up by it)."""
+    return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+
+
+def dialect_insert(session: AsyncSession | Session) -> Callable[..., Any]:
+    """The `insert` construct with ON CONFLICT for this session's database."""
+    return pg_insert if upsert_dialect(session) == "postgresql" else sqlite_insert
 
 
 # session.info key: Core writes waiting for the transaction's next statement or its commit.

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from bot.db import Writes, current_session, rowcount, writes_at_commit
+from bot.db import Writes, current_session, rowcount, upsert_dialect, writes_at_commit
 from models import FsmRecord
 from models.base import utcnow
 
@@ -94,7 +94,7 @@ def _writes(session: Session) -> Writes:
     writes: Writes = []
     if not cache:
         return writes
-    upsert = _UPSERT["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    upsert = _UPSERT[upsert_dialect(session)]
     for key, record in cache.items():
         if not record.changed:
             continue

@@ -8,11 +8,9 @@ from typing import Any, cast
 
 import orjson
 from sqlalchemy import Table, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import sqlite_writer_lock, write_turn
+from bot.db import dialect_insert, sqlite_writer_lock, write_turn
 from bot.runtime.shred import shred_if_requested
 from bot.services.updates import clear_replies
 from models.update_journal import JournaledUpdate
@@ -43,9 +41,8 @@ class UpdateJournal:
                  "payload": orjson.dumps(update).decode()} for update in updates]
         with write_turn(self._writer):
             async with self.sessionmaker() as session:
-                insert = (pg_insert if session.get_bind().dialect.name == "postgresql"
-                          else sqlite_insert)
-                await session.execute(insert(_JOURNAL).on_conflict_do_nothing(), rows)
+                await session.execute(dialect_insert(session)(_JOURNAL).on_conflict_do_nothing(),
+                                      rows)
                 await session.commit()
 
     async def remove(self, bot_id: int, update_ids: Iterable[int]) -> None:

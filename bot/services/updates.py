@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import rowcount
+from bot.db import rowcount, upsert_dialect
 from models.base import utcnow
 from models.processed_update import ProcessedUpdate
 
@@ -37,8 +37,7 @@ async def claim_update(session: AsyncSession, bot_id: int, update_id: int,
                        replies: str | None = None) -> bool:
     """True the first time an update id is seen (in this transaction or a committed one);
     `replies`: what the update still owes Telegram once committed (bot/runtime/update_unit.py)."""
-    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
-    result = await session.execute(_CLAIM[dialect], {
+    result = await session.execute(_CLAIM[upsert_dialect(session)], {
         "bot_id": bot_id, "update_id": update_id, "processed_at": utcnow(), "replies": replies})
     return rowcount(result) == 1
 

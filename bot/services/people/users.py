@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import SUPPORTED_LOCALES
+from bot.db import dialect_insert
 from models import User
 from models.base import utcnow
 
@@ -28,9 +27,8 @@ async def get_or_create(session: AsyncSession, telegram_id: int, *,
     # once) may be creating the same account right now: insert if absent (the new row comes
     # back with the insert), else read the row that won. (A plain INSERT failed with a unique
     # violation on PostgreSQL.)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     created = await session.scalar(
-        insert(User).values(telegram_id=telegram_id)
+        dialect_insert(session)(User).values(telegram_id=telegram_id)
         .on_conflict_do_nothing(index_elements=[User.telegram_id]).returning(User))
     return created if created is not None else (await session.scalars(query)).one()
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
-from bot.db import defer_write
+from bot.db import defer_write, upsert_dialect
 from bot.services.surveys import AnswerValue, Survey
 from models import SurveyAnswer, SurveyResponse
 from models.base import utcnow
@@ -127,8 +127,7 @@ async def save_answer(session: AsyncSession, response_id: int, question_id: str,
     """Store the answer to a question (replacing an earlier one). Written with the
     transaction's next statement or at its commit (bot.db.defer_write): SQLite's single writer
     is not held while the bot talks to Telegram (bot/db.py WriteTurn)."""
-    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
-    defer_write(session, _SAVE[dialect], {"response_id": response_id, "question_id": question_id,
+    defer_write(session, _SAVE[upsert_dialect(session)], {"response_id": response_id, "question_id": question_id,
                                            "value": value, "at": utcnow()})
 
 
