@@ -10,4 +10,5 @@ from pydantic import Field
 # columns: a forged larger one is not unpacked (a button no handler takes, answered as stale)
 # instead of failing the update in the database driver (an int4 overflow on PostgreSQL, an
 # OverflowError from sqlite3).
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]

@@ -152,7 +152,7 @@ def create_router() -> Router:
     async def done_pressed(query: CallbackQuery, callback_data: SurveyCallback,
                            session: AsyncSession, user: User, state: FSMContext,
                            t: BoundTranslator, bot: Bot,
-                             survey_read: ResponseRead | None = None) -> None:
+                           survey_read: ResponseRead | None = None) -> None:
         async def act(step: Step) -> Step | Invalid:
             if not isinstance(step.question, MultiQuestion):
                 raise questionnaire.StaleQuestion()
@@ -166,7 +166,7 @@ def create_router() -> Router:
     async def skip_pressed(query: CallbackQuery, callback_data: SurveyCallback,
                            session: AsyncSession, user: User, state: FSMContext,
                            t: BoundTranslator, bot: Bot,
-                             survey_read: ResponseRead | None = None) -> None:
+                           survey_read: ResponseRead | None = None) -> None:
         async def act(step: Step) -> Step | Invalid:
             return await questionnaire.skip_question(session, callback_data.response_id, user.id,
                                                      callback_data.question, step=step)
@@ -177,7 +177,7 @@ def create_router() -> Router:
     async def back_pressed(query: CallbackQuery, callback_data: SurveyCallback,
                            session: AsyncSession, user: User, state: FSMContext,
                            t: BoundTranslator, bot: Bot,
-                             survey_read: ResponseRead | None = None) -> None:
+                           survey_read: ResponseRead | None = None) -> None:
         async def act(step: Step) -> Step | Invalid:
             return await questionnaire.go_back(session, callback_data.response_id, user.id,
                                                callback_data.question, step=step)

@@ -33,6 +33,7 @@ from sqlalchemy import Select, Table, bindparam, exists, literal, literal_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks.fields import INT32_MAX
 from bot.callbacks.onboarding import SurveyCallback
 from bot.db import CLAIM_ONLY
 from bot.runtime.fsm_storage import DatabaseStorage
@@ -51,7 +52,6 @@ class Prefetched:
 
 
 _SURVEY_PREFIX = SurveyCallback.__prefix__ + SurveyCallback.__separator__
-_MAX_ID = 2**31 - 1  # the column's range: a forged button's larger number reads nothing
 
 
 def _button_response_id(data: str | None) -> int | None:
@@ -59,7 +59,7 @@ def _button_response_id(data: str | None) -> int | None:
     if not data or not data.startswith(_SURVEY_PREFIX):
         return None
     field = data[len(_SURVEY_PREFIX):].split(SurveyCallback.__separator__, 1)[0]
-    if not (field.isascii() and field.isdigit()) or not 0 < int(field) <= _MAX_ID:
+    if not (field.isascii() and field.isdigit()) or not 0 < int(field) <= INT32_MAX:
         return None
     return int(field)
 

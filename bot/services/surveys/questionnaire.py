@@ -71,8 +71,8 @@ _RESPONSE_OF = (select(SurveyResponse, Participation,
 class ResponseRead:
     """What `current` reads about a response (the response, its participation, its answers),
     read by another statement of the same transaction: the update's first one carries it for
-    a survey's button or typed answer (bot/runtime/middlewares/prefetch.py), which saves the
-    statement of its own on most updates (issue #21). `response` None: no such response."""
+    a survey's button (bot/runtime/middlewares/prefetch.py), which saves the statement of its
+    own on most updates (issue #21). `response` None: no such response."""
 
     response_id: int
     response: SurveyResponse | None

@@ -127,8 +127,8 @@ async def save_answer(session: AsyncSession, response_id: int, question_id: str,
     """Store the answer to a question (replacing an earlier one). Written with the
     transaction's next statement or at its commit (bot.db.defer_write): SQLite's single writer
     is not held while the bot talks to Telegram (bot/db.py WriteTurn)."""
-    defer_write(session, _SAVE[upsert_dialect(session)], {"response_id": response_id, "question_id": question_id,
-                                           "value": value, "at": utcnow()})
+    defer_write(session, _SAVE[upsert_dialect(session)], {
+        "response_id": response_id, "question_id": question_id, "value": value, "at": utcnow()})
 
 
 async def delete_answers(session: AsyncSession, response_id: int, question_ids: list[str]) -> None:
