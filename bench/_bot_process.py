@@ -15,7 +15,6 @@ bot's error handler logs. One short write per update; nothing else changes in th
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sys
@@ -70,6 +69,21 @@ def run_mentorbot(reporter: Reporter) -> int:
     return main(["run"])
 
 
+def run_on_base_loop(main: Any) -> None:
+    """The floor and echo as the issue defines them: on asyncio's own loop (mentorbot takes
+    uvloop where installed, bot/runtime/event_loop.py). BENCH_BASE_LOOP=uvloop runs them on
+    uvloop too, to show what the loop alone is worth (bench/README.md, «fifth round»)."""
+    from bot.runtime import event_loop
+
+    choice = os.environ.get("BENCH_BASE_LOOP", "asyncio")
+    if choice == "asyncio":
+        event_loop.run(main, event_loop.loop_factory("asyncio"))
+    elif choice == "uvloop":
+        event_loop.run(main, event_loop.loop_factory("uvloop"))
+    else:
+        raise SystemExit(f"BENCH_BASE_LOOP={choice!r}: asyncio or uvloop")
+
+
 def echo_dispatcher() -> Any:
     """A bare aiogram echo bot (the framework's ceiling): one message handler, one callback
     handler; both benchmark modes run this one."""
@@ -100,7 +114,7 @@ def run_echo(reporter: Reporter) -> int:
     settings = Settings(telegram_api_base=os.environ["TELEGRAM_API_BASE"],  # type: ignore[call-arg]
                         _env_file=None)
     bot = create_bot(settings, token=os.environ["BOT_TOKEN"])
-    asyncio.run(dp.start_polling(bot))  # SIGTERM stops it
+    run_on_base_loop(dp.start_polling(bot))  # SIGTERM stops it
     return 0
 
 
@@ -122,7 +136,7 @@ def run_floor(reporter: Reporter) -> int:
                           engine.dialect.name == "sqlite")
     outermost(dp, reporter)
     bot = create_bot(settings, token=os.environ["BOT_TOKEN"])
-    asyncio.run(dp.start_polling(bot))  # SIGTERM stops it
+    run_on_base_loop(dp.start_polling(bot))  # SIGTERM stops it
     return 0
 
 

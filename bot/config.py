@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     default_locale: str = FIRST_LOCALE
     default_timezone: str = "Europe/Moscow"
     log_level: str = "INFO"
+    # uvloop where installed (bot/runtime/event_loop.py); "asyncio" for the standard library's.
+    event_loop: Literal["auto", "uvloop", "asyncio"] = "auto"
 
     # How updates arrive: long polling (one instance) or a webhook (several behind a balancer).
     bot_mode: Literal["polling", "webhook"] = "polling"

@@ -362,6 +362,20 @@ class _Collector(logging.Handler):
 _collector = _Collector()
 
 
+# The async tests run on the loop `mentorbot run` takes (bot/runtime/event_loop.py: uvloop where
+# installed); TEST_EVENT_LOOP=asyncio runs them on the standard library's loop instead.
+TEST_EVENT_LOOP = os.environ.get("TEST_EVENT_LOOP", "auto")
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item):
+    from bot.runtime.event_loop import loop_factory, loop_name
+
+    if TEST_EVENT_LOOP not in ("auto", "uvloop", "asyncio"):
+        raise pytest.UsageError(f"TEST_EVENT_LOOP={TEST_EVENT_LOOP!r}: auto, uvloop or asyncio")
+    factory = loop_factory(TEST_EVENT_LOOP)  # type: ignore[arg-type]
+    return {loop_name(factory): factory}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     root = logging.getLogger()
     root.addHandler(_collector)

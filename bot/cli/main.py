@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 from bot.config import (
     Settings,
@@ -72,11 +72,23 @@ def _run(settings: Settings) -> int:
             return 2
         from bot.runtime.webhook import run_webhook
 
-        asyncio.run(run_webhook(settings))
-        return 0
+        return _on_event_loop(run_webhook(settings), settings)
     from bot.runtime.app import run_polling
 
-    asyncio.run(run_polling(settings))
+    return _on_event_loop(run_polling(settings), settings)
+
+
+def _on_event_loop(main: Coroutine[Any, Any, None], settings: Settings) -> int:
+    from bot.runtime import event_loop
+
+    try:
+        factory = event_loop.loop_factory(settings.event_loop)
+    except event_loop.EventLoopUnavailable as exc:
+        main.close()
+        print(str(exc), file=sys.stderr)
+        return 2
+    logging.getLogger(__name__).debug("event loop: %s", event_loop.loop_name(factory))
+    event_loop.run(main, factory)
     return 0
 
 
@@ -130,9 +142,11 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.cli.demo import run_demo
+    from bot.runtime import event_loop
 
     setup_logging("WARNING")
-    return asyncio.run(run_demo(quiet_logs=not args.verbose, prog=program_name()))
+    # The loop `mentorbot run` would take (uvloop where installed), so the demo shows the same.
+    return event_loop.run(run_demo(quiet_logs=not args.verbose, prog=program_name()))
 
 
 def build_parser() -> argparse.ArgumentParser:
