@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
 from bot.config import SettingsError
+from bot.merged_writes import can_merge, merge
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -398,11 +399,15 @@ def _at_commit(session: Session) -> Writes:
     return writes
 
 
-async def write_deferred(session: AsyncSession) -> None:
-    """Send the writes still waiting (deferred ones and those of state kept until the commit)
-    now: the update's unit of work, before it decides whether the update wrote
-    (bot/runtime/update_unit.py)."""
-    for statement, values in _at_commit(session.sync_session):
+async def write_deferred(session: AsyncSession, also: Writes | None = None) -> None:
+    """Send the writes still waiting (deferred ones, those of state kept until the commit, and
+    `also`) now: the update's unit of work, before it decides whether the update wrote
+    (bot/runtime/update_unit.py). On PostgreSQL writes that cannot see one another go as one
+    statement (bot/merged_writes.py)."""
+    writes = _at_commit(session.sync_session) + (also or [])
+    if upsert_dialect(session) == "postgresql" and can_merge(writes):
+        writes = [merge(writes)]
+    for statement, values in writes:
         await session.execute(statement, values)
 
 

@@ -37,7 +37,7 @@ from aiogram.methods.base import Response, TelegramType
 
 from bot.db import SHRED_WAL, write_deferred
 from bot.runtime.shred import shred_after_commit
-from bot.services.updates import claim_update, set_replies
+from bot.services.updates import claim_update, replies_write, set_replies
 from bot.telegram.session import answer_unread
 from bot.telegram.tuning import request_fields
 
@@ -150,22 +150,25 @@ class UpdateUnit:
         (and the requests it keeps in that record); raises UpdateHandledElsewhere, rolled
         back, when another instance committed the same update first."""
         session = self.session
+        bot, update_id = self.bot, self.update_id
+        replies = (dump_requests(bot, self.kept)
+                   if self.kept and bot is not None and update_id is not None else None)
         # Changes still pending in the session are writes too: deferred Core writes and
-        # conversations (bot.db.write_deferred), then ORM objects.
-        await write_deferred(session)
+        # conversations (bot.db.write_deferred) with the replies of an update already claimed
+        # (PostgreSQL's first statement claims it), then ORM objects.
+        await write_deferred(session, [replies_write(bot.id, update_id, replies)]
+                             if self.claimed and replies is not None and bot is not None
+                             and update_id is not None else None)
         await session.flush()
         # Conversation state kept in Redis changes with the commit too: a step counts as a write.
-        if (self.update_id is not None and self.bot is not None
+        if (update_id is not None and bot is not None
                 and (self.turn.wrote or self.pending or self.kept)):
-            replies = dump_requests(self.bot, self.kept) if self.kept else None
             if not self.claimed:
-                if not await claim_update(session, self.bot.id, self.update_id, replies):
+                if not await claim_update(session, bot.id, update_id, replies):
                     await session.rollback()
                     self.kept.clear()
-                    raise UpdateHandledElsewhere(self.update_id)
+                    raise UpdateHandledElsewhere(update_id)
                 self.claimed = True
-            elif replies is not None:
-                await set_replies(session, self.bot.id, self.update_id, replies)
             self.owes = replies is not None
         if session.info.pop(SHRED_WAL, False):  # an erasure (bot.db.request_wal_shred)
             shred_after_commit(session, self.update_id if self.journaled else None)

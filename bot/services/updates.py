@@ -50,11 +50,16 @@ _SET_REPLIES = (update(_PROCESSED)
 # keeps a column's own name for the value of its SET clause
 
 
+def replies_write(bot_id: int, update_id: int, replies: str | None) -> tuple[Any, dict[str, Any]]:
+    """set_replies as a statement and its values, for the commit's other writes
+    (bot.db.write_deferred)."""
+    return _SET_REPLIES, {"of_bot": bot_id, "of_update": update_id, "owed": replies}
+
+
 async def set_replies(session: AsyncSession, bot_id: int, update_id: int,
                       replies: str | None) -> None:
     """Replace what a claimed update owes Telegram (None: nothing any more)."""
-    await session.execute(_SET_REPLIES, {"of_bot": bot_id, "of_update": update_id,
-                                         "owed": replies})
+    await session.execute(*replies_write(bot_id, update_id, replies))
 
 
 async def clear_replies(session: AsyncSession, bot_id: int, update_ids: list[int]) -> None:
