@@ -151,14 +151,14 @@ class UpdateUnit:
         back, when another instance committed the same update first."""
         session = self.session
         bot, update_id = self.bot, self.update_id
-        replies = (dump_requests(bot, self.kept)
-                   if self.kept and bot is not None and update_id is not None else None)
+        replies, owed = None, None
+        if bot is not None and update_id is not None and self.kept:
+            replies = dump_requests(bot, self.kept)
+            if self.claimed:  # PostgreSQL's first statement claimed it: only the replies
+                owed = [replies_write(bot.id, update_id, replies)]
         # Changes still pending in the session are writes too: deferred Core writes and
-        # conversations (bot.db.write_deferred) with the replies of an update already claimed
-        # (PostgreSQL's first statement claims it), then ORM objects.
-        await write_deferred(session, [replies_write(bot.id, update_id, replies)]
-                             if self.claimed and replies is not None and bot is not None
-                             and update_id is not None else None)
+        # conversations (bot.db.write_deferred) with the replies owed, then ORM objects.
+        await write_deferred(session, owed)
         await session.flush()
         # Conversation state kept in Redis changes with the commit too: a step counts as a write.
         if (update_id is not None and bot is not None
