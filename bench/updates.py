@@ -47,6 +47,7 @@ from aiogram import Bot
 
 from bench._bot_process import echo_dispatcher, outermost
 from bench._floor import create_tables as create_floor_tables
+from bench._speed_probe import SpeedProbe
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator
 from bot.emulator.live import live_bot
@@ -72,6 +73,7 @@ IDLE_SECONDS = 3.0  # the bot's idle CPU is measured this long before the closed
 TARGET_FLOOR_RATIO = 1.0  # mentorbot's CPU per update over the floor's (issue #21)
 TARGET_P95_MS = 100.0
 TARGET_RSS_MB = 200.0
+SPEED: SpeedProbe | None = None  # the machine's speed while a run lasts (bench/_speed_probe.py)
 ZONES = ["Asia/Yekaterinburg", "Europe/Samara", "Asia/Novosibirsk", "Europe/Moscow"]
 
 
@@ -411,6 +413,9 @@ def summary(load: Load, wall: float) -> dict[str, Any]:
             # this process: the emulator and the users (--same-process: the bot as well)
             "bench_cpu_ms_per_update": round(bench_cpu / max(load.in_window, 1) * 1000, 2),
             "sql_per_update": round(sql / max(load.in_window, 1), 1),
+            # the machine's speed over the phase (bench/_speed_probe.py)
+            "probe_ms": (SPEED.median_ms(load.wall_started, load.wall_at_end)
+                         if SPEED is not None else None),
             "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
             "unanswered": load.unanswered, "lost": load.lost,
             "errors": load.meter.errors() - load.errors_before}
@@ -781,6 +786,23 @@ async def run(users: int, seconds: float, rate: float, memory: bool,
     if baseline is not None and not same_process:
         bots += ("baseline",)
         results["baseline"] = str(baseline)
+    global SPEED
+    async with SpeedProbe() as SPEED:
+        await _rounds(results, rounds, only, bots, users, seconds, rate, same_process, latency,
+                      baseline, sqlite, postgres)
+        results["probe_ms"] = SPEED.median_ms()
+    SPEED = None
+    results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["cpu_table"] = cpu_table(results["runs"], results["probe_ms"])
+    if memory:
+        results["memory"] = await measure_memory(participations, 300)
+    return results
+
+
+async def _rounds(results: dict[str, Any], rounds: int, only: tuple[str, ...],
+                  bots: tuple[str, ...], users: int, seconds: float, rate: float,
+                  same_process: bool, latency: bool, baseline: Path | None, sqlite: bool,
+                  postgres: bool) -> None:
     for number in range(1, rounds + 1):
         if "echo" in only:
             results["runs"].append({**await measure("echo", None, users, seconds, rate,
@@ -806,12 +828,8 @@ async def run(users: int, seconds: float, rate: float, memory: bool,
                 print(f"round {number}: {run_['bot']} {run_.get('database', '')}: "
                       f"{run_['throughput']['cpu_ms_per_update']} CPU ms/upd, "
                       f"{run_['throughput']['updates_per_s']} upd/s; load "
-                      f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
-    results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    results["cpu_table"] = cpu_table(results["runs"])
-    if memory:
-        results["memory"] = await measure_memory(participations, 300)
-    return results
+                      f"{os.getloadavg()[0]:.1f}; probe {run_['throughput']['probe_ms']} ms",
+                      file=sys.stderr, flush=True)
 
 
 def _median(values: list[float]) -> float | None:
@@ -822,7 +840,8 @@ def _median(values: list[float]) -> float | None:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def cpu_table(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def cpu_table(runs: list[dict[str, Any]], probe_ms: float | None = None
+              ) -> dict[str, dict[str, Any]]:
     """Per database: the median over the rounds of the bot process's CPU ms per update in the
     closed loop, for mentorbot, the floor and echo (echo has no database: the same figure in
     both rows), and mentorbot's ratio to the floor."""
@@ -852,12 +871,37 @@ def cpu_table(runs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             # the same, net of each process's CPU with no update (background jobs)
             "net": {"mentorbot": net("mentorbot", database), "floor": net("floor", database),
                     "echo": net("echo", None), "baseline": net("baseline", database)}}
+        if probe_ms:
+            table[database]["at_usual_speed"] = _at_usual_speed(runs, database, probe_ms)
         if before is not None:
             table[database].update(
                 baseline=round(before, 2),
                 baseline_to_floor=round(before / floor, 2) if floor else None)
             table[database]["rounds"]["baseline"] = cpu("baseline", database)
     return table
+
+
+def _at_usual_speed(runs: list[dict[str, Any]], database: str, probe_ms: float
+                    ) -> dict[str, Any]:
+    """Each phase's CPU per update at the run's usual speed (bench/_speed_probe.py): times the
+    probe's median over the run, over its median during the phase; then the medians of the
+    rounds and the ratios to the floor."""
+    def figures(kind: str) -> list[float]:
+        return [round(r["throughput"]["cpu_ms_per_update"] * probe_ms
+                      / r["throughput"]["probe_ms"], 2)
+                for r in runs if r["bot"] == kind and r.get("database") == database
+                and r["throughput"]["updates"] and r["throughput"].get("probe_ms")]
+
+    row: dict[str, Any] = {"probe_ms": probe_ms, "rounds": {}}
+    for kind in ("mentorbot", "floor", "baseline"):
+        values = figures(kind)
+        if values:
+            row["rounds"][kind] = values
+            row[kind] = round(_median(values) or 0.0, 2)
+    for kind in ("mentorbot", "baseline"):
+        if row.get(kind) is not None and row.get("floor"):
+            row[f"{kind}_to_floor"] = round(row[kind] / row["floor"], 2)
+    return row
 
 
 def verdict(results: dict[str, Any]) -> tuple[bool, list[str]]:
@@ -910,6 +954,14 @@ def verdict(results: dict[str, Any]) -> tuple[bool, list[str]]:
             if nets.get("baseline") is not None and nets.get("floor"):
                 lines.append(f"  {'  net of idle':<12}{cell(nets['baseline']):>10}{'':>16}"
                              f"{nets['baseline'] / nets['floor']:>16.2f}×")
+        usual = row.get("at_usual_speed")
+        if usual and usual.get("mentorbot_to_floor") is not None:
+            lines.append(f"  {'  usual speed':<12}{usual['mentorbot']:>10.2f}"
+                         f"{usual['floor']:>8.2f}{'':>8}{usual['mentorbot_to_floor']:>16.2f}×"
+                         + (f"   baseline {usual['baseline']:.2f} = "
+                            f"{usual['baseline_to_floor']:.2f}×"
+                            if usual.get("baseline_to_floor") is not None else "")
+                         + f"   (bench/_speed_probe.py, {usual['probe_ms']:.2f} ms)")
         if row["mentorbot"] is not None:  # no floor measured (--only): no verdict either
             ok &= (row["mentorbot_to_floor"] is not None
                    and row["mentorbot_to_floor"] <= TARGET_FLOOR_RATIO)
