@@ -76,12 +76,9 @@ def run_on_base_loop(main: Any) -> None:
     from bot.runtime import event_loop
 
     choice = os.environ.get("BENCH_BASE_LOOP", "asyncio")
-    if choice == "asyncio":
-        event_loop.run(main, event_loop.loop_factory("asyncio"))
-    elif choice == "uvloop":
-        event_loop.run(main, event_loop.loop_factory("uvloop"))
-    else:
+    if choice not in ("asyncio", "uvloop"):
         raise SystemExit(f"BENCH_BASE_LOOP={choice!r}: asyncio or uvloop")
+    event_loop.run(main, event_loop.named_loop_factory(choice))
 
 
 def echo_dispatcher() -> Any:

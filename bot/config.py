@@ -43,6 +43,8 @@ _DATABASE_SCHEMES = {
 }
 # Environment variables starting like a group of settings are taken as meant for the bot: an
 # unknown one is most likely a misspelt setting (DEFAULT_, LOG_ and ADMIN_ are too common).
+# EVENT_LOOP (bot/runtime/event_loop.py): uvloop where installed, or asyncio's own loop.
+EventLoopChoice = Literal["auto", "uvloop", "asyncio"]
 SETTING_PREFIXES = ("BOT_", "DATABASE_", "REDIS_", "TELEGRAM_", "WEBHOOK_", "OUTBOX_", "FSM_",
                     "DASHBOARD_")
 
@@ -68,8 +70,7 @@ class Settings(BaseSettings):
     default_locale: str = FIRST_LOCALE
     default_timezone: str = "Europe/Moscow"
     log_level: str = "INFO"
-    # uvloop where installed (bot/runtime/event_loop.py); "asyncio" for the standard library's.
-    event_loop: Literal["auto", "uvloop", "asyncio"] = "auto"
+    event_loop: EventLoopChoice = "auto"
 
     # How updates arrive: long polling (one instance) or a webhook (several behind a balancer).
     bot_mode: Literal["polling", "webhook"] = "polling"

@@ -16,10 +16,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import bot.emulator.live as _emulator_live
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
+from bot.db import create_engine, create_sessionmaker
 from bot.emulator import BotAPIEmulator
 from bot.emulator.live import LiveBot, live_bot
 from bot.emulator.seed import seed_programme
@@ -281,6 +283,22 @@ def settings(backend_urls: tuple[str, str | None, str], monkeypatch: pytest.Monk
                          redis_key_prefix=key_prefix, _env_file=None)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def backend_sessionmaker(request: pytest.FixtureRequest, sqlite_url: str
+                               ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a migrated database of each backend in turn, whatever TEST_BACKEND says:
+    for services whose SQL differs between SQLite and PostgreSQL."""
+    async with contextlib.AsyncExitStack() as stack:
+        url = (sqlite_url if request.param == "sqlite"
+               else await stack.enter_async_context(postgres_database()))
+        await migrated(url)
+        engine = create_engine(url)
+        try:
+            yield create_sessionmaker(engine)
+        finally:
+            await engine.dispose()
+
+
 @pytest.fixture
 def translator():
     return create_translator("ru", strict=True)
@@ -368,11 +386,12 @@ TEST_EVENT_LOOP = os.environ.get("TEST_EVENT_LOOP", "auto")
 
 
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item):
-    from bot.runtime.event_loop import loop_factory, loop_name
+    from bot.runtime.event_loop import loop_name, named_loop_factory
 
-    if TEST_EVENT_LOOP not in ("auto", "uvloop", "asyncio"):
-        raise pytest.UsageError(f"TEST_EVENT_LOOP={TEST_EVENT_LOOP!r}: auto, uvloop or asyncio")
-    factory = loop_factory(TEST_EVENT_LOOP)  # type: ignore[arg-type]
+    try:
+        factory = named_loop_factory(TEST_EVENT_LOOP)
+    except ValueError as exc:
+        raise pytest.UsageError(f"TEST_EVENT_LOOP={exc}") from None
     return {loop_name(factory): factory}
 
 

@@ -5,19 +5,16 @@ the statements one by one would have written. On SQLite they stay one by one."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
 from datetime import date
 
-import pytest
 from sqlalchemy import bindparam, event, select, update
 
-from bot.db import create_engine, create_sessionmaker, defer_write, write_deferred
+from bot.db import defer_write, write_deferred
 from bot.merged_writes import can_merge
 from bot.services.programmes import programmes
 from bot.services.updates import claim_update, replies_write
 from handlers.shared.consent import create_programme
 from models import Organisation, ProcessedUpdate, Programme, User
-from tests.conftest import migrated, postgres_database
 
 # Two statements with the same parameter names ("value", "of"), as the answer and the
 # conversation record both have an "at".
@@ -39,19 +36,6 @@ def test_only_writes_that_cannot_see_one_another_are_merged():
     assert not can_merge([user, (select(User.id), {})])  # a read is not a write
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def sessionmaker(request, sqlite_url) -> AsyncIterator:
-    async with contextlib.AsyncExitStack() as stack:
-        url = (sqlite_url if request.param == "sqlite"
-               else await stack.enter_async_context(postgres_database()))
-        await migrated(url)
-        engine = create_engine(url)
-        try:
-            yield create_sessionmaker(engine)
-        finally:
-            await engine.dispose()
-
-
 @contextlib.contextmanager
 def sent(engine) -> list[str]:
     statements: list[str] = []
@@ -66,8 +50,8 @@ def sent(engine) -> list[str]:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
-async def test_each_write_keeps_its_own_values_in_one_statement(sessionmaker):
-    async with sessionmaker() as session, session.begin():
+async def test_each_write_keeps_its_own_values_in_one_statement(backend_sessionmaker):
+    async with backend_sessionmaker() as session, session.begin():
         organisation = await programmes.create_organisation(session, "Школа", "school",
                                                             "Europe/Moscow")
         user = User(telegram_id=501)
@@ -77,7 +61,7 @@ async def test_each_write_keeps_its_own_values_in_one_statement(sessionmaker):
         ids = organisation.id, user.id
     postgres = session.bind.dialect.name == "postgresql"
 
-    async with sessionmaker() as session:
+    async with backend_sessionmaker() as session:
         defer_write(session, RENAME_USER, {"of": ids[1], "value": "Asia/Omsk"})
         defer_write(session, RENAME_ORGANISATION, {"of": ids[0], "value": "Лицей №1"})
         with sent(session.bind) as statements:
@@ -87,7 +71,7 @@ async def test_each_write_keeps_its_own_values_in_one_statement(sessionmaker):
     if postgres:
         assert statements[0].startswith("WITH w0 AS"), statements
 
-    async with sessionmaker() as session:
+    async with backend_sessionmaker() as session:
         assert await session.scalar(select(User.timezone).where(User.id == ids[1])) == "Asia/Omsk"
         assert await session.scalar(
             select(Organisation.name).where(Organisation.id == ids[0])) == "Лицей №1"
@@ -95,23 +79,23 @@ async def test_each_write_keeps_its_own_values_in_one_statement(sessionmaker):
             ProcessedUpdate.update_id == 77)) == '[{"method": "sendMessage"}]'
 
 
-async def test_a_parent_and_its_child_go_one_by_one(sessionmaker, translator):
+async def test_a_parent_and_its_child_go_one_by_one(backend_sessionmaker, translator):
     """A programme refers to its organisation: never merged, so each sees the database as
     the statements before it left it."""
-    async with sessionmaker() as session, session.begin():
+    async with backend_sessionmaker() as session, session.begin():
         organisation = await programmes.create_organisation(session, "Школа", "school",
                                                             "Europe/Moscow")
         programme = await create_programme(
             session, translator, organisation_id=organisation.id, title="П",
             starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), forms=["teacher_teacher"])
         ids = organisation.id, programme.id
-    async with sessionmaker() as session:
+    async with backend_sessionmaker() as session:
         with sent(session.bind) as statements:
             await write_deferred(session, [
                 (RENAME_ORGANISATION, {"of": ids[0], "value": "Гимназия"}),
                 (RENAME_PROGRAMME, {"of": ids[1], "value": "Наставничество"})])
         await session.commit()
     assert len(statements) == 2 and not statements[0].startswith("WITH"), statements
-    async with sessionmaker() as session:
+    async with backend_sessionmaker() as session:
         assert await session.scalar(select(Programme.title).where(
             Programme.id == ids[1])) == "Наставничество"

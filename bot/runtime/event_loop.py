@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar, cast, get_args
+
+from bot.config import EventLoopChoice
 
 T = TypeVar("T")
-EventLoopChoice = Literal["auto", "uvloop", "asyncio"]
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 
 
@@ -34,6 +35,14 @@ def loop_factory(choice: EventLoopChoice = "auto") -> LoopFactory:
                 "Windows): install it, or set EVENT_LOOP=auto") from None
         return asyncio.new_event_loop
     return uvloop.new_event_loop
+
+
+def named_loop_factory(name: str) -> LoopFactory:
+    """loop_factory for a choice given as text (the tests' and the bench's environment
+    variables); ValueError for anything else."""
+    if name not in get_args(EventLoopChoice):
+        raise ValueError(f"{name!r}: auto, uvloop or asyncio")
+    return loop_factory(cast(EventLoopChoice, name))
 
 
 def loop_name(factory: LoopFactory) -> str:

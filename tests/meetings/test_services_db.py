@@ -3,35 +3,17 @@ cancelling; stages; the one-query cadence, nudges, at-risk pairs and counts."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot.db import create_engine, create_sessionmaker
 from bot.services.meetings import cadence as meetings_status
 from bot.services.meetings import meetings
 from models import OutboxMessage, Pair, Participation, Programme, User
-from models.migrate import upgrade_async
-from tests.conftest import postgres_database
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 TZ = "Europe/Moscow"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db(request, sqlite_url) -> AsyncIterator:
-    async with contextlib.AsyncExitStack() as stack:
-        url = (sqlite_url if request.param == "sqlite"
-               else await stack.enter_async_context(postgres_database()))
-        await upgrade_async(url)
-        engine = create_engine(url)
-        try:
-            yield create_sessionmaker(engine)
-        finally:
-            await engine.dispose()
 
 
 async def world(sessionmaker) -> dict[str, int]:
@@ -70,52 +52,52 @@ async def keys(sessionmaker) -> dict[str, str]:
     return {r.dedupe_key: r.state for r in rows}
 
 
-async def test_planning_rows_move_and_cancel(db):
-    ids = await world(db)
+async def test_planning_rows_move_and_cancel(backend_sessionmaker):
+    ids = await world(backend_sessionmaker)
     start = NOW + timedelta(days=3)
-    async with db() as session, session.begin():
+    async with backend_sessionmaker() as session, session.begin():
         meeting = await meetings.propose(
             session, user_id=ids["mentee_user"], pair_id=ids["pair"], group=False,
             kind="intro", starts_at=start, fmt="online", place="https://meet.example.org/x",
             now=NOW, default_timezone=TZ)
         mid = meeting.id
     m = f"meeting:{mid}"
-    assert await keys(db) == {f"{m}:proposal:user:{ids['mentor_user']}": "pending"}
-    async with db() as session, session.begin():
+    assert await keys(backend_sessionmaker) == {f"{m}:proposal:user:{ids['mentor_user']}": "pending"}
+    async with backend_sessionmaker() as session, session.begin():
         with pytest.raises(meetings.DomainError):
             await meetings.confirm(session, user_id=ids["mentee_user"],
                                    meeting_id=mid, now=NOW, default_timezone=TZ)
-    async with db() as session, session.begin():
+    async with backend_sessionmaker() as session, session.begin():
         await meetings.confirm(session, user_id=ids["mentor_user"], meeting_id=mid,
                                now=NOW, default_timezone=TZ)
-    rows = await keys(db)
+    rows = await keys(backend_sessionmaker)
     for uid in (ids["mentor_user"], ids["mentee_user"]):
         assert rows[f"{m}:ics:user:{uid}"] == "pending"
         assert rows[f"{m}:reminder:24h:user:{uid}"] == "pending"
         assert rows[f"{m}:reminder:1h:user:{uid}"] == "pending"
-    async with db() as session, session.begin():
+    async with backend_sessionmaker() as session, session.begin():
         moved = await meetings.move(session, user_id=ids["mentor_user"],
                                     meeting_id=mid, starts_at=start + timedelta(days=1),
                                     now=NOW, default_timezone=TZ)
         assert moved.sequence == 1
-    rows = await keys(db)
+    rows = await keys(backend_sessionmaker)
     uid = ids["mentee_user"]
     assert rows[f"{m}:reminder:24h:user:{uid}"] == "cancelled"
     assert rows[f"{m}:reminder:24h:user:{uid}:s1"] == "pending"
     assert rows[f"{m}:ics:s1:user:{uid}"] == "pending"
-    async with db() as session, session.begin():
+    async with backend_sessionmaker() as session, session.begin():
         await meetings.cancel(session, user_id=uid, meeting_id=mid, now=NOW,
                               default_timezone=TZ)
-    rows = await keys(db)
+    rows = await keys(backend_sessionmaker)
     assert not [k for k, state in rows.items() if state == "pending" and ":reminder:" in k]
     assert rows[f"{m}:cancelled:user:{ids['mentor_user']}"] == "pending"
 
 
-async def test_stages_cadence_nudges_risk_and_counts(db):
-    ids = await world(db)
+async def test_stages_cadence_nudges_risk_and_counts(backend_sessionmaker):
+    ids = await world(backend_sessionmaker)
     args = {"user_id": ids["mentor_user"], "pair_id": ids["pair"], "group": False,
             "duration": 60, "meeting_id": 0, "zone": TZ, "default_timezone": TZ}
-    async with db() as session, session.begin():
+    async with backend_sessionmaker() as session, session.begin():
         first = await meetings.log(session, kind="intro", day=NOW.date(),
                                    log_key="card:1", now=NOW, **args)
         again = await meetings.log(session, kind="intro", day=NOW.date(),
@@ -124,18 +106,18 @@ async def test_stages_cadence_nudges_risk_and_counts(db):
         second = await meetings.log(session, kind="trial", day=NOW.date(),
                                     log_key="card:2", now=NOW, **args)
         assert (await session.get(Pair, ids["pair"])).stage == "planning"
-    async with db() as session, session.begin():
+    async with backend_sessionmaker() as session, session.begin():
         await meetings.delete_log(session, user_id=ids["mentor_user"],
                                   meeting_id=second.meeting.id, now=NOW + timedelta(hours=1))
         assert (await session.get(Pair, ids["pair"])).stage == "trial"
 
     last = first.meeting.starts_at
-    async with db() as session, session.begin():
+    async with backend_sessionmaker() as session, session.begin():
         [row] = await meetings_status.cadence(session, last + timedelta(days=9, hours=23))
         assert row.last_meeting_at == last and row.days_without == 9 and not row.needs_nudge
         assert await meetings_status.nudge_mentors(session, last + timedelta(days=10)) == 1
         assert await meetings_status.nudge_mentors(session, last + timedelta(days=11)) == 0
-    async with db() as session:
+    async with backend_sessionmaker() as session:
         programme = ids["programme"]
         day = (last + timedelta(days=13)).date()
         assert await meetings_status.pairs_at_risk(session, programme, day - timedelta(days=1)) == []
