@@ -35,7 +35,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
-from bot.db import SHRED_WAL, write_deferred
+from bot.db import SHRED_WAL, commit_with_deferred, write_deferred
 from bot.runtime.shred import shred_after_commit
 from bot.services.updates import claim_update, replies_write, set_replies
 from bot.telegram.session import answer_unread
@@ -156,6 +156,13 @@ class UpdateUnit:
             replies = dump_requests(bot, self.kept)
             if self.claimed:  # PostgreSQL's first statement claimed it: only the replies
                 owed = [replies_write(bot.id, update_id, replies)]
+        if self.claimed:  # nothing to decide before the commit: one call does it all
+            self.owes = replies is not None
+            self._before_commit()
+            await commit_with_deferred(session, owed)
+            self._after_commit()
+            await self.pending.apply()
+            return
         # Changes still pending in the session are writes too: deferred Core writes and
         # conversations (bot.db.write_deferred) with the replies owed, then ORM objects.
         await write_deferred(session, owed)
@@ -170,11 +177,17 @@ class UpdateUnit:
                     raise UpdateHandledElsewhere(update_id)
                 self.claimed = True
             self.owes = replies is not None
-        if session.info.pop(SHRED_WAL, False):  # an erasure (bot.db.request_wal_shred)
-            shred_after_commit(session, self.update_id if self.journaled else None)
+        self._before_commit()
         await session.commit()
-        self.turn.reopen()  # the next write (if any) takes a new turn
+        self._after_commit()
         await self.pending.apply()
+
+    def _before_commit(self) -> None:
+        if self.session.info.pop(SHRED_WAL, False):  # an erasure (bot.db.request_wal_shred)
+            shred_after_commit(self.session, self.update_id if self.journaled else None)
+
+    def _after_commit(self) -> None:
+        self.turn.reopen()  # the next write (if any) takes a new turn
 
     async def send_kept(self) -> None:
         """Send the requests kept until the commit, in order, then clear them from the record

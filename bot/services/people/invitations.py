@@ -7,11 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from bot.db import rowcount
+from bot.db import Writes, rowcount, writes_at_commit
 from bot.services.errors import InvitationInvalid
 from bot.services.programmes import states
 from models import Invitation, Programme
@@ -90,20 +90,28 @@ def _usable(invitation: Invitation, now: datetime) -> str | None:
     return None
 
 
+# A link with its programme: each step of joining resolves the link and then needs the
+# programme (its state here, its title and forms after), a statement each (issue #21). The
+# session keeps both, so the steps after ask no more.
+_WITH_PROGRAMME = (select(Invitation, Programme)
+                   .outerjoin(Programme, Programme.id == Invitation.programme_id)
+                   .where(Invitation.token == bindparam("token")))
+
+
 async def resolve(session: AsyncSession, token: str, now: datetime | None = None) -> InvitationView:
     """The invitation behind a token, or InvitationInvalid whose key says why (never which
     programme it was for, except that a completed one has ended: states.ProgrammeEnded)."""
     if not token or len(token) > 64:
         raise InvitationInvalid("invite.invalid")
-    invitation = await session.scalar(select(Invitation).where(Invitation.token == token))
-    if invitation is None:
+    row = (await session.execute(_WITH_PROGRAMME, {"token": token})).first()
+    if row is None:
         raise InvitationInvalid("invite.invalid")
+    invitation, programme = row
     reason = _usable(invitation, now or utcnow())
     if reason:
         raise InvitationInvalid(reason)
-    if invitation.programme_id is not None:
+    if programme is not None:
         # A completed programme takes nobody in: its old links say so and who to contact.
-        programme = await session.get_one(Programme, invitation.programme_id)
         await states.require(session, programme, states.Activity.JOIN)
     return _view(invitation)
 
@@ -136,11 +144,16 @@ async def consume(session: AsyncSession, invitation: InvitationView,
         raise InvitationInvalid("invite.used_up")
 
 
-@event.listens_for(Session, "before_commit")
-def _count_uses_at_commit(session: Session) -> None:
-    for invitation_id, uses in session.info.pop(_USES_AT_COMMIT, Counter()).items():
-        session.execute(update(Invitation).where(Invitation.id == invitation_id)
-                        .values(uses=Invitation.uses + uses))
+_ADD_USES = (update(Invitation).where(Invitation.id == bindparam("invitation_id"))
+             .values(uses=Invitation.uses + bindparam("added")))
+
+
+@writes_at_commit
+def _count_uses_at_commit(session: Session) -> Writes:
+    # With the update's other writes at its commit: on PostgreSQL in their one statement
+    # (bot/merged_writes.py) instead of a statement of its own (issue #21).
+    return [(_ADD_USES, {"invitation_id": invitation_id, "added": uses})
+            for invitation_id, uses in session.info.pop(_USES_AT_COMMIT, Counter()).items()]
 
 
 @event.listens_for(Session, "after_soft_rollback")

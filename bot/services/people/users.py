@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.config import SUPPORTED_LOCALES
-from bot.db import dialect_insert
+from bot.db import defer_write, dialect_insert
 from models import User
 from models.base import utcnow
 
@@ -33,14 +34,27 @@ async def get_or_create(session: AsyncSession, telegram_id: int, *,
     return created if created is not None else (await session.scalars(query)).one()
 
 
+# A setting is one column of the account, written as a deferred write (bot.db.defer_write):
+# changing the timezone also ends its conversation, and the two went as two statements, the
+# account's flushed by the ORM after the others (issue #21). Built once.
+_SET = {column: update(User).where(User.id == bindparam("user_id"))
+        .values({column: bindparam("setting")}) for column in ("locale", "timezone")}
+
+
+def _set(session: AsyncSession, user: User, column: str, value: str) -> None:
+    defer_write(session, _SET[column], {"user_id": user.id, "setting": value})
+    # The loaded account shows it at once, as the written one will (not a change to flush).
+    set_committed_value(user, column, value)
+
+
 async def set_locale(session: AsyncSession, user: User, locale: str) -> None:
     if locale not in SUPPORTED_LOCALES:
         raise ValueError(f"unsupported locale {locale!r}")
-    user.locale = locale
+    _set(session, user, "locale", locale)
 
 
 async def set_timezone(session: AsyncSession, user: User, timezone: str) -> None:
-    user.timezone = timezone
+    _set(session, user, "timezone", timezone)
 
 
 async def mark_reachable(session: AsyncSession, telegram_id: int, reachable: bool,
