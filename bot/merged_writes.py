@@ -9,7 +9,9 @@ data-modifying statements in WITH clauses, each of them whether the query reads 
 They run on one snapshot and in no set order, so only writes that cannot see one another are
 merged: each to a table of its own, none of those tables referring to another by a foreign key.
 Anything else (two writes to one table, a child row beside its parent) is sent one by one, as
-before. Each statement's bind parameters get a prefix of their own (the answer and the record
+before; so is a write that leaves a column to a Python-side default (`default=` of an INSERT,
+`onupdate=` of an UPDATE): SQLAlchemy fills those in only for a statement of its own, not for
+one in a WITH clause (a consent record without its method failed NOT NULL). Each statement's bind parameters get a prefix of their own (the answer and the record
 both have an `at`); the merged statement is built once per sequence of statements, so
 SQLAlchemy's compiled cache serves it as it serves each alone."""
 
@@ -20,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, literal, select
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Delete, Insert, UpdateBase
 from sqlalchemy.sql.elements import BindParameter
 
 Write = tuple[Any, dict[str, Any]]
@@ -31,12 +33,28 @@ def _table(statement: Any) -> Table | None:
     return table if isinstance(table, Table) else None
 
 
+@lru_cache(maxsize=256)
+def _leaves_python_defaults(statement: Any) -> bool:
+    if isinstance(statement, Delete):
+        return False
+    values = getattr(statement, "_values", None)
+    if values is None:  # INSERT ... SELECT, several rows: not told apart, not merged
+        return True
+    given = {getattr(key, "key", key) for key in values}
+    columns = statement.table.columns
+    if isinstance(statement, Insert):
+        return any(column.default is not None and column.key not in given for column in columns)
+    return any(column.onupdate is not None and column.key not in given for column in columns)
+
+
 def can_merge(writes: list[Write]) -> bool:
     """Two or more INSERT/UPDATE/DELETE statements that cannot see one another's rows."""
     if len(writes) < 2:
         return False
     tables = [_table(statement) for statement, _ in writes]
     if any(table is None for table in tables) or len(set(tables)) != len(tables):
+        return False
+    if any(_leaves_python_defaults(statement) for statement, _ in writes):
         return False
     return not any(foreign_key.column.table in tables
                    for table in tables if table is not None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 
 from bot.db import defer_write, write_deferred
 from bot.merged_writes import can_merge
@@ -99,3 +99,42 @@ async def test_a_parent_and_its_child_go_one_by_one(backend_sessionmaker, transl
     async with backend_sessionmaker() as session:
         assert await session.scalar(select(Programme.title).where(
             Programme.id == ids[1])) == "Наставничество"
+
+
+async def test_a_write_leaving_a_column_to_its_default_goes_on_its_own(backend_sessionmaker):
+    """SQLAlchemy fills in a Python-side default (an account's created_at) only for a statement
+    of its own: merged, the account would have been written without it (NOT NULL failed for a
+    consent record). Such a write is sent one by one and gets its defaults."""
+    async with backend_sessionmaker() as session, session.begin():
+        organisation = await programmes.create_organisation(session, "Школа", "school",
+                                                            "Europe/Moscow")
+        organisation_id = organisation.id
+    new_account = insert(User).values(telegram_id=bindparam("telegram_id"))
+    assert not can_merge([(new_account, {}), (RENAME_ORGANISATION, {})])
+    async with backend_sessionmaker() as session:
+        with sent(session.bind) as statements:
+            await write_deferred(session, [
+                (new_account, {"telegram_id": 502}),
+                (RENAME_ORGANISATION, {"of": organisation_id, "value": "Гимназия"})])
+        await session.commit()
+    assert len(statements) == 2 and not statements[0].startswith("WITH"), statements
+    async with backend_sessionmaker() as session:
+        account = await session.scalar(select(User).where(User.telegram_id == 502))
+        assert account is not None and account.created_at is not None
+        assert account.unreachable is False
+        assert await session.scalar(select(Organisation.name).where(
+            Organisation.id == organisation_id)) == "Гимназия"
+
+
+def test_a_write_giving_every_defaulted_column_is_merged():
+    """The writes an update makes at its commit give every column that has a default, so they
+    still go as one statement (a consent record, a link's uses, a setting)."""
+    from bot.services.people import invitations, participants, users
+    from bot.services.surveys import store
+
+    consent = participants._ACCEPTED_BY_SELF
+    uses = invitations._ADD_USES
+    answer = store._SAVE["postgresql"]
+    assert can_merge([(consent, {}), (uses, {}), (answer, {})])
+    assert can_merge([(users._SET["timezone"], {}), (uses, {})])
+    assert not can_merge([(insert(User).values(telegram_id=1), {}), (uses, {})])

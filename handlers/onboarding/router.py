@@ -118,10 +118,10 @@ async def ask_name_or_form(bot: Bot, chat_id: int, participation: Participation,
         await state.set_data({"participation_id": participation.id})
         await bot.send_message(chat_id, t("onboarding.ask_name"))
         return
-    if participation.form is None:  # the programme is read only for its forms (issue #21)
-        programme = await lookup.programme(session, participation.programme_id)
-        if programme is None:
-            raise AccessDenied()
+    programme = await lookup.programme(session, participation.programme_id)
+    if programme is None:
+        raise AccessDenied()
+    if participation.form is None:
         await state.clear()
         await bot.send_message(chat_id, t("onboarding.ask_form"),
                                reply_markup=form_keyboard(t, participation.id, programme.forms))

@@ -209,6 +209,33 @@ async def test_joining_reads_each_row_once_and_a_first_contact_creates_the_accou
             assert _reads(statements, table) <= 1, (table, statements)
 
 
+async def test_joining_reads_a_link_with_its_programme_and_writes_the_consent_at_the_commit(
+        live, emulator):
+    """Each joining step that opens the link reads the link and its programme in one statement
+    (they were two, issue #21), and on PostgreSQL the consent step's record and the link's use go in the commit's
+    one statement with the conversation, not in statements of their own."""
+    seeded = await seed_programme(live.app)
+    person = emulator.user(3304, first_name="Глеб", language_code="ru")
+    async with watched_updates(live) as watched:
+        await join_as_adult(person, seeded.mentor_token, live, name="Глебов Глеб")
+        await live.handled()
+
+    assert len(watched) == 4  # the link, the age group, the consent, the name
+    for record in watched[:3]:
+        links = [s for s in record["statements"] if _reads([s], "invitations")]
+        assert len(links) == 1 and _reads(links, "programmes") == 1, record["statements"]
+        assert _reads(record["statements"], "programmes") == 1, record["statements"]
+    consent = watched[2]["statements"]
+    alone = [s for s in consent if s.startswith(("INSERT INTO consent_records",
+                                                 "UPDATE invitations"))]
+    if live.app.engine.dialect.name == "postgresql":
+        assert not alone, consent
+        (merged,) = [s for s in consent if s.startswith("WITH w0 AS")]
+        assert "consent_records" in merged and "UPDATE invitations" in merged, merged
+    else:
+        assert len(alone) == 2, consent
+
+
 async def test_replies_are_not_read_back_into_aiogram_types(live, emulator, monkeypatch):
     """A reply whose answer no handler reads (a message, an edit, a callback answer) is sent
     and its answer left unread, whether it goes out at once (before the update's first write)

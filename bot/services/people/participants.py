@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import Table, bindparam, exists, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import defer_write
 from bot.services.errors import DomainError, InvitationInvalid
 from bot.services.people import invitations
 from bot.services.people.invitations import InvitationView
@@ -95,10 +97,19 @@ async def join_with_consent(session: AsyncSession, invitation: InvitationView, u
                                   form=_single_form(programme), consent_at=now)
     session.add(participation)
     await session.flush()
-    session.add(ConsentRecord(participation_id=participation.id, consent_text_id=consent_text_id,
-                              subject="self", decided_by_user_id=user_id, decision="accepted",
-                              decided_at=now))
+    # With the update's other writes at its commit (bot.db.defer_write): on PostgreSQL in their
+    # one statement instead of one of its own (issue #21).
+    defer_write(session, _ACCEPTED_BY_SELF, {
+        "participation_id": participation.id, "consent_text_id": consent_text_id,
+        "user_id": user_id, "at": now})
     return participation
+
+
+_CONSENT_TABLE = cast(Table, ConsentRecord.__table__)
+_ACCEPTED_BY_SELF = insert(_CONSENT_TABLE).values(
+    participation_id=bindparam("participation_id"), consent_text_id=bindparam("consent_text_id"),
+    subject="self", decided_by_user_id=bindparam("user_id"), decision="accepted",
+    method="telegram_button", decided_at=bindparam("at"))  # every column: bot/merged_writes.py
 
 
 async def guardian_decides(session: AsyncSession, invitation: InvitationView, guardian_user_id: int,
