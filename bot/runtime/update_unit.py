@@ -156,38 +156,35 @@ class UpdateUnit:
             replies = dump_requests(bot, self.kept)
             if self.claimed:  # PostgreSQL's first statement claimed it: only the replies
                 owed = [replies_write(bot.id, update_id, replies)]
-        if self.claimed:  # nothing to decide before the commit: one call does it all
+        if self.claimed:
+            # Nothing to decide before the commit: the writes, the flush and the commit in one
+            # call into SQLAlchemy's greenlet (bot.db.commit_with_deferred).
             self.owes = replies is not None
-            self._before_commit()
+            self._shred_if_erased()
             await commit_with_deferred(session, owed)
-            self._after_commit()
-            await self.pending.apply()
-            return
-        # Changes still pending in the session are writes too: deferred Core writes and
-        # conversations (bot.db.write_deferred) with the replies owed, then ORM objects.
-        await write_deferred(session, owed)
-        await session.flush()
-        # Conversation state kept in Redis changes with the commit too: a step counts as a write.
-        if (update_id is not None and bot is not None
-                and (self.turn.wrote or self.pending or self.kept)):
-            if not self.claimed:
+        else:
+            # Changes still pending in the session are writes too: deferred Core writes and
+            # conversations (bot.db.write_deferred), then ORM objects.
+            await write_deferred(session, owed)
+            await session.flush()
+            # Conversation state kept in Redis changes with the commit too: a step counts as
+            # a write.
+            if (update_id is not None and bot is not None
+                    and (self.turn.wrote or self.pending or self.kept)):
                 if not await claim_update(session, bot.id, update_id, replies):
                     await session.rollback()
                     self.kept.clear()
                     raise UpdateHandledElsewhere(update_id)
                 self.claimed = True
-            self.owes = replies is not None
-        self._before_commit()
-        await session.commit()
-        self._after_commit()
+                self.owes = replies is not None
+            self._shred_if_erased()
+            await session.commit()
+        self.turn.reopen()  # the next write (if any) takes a new turn
         await self.pending.apply()
 
-    def _before_commit(self) -> None:
+    def _shred_if_erased(self) -> None:
         if self.session.info.pop(SHRED_WAL, False):  # an erasure (bot.db.request_wal_shred)
             shred_after_commit(self.session, self.update_id if self.journaled else None)
-
-    def _after_commit(self) -> None:
-        self.turn.reopen()  # the next write (if any) takes a new turn
 
     async def send_kept(self) -> None:
         """Send the requests kept until the commit, in order, then clear them from the record
