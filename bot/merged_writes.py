@@ -11,9 +11,10 @@ merged: each to a table of its own, none of those tables referring to another by
 Anything else (two writes to one table, a child row beside its parent) is sent one by one, as
 before; so is a write that leaves a column to a Python-side default (`default=` of an INSERT,
 `onupdate=` of an UPDATE): SQLAlchemy fills those in only for a statement of its own, not for
-one in a WITH clause (a consent record without its method failed NOT NULL). Each statement's bind parameters get a prefix of their own (the answer and the record
-both have an `at`); the merged statement is built once per sequence of statements, so
-SQLAlchemy's compiled cache serves it as it serves each alone."""
+one in a WITH clause (a consent record without its method failed NOT NULL). Each statement's
+bind parameters get a prefix of their own (the answer and the record both have an `at`); the
+merged statement is built once per sequence of statements, so SQLAlchemy's compiled cache
+serves it as it serves each alone."""
 
 from __future__ import annotations
 

@@ -185,6 +185,19 @@ async def test_a_forged_survey_button_is_refused_as_someone_elses_is(live, emula
     assert answered >= 8
 
 
+async def _watched_joining(live, emulator, telegram_id: int, first_name: str,
+                           full_name: str) -> list[dict]:
+    """A newcomer joins by the mentor link as an adult; their four updates (the link, the age
+    group, the consent, the name) as watched_updates records them."""
+    seeded = await seed_programme(live.app)
+    newcomer = emulator.user(telegram_id, first_name=first_name, language_code="ru")
+    async with watched_updates(live) as watched:
+        await join_as_adult(newcomer, seeded.mentor_token, live, name=full_name)
+        await live.handled()
+    assert len(watched) == 4, [r["statements"] for r in watched]
+    return watched
+
+
 async def test_joining_reads_each_row_once_and_a_first_contact_creates_the_account_at_once(
         live, emulator):
     """A class joining by one link at once (bench.class_at_once): each joining step reads a row
@@ -192,13 +205,7 @@ async def test_joining_reads_each_row_once_and_a_first_contact_creates_the_accou
     lookup, the ORM's identity map holding it only weakly), and the account of a first contact
     is created in one statement (not read before — the update's first statement found none —
     nor after: the insert returns it)."""
-    seeded = await seed_programme(live.app)
-    newcomer = emulator.user(3302, first_name="Борис", language_code="ru")
-    async with watched_updates(live) as watched:
-        await join_as_adult(newcomer, seeded.mentor_token, live, name="Борисов Борис")
-        await live.handled()
-
-    assert len(watched) == 4  # the link, the age group, the consent, the name
+    watched = await _watched_joining(live, emulator, 3302, "Борис", "Борисов Борис")
     first = watched[0]["statements"]
     assert _reads(first, "users") == 1 and "users" in first[0], first  # only the prefetch
     assert sum(1 for s in first if s.startswith("INSERT INTO users")) == 1, first
@@ -212,15 +219,9 @@ async def test_joining_reads_each_row_once_and_a_first_contact_creates_the_accou
 async def test_joining_reads_a_link_with_its_programme_and_writes_the_consent_at_the_commit(
         live, emulator):
     """Each joining step that opens the link reads the link and its programme in one statement
-    (they were two, issue #21), and on PostgreSQL the consent step's record and the link's use go in the commit's
-    one statement with the conversation, not in statements of their own."""
-    seeded = await seed_programme(live.app)
-    person = emulator.user(3304, first_name="Глеб", language_code="ru")
-    async with watched_updates(live) as watched:
-        await join_as_adult(person, seeded.mentor_token, live, name="Глебов Глеб")
-        await live.handled()
-
-    assert len(watched) == 4  # the link, the age group, the consent, the name
+    (they were two, issue #21), and on PostgreSQL the consent step's record and the link's use
+    go in the commit's one statement with the conversation, not in statements of their own."""
+    watched = await _watched_joining(live, emulator, 3304, "Глеб", "Глебов Глеб")
     for record in watched[:3]:
         links = [s for s in record["statements"] if _reads([s], "invitations")]
         assert len(links) == 1 and _reads(links, "programmes") == 1, record["statements"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -37,7 +38,10 @@ async def get_or_create(session: AsyncSession, telegram_id: int, *,
 # A setting is one column of the account, written as a deferred write (bot.db.defer_write):
 # changing the timezone also ends its conversation, and the two went as two statements, the
 # account's flushed by the ORM after the others (issue #21). Built once.
-_SET = {column: update(User).where(User.id == bindparam("user_id"))
+# On the table, not the entity: the ORM would also look for the account among the loaded
+# objects to update it, which _set does itself.
+_USERS = cast(Table, User.__table__)
+_SET = {column: update(_USERS).where(_USERS.c.id == bindparam("user_id"))
         .values({column: bindparam("setting")}) for column in ("locale", "timezone")}
 
 
